@@ -1,0 +1,3 @@
+from command_console.cli import main
+
+main()

@@ -1,0 +1,135 @@
+"""Incidents, their plan steps, timeline entries and shifts, as plain data."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    GENERAL = "general"
+    SERIOUS = "serious"
+    MAJOR = "major"
+    CRITICAL = "critical"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    @property
+    def label_zh(self) -> str:
+        return {"general": "一般", "serious": "较大", "major": "重大", "critical": "特别重大"}[self.value]
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    CONTAINED = "contained"
+    RESOLVED = "resolved"
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+
+class EntryKind(StrEnum):
+    NOTE = "note"  # typed by the lead
+    CALL = "call"  # a call attempt and its outcome
+    STEP = "step"  # a step done / skipped / reopened / acknowledged
+    STATUS = "status"  # opened, severity or status changed, resolved
+    REPORT = "report"  # report completed
+    SHIFT = "shift"  # shift started, handed over
+
+
+class CallOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no answer"
+    LEFT_MESSAGE = "left message"
+
+
+# Console ids use an alphabet without look-alike characters (no 0/o, 1/l).
+CONSOLE_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+CONSOLE_ID_LENGTH = 4
+
+
+def new_console_id() -> str:
+    return "".join(secrets.choice(CONSOLE_ID_ALPHABET) for _ in range(CONSOLE_ID_LENGTH))
+
+
+def incident_id(number: int, console_id: str) -> str:
+    """Short, typeable, and unique across consoles: '<n>-<console>', e.g. '3-k7qd'."""
+    return f"{number}-{console_id}"
+
+
+def incident_number(incident_id_: str) -> int:
+    head = incident_id_.split("-", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+@dataclass(frozen=True)
+class PlanStepRun:
+    """One step of an incident's plan, with its live state."""
+
+    incident_id: str
+    step_id: str
+    position: int
+    text: str
+    deadline_s: int | None
+    contact_role: str | None
+    escalate: bool
+    note: str
+    due_at: datetime | None
+    state: StepState = StepState.PENDING
+    state_at: datetime | None = None
+    state_by: str = ""
+    state_note: str = ""
+    acked_at: datetime | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == StepState.PENDING
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    title: str
+    plan_id: str
+    plan_title: str
+    category: str
+    severity: Severity
+    status: Status
+    started_at: datetime
+    opened_at: datetime
+    opened_by: str
+    console_id: str
+    resolved_at: datetime | None = None
+    steps: tuple[PlanStepRun, ...] = field(default=(), compare=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != Status.RESOLVED
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: str
+    incident_id: str
+    at: datetime
+    author: str
+    console_id: str
+    kind: EntryKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Shift:
+    id: str
+    lead: str
+    started_at: datetime
+    ended_at: datetime | None = None
+    handover_note: str = ""
+    next_lead: str = ""

@@ -1,0 +1,48 @@
+"""Cleaning user text: terminal control characters never get stored or shown."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from command_console.core.errors import UserError
+
+LOG_ENTRY_LIMIT = 2000
+TITLE_LIMIT = 200
+FIELD_LIMIT = 8000
+NAME_LIMIT = 200
+
+# C0/C1 controls (ESC, BEL, CSI ...), DEL, and bidi overrides/isolates that can
+# make text display in a different order than it was typed.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
+
+
+def clean(text: str, *, multiline: bool = False) -> str:
+    """Strip escape sequences and control characters; keep newlines only if asked."""
+    text = unicodedata.normalize("NFC", text)
+    text = _ANSI.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    if not multiline:
+        text = text.replace("\n", " ")
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str, *, field: str, limit: int) -> str:
+    """One line of user text, cleaned, non-empty, within limit characters."""
+    cleaned = clean(text).strip()
+    if not cleaned:
+        raise UserError(f"{field} is empty")
+    if len(cleaned) > limit:
+        raise UserError(f"{field} is {len(cleaned)} characters; the limit is {limit}")
+    return cleaned
+
+
+def clean_block(text: str, *, field: str, limit: int = FIELD_LIMIT) -> str:
+    """Multi-line user text (report fields, notes), cleaned, within limit."""
+    cleaned = clean(text, multiline=True).strip()
+    if len(cleaned) > limit:
+        raise UserError(f"{field} is {len(cleaned)} characters; the limit is {limit}")
+    return cleaned

@@ -1,0 +1,1 @@
+"""Persistence and sync: SQLite tables, the operation log, imports and exports."""

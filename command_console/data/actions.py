@@ -1,0 +1,163 @@
+"""What the lead can do: checked against the domain, then committed as operations.
+
+The CLI and the console call these same functions; each returns once the change is
+durable, and raises UserError (nothing written) when the input is wrong.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select
+
+from command_console.core import text as clean
+from command_console.core.contacts import ROLES, Contact
+from command_console.core.errors import NotFound, UserError
+from command_console.core.incidents import CallOutcome, EntryKind, Severity, Status, StepState, incident_id
+from command_console.core.matching import resolve
+from command_console.core.ops import Op
+from command_console.core.plans import Plan
+from command_console.core.report import FIELD_KEYS, problems
+from command_console.data import queries
+from command_console.data.schema import IncidentRow
+from command_console.data.store import Store
+
+
+def parse_severity(value: str) -> Severity:
+    try:
+        return Severity(resolve(value.lower(), [s.value for s in Severity], "severity"))
+    except NotFound:
+        allowed = ", ".join(s.value for s in Severity)
+        raise UserError(f"severity {value!r} is not one of {allowed}") from None
+
+
+def plan_snapshot(plan: Plan) -> dict:
+    """The plan as it was when the incident opened; other consoles need no plan file."""
+    return {
+        "id": plan.id, "title": plan.title, "category": plan.category,
+        "steps": [
+            {"id": s.id, "text": s.text, "deadline_s": s.deadline_s, "contact_role": s.contact_role,
+             "escalate": s.escalate, "note": s.note}
+            for s in plan.steps
+        ],
+    }
+
+
+def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None, title: str = "",
+                  started_at: datetime | None = None) -> str:
+    now = store.clock.now()
+    title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT) if title.strip() else plan.title
+    started = started_at or now
+
+    def payload(conn: Connection) -> dict:
+        table = IncidentRow.__table__
+        mine = conn.execute(select(func.count()).select_from(table).where(table.c.console_id == store.console_id)).scalar()
+        return {"id": incident_id(mine + 1, store.console_id), "title": title, "plan": plan_snapshot(plan),
+                "severity": (severity or plan.severity).value, "started_at": int(started.timestamp() * 1000)}
+
+    return store.append("incident.open", payload).payload["id"]
+
+
+def _set_incident(store: Store, incident_id_: str, field: str, value: str | int) -> Op:
+    base = queries.stamp_op_id(store, "incident:" + incident_id_, field)
+    return store.append("incident.set", {"id": incident_id_, "field": field, "value": value, "base": base})
+
+
+def set_severity(store: Store, incident_id_: str, severity: Severity) -> Op:
+    return _set_incident(store, incident_id_, "severity", severity.value)
+
+
+def set_status(store: Store, incident_id_: str, status: Status) -> Op:
+    return _set_incident(store, incident_id_, "status", status.value)
+
+
+def set_title(store: Store, incident_id_: str, title: str) -> Op:
+    return _set_incident(store, incident_id_, "title", clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT))
+
+
+def set_started_at(store: Store, incident_id_: str, started: datetime) -> Op:
+    return _set_incident(store, incident_id_, "started_at", int(started.timestamp() * 1000))
+
+
+def log(store: Store, incident_id_: str, text: str, kind: EntryKind = EntryKind.NOTE) -> Op:
+    entry = clean.clean_line(text, field="log entry", limit=clean.LOG_ENTRY_LIMIT)
+    return store.append("entry.add", {"incident_id": incident_id_, "kind": kind.value, "text": entry})
+
+
+def log_call(store: Store, incident_id_: str, contact: Contact, phone: str, outcome: CallOutcome, role: str = "") -> Op:
+    who = f"{contact.name} ({phone})" + (f" as {role}" if role else "")
+    return log(store, incident_id_, f"Call {who}: {outcome.value}", EntryKind.CALL)
+
+
+def resolve_step(store: Store, incident_id_: str, query: str) -> str:
+    """A step by id, unique id prefix, or 1-based position."""
+    step_ids = [s.step_id for s in queries.get_incident(store, incident_id_).steps]
+    if query.isdigit() and 1 <= int(query) <= len(step_ids):
+        return step_ids[int(query) - 1]
+    return resolve(query, step_ids, f"step of {incident_id_}")
+
+
+def set_step(store: Store, incident_id_: str, step_id: str, state: StepState, note: str = "") -> Op:
+    if state == StepState.SKIPPED and not note.strip():
+        raise UserError("skipping a step needs a reason (--note)")
+    note = clean.clean_line(note, field="note", limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
+    return store.append("step.set", {"incident_id": incident_id_, "step_id": step_id, "state": state.value, "note": note})
+
+
+def acknowledge_step(store: Store, incident_id_: str, step_id: str) -> Op:
+    return store.append("step.ack", {"incident_id": incident_id_, "step_id": step_id})
+
+
+def resolve_field(query: str) -> str:
+    return resolve(query.lower(), FIELD_KEYS, "report field")
+
+
+def set_report_field(store: Store, incident_id_: str, field: str, value: str) -> Op | None:
+    """Store one report field; returns None when the value is unchanged (nothing written)."""
+    cleaned = clean.clean_block(value, field=field)
+    report = queries.get_report(store, incident_id_)
+    if report.value(field) == cleaned:
+        return None
+    base = queries.stamp_op_id(store, "incident:" + incident_id_, "report." + field)
+    return store.append("report.set", {"incident_id": incident_id_, "field": field, "value": cleaned, "base": base})
+
+
+def complete_report(store: Store, incident_id_: str) -> Op:
+    missing = problems(queries.get_report(store, incident_id_))
+    if missing:
+        raise UserError("report incomplete: " + "; ".join(missing.values()))
+    return store.append("report.status", {"incident_id": incident_id_, "status": "complete"})
+
+
+def reopen_report(store: Store, incident_id_: str) -> Op:
+    return store.append("report.status", {"incident_id": incident_id_, "status": "draft"})
+
+
+def contact_payload(contact: Contact) -> dict:
+    unknown = [r for r in contact.roles if r not in ROLES]
+    if unknown:
+        raise UserError(f"contact {contact.name!r}: unknown role {unknown[0]!r} (known: {', '.join(ROLES)})")
+    return {"id": contact.id, "name": clean.clean_line(contact.name, field="name", limit=clean.NAME_LIMIT),
+            "roles": dict(contact.roles), "phones": [clean.clean(p).strip() for p in contact.phones],
+            "notes": clean.clean(contact.notes).strip(), "on_duty": contact.on_duty}
+
+
+def upsert_contacts(store: Store, contacts: list[Contact]) -> list[Op]:
+    """Add or update contacts in one transaction; unchanged ones are not rewritten."""
+    current = {c.id: c for c in queries.list_contacts(store)}
+    payloads = [contact_payload(c) for c in contacts]
+    changed = [p for p in payloads if p != (contact_payload(current[p["id"]]) if p["id"] in current else None)]
+    return store.append_many([("contact.upsert", p) for p in changed]) if changed else []
+
+
+def remove_contact(store: Store, contact_id: str) -> Op:
+    return store.append("contact.remove", {"id": contact_id})
+
+
+def start_shift(store: Store, lead: str) -> str:
+    lead = clean.clean_line(lead, field="lead name", limit=clean.NAME_LIMIT)
+    shift_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
+    store.append("shift.start", {"id": shift_id, "lead": lead})
+    return shift_id
+

@@ -1,0 +1,103 @@
+"""Opening the SQLite file: private, WAL, synchronous=FULL, versioned, never a foreign one.
+
+Writes take `BEGIN IMMEDIATE` so two processes sharing one data directory serialize on
+the write lock (with a busy timeout) instead of failing mid-transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlmodel import SQLModel
+
+from command_console.core.errors import StoreError
+from command_console.data import schema
+
+BUSY_TIMEOUT_MS = 10_000
+# from-version -> SQL for the ops/meta tables; readable tables are refolded after any bump.
+OPS_MIGRATIONS: dict[int, list[str]] = {}
+
+
+def _inspect_existing(path: Path) -> int | None:
+    """The schema version of an existing database file; refuses foreign or corrupt files.
+
+    Opens read-only so a file that is not ours is never modified.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not names:
+                return None
+            if "meta" not in names:
+                raise StoreError(f"{path}: not a Command Console database (tables: {', '.join(sorted(names)[:5])}); refusing to use it")
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: unreadable database ({exc}); refusing to use or overwrite it") from None
+    if meta.get("app") != schema.APP_MARK:
+        raise StoreError(f"{path}: not a Command Console database; refusing to use it")
+    version = int(meta.get("schema_version", "0"))
+    if version > schema.SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: made by a newer Command Console (schema {version}, this one reads {schema.SCHEMA_VERSION}); upgrade"
+        )
+    return version
+
+
+def _on_connect(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=OFF"):
+        dbapi_conn.execute(f"PRAGMA {pragma}")
+
+
+def _on_begin(conn) -> None:
+    mode = conn.get_execution_options().get("begin", "IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+def open_engine(path: Path) -> tuple[Engine, bool]:
+    """The engine for path, created or migrated as needed. Returns (engine, needs_refold)."""
+    version = _inspect_existing(path)
+    if version is None:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(fd)
+    os.chmod(path, 0o600)
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        if version is None:
+            _set_meta(conn, {"app": schema.APP_MARK, "schema_version": str(schema.SCHEMA_VERSION)})
+            return engine, False
+        if version < schema.SCHEMA_VERSION:
+            _migrate(conn, version)
+            return engine, True
+    return engine, False
+
+
+def _migrate(conn, version: int) -> None:
+    for from_version in range(version, schema.SCHEMA_VERSION):
+        for statement in OPS_MIGRATIONS.get(from_version, []):
+            conn.exec_driver_sql(statement)
+    for table in schema.FOLDED_TABLES:
+        table.__table__.drop(conn)
+    SQLModel.metadata.create_all(conn)
+    _set_meta(conn, {"schema_version": str(schema.SCHEMA_VERSION)})
+
+
+def _set_meta(conn, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        conn.execute(text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"), {"k": key, "v": value})

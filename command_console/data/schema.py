@@ -1,0 +1,164 @@
+"""SQLite tables. `ops` is the truth; every other table is a fold of it (see fold.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import Index, String, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Bump when a readable table changes (migration = refold) or the ops table changes
+# (add an explicit step to engine.OPS_MIGRATIONS).
+SCHEMA_VERSION = 1
+APP_MARK = "command-console"
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes stored as sortable ISO text, e.g. 2026-11-22T08:00:00.000Z."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> str | None:
+        if value is None:
+            return None
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+    def process_result_value(self, value: str | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+
+
+def _time(nullable: bool = False):
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+class OpRow(SQLModel, table=True):
+    __tablename__ = "ops"
+    __table_args__ = (UniqueConstraint("console_id", "seq"), Index("ix_ops_entity_hlc", "entity", "hlc"))
+    id: str = Field(primary_key=True)
+    console_id: str
+    seq: int
+    hlc: int = Field(index=True)
+    kind: str
+    entity: str
+    author: str
+    payload: str  # canonical JSON
+    v: int
+    prev_hash: str
+    hash: str
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class IncidentRow(SQLModel, table=True):
+    __tablename__ = "incidents"
+    id: str = Field(primary_key=True)
+    title: str
+    plan_id: str
+    plan_title: str
+    category: str
+    severity: str
+    status: str = Field(index=True)
+    started_at: datetime = _time()
+    opened_at: datetime = _time()
+    opened_by: str
+    console_id: str
+    resolved_at: datetime | None = _time(nullable=True)
+    report_status: str = "draft"
+
+
+class StepRow(SQLModel, table=True):
+    __tablename__ = "steps"
+    incident_id: str = Field(primary_key=True)
+    step_id: str = Field(primary_key=True)
+    position: int
+    text: str
+    deadline_s: int | None = None
+    contact_role: str | None = None
+    escalate: bool = False
+    note: str = ""
+    due_at: datetime | None = _time(nullable=True)
+    state: str = "pending"
+    state_at: datetime | None = _time(nullable=True)
+    state_by: str = ""
+    state_note: str = ""
+    acked_at: datetime | None = _time(nullable=True)
+
+
+class EntryRow(SQLModel, table=True):
+    __tablename__ = "entries"
+    __table_args__ = (Index("ix_entries_incident_hlc", "incident_id", "hlc"), Index("ix_entries_entity", "entity"))
+    id: str = Field(primary_key=True)  # the id of the operation that made it
+    entity: str
+    incident_id: str  # "" for shift-level entries
+    hlc: int
+    at: datetime = _time()
+    author: str
+    console_id: str
+    kind: str
+    text: str
+
+
+class ReportFieldRow(SQLModel, table=True):
+    __tablename__ = "report_fields"
+    incident_id: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    value: str
+    updated_at: datetime = _time()
+    updated_by: str
+
+
+class ContactRow(SQLModel, table=True):
+    __tablename__ = "contacts"
+    id: str = Field(primary_key=True)
+    name: str
+    roles: str  # JSON object role -> rank
+    phones: str  # JSON list
+    notes: str = ""
+    on_duty: bool = True
+
+
+class ShiftRow(SQLModel, table=True):
+    __tablename__ = "shifts"
+    id: str = Field(primary_key=True)
+    lead: str
+    started_at: datetime = _time()
+    ended_at: datetime | None = _time(nullable=True)
+    handover_note: str = ""
+    next_lead: str = ""
+    summary: str = "{}"  # JSON
+
+
+class StampRow(SQLModel, table=True):
+    """The operation that last set each scalar field: last-writer-wins bookkeeping."""
+
+    __tablename__ = "stamps"
+    entity: str = Field(primary_key=True)
+    field: str = Field(primary_key=True)
+    op_id: str
+    console_id: str
+    hlc: int
+
+
+class ConflictRow(SQLModel, table=True):
+    """A concurrent overwrite: two consoles set one field without seeing each other."""
+
+    __tablename__ = "conflicts"
+    id: str = Field(primary_key=True)  # the id of the op that won
+    entity: str = Field(index=True)
+    field: str
+    kept_value: str
+    lost_value: str
+    lost_op: str
+    lost_console: str
+    at: datetime = _time()
+
+
+# Tables derived from ops: cleared and refilled by a rebuild, compared by digests.
+FOLDED_TABLES = (IncidentRow, StepRow, EntryRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)
