@@ -63,7 +63,18 @@ class Workspace:
     def store(self):
         from command_console.data.store import Store
 
-        return Store(self.paths.database, self.config.console_id, self.config.lead_name or "lead", self.clock)
+        store = Store(self.paths.database, self.config.console_id, self.config.lead_name or "lead", self.clock)
+        self.refresh_author(store)
+        return store
+
+    def refresh_author(self, store=None) -> None:
+        """Operations are signed by the lead of the current shift (after a handover, the new one)."""
+        from command_console.data import queries
+
+        store = store or self.store
+        shift = queries.current_shift(store)
+        if shift is not None:
+            store.author = shift.lead
 
     @cached_property
     def plans(self):

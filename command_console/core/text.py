@@ -46,3 +46,23 @@ def clean_block(text: str, *, field: str, limit: int = FIELD_LIMIT) -> str:
     if len(cleaned) > limit:
         raise UserError(f"{field} is {len(cleaned)} characters; the limit is {limit}")
     return cleaned
+
+
+def cell_width(text: str) -> int:
+    """Terminal columns: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    """Cut or pad to exactly width columns, counting wide characters as two."""
+    out, used = [], 0
+    for ch in text:
+        w = cell_width(ch)
+        if used + w > width:
+            if used < width and width > 1:
+                out.append("…" if used + 1 <= width else "")
+                used += 1
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)

@@ -1,0 +1,290 @@
+"""CLI commands for plans, contacts, incidents, log, steps, reports and the timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from command_console.cli import (
+    JsonOpt, State, app, contacts_app, emit_json, fail, guarded, incident_app, plans_app, report_app,
+)
+from command_console.core.text import pad
+
+
+def _store():
+    return State.workspace().store
+
+
+def _incident_id(query: str) -> str:
+    from command_console.data import queries
+
+    return queries.resolve_incident(_store(), query)
+
+
+# -- plans -------------------------------------------------------------------
+
+@plans_app.command("list")
+@guarded
+def plans_list(json_: JsonOpt = False) -> None:
+    """Every usable plan (shipped, plus the user's plans folder)."""
+    from command_console.core.plans import format_duration
+
+    library = State.workspace().plans
+    plans = library.sorted()
+    if json_:
+        emit_json([{"id": p.id, "title": p.title, "title_zh": p.title_zh, "category": p.category,
+                    "severity": p.severity.value, "steps": len(p.steps), "path": p.path} for p in plans])
+        return
+    for p in plans:
+        timed = ", ".join(format_duration(s.deadline_s) for s in p.steps if s.deadline_s)
+        typer.echo(f"{pad(p.id, 28)} {pad(p.severity.value, 9)} {pad(p.title + ' ' + p.title_zh, 40)} {timed}")
+    for problem in library.problems:
+        typer.echo(f"skipped: {problem}", err=True)
+
+
+@plans_app.command("check")
+def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: all plan folders).")] = None) -> None:
+    """Report every problem in every plan file as path:line:col: message."""
+    from command_console.data.plan_files import check_file, plan_files
+    from command_console.paths import shipped_plans_dir
+
+    targets = paths or [shipped_plans_dir(), State.workspace().paths.plans]
+    missing = [p for p in targets if not p.exists()]
+    for path in missing:
+        typer.echo(f"{path}:1:1: no such file or folder", err=True)
+    files = plan_files([p for p in targets if p.exists()])
+    problems = [problem for f in files for problem in check_file(f)[1]]
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    typer.echo(f"{len(files)} files checked, {len(problems) + len(missing)} problems")
+    if problems or missing:
+        raise typer.Exit(1)
+
+
+@plans_app.command("show")
+@guarded
+def plans_show(plan: str, json_: JsonOpt = False) -> None:
+    """One plan's steps with deadlines and contact roles."""
+    from command_console.core.plans import format_duration
+    from command_console.data.actions import plan_snapshot
+
+    found = State.workspace().plan(plan)
+    if json_:
+        emit_json({**plan_snapshot(found), "severity": found.severity.value, "title_zh": found.title_zh,
+                   "summary": found.summary, "source": found.source})
+        return
+    typer.echo(f"{found.title} {found.title_zh}  [{found.id}]  default severity {found.severity.value}")
+    if found.summary:
+        typer.echo(found.summary)
+    for n, step in enumerate(found.steps, 1):
+        due = f"by +{format_duration(step.deadline_s)}" if step.deadline_s else ""
+        role = f"-> {step.contact_role}" if step.contact_role else ""
+        flag = "ESCALATE" if step.escalate else ""
+        typer.echo(f"{n:>2}. {pad(step.text, 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip())
+
+
+# -- contacts ----------------------------------------------------------------
+
+@contacts_app.command("import")
+@guarded
+def contacts_import(file: Path) -> None:
+    """Add or update contacts from a CSV (name,roles,phones,notes,on_duty) or TOML roster."""
+    from command_console.data import actions
+    from command_console.data.contacts_io import read_roster
+
+    contacts = read_roster(file)
+    written = actions.upsert_contacts(_store(), contacts)
+    typer.echo(f"{len(contacts)} contacts read, {len(written)} added or changed")
+
+
+@contacts_app.command("list")
+@guarded
+def contacts_list(role: Annotated[Optional[str], typer.Option(help="Only this role, first contact first.")] = None,
+                  json_: JsonOpt = False) -> None:
+    """The roster and the external emergency numbers."""
+    from command_console.core.contacts import contacts_for_role
+    from command_console.data import queries
+
+    contacts = queries.list_contacts(_store())
+    if role:
+        contacts = contacts_for_role(contacts, role)
+    numbers = State.workspace().config.emergency_numbers
+    if json_:
+        emit_json({"contacts": [{"id": c.id, "name": c.name, "roles": c.roles, "phones": list(c.phones),
+                                 "notes": c.notes, "on_duty": c.on_duty} for c in contacts],
+                   "emergency_numbers": numbers})
+        return
+    for c in contacts:
+        roles = ", ".join(f"{r}:{n}" for r, n in sorted(c.roles.items()))
+        duty = "" if c.on_duty else "(off duty)"
+        typer.echo(f"{pad(c.name, 24)} {pad(' / '.join(c.phones), 36)} {pad(roles, 30)} {duty}".rstrip())
+    typer.echo("emergency: " + "  ".join(f"{k} {v}" for k, v in numbers.items()))
+
+
+# -- incidents ---------------------------------------------------------------
+
+@incident_app.command("open")
+@guarded
+def incident_open(
+    plan: str,
+    severity: Annotated[Optional[str], typer.Option(help="general | serious | major | critical (default: the plan's).")] = None,
+    title: Annotated[str, typer.Option(help="Short title (default: the plan's title).")] = "",
+    started_at: Annotated[Optional[str], typer.Option(help="When it began: 14:05, '2026-11-22 14:05', '10m ago'.")] = None,
+) -> None:
+    """Open an incident with a plan; prints its id."""
+    from command_console.core.when import check_started_at, parse_when
+    from command_console.data import actions
+
+    workspace = State.workspace()
+    found = workspace.plan(plan)
+    level = actions.parse_severity(severity) if severity else None
+    started = None
+    if started_at:
+        now = workspace.clock.now()
+        started = parse_when(started_at, now, workspace.config.zone, field="--started-at")
+        check_started_at(started, now)
+    typer.echo(actions.open_incident(workspace.store, found, severity=level, title=title, started_at=started))
+
+
+@incident_app.command("list")
+@guarded
+def incident_list(all_: Annotated[bool, typer.Option("--all", help="Include resolved incidents.")] = False,
+                  json_: JsonOpt = False) -> None:
+    """Open incidents, most severe first, with the next deadline of each."""
+    from command_console.core.timers import format_age, format_countdown, next_deadline, seconds_until
+    from command_console.data import queries
+
+    workspace = State.workspace()
+    now = workspace.clock.now()
+    found = queries.list_incidents(workspace.store, include_resolved=all_)
+    if json_:
+        emit_json([incident_json(i) for i in found])
+        return
+    for i in found:
+        step = next_deadline(i) if i.is_open else None
+        due = f"{format_countdown(seconds_until(step.due_at, now))} {step.step_id}" if step else ""
+        typer.echo(f"{pad(i.id, 10)} {pad(i.severity.value, 9)} {pad(i.status.value, 9)} "
+                   f"{pad(format_age(i.started_at, now), 7)} {pad(i.title, 34)} {due}".rstrip())
+
+
+def incident_json(i) -> dict:
+    return {
+        "id": i.id, "title": i.title, "plan_id": i.plan_id, "plan_title": i.plan_title, "severity": i.severity.value,
+        "status": i.status.value, "started_at": i.started_at, "opened_at": i.opened_at, "resolved_at": i.resolved_at,
+        "steps": [{"id": s.step_id, "text": s.text, "due_at": s.due_at, "state": s.state.value, "state_at": s.state_at,
+                   "state_by": s.state_by, "note": s.state_note, "contact_role": s.contact_role} for s in i.steps],
+    }
+
+
+@incident_app.command("show")
+@guarded
+def incident_show(incident: str, json_: JsonOpt = False) -> None:
+    """One incident with its steps."""
+    from command_console.core.timers import format_countdown, step_timer
+    from command_console.core.when import local
+    from command_console.data import queries
+
+    workspace = State.workspace()
+    found = queries.get_incident(workspace.store, _incident_id(incident))
+    if json_:
+        emit_json(incident_json(found))
+        return
+    zone, now = workspace.config.zone, workspace.clock.now()
+    typer.echo(f"{found.id}  {found.severity.value}  {found.status.value}  {found.title}")
+    typer.echo(f"plan {found.plan_title}; started {local(found.started_at, zone)}; opened by {found.opened_by}")
+    for n, step in enumerate(found.steps, 1):
+        timer = step_timer(step, now)
+        when = format_countdown(timer.seconds_left) if timer.seconds_left is not None else ""
+        done = f"{step.state.value} {local(step.state_at, zone, '%H:%M')} {step.state_by}" if not step.is_open else ""
+        typer.echo(f"{n:>2}. {pad(step.text, 60)} {pad(when, 9)} {done}".rstrip())
+
+
+@incident_app.command("resolve")
+@guarded
+def incident_resolve(incident: str) -> None:
+    """Mark an incident resolved."""
+    from command_console.core.incidents import Status
+    from command_console.data import actions
+
+    incident_id = _incident_id(incident)
+    actions.set_status(_store(), incident_id, Status.RESOLVED)
+    typer.echo(f"{incident_id} resolved")
+
+
+@incident_app.command("set")
+@guarded
+def incident_set(incident: str, field: str, value: str) -> None:
+    """Change severity, status, title or started-at of an incident."""
+    from command_console.core.incidents import Status
+    from command_console.core.matching import resolve
+    from command_console.core.when import check_started_at, parse_when
+    from command_console.data import actions
+
+    store, incident_id = _store(), _incident_id(incident)
+    field = resolve(field.replace("-", "_"), ["severity", "status", "title", "started_at"], "incident field")
+    if field == "severity":
+        actions.set_severity(store, incident_id, actions.parse_severity(value))
+    elif field == "status":
+        status = resolve(value, [s.value for s in Status], "status")
+        actions.set_status(store, incident_id, Status(status))
+    elif field == "title":
+        actions.set_title(store, incident_id, value)
+    else:
+        workspace = State.workspace()
+        started = parse_when(value, workspace.clock.now(), workspace.config.zone, field="started-at")
+        check_started_at(started, workspace.clock.now())
+        actions.set_started_at(store, incident_id, started)
+    typer.echo(f"{incident_id} {field} set")
+
+
+# -- log, steps, timeline ------------------------------------------------------
+
+@app.command("log")
+@guarded
+def log_entry(incident: str, text: str) -> None:
+    """Add a timeline entry. Exit 0 means it is durably stored."""
+    from command_console.data import actions
+
+    actions.log(_store(), _incident_id(incident), text)
+
+
+@app.command("step")
+@guarded
+def step(incident: str, step_query: Annotated[str, typer.Argument(metavar="STEP")],
+         action: Annotated[str, typer.Argument(help="done | skip | reopen | ack")],
+         note: Annotated[str, typer.Option(help="Why (required for skip).")] = "") -> None:
+    """Mark a plan step done, skipped (with --note), reopened, or its alarm acknowledged."""
+    from command_console.core.incidents import StepState
+    from command_console.core.matching import resolve
+    from command_console.data import actions
+
+    store, incident_id = _store(), _incident_id(incident)
+    step_id = actions.resolve_step(store, incident_id, step_query)
+    verb = resolve(action, ["done", "skip", "reopen", "ack"], "step action")
+    if verb == "ack":
+        actions.acknowledge_step(store, incident_id, step_id)
+    else:
+        state = {"done": StepState.DONE, "skip": StepState.SKIPPED, "reopen": StepState.PENDING}[verb]
+        actions.set_step(store, incident_id, step_id, state, note)
+    typer.echo(f"{incident_id} {step_id} {verb}")
+
+
+@app.command("timeline")
+@guarded
+def timeline(incident: str, json_: JsonOpt = False) -> None:
+    """Every entry of an incident, oldest first, in local time."""
+    from command_console.core.when import local
+    from command_console.data import queries
+
+    workspace = State.workspace()
+    entries = queries.timeline(workspace.store, _incident_id(incident))
+    if json_:
+        emit_json([e.__dict__ for e in entries])
+        return
+    for e in entries:
+        typer.echo(f"{local(e.at, workspace.config.zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(e.kind.value, 6)} {e.text}")
+
+
+from command_console import cli_report  # noqa: E402,F401

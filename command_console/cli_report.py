@@ -1,0 +1,90 @@
+"""CLI commands for the seven-field report and the demo sandbox."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from command_console.cli import JsonOpt, State, app, emit_json, guarded, report_app
+from command_console.cli_commands import _incident_id, _store
+
+
+@report_app.command("set")
+@guarded
+def report_set(incident: str, field: str, value: str) -> None:
+    """Set one of the seven fields: site, occurred_at, type, impact, measures, trend, other."""
+    from command_console.data import actions
+
+    incident_id = _incident_id(incident)
+    key = actions.resolve_field(field)
+    changed = actions.set_report_field(_store(), incident_id, key, value)
+    typer.echo(f"{incident_id} report {key} {'set' if changed else 'unchanged'}")
+
+
+@report_app.command("show")
+@guarded
+def report_show(incident: str, json_: JsonOpt = False) -> None:
+    """The report with every field labelled (English and Chinese)."""
+    from command_console.core.report import REPORT_FIELDS, problems
+    from command_console.data import queries
+
+    report = queries.get_report(_store(), _incident_id(incident))
+    if json_:
+        emit_json({"incident_id": report.incident_id, "status": report.status.value,
+                   "fields": {f.key: report.value(f.key) for f in REPORT_FIELDS},
+                   "problems": problems(report)})
+        return
+    typer.echo(f"Report for {report.incident_id} ({report.status.value})")
+    for n, spec in enumerate(REPORT_FIELDS, 1):
+        value = report.value(spec.key) or "(missing)"
+        typer.echo(f"{n}. {spec.label} / {spec.label_zh} [{spec.key}]")
+        for line in value.splitlines():
+            typer.echo(f"   {line}")
+
+
+@report_app.command("check")
+@guarded
+def report_check(incident: str) -> None:
+    """List missing or invalid fields; exits non-zero while the report is incomplete."""
+    from command_console.core.report import problems
+    from command_console.data import queries
+
+    report = queries.get_report(_store(), _incident_id(incident))
+    found = problems(report)
+    for key, message in found.items():
+        typer.echo(f"{key}: {message}")
+    if found:
+        raise typer.Exit(1)
+    typer.echo(f"{report.incident_id}: all seven fields present ({report.status.value})")
+
+
+@report_app.command("complete")
+@guarded
+def report_complete(incident: str) -> None:
+    """Mark the report complete (refused while a field is missing)."""
+    from command_console.data import actions
+
+    incident_id = _incident_id(incident)
+    actions.complete_report(_store(), incident_id)
+    typer.echo(f"{incident_id} report complete")
+
+
+@app.command("demo")
+@guarded
+def demo(run: Annotated[bool, typer.Option("--run", help="Start the console on the sandbox.")] = False,
+         sandbox: Annotated[Optional[str], typer.Option("--sandbox", help="Sandbox folder (default: beside the data dir).")] = None) -> None:
+    """Fill a separate sandbox data dir with sample incidents to explore."""
+    from pathlib import Path
+
+    from command_console.demo.scenario import fill_sandbox
+    from command_console.paths import resolve_paths
+
+    target = Path(sandbox) if sandbox else resolve_paths(State.data_dir).root.with_name("command-console-demo")
+    workspace = fill_sandbox(target)
+    typer.echo(f"demo data in {workspace.paths.root}")
+    typer.echo(f"explore it with: command-console --data-dir {workspace.paths.root}")
+    if run:
+        from command_console.app import run as run_app
+
+        run_app(workspace)

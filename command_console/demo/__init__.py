@@ -1,0 +1,1 @@
+"""Demo data: a fictional roster and a sample shift to explore."""
