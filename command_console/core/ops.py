@@ -23,6 +23,7 @@ PAYLOAD_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "incident.open": {"id": _STR, "title": _STR, "plan": _DICT, "severity": _STR, "started_at": _INT},
     "incident.set": {"id": _STR, "field": _STR, "value": (str, int), "base": _OPT_STR},
     "entry.add": {"incident_id": _STR, "kind": _STR, "text": _STR},
+    "call.add": {"incident_id": _STR, "contact_id": _STR, "name": _STR, "phone": _STR, "role": _STR, "outcome": _STR},
     "step.set": {"incident_id": _STR, "step_id": _STR, "state": _STR, "note": _STR},
     "step.ack": {"incident_id": _STR, "step_id": _STR},
     "report.set": {"incident_id": _STR, "field": _STR, "value": _STR, "base": _OPT_STR},
@@ -37,7 +38,7 @@ INCIDENT_FIELDS = ("title", "severity", "status", "started_at")
 
 def entity_of(kind: str, payload: dict) -> str:
     """The entity an operation belongs to; each entity's tables fold from its ops alone."""
-    if kind.startswith(("incident.", "entry.", "step.", "report.")):
+    if kind.startswith(("incident.", "entry.", "call.", "step.", "report.")):
         return "incident:" + (payload.get("incident_id") or payload["id"])
     if kind.startswith("contact."):
         return "contact:" + payload["id"]

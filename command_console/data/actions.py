@@ -86,8 +86,9 @@ def log(store: Store, incident_id_: str, text: str, kind: EntryKind = EntryKind.
 
 
 def log_call(store: Store, incident_id_: str, contact: Contact, phone: str, outcome: CallOutcome, role: str = "") -> Op:
-    who = f"{contact.name} ({phone})" + (f" as {role}" if role else "")
-    return log(store, incident_id_, f"Call {who}: {outcome.value}", EntryKind.CALL)
+    """A call attempt to a contact with its outcome; lands in the timeline."""
+    return store.append("call.add", {"incident_id": incident_id_, "contact_id": contact.id, "name": contact.name,
+                                     "phone": clean.clean(phone).strip(), "role": role, "outcome": outcome.value})
 
 
 def resolve_step(store: Store, incident_id_: str, query: str) -> str:

@@ -18,12 +18,12 @@ from command_console.core.incidents import EntryKind, StepState
 from command_console.core.ops import Op
 from command_console.core.timers import due_at
 from command_console.data.schema import (
-    ConflictRow, ContactRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow, StampRow, StepRow,
+    CallRow, ConflictRow, ContactRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow, StampRow, StepRow,
 )
 
 incidents, steps, entries = IncidentRow.__table__, StepRow.__table__, EntryRow.__table__
 report_fields, contacts, shifts = ReportFieldRow.__table__, ContactRow.__table__, ShiftRow.__table__
-stamps, conflicts = StampRow.__table__, ConflictRow.__table__
+stamps, conflicts, calls = StampRow.__table__, ConflictRow.__table__, CallRow.__table__
 
 
 def apply(conn: Connection, op: Op) -> None:
@@ -42,7 +42,7 @@ def clear_entity(conn: Connection, entity: str) -> None:
         conn.execute(delete(contacts).where(contacts.c.id == key))
     elif kind == "shift":
         conn.execute(delete(shifts).where(shifts.c.id == key))
-    for table in (entries, stamps, conflicts):
+    for table in (entries, calls, stamps, conflicts):
         conn.execute(delete(table).where(table.c.entity == entity))
 
 
@@ -112,6 +112,16 @@ def _incident_set(conn: Connection, op: Op, at: datetime) -> None:
 
 def _entry_add(conn: Connection, op: Op, at: datetime) -> None:
     _entry(conn, op, at, EntryKind(op.payload["kind"]), op.payload["text"], op.payload["incident_id"])
+
+
+def _call_add(conn: Connection, op: Op, at: datetime) -> None:
+    p = op.payload
+    conn.execute(insert(calls).values(
+        id=op.id, entity=op.entity, incident_id=p["incident_id"], contact_id=p["contact_id"], name=p["name"],
+        phone=p["phone"], role=p["role"], outcome=p["outcome"], at=at, author=op.author,
+    ).on_conflict_do_nothing())
+    role = f" as {p['role']}" if p["role"] else ""
+    _entry(conn, op, at, EntryKind.CALL, f"Call {p['name']} ({p['phone']}){role}: {p['outcome']}", p["incident_id"])
 
 
 def _step_row(conn: Connection, p: dict):
@@ -198,6 +208,7 @@ HANDLERS: dict[str, Callable[[Connection, Op, datetime], None]] = {
     "incident.open": _incident_open,
     "incident.set": _incident_set,
     "entry.add": _entry_add,
+    "call.add": _call_add,
     "step.set": _step_set,
     "step.ack": _step_ack,
     "report.set": _report_set,

@@ -14,7 +14,7 @@ from command_console.core.incidents import (
 from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
 from command_console.data.schema import (
-    ConflictRow, ContactRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow, StepRow,
+    CallRow, ConflictRow, ContactRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow, StampRow, StepRow,
 )
 from command_console.data.store import Store
 
@@ -121,6 +121,16 @@ def current_shift(store: Store) -> Shift | None:
     return open_shifts[-1] if open_shifts else None
 
 
+def list_calls(store: Store, incident_id: str | None = None) -> list:
+    """Call attempts (rows with name, phone, role, outcome, at, author), oldest first."""
+    table = CallRow.__table__
+    query = select(table).order_by(table.c.at, table.c.id)
+    if incident_id is not None:
+        query = query.where(table.c.incident_id == incident_id)
+    with store.read() as conn:
+        return conn.execute(query).all()
+
+
 def list_conflicts(store: Store, entity: str | None = None) -> list:
     query = select(conflicts).order_by(conflicts.c.at)
     if entity:
@@ -131,8 +141,6 @@ def list_conflicts(store: Store, entity: str | None = None) -> list:
 
 def stamp_op_id(store: Store, entity: str, field: str) -> str | None:
     """The operation that last set a field: the `base` a new write names."""
-    from command_console.data.schema import StampRow
-
     table = StampRow.__table__
     with store.read() as conn:
         return conn.execute(select(table.c.op_id).where(table.c.entity == entity, table.c.field == field)).scalar()

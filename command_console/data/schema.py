@@ -105,6 +105,22 @@ class EntryRow(SQLModel, table=True):
     text: str
 
 
+class CallRow(SQLModel, table=True):
+    """A call attempt to a contact and its outcome (also shown as a timeline entry)."""
+
+    __tablename__ = "calls"
+    id: str = Field(primary_key=True)  # the id of the operation that made it
+    entity: str = Field(index=True)
+    incident_id: str
+    contact_id: str
+    name: str
+    phone: str
+    role: str = ""
+    outcome: str
+    at: datetime = _time()
+    author: str
+
+
 class ReportFieldRow(SQLModel, table=True):
     __tablename__ = "report_fields"
     incident_id: str = Field(primary_key=True)
@@ -161,4 +177,4 @@ class ConflictRow(SQLModel, table=True):
 
 
 # Tables derived from ops: cleared and refilled by a rebuild, compared by digests.
-FOLDED_TABLES = (IncidentRow, StepRow, EntryRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)
+FOLDED_TABLES = (IncidentRow, StepRow, EntryRow, CallRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)

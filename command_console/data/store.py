@@ -131,6 +131,11 @@ class Store:
         with self.read() as conn:
             return list(self._ops(conn, *where))
 
+    def head(self) -> int:
+        """Grows whenever any process commits an operation here: cheap change detection."""
+        with self.read() as conn:
+            return conn.execute(text("SELECT max(rowid) FROM ops")).scalar() or 0
+
     def op_count(self) -> int:
         with self.read() as conn:
             return conn.execute(select(func.count()).select_from(ops_table)).scalar()
