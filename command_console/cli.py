@@ -31,6 +31,12 @@ class State:
     _workspace = None
 
     @classmethod
+    def reset(cls, data_dir: Optional[str]) -> None:
+        if cls._workspace is not None:
+            cls._workspace.close()
+        cls.data_dir, cls._workspace = data_dir, None
+
+    @classmethod
     def workspace(cls):
         if cls._workspace is None:
             from command_console.workspace import Workspace
@@ -66,8 +72,7 @@ def root(
     ctx: typer.Context,
     data_dir: Annotated[Optional[str], typer.Option("--data-dir", help="Data directory (default: $COMMAND_CONSOLE_HOME or the user data dir).")] = None,
 ) -> None:
-    State.data_dir = data_dir
-    State._workspace = None
+    State.reset(data_dir)
     if ctx.invoked_subcommand is None:
         run_console()
 
@@ -106,6 +111,7 @@ def init(
     from command_console import config as config_io
 
     config_io.load(workspace.paths)  # validates what was just written
+    workspace.close()
     typer.echo(f"data dir {workspace.paths.root} (console {config.console_id})")
 
 

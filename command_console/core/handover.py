@@ -1,0 +1,221 @@
+"""The end-of-shift handover: what the next lead must know, built from plain data.
+
+Pure functions: the caller passes incidents (with their steps), reports, call rows and
+"now"; nothing here reads the store or the clock.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from command_console.core.incidents import CallOutcome, Incident, Severity
+from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, problems
+from command_console.core.timers import format_age, format_countdown, seconds_until
+
+SUMMARY_VERSION = 1
+# A handover op travels to other consoles, which refuse payloads over 64 KiB (core.ops).
+SUMMARY_BUDGET_BYTES = 48 * 1024
+CALLBACK_OUTCOMES = (CallOutcome.NO_ANSWER.value, CallOutcome.LEFT_MESSAGE.value)
+
+
+@dataclass(frozen=True)
+class OpenIncident:
+    id: str
+    title: str
+    severity: Severity
+    status: str
+    started_at: datetime
+    age: str
+
+
+@dataclass(frozen=True)
+class PendingStep:
+    incident_id: str
+    step_id: str
+    position: int
+    text: str
+    due_at: datetime | None
+    seconds_left: int | None  # negative once overdue; None without a deadline
+
+    @property
+    def overdue(self) -> bool:
+        return self.seconds_left is not None and self.seconds_left <= 0
+
+    @property
+    def countdown(self) -> str:
+        return "" if self.seconds_left is None else format_countdown(self.seconds_left)
+
+
+@dataclass(frozen=True)
+class IncompleteReport:
+    incident_id: str
+    title: str
+    problems: dict[str, str]  # field key -> what is wrong (missing, too short, bad time)
+
+    @property
+    def missing(self) -> list[str]:
+        return list(self.problems)
+
+    @property
+    def labels(self) -> list[str]:
+        labels = {f.key: f.label for f in REPORT_FIELDS}
+        return [labels[key] for key in self.problems if key in labels]
+
+
+@dataclass(frozen=True)
+class Callback:
+    """A call that did not reach its contact, with no later successful call."""
+
+    incident_id: str
+    contact_id: str
+    name: str
+    phone: str
+    role: str
+    outcome: str
+    at: datetime
+    attempts: int
+
+
+@dataclass(frozen=True)
+class HandoverSummary:
+    at: datetime
+    lead: str
+    open_incidents: tuple[OpenIncident, ...] = ()
+    steps: tuple[PendingStep, ...] = ()
+    reports: tuple[IncompleteReport, ...] = ()
+    callbacks: tuple[Callback, ...] = ()
+    note: str = field(default="", compare=False)
+
+    @property
+    def overdue(self) -> tuple[PendingStep, ...]:
+        return tuple(s for s in self.steps if s.overdue)
+
+    @property
+    def is_quiet(self) -> bool:
+        return not (self.open_incidents or self.steps or self.reports or self.callbacks)
+
+
+def awaiting_callbacks(calls: Iterable) -> list[Callback]:
+    """Per (incident, contact): the last unanswered attempt with no later 'reached' call.
+
+    `calls` are rows with incident_id, contact_id, name, phone, role, outcome and at,
+    in any order; ties in time count the reached call as later (it closes the loop).
+    """
+    ordered = sorted(calls, key=lambda c: (c.at, c.outcome != CallOutcome.REACHED.value))
+    pending: dict[tuple[str, str], Callback] = {}
+    for call in ordered:
+        key = (call.incident_id, call.contact_id)
+        if call.outcome == CallOutcome.REACHED.value:
+            pending.pop(key, None)
+        elif call.outcome in CALLBACK_OUTCOMES:
+            attempts = pending[key].attempts + 1 if key in pending else 1
+            pending[key] = Callback(call.incident_id, call.contact_id, call.name, call.phone, call.role,
+                                    call.outcome, call.at, attempts)
+    return sorted(pending.values(), key=lambda c: (c.at, c.incident_id, c.contact_id))
+
+
+def pending_steps(incidents: Iterable[Incident], now: datetime) -> list[PendingStep]:
+    """Open steps of open incidents: overdue first, then by deadline, untimed last."""
+    found = []
+    for incident in incidents:
+        if not incident.is_open:
+            continue
+        for step in incident.steps:
+            if step.is_open:
+                left = None if step.due_at is None else seconds_until(step.due_at, now)
+                found.append(PendingStep(incident.id, step.step_id, step.position, step.text, step.due_at, left))
+    return sorted(found, key=lambda s: (s.seconds_left is None, s.seconds_left or 0, s.incident_id, s.position))
+
+
+def incomplete_reports(incidents: Iterable[Incident], reports: Mapping[str, Report]) -> list[IncompleteReport]:
+    found = []
+    for incident in incidents:
+        report = reports.get(incident.id) or Report(incident.id)
+        if report.status == ReportStatus.COMPLETE:
+            continue
+        found.append(IncompleteReport(incident.id, incident.title, problems(report)))
+    return found
+
+
+def build_summary(incidents: Iterable[Incident], reports: Mapping[str, Report], calls: Iterable,
+                  now: datetime, lead: str = "", note: str = "") -> HandoverSummary:
+    """Everything the next lead inherits.
+
+    incidents: open ones plus any resolved during the shift (their reports may still be
+    open); calls: the call log of those incidents.
+    """
+    incidents = list(incidents)
+    open_ones = sorted((i for i in incidents if i.is_open), key=lambda i: (-i.severity.rank, i.started_at, i.id))
+    wanted = {i.id for i in incidents}
+    return HandoverSummary(
+        at=now, lead=lead,
+        open_incidents=tuple(OpenIncident(i.id, i.title, i.severity, i.status.value, i.started_at,
+                                          format_age(i.started_at, now)) for i in open_ones),
+        steps=tuple(pending_steps(open_ones, now)),
+        reports=tuple(incomplete_reports(incidents, reports)),
+        callbacks=tuple(c for c in awaiting_callbacks(calls) if c.incident_id in wanted),
+        note=note,
+    )
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES) -> dict:
+    """A JSON-able record of the summary for the handover operation, within budget bytes.
+
+    Long lists are cut from the end (least urgent last) and the cut is counted, so the
+    operation always syncs; the readable tables still hold the full picture.
+    """
+    lists = {
+        "open_incidents": [{"id": i.id, "title": i.title, "severity": i.severity.value, "status": i.status,
+                            "started_at": _iso(i.started_at), "age": i.age} for i in summary.open_incidents],
+        "steps": [{"incident_id": s.incident_id, "step_id": s.step_id, "text": s.text, "due_at": _iso(s.due_at),
+                   "overdue": s.overdue} for s in summary.steps],
+        "reports": [{"incident_id": r.incident_id, "title": r.title, "missing": r.missing} for r in summary.reports],
+        "callbacks": [{"incident_id": c.incident_id, "contact_id": c.contact_id, "name": c.name, "phone": c.phone,
+                       "outcome": c.outcome, "at": _iso(c.at), "attempts": c.attempts} for c in summary.callbacks],
+    }
+    counts = {
+        "open_incidents": len(summary.open_incidents), "pending_steps": len(summary.steps),
+        "overdue_steps": len(summary.overdue), "incomplete_reports": len(summary.reports),
+        "callbacks": len(summary.callbacks),
+    }
+    result = {"version": SUMMARY_VERSION, "at": _iso(summary.at), "lead": summary.lead, "counts": counts,
+              **lists, "omitted": {}}
+    order = ["steps", "callbacks", "reports", "open_incidents"]  # trimmed first to last
+    while len(json.dumps(result, ensure_ascii=False).encode()) > budget:
+        name = next((n for n in order if result[n]), None)
+        if name is None:
+            break
+        cut = max(1, len(result[name]) // 4)
+        del result[name][-cut:]
+        result["omitted"][name] = result["omitted"].get(name, 0) + cut
+    return result
+
+
+def summary_lines(summary: HandoverSummary, zone) -> list[str]:
+    """Plain lines (no markup) for the CLI and the screen, most urgent first."""
+    def hm(instant: datetime | None) -> str:
+        return instant.astimezone(zone).strftime("%m-%d %H:%M") if instant else ""
+
+    lines = [f"Open incidents ({len(summary.open_incidents)})"]
+    lines += [f"  {i.id}  {i.severity.value} {i.severity.label_zh}  {i.status}  age {i.age}  {i.title}"
+              for i in summary.open_incidents] or ["  none"]
+    lines.append(f"Pending steps ({len(summary.steps)}, {len(summary.overdue)} overdue)")
+    for s in summary.steps:
+        due = f"due {hm(s.due_at)} ({'OVERDUE ' + s.countdown if s.overdue else 'in ' + s.countdown})" if s.due_at else "no deadline"
+        lines.append(f"  {s.incident_id}  {s.position + 1}. {s.text}  {due}")
+    if not summary.steps:
+        lines.append("  none")
+    lines.append(f"Incomplete reports ({len(summary.reports)})")
+    lines += [f"  {r.incident_id}  missing or invalid: {', '.join(r.missing) or 'none (not marked complete)'}"
+              for r in summary.reports] or ["  none"]
+    lines.append(f"Calls awaiting a call-back ({len(summary.callbacks)})")
+    lines += [f"  {c.incident_id}  {c.name} {c.phone}  {c.outcome} at {hm(c.at)}"
+              + (f" ({c.attempts} attempts)" if c.attempts > 1 else "") for c in summary.callbacks] or ["  none"]
+    return lines

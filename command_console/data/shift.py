@@ -1,0 +1,139 @@
+"""Shifts: the handover from one lead to the next, and the time window of a shift.
+
+A handover is two operations committed in one transaction: `shift.handover` signed by
+the outgoing lead (it closes the shift and carries the summary and note), then
+`shift.start` signed by the incoming lead, who acknowledged it by name. Both land in
+the shift-level timeline through the fold.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from command_console.core import text as clean
+from command_console.core.errors import UserError
+from command_console.core.handover import HandoverSummary, build_summary, summary_to_dict
+from command_console.core.incidents import Incident, Shift
+from command_console.core.matching import resolve
+from command_console.data import queries
+from command_console.data.schema import ShiftRow
+from command_console.data.store import Store
+
+NOTE_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of time to report on: one shift, or since/until typed by the lead."""
+
+    since: datetime
+    until: datetime
+    shift_id: str | None = None
+
+    def covers(self, instant: datetime | None) -> bool:
+        return instant is not None and self.since <= instant <= self.until
+
+
+def _incidents_of_shift(store: Store, since: datetime) -> list[Incident]:
+    """Open incidents, and those resolved since the shift began (their reports may be open)."""
+    return [i for i in queries.list_incidents(store, include_resolved=True)
+            if i.is_open or (i.resolved_at is not None and i.resolved_at >= since)]
+
+
+def summary(store: Store, now: datetime | None = None, note: str = "") -> HandoverSummary:
+    """The handover summary of the current shift, built from the store."""
+    now = now or store.clock.now()
+    shift = queries.current_shift(store)
+    since = shift.started_at if shift else now
+    incidents = _incidents_of_shift(store, since)
+    ids = {i.id for i in incidents}
+    reports = {i: queries.get_report(store, i) for i in ids}
+    calls = [c for c in queries.list_calls(store) if c.incident_id in ids]
+    return build_summary(incidents, reports, calls, now, lead=shift.lead if shift else "", note=note)
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def handover(store: Store, *, outgoing: str, incoming: str, note: str = "",
+             now: datetime | None = None) -> tuple[str, str]:
+    """Close the current shift and start the next one. Returns (old shift id, new shift id).
+
+    outgoing: the name the outgoing lead signs with; it must be the current shift's lead.
+    incoming: the incoming lead acknowledging by name; the new shift is theirs.
+    Raises UserError, writing nothing, when a name is empty or does not match.
+    """
+    shift = queries.current_shift(store)
+    if shift is None:
+        raise UserError("no shift is running; start one first")
+    signed = clean.clean_line(outgoing, field="outgoing lead signature", limit=clean.NAME_LIMIT)
+    if not _same_name(signed, shift.lead):
+        raise UserError(f"outgoing lead signature {signed!r} does not match the shift lead {shift.lead!r}")
+    incoming = clean.clean_line(incoming, field="incoming lead name", limit=clean.NAME_LIMIT)
+    note = clean.clean_block(note, field="handover note", limit=NOTE_LIMIT)
+    built = summary(store, now, note)
+    new_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
+    previous_author = store.author
+
+    def incoming_signs(_conn) -> dict:
+        # Called inside the transaction just before the op is stamped with store.author,
+        # so the shift.start op is signed by the incoming lead.
+        store.author = incoming
+        return {"id": new_id, "lead": incoming}
+
+    store.author = shift.lead
+    try:
+        store.append_many([
+            ("shift.handover", {"id": shift.id, "note": note, "next_lead": incoming,
+                                "summary": summary_to_dict(built)}),
+            ("shift.start", incoming_signs),
+        ])
+    except BaseException:
+        store.author = previous_author
+        raise
+    store.author = incoming
+    return shift.id, new_id
+
+
+def stored_summary(store: Store, shift_id: str) -> dict:
+    """The summary recorded when a shift was handed over ({} while it runs)."""
+    table = ShiftRow.__table__
+    with store.read() as conn:
+        value = conn.execute(select(table.c.summary).where(table.c.id == shift_id)).scalar()
+    return json.loads(value or "{}")
+
+
+def resolve_shift(store: Store, query: str) -> Shift:
+    shifts = {s.id: s for s in queries.list_shifts(store)}
+    return shifts[resolve(query.strip(), sorted(shifts), "shift")]
+
+
+def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None) -> Window:
+    """The window to export: a named shift, since/until, or else the current (or last) shift."""
+    if shift_id and (since or until):
+        raise UserError("use either --shift or --since/--until, not both")
+    if shift_id:
+        shift = resolve_shift(store, shift_id)
+        return Window(shift.started_at, shift.ended_at or now, shift.id)
+    if since or until:
+        start = since or _first_instant(store, now)
+        end = until or now
+        if end <= start:
+            raise UserError(f"--until ({end:%Y-%m-%d %H:%M}Z) must be after --since ({start:%Y-%m-%d %H:%M}Z)")
+        return Window(start, end)
+    shift = queries.current_shift(store) or (queries.list_shifts(store) or [None])[-1]
+    if shift is None:
+        raise UserError("no shift recorded yet; give --since and --until")
+    return Window(shift.started_at, shift.ended_at or now, shift.id)
+
+
+def _first_instant(store: Store, now: datetime) -> datetime:
+    shifts = queries.list_shifts(store)
+    return shifts[0].started_at if shifts else now

@@ -1,0 +1,80 @@
+"""Cell renderers shared by the tables: user text always goes through clean() into Text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+
+from command_console.core.incidents import Incident, PlanStepRun, Severity, Status, StepState
+from command_console.core.text import clean
+from command_console.core.timers import format_countdown, next_deadline, seconds_until
+
+SEVERITY_STYLE = {
+    Severity.GENERAL: "bold black on #8fbc8f",
+    Severity.SERIOUS: "bold black on #e5c07b",
+    Severity.MAJOR: "bold white on #d16d2b",
+    Severity.CRITICAL: "bold white on #b3001b",
+}
+ALARM = "bold white on #c00000"
+LATE = "bold #ff5f5f"
+DONE = "#7fbf7f"
+SKIPPED = "#a0a0a0"
+STATUS_STYLE = {Status.ACTIVE: "bold", Status.CONTAINED: "#e5c07b", Status.RESOLVED: "dim"}
+
+
+def user(text: str, style: str = "") -> Text:
+    """User-typed text as a literal, single-line Text: markup and escapes never act."""
+    return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis", end="")
+
+
+def severity(sev: Severity) -> Text:
+    return Text(f" {sev.value.upper():<8} ", style=SEVERITY_STYLE[sev], no_wrap=True)
+
+
+def status(st: Status) -> Text:
+    return Text(st.value, style=STATUS_STYLE[st])
+
+
+def countdown(step: PlanStepRun | None, now: datetime) -> Text:
+    """mm:ss to the deadline, '+mm:ss' in alarm style once late (acknowledged: late style)."""
+    if step is None or step.due_at is None or not step.is_open:
+        return Text("")
+    seconds = seconds_until(step.due_at, now)
+    if seconds > 0:
+        return Text(format_countdown(seconds), style="bold" if seconds <= 60 else "")
+    return Text("+" + format_countdown(-seconds), style=LATE if step.acked_at else ALARM)
+
+
+def next_cell(incident: Incident, now: datetime) -> Text:
+    return countdown(next_deadline(incident), now) if incident.is_open else Text("")
+
+
+def step_timer(step: PlanStepRun, now: datetime, zone: ZoneInfo) -> Text:
+    if step.state == StepState.DONE:
+        return Text(f"✓ {_hhmm(step.state_at, zone)}", style=DONE)
+    if step.state == StepState.SKIPPED:
+        return Text(f"– {_hhmm(step.state_at, zone)}", style=SKIPPED)
+    return countdown(step, now)
+
+
+def step_who(step: PlanStepRun) -> Text:
+    if step.state == StepState.DONE:
+        return user(step.state_by + (f": {step.state_note}" if step.state_note else ""), DONE)
+    if step.state == StepState.SKIPPED:
+        return user(f"{step.state_by} skipped: {step.state_note}", SKIPPED)
+    return user(step.contact_role or "", "italic")
+
+
+def step_text(step: PlanStepRun, now: datetime) -> Text:
+    text = user(step.text)
+    if step.is_open and step.due_at is not None and step.due_at <= now:
+        text.stylize(LATE if step.acked_at else ALARM)
+    elif not step.is_open:
+        text.stylize(DONE if step.state == StepState.DONE else SKIPPED)
+    return text
+
+
+def _hhmm(instant: datetime | None, zone: ZoneInfo) -> str:
+    return instant.astimezone(zone).strftime("%H:%M") if instant else "--:--"

@@ -1,0 +1,77 @@
+"""The incidents table: rebuilt when the store changes, only time cells touched each tick."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from command_console.core.incidents import Incident
+from command_console.core.timers import format_age
+from command_console.widgets import cells
+
+FIXED = {"sev": 10, "id": 8, "plan": 16, "age": 6, "status": 9, "next": 8}
+MIN_TITLE = 12
+
+
+class IncidentTable(DataTable):
+    """One row per incident; row key = incident id."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.incidents: dict[str, Incident] = {}
+        self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text shown
+
+    def on_mount(self) -> None:
+        for key, label in (("sev", "Severity"), ("id", "ID"), ("title", "Title"), ("plan", "Plan"),
+                           ("age", "Age"), ("status", "Status"), ("next", "Next")):
+            self.add_column(label, key=key, width=FIXED.get(key, MIN_TITLE))
+
+    def on_resize(self) -> None:
+        fixed = sum(FIXED.values()) + 2 * (len(FIXED) + 1) + 2
+        title = self.columns.get("title") if self.columns else None
+        if title is not None:
+            title.width = max(MIN_TITLE, self.size.width - fixed)
+            title.auto_width = False
+            self.refresh()
+
+    @property
+    def selected_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def set_incidents(self, incidents: list[Incident], now: datetime) -> None:
+        keep = self.selected_id
+        self.incidents = {i.id: i for i in incidents}
+        self._shown.clear()
+        self.clear()
+        for inc in incidents:
+            age, nxt = self._time_cells(inc, now)
+            self.add_row(cells.severity(inc.severity), Text(inc.id), cells.user(inc.title),
+                         cells.user(inc.plan_title), age, cells.status(inc.status), nxt, key=inc.id)
+        if keep in self.incidents:
+            self.move_cursor(row=self.get_row_index(keep), animate=False)
+
+    def _time_cells(self, inc: Incident, now: datetime) -> tuple[Text, Text]:
+        age = Text(format_age(inc.started_at, now))
+        nxt = cells.next_cell(inc, now)
+        self._shown[(inc.id, "age")], self._shown[(inc.id, "next")] = age.plain, nxt.plain + str(nxt.style)
+        return age, nxt
+
+    def tick(self, now: datetime) -> int:
+        """Update age and next-deadline cells whose text changed; returns how many changed."""
+        changed = 0
+        for inc in self.incidents.values():
+            if not inc.is_open:
+                continue
+            before = (self._shown.get((inc.id, "age")), self._shown.get((inc.id, "next")))
+            age, nxt = self._time_cells(inc, now)
+            if before[0] != age.plain:
+                self.update_cell(inc.id, "age", age)
+                changed += 1
+            if before[1] != nxt.plain + str(nxt.style):
+                self.update_cell(inc.id, "next", nxt)
+                changed += 1
+        return changed

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from command_console.core.clock import FakeClock
+from command_console.workspace import Workspace
+
+T0 = datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(T0)
+
+
+@pytest.fixture
+def workspace(tmp_path, clock) -> Workspace:
+    ws = Workspace.open(tmp_path / "data", clock)
+    yield ws
+    ws.close()

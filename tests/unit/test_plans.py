@@ -1,0 +1,89 @@
+from pathlib import Path
+
+import pytest
+
+from command_console.core.plans import format_duration, parse_duration, parse_plan
+from command_console.data.plan_files import load_library
+from command_console.paths import shipped_plans_dir
+
+GOOD = '''id = "demo"
+title = "Demo"
+category = "system"
+severity = "serious"
+
+[[steps]]
+id = "first"
+text = "Do it"
+deadline = "5m"
+contact_role = "it"
+'''
+
+
+@pytest.mark.parametrize("text, seconds", [("30s", 30), ("5m", 300), ("1h", 3600), ("1h30m", 5400), ("24h", 86400)])
+def test_parse_duration(text, seconds):
+    assert parse_duration(text) == seconds
+    assert parse_duration(format_duration(seconds)) == seconds
+
+
+@pytest.mark.parametrize("bad", ["", "5", "5 min", "m5", "-5m", "1.5h", "5m1h"])
+def test_parse_duration_rejects(bad):
+    with pytest.raises(ValueError, match="bad duration"):
+        parse_duration(bad)
+
+
+def test_good_plan_parses():
+    plan, problems = parse_plan(GOOD, "plans/demo.toml")
+    assert problems == []
+    assert plan.steps[0].deadline_s == 300 and plan.steps[0].contact_role == "it"
+
+
+def test_every_problem_is_reported_with_position_and_no_plan():
+    source = GOOD.replace('severity = "serious"', 'severity = "huge"\ncolour = "red"') + '''
+[[steps]]
+id = "first"
+text = "Again"
+deadline = "soon"
+contact_role = "wizard"
+'''
+    plan, problems = parse_plan(source, "plans/demo.toml")
+    assert plan is None
+    messages = [str(p) for p in problems]
+    assert "plans/demo.toml:5:1: unknown key 'colour'" in messages[0]
+    assert any(m.startswith("plans/demo.toml:4:1: unknown severity 'huge'") for m in messages)
+    assert any(m.startswith("plans/demo.toml:14:1: step 2: duplicate step id 'first'") for m in messages)
+    assert any(m.startswith("plans/demo.toml:16:1: step 2: bad duration 'soon'") for m in messages)
+    assert any(m.startswith("plans/demo.toml:17:1: step 2: unknown contact role 'wizard'") for m in messages)
+
+
+def test_missing_fields_and_syntax_errors():
+    plan, problems = parse_plan('id = "x"\n', "x.toml")
+    text = " | ".join(map(str, problems))
+    assert plan is None and "missing required key 'title'" in text and "at least one [[steps]]" in text
+    plan, problems = parse_plan('id = "x"\ntitle = \n', "x.toml")
+    assert plan is None and str(problems[0]).startswith("x.toml:2:")
+    assert "TOML syntax" in str(problems[0])
+
+
+def test_shipped_plans_are_all_valid_and_carry_seed_deadlines():
+    library = load_library([shipped_plans_dir()])
+    assert library.problems == []
+    assert len(library.plans) >= 12
+    deadlines = {pid: {s.id: s.deadline_s for s in p.steps if s.deadline_s} for pid, p in library.plans.items()}
+    assert 300 in deadlines["power-outage"].values()
+    assert 3600 in deadlines["system-failure"].values()
+    assert sorted(deadlines["bank-system-fault-l12"].values()) == [1800, 3600]
+    assert sorted(deadlines["bank-system-fault-l34"].values()) == [900, 1800]
+    assert 1800 in deadlines["inbound-call-surge"].values()
+    assert {60, 120} <= set(deadlines["fire-alarm"].values())
+    assert 300 in deadlines["seat-equipment-failure"].values()
+    assert 1800 in deadlines["any-emergency"].values()
+
+
+def test_user_plan_overrides_shipped_and_broken_file_is_not_used(tmp_path: Path):
+    (tmp_path / "power-outage.toml").write_text(
+        (shipped_plans_dir() / "power-outage.toml").read_text().replace('title = "Power outage"', 'title = "Local power"'))
+    (tmp_path / "broken.toml").write_text(GOOD.replace('"demo"', '"broken"').replace('"5m"', '"5 minutes"'))
+    library = load_library([shipped_plans_dir(), tmp_path])
+    assert library.plans["power-outage"].title == "Local power"
+    assert "broken" not in library.plans
+    assert len(library.problems) == 1 and "broken.toml" in library.problems[0].path

@@ -1,0 +1,36 @@
+import pytest
+
+from command_console.core.errors import UserError
+from command_console.core.text import cell_width, clean, clean_line, pad
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("plain", "plain"),
+    ("red \x1b[31malert\x1b[0m", "red alert"),
+    ("bell\x07 and nul\x00", "bell and nul"),
+    ("title \x1b]0;owned\x07 x", "title  x"),
+    ("bidi \u202eevil\u202c", "bidi evil"),
+    ("[bold]markup[/] stays", "[bold]markup[/] stays"),
+    ("two\nlines", "two lines"),
+    ("停电 三楼", "停电 三楼"),
+])
+def test_clean_strips_controls_and_keeps_text(raw, expected):
+    assert clean(raw) == expected
+
+
+def test_clean_keeps_newlines_in_blocks():
+    assert clean("a\r\nb\x1b[1m", multiline=True) == "a\nb"
+
+
+def test_clean_line_refuses_empty_and_too_long():
+    with pytest.raises(UserError, match="log entry is empty"):
+        clean_line(" \x1b[0m ", field="log entry", limit=10)
+    with pytest.raises(UserError, match="limit is 10"):
+        clean_line("x" * 11, field="log entry", limit=10)
+
+
+def test_pad_counts_wide_characters():
+    assert cell_width("停电") == 4
+    assert pad("停电abc", 5) == "停电a"
+    assert cell_width(pad("停电停电停电", 7)) == 7
+    assert pad("ab", 4) == "ab  "
