@@ -120,3 +120,4 @@ from command_console import cli_commands  # noqa: E402,F401  (registers the comm
 
 def main() -> None:
     app()
+from command_console import cli_export  # noqa: E402,F401

@@ -87,6 +87,7 @@ class HandoverSummary:
     steps: tuple[PendingStep, ...] = ()
     reports: tuple[IncompleteReport, ...] = ()
     callbacks: tuple[Callback, ...] = ()
+    untimed_steps: int = 0  # open steps without a deadline (not listed one by one)
     note: str = field(default="", compare=False)
 
     @property
@@ -118,7 +119,10 @@ def awaiting_callbacks(calls: Iterable) -> list[Callback]:
 
 
 def pending_steps(incidents: Iterable[Incident], now: datetime) -> list[PendingStep]:
-    """Open steps of open incidents: overdue first, then by deadline, untimed last."""
+    """Open steps of open incidents: overdue first, then by deadline, untimed last.
+
+    The handover lists only the timed ones (PendingStep.due_at set) and counts the rest.
+    """
     found = []
     for incident in incidents:
         if not incident.is_open:
@@ -150,11 +154,13 @@ def build_summary(incidents: Iterable[Incident], reports: Mapping[str, Report], 
     incidents = list(incidents)
     open_ones = sorted((i for i in incidents if i.is_open), key=lambda i: (-i.severity.rank, i.started_at, i.id))
     wanted = {i.id for i in incidents}
+    pending = pending_steps(open_ones, now)
     return HandoverSummary(
         at=now, lead=lead,
         open_incidents=tuple(OpenIncident(i.id, i.title, i.severity, i.status.value, i.started_at,
                                           format_age(i.started_at, now)) for i in open_ones),
-        steps=tuple(pending_steps(open_ones, now)),
+        steps=tuple(s for s in pending if s.due_at is not None),
+        untimed_steps=sum(1 for s in pending if s.due_at is None),
         reports=tuple(incomplete_reports(incidents, reports)),
         callbacks=tuple(c for c in awaiting_callbacks(calls) if c.incident_id in wanted),
         note=note,
@@ -182,7 +188,8 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
     }
     counts = {
         "open_incidents": len(summary.open_incidents), "pending_steps": len(summary.steps),
-        "overdue_steps": len(summary.overdue), "incomplete_reports": len(summary.reports),
+        "overdue_steps": len(summary.overdue), "untimed_steps": summary.untimed_steps,
+        "incomplete_reports": len(summary.reports),
         "callbacks": len(summary.callbacks),
     }
     result = {"version": SUMMARY_VERSION, "at": _iso(summary.at), "lead": summary.lead, "counts": counts,
@@ -206,10 +213,11 @@ def summary_lines(summary: HandoverSummary, zone) -> list[str]:
     lines = [f"Open incidents ({len(summary.open_incidents)})"]
     lines += [f"  {i.id}  {i.severity.value} {i.severity.label_zh}  {i.status}  age {i.age}  {i.title}"
               for i in summary.open_incidents] or ["  none"]
-    lines.append(f"Pending steps ({len(summary.steps)}, {len(summary.overdue)} overdue)")
+    lines.append(f"Steps with deadlines ({len(summary.steps)}, {len(summary.overdue)} overdue;"
+                 f" {summary.untimed_steps} more open without a deadline)")
     for s in summary.steps:
-        due = f"due {hm(s.due_at)} ({'OVERDUE ' + s.countdown if s.overdue else 'in ' + s.countdown})" if s.due_at else "no deadline"
-        lines.append(f"  {s.incident_id}  {s.position + 1}. {s.text}  {due}")
+        due = f"OVERDUE {s.countdown}" if s.overdue else f"in {s.countdown}"
+        lines.append(f"  {s.incident_id}  {s.position + 1}. {s.text}  due {hm(s.due_at)} ({due})")
     if not summary.steps:
         lines.append("  none")
     lines.append(f"Incomplete reports ({len(summary.reports)})")

@@ -1,0 +1,117 @@
+"""CLI commands for the end of a shift: `handover`, `export` and `shifts`.
+
+Imports nothing heavy at module level; the store and writers load inside the commands.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from command_console.cli import JsonOpt, State, app, emit_json, guarded
+
+
+def _ask(value: Optional[str], option: str, prompt: str) -> str:
+    """The option's value, else a prompt on a terminal, else one clear error line."""
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        from command_console.core.errors import UserError
+
+        raise UserError(f"{option} is required (no terminal to ask on)")
+    return typer.prompt(prompt)
+
+
+@app.command("handover")
+@guarded
+def handover(
+    note: Annotated[Optional[str], typer.Option("--note", help="Free-text handover note for the next lead.")] = None,
+    outgoing: Annotated[Optional[str], typer.Option("--outgoing", help="Outgoing lead signs with their name (the current shift's lead).")] = None,
+    incoming: Annotated[Optional[str], typer.Option("--incoming", help="Incoming lead acknowledges by name; starts their shift.")] = None,
+    show: Annotated[bool, typer.Option("--show", help="Print the summary only; write nothing.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Hand the shift over: summary, note, outgoing signature, incoming acknowledgement.
+
+    Non-interactive when --outgoing and --incoming are given; asks for what is missing on a terminal.
+    """
+    from command_console.core.handover import summary_lines, summary_to_dict
+    from command_console.data import queries, shift
+
+    workspace = State.workspace()
+    store = workspace.store
+    built = shift.summary(store)
+    if json_ and show:
+        emit_json(summary_to_dict(built))
+        return
+    if not json_:
+        current = queries.current_shift(store)
+        if current:
+            typer.echo(f"Shift {current.id}, lead {current.lead}")
+        for line in summary_lines(built, workspace.config.zone):
+            typer.echo(line)
+    if show:
+        return
+    if note is None:
+        interactive = sys.stdin.isatty() and (outgoing is None or incoming is None)
+        note = typer.prompt("Handover note (empty for none)", default="", show_default=False) if interactive else ""
+    signed = _ask(outgoing, "--outgoing", "Outgoing lead, sign with your name")
+    taker = _ask(incoming, "--incoming", "Incoming lead, acknowledge with your name")
+    old_id, new_id = shift.handover(store, outgoing=signed, incoming=taker, note=note)
+    workspace.refresh_author()
+    if json_:
+        emit_json({"handed_over": old_id, "new_shift": new_id, "lead": store.author,
+                   "summary": summary_to_dict(built)})
+        return
+    typer.echo(f"Shift {old_id} handed over to {store.author}; new shift {new_id}")
+
+
+@app.command("shifts")
+@guarded
+def shifts(json_: JsonOpt = False) -> None:
+    """Every shift with its lead and times (ids for `export --shift`)."""
+    from command_console.core.when import local
+    from command_console.data import queries
+
+    workspace = State.workspace()
+    found = queries.list_shifts(workspace.store)
+    if json_:
+        emit_json([{"id": s.id, "lead": s.lead, "started_at": s.started_at, "ended_at": s.ended_at,
+                    "next_lead": s.next_lead} for s in found])
+        return
+    zone = workspace.config.zone
+    for s in found:
+        end = local(s.ended_at, zone) if s.ended_at else "running"
+        typer.echo(f"{s.id}  {local(s.started_at, zone)} – {end}  {s.lead}")
+
+
+@app.command("export")
+@guarded
+def export(
+    format_: Annotated[str, typer.Option("--format", "-f", help="md | html | csv | json")] = "md",
+    shift_id: Annotated[Optional[str], typer.Option("--shift", help="Shift id or unique prefix (see `shifts`).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Window start: 14:05, '2026-11-22 14:05', '8h ago'.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Window end (default: now).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File or folder to write (private, 0600); default: stdout.")] = None,
+    bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a UTF-8 BOM for spreadsheet programs.")] = False,
+) -> None:
+    """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON."""
+    from command_console.core.when import parse_when
+    from command_console.data import exports, shift
+
+    fmt = exports.parse_format(format_)
+    workspace = State.workspace()
+    now, zone = workspace.clock.now(), workspace.config.zone
+    start = parse_when(since, now, zone, field="--since") if since else None
+    end = parse_when(until, now, zone, field="--until") if until else None
+    window = shift.shift_window(workspace.store, now, shift_id=shift_id, since=start, until=end)
+    record = exports.collect(workspace.store, exports.site_of(workspace.config), window, now)
+    if out is None:
+        sys.stdout.buffer.write(exports.render(record, fmt, bom))
+        sys.stdout.buffer.flush()
+        return
+    path = exports.write(record, fmt, out, bom)
+    typer.echo(f"wrote {path}")

@@ -1,0 +1,64 @@
+"""Shift report exports: Markdown, HTML, CSV and JSON, written atomically and privately.
+
+    record = collect(store, site_of(config), window, now)
+    path = write(record, "md", Path("shift.md"))
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from command_console.core.errors import UserError
+from command_console.data.exports.record import ShiftRecord, collect, site_of  # noqa: F401
+
+FORMATS = ("md", "html", "csv", "json")
+EXTENSIONS = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
+ALIASES = {"markdown": "md", "htm": "html"}
+
+
+def parse_format(value: str) -> str:
+    fmt = ALIASES.get(value.strip().lower(), value.strip().lower())
+    if fmt not in FORMATS:
+        raise UserError(f"format {value!r} is not one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def render(record: ShiftRecord, fmt: str, bom: bool = False) -> bytes:
+    """The export as bytes (UTF-8). bom only applies to CSV."""
+    fmt = parse_format(fmt)
+    if fmt == "md":
+        from command_console.data.exports import markdown as writer
+    elif fmt == "html":
+        from command_console.data.exports import html as writer
+    elif fmt == "json":
+        from command_console.data.exports import json_export as writer
+    else:
+        from command_console.data.exports import csv_export
+
+        return csv_export.render(record, bom=bom).encode("utf-8")
+    return writer.render(record).encode("utf-8")
+
+
+def default_name(record: ShiftRecord, fmt: str) -> str:
+    start = record.window.since.astimezone(record.zone).strftime("%Y%m%d-%H%M")
+    return f"shift-{record.site.console_id}-{start}{EXTENSIONS[parse_format(fmt)]}"
+
+
+def write(record: ShiftRecord, fmt: str, path: Path, bom: bool = False) -> Path:
+    """Write atomically with mode 0600 (the report holds personal data). Returns the path.
+
+    A directory as path gets the default file name inside it.
+    """
+    from command_console.paths import write_private
+
+    path = Path(path).expanduser()
+    if path.is_dir():
+        path = path / default_name(record, fmt)
+    if not path.parent.is_dir():
+        raise UserError(f"--out: folder {str(path.parent)!r} does not exist")
+    data = render(record, fmt, bom)
+    try:
+        write_private(path, data)
+    except OSError as exc:
+        raise UserError(f"--out: cannot write {str(path)!r} ({exc.strerror})") from None
+    return path

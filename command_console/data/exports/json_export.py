@@ -1,0 +1,74 @@
+"""The shift report as versioned JSON: everything needed to rebuild the report.
+
+Times are UTC ISO 8601 ("2026-11-22T08:00:00Z"); `time_zone` says how to show them.
+Bump FORMAT_VERSION when a key changes meaning or disappears (adding keys is compatible).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from command_console.core.report import REPORT_FIELDS, problems
+from command_console.data.exports.record import ShiftRecord, safe
+
+FORMAT = "command-console/shift-report"
+FORMAT_VERSION = 1
+
+
+def iso(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_dict(record: ShiftRecord) -> dict:
+    w = record.window
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "generated_at": iso(record.generated_at),
+        "console_id": record.site.console_id,
+        "site": {"name": safe(record.site.site_name), "location": safe(record.site.site_location)},
+        "time_zone": record.site.time_zone,
+        "window": {"since": iso(w.since), "until": iso(w.until), "shift_id": w.shift_id},
+        "report_fields": [{"key": f.key, "label": f.label, "label_zh": f.label_zh} for f in REPORT_FIELDS],
+        "shifts": [{"id": s.shift.id, "lead": safe(s.shift.lead), "started_at": iso(s.shift.started_at),
+                    "ended_at": iso(s.shift.ended_at), "next_lead": safe(s.shift.next_lead),
+                    "handover_note": safe(s.shift.handover_note, True), "handover_summary": s.summary}
+                   for s in record.shifts],
+        "incidents": [_incident(record, i) for i in record.incidents],
+        "shift_entries": [_entry(e) for e in record.entries_of("")],
+        "calls": [{"id": c.id, "incident_id": c.incident_id, "contact_id": c.contact_id, "name": safe(c.name),
+                   "phone": safe(c.phone), "role": c.role, "outcome": c.outcome, "at": iso(c.at),
+                   "author": safe(c.author)} for c in record.calls],
+        "awaiting_callback": [{"incident_id": c.incident_id, "contact_id": c.contact_id, "name": safe(c.name),
+                               "outcome": c.outcome, "at": iso(c.at), "attempts": c.attempts}
+                              for c in record.callbacks()],
+    }
+
+
+def _entry(e) -> dict:
+    return {"id": e.id, "at": iso(e.at), "author": safe(e.author), "console_id": e.console_id,
+            "kind": e.kind.value, "text": safe(e.text)}
+
+
+def _incident(record: ShiftRecord, i) -> dict:
+    report = record.reports.get(i.id)
+    return {
+        "id": i.id, "title": safe(i.title), "plan_id": i.plan_id, "plan_title": safe(i.plan_title),
+        "category": i.category, "severity": i.severity.value, "status": i.status.value,
+        "started_at": iso(i.started_at), "opened_at": iso(i.opened_at), "opened_by": safe(i.opened_by),
+        "console_id": i.console_id, "resolved_at": iso(i.resolved_at),
+        "steps": [{"id": s.step_id, "position": s.position, "text": safe(s.text), "deadline_s": s.deadline_s,
+                   "contact_role": s.contact_role, "escalate": s.escalate, "due_at": iso(s.due_at),
+                   "state": s.state.value, "state_at": iso(s.state_at), "state_by": safe(s.state_by),
+                   "state_note": safe(s.state_note), "acked_at": iso(s.acked_at),
+                   "outcome": record.outcome(i, s).label} for s in i.steps],
+        "report": {"status": report.status.value if report else "draft",
+                   "fields": {f.key: safe(report.value(f.key) if report else "", True) for f in REPORT_FIELDS},
+                   "problems": problems(report) if report else {}},
+        "entries": [_entry(e) for e in record.entries_of(i.id)],
+    }
+
+
+def render(record: ShiftRecord) -> str:
+    return json.dumps(to_dict(record), ensure_ascii=False, indent=2) + "\n"

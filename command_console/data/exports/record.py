@@ -1,0 +1,171 @@
+"""What a shift report holds, read from the store once; every writer renders this."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+
+from command_console.core.handover import Callback, awaiting_callbacks
+from command_console.core.incidents import Incident, PlanStepRun, Shift, StepState, TimelineEntry
+from command_console.core.report import Report, ReportStatus
+from command_console.core.text import clean
+from command_console.data import queries
+from command_console.data.schema import CallRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow
+from command_console.data.shift import Window
+from command_console.data.store import Store
+
+entries_t, calls_t, shifts_t = EntryRow.__table__, CallRow.__table__, ShiftRow.__table__
+fields_t, incidents_t = ReportFieldRow.__table__, IncidentRow.__table__
+
+
+@dataclass(frozen=True)
+class ShiftInfo:
+    shift: Shift
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    id: str
+    incident_id: str
+    contact_id: str
+    name: str
+    phone: str
+    role: str
+    outcome: str
+    at: datetime
+    author: str
+
+
+@dataclass(frozen=True)
+class Site:
+    console_id: str
+    site_name: str
+    site_location: str
+    time_zone: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def label(self) -> str:
+        return ", ".join(p for p in (self.site_name, self.site_location) if p)
+
+
+@dataclass(frozen=True)
+class ShiftRecord:
+    site: Site
+    window: Window
+    generated_at: datetime
+    shifts: tuple[ShiftInfo, ...]
+    incidents: tuple[Incident, ...]
+    reports: dict[str, Report]
+    entries: tuple[TimelineEntry, ...]
+    calls: tuple[CallInfo, ...]
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.site.zone
+
+    @property
+    def reference(self) -> datetime:
+        """The instant pending steps are judged against: the window end, or now if sooner."""
+        return min(self.window.until, self.generated_at)
+
+    def entries_of(self, incident_id: str) -> list[TimelineEntry]:
+        return self._by_incident().get(incident_id, [])
+
+    def _by_incident(self) -> dict[str, list[TimelineEntry]]:
+        cached = self.__dict__.get("_grouped")
+        if cached is None:
+            cached = {}
+            for entry in self.entries:
+                cached.setdefault(entry.incident_id, []).append(entry)
+            object.__setattr__(self, "_grouped", cached)
+        return cached
+
+    def callbacks(self) -> list[Callback]:
+        return awaiting_callbacks(self.calls)
+
+    def outcome(self, incident: Incident, step: PlanStepRun) -> StepOutcome:
+        return step_outcome(step, self.reference, resolved=not incident.is_open)
+
+    def incident(self, incident_id: str) -> Incident | None:
+        return next((i for i in self.incidents if i.id == incident_id), None)
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    label: str  # done, done late, skipped, pending, overdue
+    late_s: int | None  # seconds past the deadline (done late or still overdue)
+
+    @property
+    def late(self) -> bool:
+        return self.late_s is not None and self.late_s > 0
+
+
+def step_outcome(step: PlanStepRun, reference: datetime, resolved: bool = False) -> StepOutcome:
+    """done / done late / skipped / pending / overdue; 'not done' once the incident is resolved."""
+    if step.state == StepState.SKIPPED:
+        return StepOutcome("skipped", None)
+    if step.state == StepState.DONE:
+        if step.due_at is not None and step.state_at is not None and step.state_at > step.due_at:
+            return StepOutcome("done late", int((step.state_at - step.due_at).total_seconds()))
+        return StepOutcome("done", None)
+    if resolved:
+        return StepOutcome("not done", None)
+    if step.due_at is not None and step.due_at <= reference:
+        return StepOutcome("overdue", int((reference - step.due_at).total_seconds()))
+    return StepOutcome("pending", None)
+
+
+def safe(text: str | None, multiline: bool = False) -> str:
+    """User text as it may appear in any export: control and bidi characters removed."""
+    return clean(text or "", multiline=multiline)
+
+
+def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRecord:
+    """Everything in the window: shifts overlapping it, incidents alive in it or with
+    entries in it, their steps and reports, and the entries and calls inside it."""
+    since, until = window.since, window.until
+    with store.read() as conn:
+        entry_rows = conn.execute(
+            select(entries_t).where(entries_t.c.at >= since, entries_t.c.at <= until)
+            .order_by(entries_t.c.hlc, entries_t.c.console_id, entries_t.c.id)).all()
+        call_rows = conn.execute(
+            select(calls_t).where(calls_t.c.at >= since, calls_t.c.at <= until)
+            .order_by(calls_t.c.at, calls_t.c.id)).all()
+        shift_rows = conn.execute(
+            select(shifts_t).where(shifts_t.c.started_at <= until,
+                                   or_(shifts_t.c.ended_at.is_(None), shifts_t.c.ended_at >= since))
+            .order_by(shifts_t.c.started_at, shifts_t.c.id)).all()
+        touched = {r.incident_id for r in entry_rows if r.incident_id}
+        alive = conn.execute(select(incidents_t.c.id).where(
+            incidents_t.c.started_at <= until,
+            or_(incidents_t.c.resolved_at.is_(None), incidents_t.c.resolved_at >= since))).scalars()
+        wanted = touched | set(alive)
+        field_rows = conn.execute(select(fields_t).where(fields_t.c.incident_id.in_(wanted))).all()
+        statuses = dict(conn.execute(select(incidents_t.c.id, incidents_t.c.report_status)
+                                     .where(incidents_t.c.id.in_(wanted))).all())
+    incidents = tuple(i for i in queries.list_incidents(store, include_resolved=True) if i.id in wanted)
+    incidents = tuple(sorted(incidents, key=lambda i: (i.started_at, i.id)))
+    values: dict[str, dict[str, str]] = {}
+    for row in field_rows:
+        values.setdefault(row.incident_id, {})[row.field] = row.value
+    reports = {i.id: Report(i.id, values.get(i.id, {}), ReportStatus(statuses.get(i.id) or "draft")) for i in incidents}
+    entries = tuple(TimelineEntry(r.id, r.incident_id, r.at, r.author, r.console_id,
+                                  queries.EntryKind(r.kind), r.text) for r in entry_rows)
+    calls = tuple(CallInfo(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
+                  for r in call_rows)
+    shifts = tuple(ShiftInfo(Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
+                             json.loads(r.summary or "{}")) for r in shift_rows)
+    return ShiftRecord(site, window, now, shifts, incidents, reports, entries, calls)
+
+
+def site_of(config) -> Site:
+    return Site(config.console_id, config.site_name, config.site_location, config.time_zone)
