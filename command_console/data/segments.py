@@ -1,0 +1,214 @@
+"""Segment files: the only thing a console writes into the shared folder.
+
+A segment holds a run of one console's operations and is written once:
+
+    magic  b"CCSEG"  + format version (1 byte) + 2 reserved bytes     (8 bytes)
+    frame  header JSON {"console_id", "first_seq", "last_seq", "count", "created_ms"}
+    frame  one operation (Op.to_json())                                 x count
+    frame  trailer JSON {"end": count}
+
+    frame  = length (u32 big-endian) + crc32 of the body (u32 big-endian) + body
+
+A torn or bit-flipped file shows up as a bad frame (length past the end, or a crc that
+does not match); a file cut exactly at a frame boundary has no trailer. Intact frames
+before (and, when the length is intact, after) the damage are still returned, so a
+damaged file never hides the operations that survived. Each operation also carries its
+own sha256 hash (core.ops.validate checks it) and the previous operation's hash.
+
+Names: `<first_seq:010d>-<last_seq:010d>-<random8hex>.seg` inside the console's folder.
+Conflict copies made by file-sync tools keep that prefix and are read like the original.
+Nothing here imports SQL or Textual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from command_console.core.ops import MAX_PAYLOAD_BYTES, Op
+
+MAGIC = b"CCSEG"
+SEGMENT_VERSION = 1
+HEADER = MAGIC + bytes([SEGMENT_VERSION, 0, 0])
+FRAME = struct.Struct(">II")
+MAX_FRAME = MAX_PAYLOAD_BYTES + 16 * 1024  # an op is its payload plus a few hundred bytes
+MAX_SEGMENT_OPS = 5000
+SUFFIX = ".seg"
+TEMP_PREFIX = ".tmp-"
+
+NAME_RE = re.compile(r"^(\d{10})-(\d{10})-([0-9a-f]{8})")
+EXACT_NAME_RE = re.compile(r"^(\d{10})-(\d{10})-([0-9a-f]{8})\.seg$")
+CONSOLE_DIR_RE = re.compile(r"^[a-z0-9]{2,12}$")
+CONFLICT_MARKS = (".sync-conflict-", "conflicted copy", "conflict")
+
+
+@dataclass(frozen=True)
+class SegmentName:
+    first: int
+    last: int
+    token: str
+    conflict_copy: bool
+
+
+def segment_name(first: int, last: int) -> str:
+    return f"{first:010d}-{last:010d}-{secrets.token_hex(4)}{SUFFIX}"
+
+
+def parse_name(name: str) -> SegmentName | None:
+    """The range a segment file name claims, also for conflict copies; None if not a segment."""
+    match = NAME_RE.match(name)
+    if not match or SUFFIX not in name:
+        return None
+    exact = EXACT_NAME_RE.match(name) is not None
+    if not exact and not any(mark in name for mark in CONFLICT_MARKS):
+        return None
+    first, last = int(match.group(1)), int(match.group(2))
+    if first < 1 or last < first:
+        return None
+    return SegmentName(first, last, match.group(3), not exact)
+
+
+def is_ignorable(name: str) -> bool:
+    """Our own temp files, hidden files and file-sync tools' temp/marker files."""
+    return name.startswith((".", "~")) or name.endswith((".tmp", ".part", ".partial", "~"))
+
+
+def _frame(body: bytes) -> bytes:
+    return FRAME.pack(len(body), zlib.crc32(body)) + body
+
+
+def encode(console_id: str, ops: list[Op], created_ms: int) -> bytes:
+    header = {"console_id": console_id, "first_seq": ops[0].seq, "last_seq": ops[-1].seq,
+              "count": len(ops), "created_ms": created_ms}
+    parts = [HEADER, _frame(json.dumps(header, sort_keys=True).encode())]
+    parts.extend(_frame(op.to_json().encode()) for op in ops)
+    parts.append(_frame(json.dumps({"end": len(ops)}).encode()))
+    return b"".join(parts)
+
+
+@dataclass
+class Decoded:
+    header: dict | None = None
+    ops: list[Op] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # short reasons, without the file name
+    fatal: bool = False  # nothing in the file can be trusted (foreign, future version)
+
+
+def decode(data: bytes) -> Decoded:
+    """Every intact operation in a segment, and why the rest (if any) was skipped."""
+    out = Decoded()
+    if not data.startswith(MAGIC):
+        out.problems.append("not a Command Console segment (bad magic)")
+        out.fatal = True
+        return out
+    if len(data) < len(HEADER):
+        out.problems.append("truncated in the file header")
+        out.fatal = True
+        return out
+    version = data[len(MAGIC)]
+    if version != SEGMENT_VERSION:
+        out.problems.append(f"segment format {version}, this console reads {SEGMENT_VERSION}: upgrade to read it")
+        out.fatal = True
+        return out
+    frames, trailer_seen = _frames(data, len(HEADER), out.problems), None
+    if not frames or frames[0][0] != 0:
+        out.problems.append("header frame damaged")
+        out.fatal = True
+        return out
+    try:
+        out.header = json.loads(frames[0][1])
+        if not isinstance(out.header, dict) or not isinstance(out.header.get("console_id"), str):
+            raise ValueError("not an object")
+    except ValueError:
+        out.header = None
+        out.problems.append("header unreadable")
+        out.fatal = True
+        return out
+    for index, body in frames[1:]:
+        try:
+            value = json.loads(body)
+        except ValueError:
+            out.problems.append(f"record {index}: not JSON")
+            continue
+        if isinstance(value, dict) and set(value) == {"end"}:
+            trailer_seen = value["end"]
+            continue
+        try:
+            out.ops.append(Op.from_dict(value))
+        except (TypeError, ValueError):
+            out.problems.append(f"record {index}: not an operation")
+    expected = out.header.get("count")
+    if trailer_seen is None:
+        out.problems.append(f"truncated: {len(out.ops)} of {expected} operations readable")
+    elif trailer_seen != expected:
+        out.problems.append(f"trailer says {trailer_seen} operations, header {expected}")
+    return out
+
+
+def _frames(data: bytes, pos: int, problems: list[str]) -> list[tuple[int, bytes]]:
+    """(index, body) of each frame whose crc matches; stops where the framing is lost."""
+    frames, index, end = [], 0, len(data)
+    while pos < end:
+        if pos + FRAME.size > end:
+            problems.append(f"record {index}: torn frame at byte {pos}")
+            break
+        length, crc = FRAME.unpack_from(data, pos)
+        if length > MAX_FRAME or pos + FRAME.size + length > end:
+            problems.append(f"record {index}: frame length {length} runs past the end (torn or damaged at byte {pos})")
+            break
+        body = data[pos + FRAME.size: pos + FRAME.size + length]
+        if zlib.crc32(body) != crc:
+            problems.append(f"record {index}: checksum mismatch (damaged)")
+        else:
+            frames.append((index, body))
+        pos += FRAME.size + length
+        index += 1
+    return frames
+
+
+def write_segment(folder: Path, console_id: str, ops: list[Op], created_ms: int) -> tuple[str, int]:
+    """Write ops durably as a new segment in folder: temp name, fsync, rename, fsync dir.
+
+    Returns (file name, size). On any OSError the temp file is removed and the error raised.
+    """
+    data = encode(console_id, ops, created_ms)
+    name = segment_name(ops[0].seq, ops[-1].seq)
+    tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}.part"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.rename(tmp, folder / name)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
+    fsync_dir(folder)
+    return name, len(data)
+
+
+def fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some network filesystems refuse fsync on a directory
+    finally:
+        os.close(fd)

@@ -1,0 +1,452 @@
+"""Sync through a shared folder: publish our operations as segments, apply everyone else's.
+
+The local SQLite file stays the acknowledgement point; the share only ever receives
+write-once segment files (see segments.py) in `<share>/<console_id>/`, written by that
+console alone. No database is ever opened on the share.
+
+Bookkeeping lives in the local `meta` table (keys `sync.*`, JSON values):
+  sync.published   highest own seq written to the share
+  sync.own         own segment files {name: [first, last, size]}
+  sync.ownseen     files found in our folder that we did not write {name: size}
+  sync.seen.<c>    other console c's files already read {name: size}
+  sync.bad         files skipped or damaged {path: {"size", "why", "dup"}}
+  sync.skew        {console: warning}
+A sync with nothing new lists the share root and each console folder (kept short by
+compaction) and compares names and sizes with sync.seen: its cost does not grow with
+history. Each console's folder is compacted (8 files of one size class -> 1) from the
+local database, which also heals a hole left by a damaged or deleted file.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from command_console.core.clock import HLC_COUNTER_BITS, to_ms
+from command_console.core.ops import GENESIS_HASH, Op, validate
+from command_console.data import segments as seg
+from command_console.data.store import ops_table
+from command_console.data.sync_state import ProcessLock, SyncState, share_error
+
+SKEW_LIMIT_MS = 5 * 60 * 1000
+SLOW_S = 5.0
+COMPACT_FANIN = 8
+COMPACT_MAX_OPS = 32_768
+MERGE_BATCH = 5_000
+TEMP_MAX_AGE_S = 600
+
+
+@dataclass
+class SyncResult:
+    when: datetime
+    published: int = 0
+    applied: int = 0
+    unpublished: int = 0
+    problems: list[str] = field(default_factory=list)  # new this pass, one line each
+    share_ok: bool = True
+    share_state: str = "ok"
+    duplicate_console: str | None = None
+    skew: str | None = None
+    bad_files: int = 0
+    busy: bool = False  # another sync held the lock; nothing was done
+    seconds: float = 0.0
+
+
+class Syncer:
+    """One console's sync. `sync_once` may be called from a worker thread every second."""
+
+    def __init__(self, workspace, share_dir: str | Path | None = None) -> None:
+        self.workspace = workspace
+        self.store = workspace.store
+        self.console_id = workspace.config.console_id
+        share = workspace.config.sync_dir if share_dir is None else share_dir
+        self.share = Path(share) if share else None
+        self.clock = workspace.clock
+        self.lock_path = workspace.paths.root / "sync.lock"
+        self.config_path = workspace.paths.config
+        self._lock = threading.Lock()
+        self._last: SyncResult | None = None
+        self._started: float | None = None
+
+    # -- public ----------------------------------------------------------------
+
+    def sync_once(self, wait: bool = False) -> SyncResult:
+        """Publish local ops, apply others'. Never raises for share or file trouble."""
+        if not self._lock.acquire(blocking=wait):
+            return replace(self._last or SyncResult(when=self.clock.now()), busy=True, problems=[])
+        self._started = time.monotonic()
+        try:
+            result = self._sync(wait)
+        except Exception as exc:  # a worker must survive anything; the line says what happened
+            result = SyncResult(when=self.clock.now(), share_ok=False, share_state="sync error",
+                                problems=[f"sync error: {type(exc).__name__}: {exc}"])
+            result.unpublished = self._max_own_seq() - SyncState.load(self.store).published
+        finally:
+            result.seconds = time.monotonic() - self._started
+            self._started = None
+            self._lock.release()
+        self._last = result
+        return result
+
+    @property
+    def last(self) -> SyncResult | None:
+        return self._last
+
+    def status_text(self) -> str:
+        """One line for the status bar, e.g. 'sync 12:03:04 · 0 unpublished'."""
+        if self.share is None:
+            return "sync off"
+        last, started = self._last, self._started
+        unpublished = last.unpublished if last else 0
+        if started is not None and time.monotonic() - started > SLOW_S:
+            return f"share slow · syncing {time.monotonic() - started:.0f} s · {unpublished} unpublished"
+        if last is None:
+            return "sync starting"
+        parts = ["DUPLICATE CONSOLE ID"] if last.duplicate_console else []
+        if last.share_ok:
+            parts.append("sync " + last.when.astimezone(self.workspace.config.zone).strftime("%H:%M:%S"))
+            parts.append(f"{unpublished} unpublished")
+        else:
+            parts += [last.share_state, f"{unpublished} unpublished", "retrying"]
+        if last.bad_files:
+            parts.append(f"{last.bad_files} bad file{'s' if last.bad_files != 1 else ''}")
+        if last.skew:
+            parts.append("clock skew")
+        return " · ".join(parts)
+
+    def known_problems(self) -> list[str]:
+        """Every skipped or damaged file still in the share, one line each."""
+        state = SyncState.load(self.store)
+        return [f"{self.share / rel}: {entry['why']}" for rel, entry in sorted(state.bad.items())]
+
+    # -- one pass ----------------------------------------------------------------
+
+    def _sync(self, wait: bool) -> SyncResult:
+        result = SyncResult(when=self.clock.now())
+        if self.share is None:
+            result.share_ok, result.share_state = False, "sync off"
+            result.unpublished = self._max_own_seq()
+            return result
+        with ProcessLock(self.lock_path, wait) as locked:
+            if not locked:
+                result.busy = True
+                result.problems.append("another process is syncing this data directory; skipped")
+                result.unpublished = self._max_own_seq() - SyncState.load(self.store).published
+                return result
+            state = SyncState.load(self.store)
+            state.root, state.console_id = self.share, self.console_id
+            try:
+                if not self.share.is_dir():
+                    raise FileNotFoundError(2, "No such folder", str(self.share))
+                os.listdir(self.share)
+            except OSError as exc:
+                result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            else:
+                self._own_folder(state, result)
+                self._read_others(state, result)
+            state.save(self.store)
+            result.unpublished = max(0, self._max_own_seq() - state.published)
+            result.duplicate_console = state.duplicate_warning()
+            result.skew = state.skew_warning()
+            result.bad_files = len(state.bad)
+        return result
+
+    # -- our own folder: publish, repair, adopt, compact ---------------------------
+
+    def _own_folder(self, state: SyncState, result: SyncResult) -> None:
+        folder = self.share / self.console_id
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            listing = _list(folder)
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            return
+        state.prune(self.console_id, listing)
+        repair: list[tuple[int, int]] = []
+        for name in [n for n in state.own if n not in listing]:
+            first, last, _size = state.own.pop(name)
+            repair.append((first, last))
+            result.problems.append(f"{folder / name}: own segment missing from the share; republishing {first}-{last}")
+        for name, (size, mtime) in listing.items():
+            if name.startswith(seg.TEMP_PREFIX):
+                if time.time() - mtime > TEMP_MAX_AGE_S:
+                    _unlink(folder / name)
+            elif seg.is_ignorable(name):
+                continue
+            elif name in state.own:
+                if state.own[name][2] != size:
+                    first, last, _size = state.own.pop(name)
+                    repair.append((first, last))
+                    result.problems.append(f"{folder / name}: own segment changed size on the share; republishing {first}-{last}")
+                    _unlink(folder / name)
+            elif state.ownseen.get(name) != size:
+                self._adopt_or_flag(folder, name, size, mtime, state, result)
+        try:
+            self._publish(folder, state, result, repair)
+            self._compact(folder, state)
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "not writable")
+
+    def _publish(self, folder: Path, state: SyncState, result: SyncResult, repair: list[tuple[int, int]]) -> None:
+        for first, last in repair:
+            ops = self._own_ops(first, last)
+            if ops:
+                self._write(folder, ops, state)
+        top = self._max_own_seq()
+        while state.published < top:
+            ops = self._own_ops(state.published + 1, min(top, state.published + seg.MAX_SEGMENT_OPS))
+            if not ops:
+                break
+            self._write(folder, ops, state)
+            state.published = ops[-1].seq
+            state.save(self.store)  # after every segment: a crash here only republishes
+            result.published += len(ops)
+
+    def _write(self, folder: Path, ops: list[Op], state: SyncState) -> None:
+        now_ms = to_ms(self.clock.now())
+        name, size = seg.write_segment(folder, self.console_id, ops, now_ms)
+        state.own[name] = [ops[0].seq, ops[-1].seq, size]
+        try:
+            mtime_ms = int(os.stat(folder / name).st_mtime * 1000)
+        except OSError:
+            return
+        state.note_skew(self.console_id, _skew_text("this console", now_ms - mtime_ms, "the share"))
+
+    def _compact(self, folder: Path, state: SyncState) -> None:
+        """Merge the newest run of COMPACT_FANIN same-size-class files into one file."""
+        while True:
+            files = sorted(state.own.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+            run: list[tuple[str, list]] = []
+            for name, entry in reversed(files):
+                count = entry[1] - entry[0] + 1
+                if count >= COMPACT_MAX_OPS or (run and _size_class(count) != _size_class(run[0][1][1] - run[0][1][0] + 1)):
+                    break
+                run.append((name, entry))
+            if len(run) < COMPACT_FANIN:
+                return
+            first, last = min(e[0] for _, e in run), max(e[1] for _, e in run)
+            ops = self._own_ops(first, last)
+            if len(ops) != last - first + 1:
+                return
+            self._write(folder, ops, state)
+            for name, _entry in run:
+                del state.own[name]
+            state.save(self.store)
+            for name, _entry in run:
+                _unlink(folder / name)
+            seg.fsync_dir(folder)
+
+    def _adopt_or_flag(self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult) -> None:
+        """A file in our folder we did not write: our own (a crash, a conflict copy) or a twin's."""
+        state.ownseen[name] = size
+        rel = f"{self.console_id}/{name}"
+        decoded = self._decode_file(folder / name, rel, size, state, result)
+        if decoded is None:
+            return
+        mine = [op for op in decoded.ops if op.console_id == self.console_id]
+        local = self._local_ids(self.console_id, [op.seq for op in mine])
+        clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
+        missing = [op for op in mine if op.seq not in local]
+        if clashes:
+            state.report(result, rel, size, self._duplicate_text(self.console_id, clashes[0].seq, own=True), dup=True)
+            return
+        if missing:
+            new = self._apply(self.console_id, missing, rel, size, state, result)
+            if new:
+                result.problems.append(
+                    f"{folder / name}: {len(new)} operations of this console id were in the share but not in this "
+                    f"data directory (restored from a backup, or copied from another console); merged them")
+        parsed = seg.parse_name(name)
+        if parsed and not decoded.problems:
+            state.own[name] = [parsed.first, parsed.last, size]  # ours: compaction will fold it away
+            state.ownseen.pop(name, None)
+
+    # -- everyone else's folders ---------------------------------------------------
+
+    def _read_others(self, state: SyncState, result: SyncResult) -> None:
+        try:
+            with os.scandir(self.share) as entries:
+                consoles = sorted(e.name for e in entries if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir())
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            return
+        state.forget_consoles_except(set(consoles) | {self.console_id})
+        pending: list[tuple[str, list[Op], str, int]] = []
+        for console in consoles:
+            if console == self.console_id:
+                continue
+            folder = self.share / console
+            try:
+                listing = _list(folder)
+            except OSError as exc:
+                result.problems.append(f"{folder}: cannot list ({exc.strerror or exc})")
+                continue
+            seen = state.seen_for(console)
+            state.prune(console, listing)
+            new = [(n, s, m) for n, (s, m) in listing.items() if not seg.is_ignorable(n) and seen.get(n) != s]
+            for name, size, mtime in sorted(new, key=lambda t: (seg.parse_name(t[0]) or seg.SegmentName(0, 0, "", False)).first):
+                rel = f"{console}/{name}"
+                parsed = seg.parse_name(name)
+                if parsed is None:
+                    state.report(result, rel, size, "not a segment file (foreign file), ignored")
+                    seen[name] = size
+                    continue
+                if self._have_range(console, parsed.first, parsed.last):
+                    seen[name] = size
+                    continue
+                decoded = self._decode_file(folder / name, rel, size, state, result)
+                if decoded is None:
+                    continue
+                header_console = decoded.header.get("console_id")
+                if header_console != console:
+                    state.report(result, rel, size, f"segment of console {header_console!r} in folder {console!r}; skipped")
+                    seen[name] = size
+                    continue
+                self._check_skew(console, decoded, mtime, state)
+                pending.append((console, decoded.ops, rel, size))
+                if sum(len(p[1]) for p in pending) >= MERGE_BATCH:
+                    self._flush(pending, state, result)
+        self._flush(pending, state, result)
+
+    def _flush(self, pending: list, state: SyncState, result: SyncResult) -> None:
+        by_console: dict[str, list[tuple[Op, str, int]]] = {}
+        for console, ops, rel, size in pending:
+            by_console.setdefault(console, []).extend((op, rel, size) for op in ops)
+        for console, items in by_console.items():
+            self._apply(console, items, None, None, state, result)
+        for console, _ops, rel, size in pending:
+            state.seen_for(console)[rel.split("/", 1)[1]] = size
+        pending.clear()
+
+    def _apply(self, console: str, items, rel: str | None, size: int | None, state: SyncState, result: SyncResult) -> list[Op]:
+        """Check ops of one console against each other and the local log, then merge them."""
+        if rel is not None:
+            items = [(op, rel, size) for op in items]
+        now_ms = to_ms(self.clock.now())
+        items = sorted(items, key=lambda t: t[0].seq)
+        local = self._local_ids(console, [op.seq for op, _, _ in items] + [op.seq - 1 for op, _, _ in items])
+        taken: dict[int, Op] = {}
+        admitted: list[Op] = []
+        for op, where, where_size in items:
+            why = validate(op)
+            if why is None and op.console_id != console:
+                why = f"operation of console {op.console_id!r} in folder {console!r}"
+            if why is not None:
+                state.report(result, where, where_size, f"seq {op.seq}: {why}; skipped")
+                continue
+            have = taken.get(op.seq)
+            known = local.get(op.seq)
+            if (known and known[0] == op.id) or (have and have.id == op.id):
+                continue
+            if known or have:
+                state.report(result, where, where_size, self._duplicate_text(console, op.seq, own=console == self.console_id), dup=True)
+                continue
+            pred = taken.get(op.seq - 1)
+            pred_hash = pred.hash if pred else (local[op.seq - 1][1] if op.seq - 1 in local else None)
+            if op.seq == 1:
+                pred_hash = GENESIS_HASH
+            if pred_hash is not None and op.prev_hash != pred_hash:
+                state.report(result, where, where_size, f"seq {op.seq}: hash chain broken (tampered, or two consoles share id {console}); skipped")
+                continue
+            if (op.hlc >> HLC_COUNTER_BITS) - now_ms > SKEW_LIMIT_MS:
+                state.note_skew(console, _skew_text(f"console {console}", (op.hlc >> HLC_COUNTER_BITS) - now_ms, "this console"))
+            taken[op.seq] = op
+            admitted.append(op)
+        new = self.store.merge(admitted) if admitted else []
+        result.applied += len(new)
+        return new
+
+    def _check_skew(self, console: str, decoded: seg.Decoded, mtime: float, state: SyncState) -> None:
+        created = decoded.header.get("created_ms")
+        if isinstance(created, int):
+            state.note_skew(console, _skew_text(f"console {console}", created - int(mtime * 1000), "the share"))
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _decode_file(self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult) -> seg.Decoded | None:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return None  # replaced by compaction while we listed: the new file has the ops
+        except OSError as exc:
+            result.problems.append(f"{path}: cannot read ({exc.strerror or exc}); will retry")
+            return None
+        decoded = seg.decode(data)
+        if decoded.problems:
+            state.report(result, rel, size, "; ".join(decoded.problems[:3]) + ("" if decoded.fatal else "; intact records applied"))
+        if decoded.fatal:
+            if rel.split("/", 1)[0] != self.console_id:
+                state.seen_for(rel.split("/", 1)[0])[rel.split("/", 1)[1]] = size
+            return None
+        return decoded
+
+    def _duplicate_text(self, console: str, seq: int, own: bool) -> str:
+        if own:
+            return (f"seq {seq} differs from this console's own: another console uses this console id {console!r} "
+                    f"(a copied data directory). Fix: give one of them a new console_id in {self.config_path}")
+        return (f"seq {seq} differs between two copies: two consoles use the console id {console!r} (a copied data "
+                f"directory). Fix: give one of them a new console_id in its config.toml")
+
+    def _max_own_seq(self) -> int:
+        with self.store.read() as conn:
+            return conn.execute(select(func.max(ops_table.c.seq)).where(ops_table.c.console_id == self.console_id)).scalar() or 0
+
+    def _own_ops(self, first: int, last: int) -> list[Op]:
+        ops = self.store.all_ops(ops_table.c.console_id == self.console_id, ops_table.c.seq.between(first, last))
+        return sorted(ops, key=lambda op: op.seq)
+
+    def _local_ids(self, console: str, seqs: list[int]) -> dict[int, tuple[str, str]]:
+        if not seqs:
+            return {}
+        with self.store.read() as conn:
+            rows = conn.execute(select(ops_table.c.seq, ops_table.c.id, ops_table.c.hash).where(
+                ops_table.c.console_id == console, ops_table.c.seq.between(min(seqs), max(seqs))))
+            wanted = set(seqs)
+            return {r.seq: (r.id, r.hash) for r in rows if r.seq in wanted}
+
+    def _have_range(self, console: str, first: int, last: int) -> bool:
+        with self.store.read() as conn:
+            count = conn.execute(select(func.count()).select_from(ops_table).where(
+                ops_table.c.console_id == console, ops_table.c.seq.between(first, last))).scalar()
+        return count == last - first + 1
+
+
+def _list(folder: Path) -> dict[str, tuple[int, float]]:
+    """Regular files in folder: name -> (size, mtime)."""
+    found = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                if entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    found[entry.name] = (st.st_size, st.st_mtime)
+            except OSError:
+                continue
+    return found
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def _size_class(count: int) -> int:
+    level = 0
+    while count >= COMPACT_FANIN ** (level + 1):
+        level += 1
+    return level
+
+
+def _skew_text(who: str, ahead_ms: int, than: str) -> str | None:
+    if abs(ahead_ms) <= SKEW_LIMIT_MS:
+        return None
+    minutes = abs(ahead_ms) / 60_000
+    return f"clock skew: {who} is {minutes:.0f} min {'ahead of' if ahead_ms > 0 else 'behind'} {than}"

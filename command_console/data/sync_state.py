@@ -1,0 +1,155 @@
+"""Sync bookkeeping kept in the local meta table, the per-data-dir lock, share errors."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from pathlib import Path
+
+from sqlalchemy import text
+
+try:
+    import fcntl
+except ImportError:  # Windows: one process per data directory is assumed
+    fcntl = None
+
+PREFIX = "sync."
+
+
+class SyncState:
+    """What this console has published and read; loaded and saved once per sync pass."""
+
+    def __init__(self, values: dict[str, object]) -> None:
+        self._saved = {k: json.dumps(v, sort_keys=True) for k, v in values.items()}
+        self.root: Path | None = None  # the share, for naming files in messages
+        self.console_id: str | None = None
+        self.published: int = int(values.get("sync.published", 0))
+        self.own: dict[str, list[int]] = dict(values.get("sync.own", {}))
+        self.ownseen: dict[str, int] = dict(values.get("sync.ownseen", {}))
+        self.bad: dict[str, dict] = dict(values.get("sync.bad", {}))
+        self.skew: dict[str, str] = dict(values.get("sync.skew", {}))
+        self.seen: dict[str, dict[str, int]] = {
+            k[len("sync.seen."):]: dict(v) for k, v in values.items() if k.startswith("sync.seen.")
+        }
+
+    @classmethod
+    def load(cls, store) -> SyncState:
+        with store.read() as conn:
+            rows = conn.execute(text("SELECT key, value FROM meta WHERE key >= 'sync.' AND key < 'sync/'")).all()
+        values = {}
+        for key, value in rows:
+            try:
+                values[key] = json.loads(value)
+            except ValueError:
+                continue  # unreadable bookkeeping only costs a re-read
+        return cls(values)
+
+    def _values(self) -> dict[str, object]:
+        values: dict[str, object] = {"sync.published": self.published, "sync.own": self.own,
+                                     "sync.ownseen": self.ownseen, "sync.bad": self.bad, "sync.skew": self.skew}
+        values.update({f"sync.seen.{c}": v for c, v in self.seen.items()})
+        return values
+
+    def save(self, store) -> None:
+        current = {k: json.dumps(v, sort_keys=True) for k, v in self._values().items()}
+        changed = {k: v for k, v in current.items() if self._saved.get(k) != v}
+        gone = [k for k in self._saved if k not in current]
+        if not changed and not gone:
+            return
+        with store.engine.begin() as conn:
+            for key, value in changed.items():
+                conn.execute(text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+            for key in gone:
+                conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": key})
+        self._saved = current
+
+    def seen_for(self, console: str) -> dict[str, int]:
+        return self.seen.setdefault(console, {})
+
+    def prune(self, console: str, listing: dict) -> None:
+        """Forget files that are no longer in a console's folder."""
+        seen = self.seen.get(console)
+        if seen:
+            for name in [n for n in seen if n not in listing]:
+                del seen[name]
+        if console == self.console_id:
+            for name in [n for n in self.ownseen if n not in listing]:
+                del self.ownseen[name]
+        for rel in [r for r in self.bad if r.split("/", 1)[0] == console and r.split("/", 1)[1] not in listing]:
+            del self.bad[rel]
+
+    def forget_consoles_except(self, consoles: set[str]) -> None:
+        for console in [c for c in self.seen if c not in consoles]:
+            del self.seen[console]
+        for rel in [r for r in self.bad if r.split("/", 1)[0] not in consoles]:
+            del self.bad[rel]
+
+    def report(self, result, rel: str, size: int | None, why: str, dup: bool = False) -> None:
+        """Remember a bad file; the line goes into this pass's problems only the first time."""
+        entry = self.bad.get(rel)
+        combined = why
+        if entry is not None and entry.get("size") == size:
+            if why in entry["why"] or len(entry["why"]) > 600:
+                entry["dup"] = entry.get("dup", False) or dup
+                return
+            combined, dup = entry["why"] + "; " + why, dup or entry.get("dup", False)
+        self.bad[rel] = {"size": size, "why": combined, "dup": dup}
+        result.problems.append(f"{self.path(rel)}: {why}")
+
+    def path(self, rel: str) -> str:
+        return str(self.root / rel) if self.root else rel
+
+    def note_skew(self, console: str, warning: str | None) -> None:
+        if warning:
+            self.skew[console] = warning
+        else:
+            self.skew.pop(console, None)
+
+    def duplicate_warning(self) -> str | None:
+        for rel, entry in sorted(self.bad.items()):
+            if entry.get("dup"):
+                return f"{self.path(rel)}: {entry['why']}"
+        return None
+
+    def skew_warning(self) -> str | None:
+        return "; ".join(self.skew[c] for c in sorted(self.skew)) or None
+
+
+class ProcessLock:
+    """An exclusive lock on a file in the (local) data directory: one sync per data dir."""
+
+    def __init__(self, path: Path, wait: bool) -> None:
+        self.path, self.wait, self.fd = path, wait, None
+
+    def __enter__(self) -> bool:
+        if fcntl is None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if self.wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self.fd = fd
+        return True
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+def share_error(exc: OSError, default: str) -> str:
+    """A short status for a failing share: unavailable, read-only, full or another error."""
+    code = exc.errno
+    if code in (errno.ENOENT, errno.ENOTDIR, errno.ENOTCONN, errno.ESTALE, errno.EHOSTDOWN, errno.ENODEV):
+        return "share unavailable"
+    if code in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "share read-only"
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "share full"
+    if code in (errno.ETIMEDOUT, errno.EIO):
+        return "share not responding"
+    return f"share {default} ({exc.strerror or exc})"
