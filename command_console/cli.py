@@ -121,3 +121,4 @@ from command_console import cli_commands  # noqa: E402,F401  (registers the comm
 def main() -> None:
     app()
 from command_console import cli_export  # noqa: E402,F401
+from command_console import cli_sync  # noqa: E402,F401

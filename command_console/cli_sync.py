@@ -1,0 +1,91 @@
+"""CLI: `sync` (once or --watch) and `verify`. Heavy imports stay inside the commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from command_console.cli import JsonOpt, State, app, emit_json, fail, guarded
+
+
+def _syncer():
+    from command_console.data.sync import Syncer
+
+    workspace = State.workspace()
+    if not workspace.config.sync_dir:
+        fail("sync is off: set a shared folder with `command-console init --sync-dir DIR`")
+    return Syncer(workspace)
+
+
+@app.command("sync")
+@guarded
+def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on each local change and every --interval seconds.")] = False,
+         interval: Annotated[float, typer.Option(help="Seconds between passes with --watch.")] = 1.0,
+         json_: JsonOpt = False) -> None:
+    """Publish this console's operations to the shared folder and apply everyone else's."""
+    syncer = _syncer()
+    if watch:
+        _watch(syncer, max(0.1, interval))
+        return
+    result = syncer.sync_once(wait=True)
+    known = syncer.known_problems()
+    if json_:
+        emit_json({"published": result.published, "applied": result.applied, "unpublished": result.unpublished,
+                   "share_ok": result.share_ok, "share_state": result.share_state, "problems": result.problems,
+                   "bad_files": known, "duplicate_console": result.duplicate_console, "skew": result.skew})
+    else:
+        for line in result.problems + [p for p in known if p not in result.problems]:
+            typer.echo(f"sync: {line}", err=True)
+        for warning in (result.duplicate_console, result.skew):
+            if warning:
+                typer.echo(f"warning: {warning}", err=True)
+        typer.echo(f"published {result.published}, applied {result.applied} · {syncer.status_text()}")
+    if not result.share_ok or result.duplicate_console:
+        raise typer.Exit(1)
+
+
+def _watch(syncer, interval: float) -> None:
+    import time
+
+    store, last_line, last_head, next_pass = syncer.store, "", -1, 0.0
+    try:
+        while True:
+            head = store.head()
+            if head != last_head or time.monotonic() >= next_pass:
+                result = syncer.sync_once()
+                last_head, next_pass = head, time.monotonic() + interval
+                for line in result.problems:
+                    typer.echo(f"sync: {line}", err=True)
+                line = syncer.status_text()
+                if line != last_line or result.published or result.applied:
+                    typer.echo(f"{line} (published {result.published}, applied {result.applied})")
+                    sys.stdout.flush()
+                    last_line = line
+            time.sleep(0.2)
+    except KeyboardInterrupt:
+        return
+
+
+@app.command("verify")
+@guarded
+def verify(local_only: Annotated[bool, typer.Option("--local", help="Only the local database, not the share.")] = False) -> None:
+    """Walk every console's hash chain (local log and share); report gaps and tampering."""
+    from pathlib import Path
+
+    from command_console.data.sync_verify import verify as run_verify
+
+    workspace = State.workspace()
+    share = Path(workspace.config.sync_dir) if workspace.config.sync_dir and not local_only else None
+    summary, problems = run_verify(workspace.store, share)
+    for line in summary:
+        typer.echo(line)
+    for line in problems:
+        typer.echo(f"problem: {line}", err=True)
+    integrity = workspace.store.integrity_check()
+    if integrity != "ok":
+        typer.echo(f"problem: {workspace.paths.database}: integrity_check {integrity}", err=True)
+    typer.echo(f"{len(problems) + (integrity != 'ok')} problems")
+    if problems or integrity != "ok":
+        raise typer.Exit(1)
