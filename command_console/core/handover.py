@@ -187,7 +187,7 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
                        "outcome": c.outcome, "at": _iso(c.at), "attempts": c.attempts} for c in summary.callbacks],
     }
     counts = {
-        "open_incidents": len(summary.open_incidents), "pending_steps": len(summary.steps),
+        "open_incidents": len(summary.open_incidents), "timed_steps": len(summary.steps),
         "overdue_steps": len(summary.overdue), "untimed_steps": summary.untimed_steps,
         "incomplete_reports": len(summary.reports),
         "callbacks": len(summary.callbacks),

@@ -8,9 +8,8 @@ from datetime import datetime
 from html import escape
 
 from command_console.core.report import REPORT_FIELDS, problems
-from command_console.core.timers import format_countdown
 from command_console.data.exports import timeline_svg
-from command_console.data.exports.record import ShiftRecord, safe
+from command_console.data.exports.record import ShiftRecord, duration_text, safe
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 CSS = """
@@ -121,7 +120,7 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
                 "<tr><th>#</th><th>Step</th><th>Due</th><th>State</th><th>When / by</th><th>Late</th></tr>"]
         for n, step in enumerate(incident.steps, 1):
             outcome = record.outcome(incident, step)
-            late = format_countdown(-(outcome.late_s or 0)).lstrip("+") if outcome.late else ""
+            late = duration_text(outcome.late_s) if outcome.late else ""
             cls = ' class="overdue"' if outcome.late else ""
             when = f"{_t(record, step.state_at, '%H:%M')} {h(step.state_by)}" if step.state_at else ""
             note = f"<br><i>{h(step.state_note)}</i>" if step.state_note else ""

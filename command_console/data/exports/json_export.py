@@ -33,7 +33,7 @@ def to_dict(record: ShiftRecord) -> dict:
         "report_fields": [{"key": f.key, "label": f.label, "label_zh": f.label_zh} for f in REPORT_FIELDS],
         "shifts": [{"id": s.shift.id, "lead": safe(s.shift.lead), "started_at": iso(s.shift.started_at),
                     "ended_at": iso(s.shift.ended_at), "next_lead": safe(s.shift.next_lead),
-                    "handover_note": safe(s.shift.handover_note, True), "handover_summary": s.summary}
+                    "handover_note": safe(s.shift.handover_note, True), "handover_summary": _cleaned(s.summary)}
                    for s in record.shifts],
         "incidents": [_incident(record, i) for i in record.incidents],
         "shift_entries": [_entry(e) for e in record.entries_of("")],
@@ -44,6 +44,17 @@ def to_dict(record: ShiftRecord) -> dict:
                                "outcome": c.outcome, "at": iso(c.at), "attempts": c.attempts}
                               for c in record.callbacks()],
     }
+
+
+def _cleaned(value):
+    """Stored JSON (a handover summary) with every string cleaned, however deep."""
+    if isinstance(value, str):
+        return safe(value, True)
+    if isinstance(value, dict):
+        return {safe(str(k)): _cleaned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    return value
 
 
 def _entry(e) -> dict:

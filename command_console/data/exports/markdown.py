@@ -11,8 +11,7 @@ import re
 from datetime import datetime
 
 from command_console.core.report import REPORT_FIELDS, problems
-from command_console.core.timers import format_countdown
-from command_console.data.exports.record import ShiftRecord, safe
+from command_console.data.exports.record import ShiftRecord, duration_text, safe
 
 _INLINE = re.compile(r"([\\`*_\[\]<|~&])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>!]|\d+[.)])")
@@ -32,10 +31,6 @@ def md(text: str | None, multiline: bool = False, block: bool = False) -> str:
 
 def _t(record: ShiftRecord, instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return instant.astimezone(record.zone).strftime(fmt) if instant else "—"
-
-
-def _late(seconds: int | None) -> str:
-    return format_countdown(-(seconds or 0)).lstrip("+")
 
 
 def render(record: ShiftRecord) -> str:
@@ -113,7 +108,7 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
             if step.state_at:
                 parts.append(f"{step.state.value} {_t(record, step.state_at, '%H:%M')} by {md(step.state_by)}")
             if outcome.late:
-                parts.append(("LATE by " if outcome.label == "done late" else "OVERDUE by ") + _late(outcome.late_s))
+                parts.append(("LATE by " if outcome.label == "done late" else "OVERDUE by ") + duration_text(outcome.late_s))
             if step.state_note:
                 parts.append(md(step.state_note))
             detail = "; ".join(p for p in parts if p)

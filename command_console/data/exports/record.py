@@ -124,6 +124,21 @@ def step_outcome(step: PlanStepRun, reference: datetime, resolved: bool = False)
     return StepOutcome("pending", None)
 
 
+def duration_text(seconds: int | None) -> str:
+    """A length of time for people: '45 s', '7 min', '1 h 20 min', '2 d 3 h'."""
+    seconds = max(0, int(seconds or 0))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h" if hours else f"{days} d"
+
+
 def safe(text: str | None, multiline: bool = False) -> str:
     """User text as it may appear in any export: control and bidi characters removed."""
     return clean(text or "", multiline=multiline)
