@@ -11,8 +11,9 @@ from command_console.core.incidents import Incident
 from command_console.core.timers import format_age
 from command_console.widgets import cells
 
-FIXED = {"sev": 10, "id": 8, "plan": 16, "age": 6, "status": 9, "next": 8}
-MIN_TITLE = 12
+FIXED = {"sev": 10, "id": 7, "age": 5, "status": 9, "next": 8}
+MIN_TITLE = 8
+MAX_PLAN = 28
 
 
 class IncidentTable(DataTable):
@@ -29,12 +30,16 @@ class IncidentTable(DataTable):
             self.add_column(label, key=key, width=FIXED.get(key, MIN_TITLE))
 
     def on_resize(self) -> None:
-        fixed = sum(FIXED.values()) + 2 * (len(FIXED) + 1) + 2
-        title = self.columns.get("title") if self.columns else None
-        if title is not None:
-            title.width = max(MIN_TITLE, self.size.width - fixed)
-            title.auto_width = False
-            self.refresh()
+        """Title and plan share what the fixed columns leave (2 cells padding each, scrollbar 2)."""
+        if not self.columns:
+            return
+        rest = self.size.width - 2 - 2 * 7 - sum(FIXED.values())
+        plan = min(MAX_PLAN, max(6, rest * 2 // 5))
+        for key, width in (("title", max(MIN_TITLE, rest - plan)), ("plan", plan)):
+            self.columns[key].width = width
+            self.columns[key].auto_width = False
+        self._require_update_dimensions = True
+        self.refresh()
 
     @property
     def selected_id(self) -> str | None:

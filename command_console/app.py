@@ -1,0 +1,113 @@
+"""The Textual app: screen stack, app-wide bindings, user keymap, store polling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from command_console.core.clock import Clock
+from command_console.data.drafts import DraftStore
+from command_console.workspace import Workspace
+
+POLL_S = 0.75
+
+COMMANDS_FOR_MAIN = (
+    ("New incident", "Open an incident from a plan (n)", "new_incident"),
+    ("Quick log", "Log one line on the selected incident (l)", "quick_log"),
+    ("Step done", "Mark the selected step done (space)", "step_done"),
+    ("Skip step", "Skip the selected step with a reason (s)", "skip_step"),
+    ("Acknowledge alarms", "Silence the selected incident's overdue alarms (a)", "acknowledge"),
+    ("Incident detail", "Whole timeline of the selected incident (enter)", "detail"),
+    ("Report form", "The seven-field report of the selected incident (r)", "report"),
+    ("Roster", "Filter the contact roster (c)", "roster"),
+    ("Copy number", "Copy the selected contact's number (y)", "copy_number"),
+    ("Resolve incident", "Resolve the selected incident, with confirmation (x)", "resolve"),
+    ("Show / hide resolved", "Toggle resolved incidents in the list (o)", "toggle_resolved"),
+    ("Call: reached", "Log a call to the selected contact: reached (1)", "call:reached"),
+    ("Call: no answer", "Log a call to the selected contact: no answer (2)", "call:no answer"),
+    ("Call: left message", "Log a call to the selected contact: left message (3)", "call:left message"),
+)
+
+
+class CommandConsoleApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "Command Console"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Help", id="help"),
+    ]
+
+    sync_status: reactive[str] = reactive("sync: off")
+    """The sync segment of the status line; set by the sync machinery."""
+
+    def __init__(self, workspace: Workspace, clock: Clock | None = None) -> None:
+        super().__init__()
+        self.workspace = workspace
+        self.clock = clock or workspace.clock
+        self.config = workspace.config
+        self.store = workspace.store
+        self.seen_head = -1
+        self.drafts = DraftStore(workspace.paths.root / "drafts")
+        self.set_keymap(dict(self.config.keymap))
+
+    def on_mount(self) -> None:
+        from command_console.screens.main import MainScreen
+
+        self.push_screen(MainScreen())
+        self.set_interval(POLL_S, self.poll_store)
+
+    # -- store changes -------------------------------------------------------
+
+    def poll_store(self) -> None:
+        self._check_head()
+
+    @work(thread=True, exclusive=True, group="poll")
+    def _check_head(self) -> None:
+        head = self.store.head()
+        if head != self.seen_head:
+            self.call_from_thread(self._head_moved, head)
+
+    def _head_moved(self, head: int) -> None:
+        if head != self.seen_head:
+            self.seen_head = head
+            self.store_changed()
+
+    def store_changed(self, select: str | None = None) -> None:
+        """Something was committed (here, by the CLI or another console): every screen reloads."""
+        from command_console.screens.main import MainScreen
+
+        for screen in self.screen_stack:
+            if select and isinstance(screen, MainScreen):
+                screen.want_select = select
+            if hasattr(screen, "load"):
+                screen.load()
+
+    # -- help and palette ----------------------------------------------------
+
+    def action_help(self) -> None:
+        from command_console.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from command_console.screens.main import MainScreen
+
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for title, help_text, action in COMMANDS_FOR_MAIN:
+                if action.startswith("call:"):
+                    outcome = action.split(":", 1)[1]
+                    yield SystemCommand(title, help_text, lambda o=outcome: screen.roster.table.action_call(o))
+                else:
+                    yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
+        yield SystemCommand("Help", "Every key and what it does (?)", self.action_help)
+
+
+def run(workspace: Workspace) -> None:
+    CommandConsoleApp(workspace).run()

@@ -1,0 +1,100 @@
+"""Incident detail: header, every step with its state, and the whole timeline (wrapped)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from command_console.core.incidents import EntryKind, Incident, TimelineEntry
+from command_console.core.report import ReportStatus
+from command_console.core.text import clean
+from command_console.core.when import local
+from command_console.data import queries
+from command_console.widgets import cells
+
+KIND_STYLE = {EntryKind.CALL: "#7fb3ff", EntryKind.STEP: "#7fbf7f", EntryKind.STATUS: "bold",
+              EntryKind.REPORT: "#e5c07b", EntryKind.SHIFT: "dim"}
+
+
+class DetailScreen(Screen):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="detail_back"),
+        Binding("l", "quick_log", "Log", id="detail_log"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, incident: Incident, entries: list[TimelineEntry], report: ReportStatus) -> None:
+            super().__init__()
+            self.incident, self.entries, self.report = incident, entries, report
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.incident: Incident | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-header")
+        with VerticalScroll(id="detail-body"):
+            yield Static("", id="detail-steps")
+            yield Static("", id="timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-body").border_title = "Steps and timeline"
+        self.load()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load(self) -> None:
+        store = self.app.store
+        incident = queries.get_incident(store, self.incident_id)
+        self.post_message(self.Loaded(incident, queries.timeline(store, self.incident_id),
+                                      queries.report_status(store, self.incident_id)))
+
+    def on_detail_screen_loaded(self, message: Loaded) -> None:
+        self.incident = message.incident
+        zone, now, inc = self.app.config.zone, self.app.clock.now(), message.incident
+        header = Text()
+        header.append_text(cells.severity(inc.severity))
+        header.append(f" {inc.id} ", style="bold")
+        header.append(clean(inc.title), style="bold")
+        header.append(f"\nplan {clean(inc.plan_title)} · {inc.status.value} · started {local(inc.started_at, zone)}"
+                      f" · opened by {clean(inc.opened_by)} · report {message.report.value}")
+        self.query_one("#detail-header", Static).update(header)
+        steps = Table.grid(padding=(0, 1), expand=True)
+        steps.add_column(width=3)
+        steps.add_column(width=8)
+        steps.add_column(ratio=3)
+        steps.add_column(ratio=2)
+        for step in inc.steps:
+            steps.add_row(str(step.position + 1), cells.step_timer(step, now, zone),
+                          Text(clean(step.text)), Text(cells.step_who(step).plain, style="italic"))
+        self.query_one("#detail-steps", Static).update(steps)
+        self.query_one("#timeline", Static).update(self.timeline(message.entries))
+
+    def timeline(self, entries: list[TimelineEntry]) -> Table:
+        zone = self.app.config.zone
+        table = Table(expand=True, show_edge=False, box=None, padding=(0, 1), title="Timeline", title_justify="left")
+        table.add_column("Time", width=16, no_wrap=True)
+        table.add_column("Who", width=12, no_wrap=True, overflow="ellipsis")
+        table.add_column("Kind", width=7)
+        table.add_column("Entry", ratio=1)
+        for entry in entries:
+            table.add_row(local(entry.at, zone), Text(clean(entry.author)),
+                          Text(entry.kind.value, style=KIND_STYLE.get(entry.kind, "")),
+                          Text(clean(entry.text, multiline=True)))
+        if not entries:
+            table.add_row("", "", "", Text("(nothing logged yet)", style="dim"))
+        return table
+
+    def action_quick_log(self) -> None:
+        from command_console.screens.quick_log import QuickLogScreen
+
+        if self.incident is not None:
+            self.app.push_screen(QuickLogScreen(self.incident), lambda _: self.app.store_changed())

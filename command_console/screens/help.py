@@ -1,0 +1,46 @@
+"""? help: every binding with its current key (after the user's keymap) and what it does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+SECTIONS = (
+    ("Main screen", "command_console.screens.main", "MainScreen"),
+    ("Roster (when focused)", "command_console.widgets.roster", "RosterTable"),
+    ("Report form", "command_console.screens.report", "ReportScreen"),
+    ("Incident detail", "command_console.screens.detail", "DetailScreen"),
+    ("Everywhere", "command_console.app", "CommandConsoleApp"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help_close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-dialog"):
+            yield Label("Keys · Esc closes · ctrl+p: command palette reaches every action", classes="dialog-title")
+            yield Static(self.table(), id="help-table")
+
+    def table(self) -> Table:
+        import importlib
+
+        keymap = getattr(self.app, "_keymap", {})
+        table = Table(box=None, expand=True, show_header=True, padding=(0, 2))
+        table.add_column("Key", style="bold", no_wrap=True, width=14)
+        table.add_column("Action")
+        table.add_column("Binding id (config.toml keymap)", style="dim")
+        for title, module, name in SECTIONS:
+            table.add_row(Text(title, style="bold underline"), "", "")
+            for binding in getattr(importlib.import_module(module), name).BINDINGS:
+                if not isinstance(binding, Binding):
+                    continue
+                keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
+                shown = ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
+                table.add_row(Text(shown), Text(binding.description), Text(binding.id or ""))
+        return table

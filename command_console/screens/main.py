@@ -1,0 +1,312 @@
+"""The main split view: incidents, the selected incident's steps with live timers, roster,
+status line. Keys map to actions; data I/O runs in thread workers; the store is the truth."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+from textual.worker import get_current_worker
+
+from command_console.core.contacts import Contact
+from command_console.core.errors import UserError
+from command_console.core.incidents import Incident, Status, StepState
+from command_console.core.text import clean
+from command_console.data import actions, queries
+from command_console.screens.alarms import AlarmTracker, alarm_message, whom_to_call
+from command_console.widgets.incidents import IncidentTable
+from command_console.widgets.roster import Roster, RosterTable, external_contacts
+from command_console.widgets.status import StatusLine
+from command_console.widgets.steps import StepTable
+
+NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve"}
+NEEDS_OPEN_STEP = {"step_done", "skip_step"}
+NARROW = 120
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    head: int
+    incidents: list[Incident]
+    contacts: list[Contact]
+    lead: str
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("n", "new_incident", "New", id="new_incident"),
+        Binding("l", "quick_log", "Log", id="quick_log"),
+        Binding("space", "step_done", "Done", id="step_done"),
+        Binding("s", "skip_step", "Skip", id="skip_step"),
+        Binding("a", "acknowledge", "Ack", id="acknowledge"),
+        Binding("enter", "detail", "Detail", id="detail", show=False),
+        Binding("r", "report", "Report", id="report"),
+        Binding("c", "roster", "Roster", id="roster", show=False),
+        Binding("y", "copy_number", "Copy no.", id="copy_number", show=False),
+        Binding("x", "resolve", "Resolve", id="resolve"),
+        Binding("o", "toggle_resolved", "Show resolved", id="toggle_resolved", show=False),
+        Binding("tab", "app.focus_next", "Next pane", id="next_pane", show=False),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", id="previous_pane", show=False),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, snapshot: Snapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.show_resolved = False
+        self.want_select: str | None = None
+        self.contacts: list[Contact] = []
+        self.loaded = False
+
+    # -- layout --------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        config = self.app.config
+        yield StatusLine(config.site, config.zone, id="status")
+        yield IncidentTable(id="incidents")
+        with Horizontal(id="lower"):
+            yield StepTable(config.zone, id="steps")
+            yield Roster(config.emergency_numbers, id="roster")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.alarms = AlarmTracker(self.app.config.alarm_repeat_s)
+        self.query_one("#incidents").border_title = "Incidents"
+        self.query_one("#steps").border_title = "Steps"
+        self.query_one("#roster").border_title = "Roster (c)"
+        self.watch(self.app, "sync_status", lambda value: self.status.set_state(sync=value))
+        self.tick()
+        self.set_interval(0.5, self.tick)
+        self.load()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "narrow")
+
+    @property
+    def incidents(self) -> IncidentTable:
+        return self.query_one(IncidentTable)
+
+    @property
+    def steps(self) -> StepTable:
+        return self.query_one(StepTable)
+
+    @property
+    def roster(self) -> Roster:
+        return self.query_one(Roster)
+
+    @property
+    def status(self) -> StatusLine:
+        return self.query_one(StatusLine)
+
+    @property
+    def incident(self) -> Incident | None:
+        selected = self.incidents.selected_id
+        return self.incidents.incidents.get(selected) if selected else None
+
+    # -- data in -------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        store = self.app.store
+        head = store.head()
+        incidents = queries.list_incidents(store, include_resolved=self.show_resolved)
+        contacts = queries.list_contacts(store)
+        shift = queries.current_shift(store)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(Snapshot(head, incidents, contacts, shift.lead if shift else "")))
+
+    def on_main_screen_loaded(self, message: Loaded) -> None:
+        snap, now = message.snapshot, self.app.clock.now()
+        self.app.seen_head = max(self.app.seen_head, snap.head)
+        self.contacts = snap.contacts
+        self.incidents.set_incidents(snap.incidents, now)
+        if self.want_select in self.incidents.incidents:
+            self.incidents.move_cursor(row=self.incidents.get_row_index(self.want_select), animate=False)
+            self.want_select = None
+        open_count = sum(1 for i in snap.incidents if i.is_open)
+        self.incidents.border_title = f"Incidents ({open_count} open{', all shown' if self.show_resolved else ''})"
+        self.roster.set_contacts(snap.contacts)
+        self.status.set_state(lead=snap.lead)
+        self._show_selected()
+        self.loaded = True
+        self.refresh_bindings()
+
+    def _show_selected(self) -> None:
+        incident = self.incident
+        self.steps.set_incident(incident, self.app.clock.now())
+        self.steps.border_title = Content(f"Steps · {incident.id} {clean(incident.title)}") if incident else "Steps"
+        self._highlight_role()
+
+    def _highlight_role(self) -> None:
+        step = self.steps.selected_step
+        self.roster.highlight_role(step.contact_role if step else None)
+        self.refresh_bindings()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is self.incidents:
+            if self.steps.incident is None or self.steps.incident.id != self.incidents.selected_id:
+                self._show_selected()
+        elif event.data_table is self.steps:
+            self._highlight_role()
+        else:
+            self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table in (self.incidents, self.steps):
+            self.action_detail()
+
+    # -- the clock -----------------------------------------------------------
+
+    def tick(self) -> None:
+        """Every half second: touch only time cells that changed, ring due alarms."""
+        now = self.app.clock.now()
+        self.status.set_state(now=now)
+        if not self.loaded:
+            return
+        self.incidents.tick(now)
+        self.steps.tick(now)
+        ring = self.alarms.due(list(self.incidents.incidents.values()), now)
+        if ring:
+            self.app.bell()
+            everyone = self.contacts + external_contacts(self.app.config.emergency_numbers)
+            for incident, step in ring:
+                message = alarm_message(incident, step, whom_to_call(step, everyone), now)
+                self.notify(message, title="DEADLINE PASSED", severity="error", timeout=20, markup=False)
+            self.refresh_bindings()
+
+    # -- writes --------------------------------------------------------------
+
+    @work(thread=True, group="write")
+    def write(self, change, success: str = "") -> None:
+        """Run one data action; errors become a notification, success reloads."""
+        try:
+            change()
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        if success:
+            self.notify(success, markup=False, timeout=3)
+        self.app.call_from_thread(self.app.store_changed)
+
+    def on_roster_table_call_attempt(self, message: RosterTable.CallAttempt) -> None:
+        incident = self.incident
+        if incident is None:
+            self.notify("Select an incident first: the call is logged on its timeline", severity="warning")
+            return
+        row, store = message.row, self.app.store
+        role = self.roster.role if self.roster.role in row.contact.roles else next(iter(row.contact.roles), "")
+        self.write(lambda: actions.log_call(store, incident.id, row.contact, row.phone, message.outcome, role),
+                   f"Call {row.contact.name}: {message.outcome.value} → {incident.id}")
+
+    # -- actions -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in NEEDS_INCIDENT:
+            return True if self.incident is not None else None
+        if action in NEEDS_OPEN_STEP:
+            step = self.steps.selected_step
+            return True if step is not None and step.is_open and self.incident.is_open else None
+        if action == "acknowledge":
+            return bool(self._alarming())  # shown in the footer only while an alarm rings
+        if action == "copy_number":
+            return True if self.roster.table.selected is not None else None
+        return True
+
+    def _alarming(self) -> list:
+        incident, now = self.incident, self.app.clock.now()
+        if incident is None:
+            return []
+        return [s for s in incident.steps if s.is_open and s.due_at and s.due_at <= now and s.acked_at is None]
+
+    def action_new_incident(self) -> None:
+        from command_console.screens.new_incident import NewIncidentScreen
+
+        def opened(incident_id: str | None) -> None:
+            if incident_id:
+                self.app.store_changed(select=incident_id)
+
+        self.app.push_screen(NewIncidentScreen(), opened)
+
+    def action_quick_log(self) -> None:
+        from command_console.screens.quick_log import QuickLogScreen
+
+        if self.incident is not None:
+            self.app.push_screen(QuickLogScreen(self.incident), lambda _: self.app.store_changed())
+
+    def action_step_done(self) -> None:
+        incident, step, store = self.incident, self.steps.selected_step, self.app.store
+        if incident and step and step.is_open:
+            self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.DONE))
+
+    def action_skip_step(self) -> None:
+        from command_console.screens.skip_reason import SkipReasonScreen
+
+        incident, step, store = self.incident, self.steps.selected_step, self.app.store
+        if not (incident and step and step.is_open):
+            return
+
+        def skip(reason: str | None) -> None:
+            if reason:
+                self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.SKIPPED, reason))
+
+        self.app.push_screen(SkipReasonScreen(step), skip)
+
+    def action_acknowledge(self) -> None:
+        incident, steps, store = self.incident, self._alarming(), self.app.store
+        if incident and steps:
+            def ack() -> None:
+                for step in steps:
+                    actions.acknowledge_step(store, incident.id, step.step_id)
+            self.write(ack, f"Acknowledged {len(steps)} alarm(s) on {incident.id}")
+
+    def action_detail(self) -> None:
+        from command_console.screens.detail import DetailScreen
+
+        if self.incident is not None:
+            self.app.push_screen(DetailScreen(self.incident.id))
+
+    def action_report(self) -> None:
+        from command_console.screens.report import ReportScreen
+
+        if self.incident is not None:
+            self.app.push_screen(ReportScreen(self.incident.id), lambda _: self.app.store_changed())
+
+    def action_roster(self) -> None:
+        self.query_one("#roster-filter").focus()
+
+    def action_copy_number(self) -> None:
+        row = self.roster.table.selected
+        if row is not None and row.phone:
+            self.app.copy_to_clipboard(row.phone)
+            self.notify(f"Copied {row.phone} ({row.contact.name})", markup=False, timeout=3)
+
+    def action_resolve(self) -> None:
+        from command_console.screens.confirm import ConfirmScreen
+
+        incident, store = self.incident, self.app.store
+        if incident is None:
+            return
+        if not incident.is_open:
+            self.notify(f"{incident.id} is already resolved", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.write(lambda: actions.set_status(store, incident.id, Status.RESOLVED), f"Resolved {incident.id}")
+
+        self.app.push_screen(ConfirmScreen(f"Resolve {incident.id} “{clean(incident.title)}”?"), confirmed)
+
+    def action_toggle_resolved(self) -> None:
+        self.show_resolved = not self.show_resolved
+        self.load()
+

@@ -1,0 +1,135 @@
+"""New incident: plan picker with fuzzy filter, severity defaulting from the plan, optional
+title and optional "started at". Enter opens it (durably, in a worker); Esc cancels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from command_console.core.errors import UserError
+from command_console.core.plans import Plan, format_duration
+from command_console.core.text import clean
+from command_console.core.when import ACCEPTED, check_started_at, parse_when
+from command_console.data import actions
+from command_console.widgets.cells import SEVERITY_STYLE
+from command_console.widgets.severity import SeverityPicker
+
+
+def plan_option(plan: Plan) -> Text:
+    line = Text(no_wrap=True, overflow="ellipsis")
+    line.append(f" {plan.severity.value[:4].upper()} ", style=SEVERITY_STYLE[plan.severity])
+    line.append(f" {clean(plan.title)}", style="bold")
+    if plan.title_zh:
+        line.append(f" {clean(plan.title_zh)}")
+    timed = [s.deadline_s for s in plan.steps if s.deadline_s]
+    line.append(f"  · {plan.category} · {len(plan.steps)} steps", style="dim")
+    if timed:
+        line.append(f" · first deadline {format_duration(min(timed))}", style="dim")
+    return line
+
+
+def rank_plans(plans: list[Plan], query: str) -> list[Plan]:
+    if not query.strip():
+        return plans
+    matcher = Matcher(query.strip())
+    scored = [(max(matcher.match(p.title), matcher.match(p.id), matcher.match(p.title_zh or "-")), p) for p in plans]
+    return [p for score, p in sorted(scored, key=lambda sp: -sp[0]) if score > 0]
+
+
+class NewIncidentScreen(ModalScreen[str | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel"),
+        Binding("down", "move(1)", "Next plan", show=False),
+        Binding("up", "move(-1)", "Previous plan", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Label("New incident · type to find a plan · Enter opens · Tab for more · Esc cancels", classes="dialog-title")
+            yield Input(placeholder="plan: power, system, fire, 断电 …", id="plan-filter")
+            yield OptionList(id="plan-list")
+            yield SeverityPicker(id="severity")
+            yield Input(placeholder="title (optional: defaults to the plan title)", id="title")
+            yield Input(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started")
+            yield Static("", id="error", classes="error")
+
+    def on_mount(self) -> None:
+        self.plans = self.app.workspace.plans.sorted()
+        self.shown: list[Plan] = []
+        self.refill("")
+        self.query_one("#plan-filter").focus()
+
+    @property
+    def plan(self) -> Plan | None:
+        index = self.query_one(OptionList).highlighted
+        return self.shown[index] if index is not None and index < len(self.shown) else None
+
+    def refill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        self.shown = rank_plans(self.plans, query)
+        options.set_options([Option(plan_option(p), id=p.id) for p in self.shown])
+        if self.shown:
+            options.highlighted = 0
+        self._default_severity()
+
+    def _default_severity(self) -> None:
+        picker = self.query_one(SeverityPicker)
+        if self.plan is not None and not picker.touched:
+            picker.value = self.plan.severity
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "plan-filter":
+            self.refill(event.value)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._default_severity()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.submit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.submit()
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if self.shown:
+            current = options.highlighted or 0
+            options.highlighted = max(0, min(len(self.shown) - 1, current + delta))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def submit(self) -> None:
+        plan = self.plan
+        if plan is None:
+            self.show_error("No plan matches: change the filter")
+            return
+        started_text = self.query_one("#started", Input).value
+        now, zone = self.app.clock.now(), self.app.config.zone
+        try:
+            started = parse_when(started_text, now, zone, field="started at") if started_text.strip() else None
+            if started is not None:
+                check_started_at(started, now)
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.open(plan, self.query_one(SeverityPicker).value, self.query_one("#title", Input).value, started)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#error", Static).update(Text(message))
+
+    @work(thread=True, exclusive=True, group="open")
+    def open(self, plan, severity, title, started) -> None:
+        try:
+            incident_id = actions.open_incident(self.app.store, plan, severity=severity, title=title, started_at=started)
+        except UserError as exc:
+            self.app.call_from_thread(self.show_error, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, incident_id)

@@ -1,0 +1,54 @@
+"""Quick log: one line for the selected incident. Enter stores it durably, Esc cancels.
+The line stays in the box until the store has it, so nothing typed is lost on an error."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from command_console.core.errors import UserError
+from command_console.core.incidents import Incident
+from command_console.core.text import clean
+from command_console.data import actions
+
+
+class QuickLogScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, incident: Incident) -> None:
+        super().__init__()
+        self.incident = incident
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="small"):
+            yield Label(Content(f"Log · {self.incident.id} {clean(self.incident.title)}"), classes="dialog-title")
+            yield Input(placeholder="what happened — Enter stores it, Esc cancels", id="entry")
+            yield Static("", id="error", classes="error")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not self.saving:
+            self.saving = True
+            self.store_entry(event.value)
+
+    @work(thread=True, exclusive=True, group="log")
+    def store_entry(self, text: str) -> None:
+        try:
+            actions.log(self.app.store, self.incident.id, text)
+        except UserError as exc:
+            self.app.call_from_thread(self.failed, str(exc))
+            return
+        self.app.call_from_thread(self.dismiss, True)
+
+    def failed(self, message: str) -> None:
+        self.saving = False
+        self.query_one("#error", Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,225 @@
+"""The seven-field report form. Prefilled where the console knows the answer; every
+keystroke goes to a durable draft file; fields reach the store debounced and on leaving;
+"mark complete" names each missing or invalid field."""
+
+from __future__ import annotations
+
+import threading
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+
+from command_console.core.errors import UserError
+from command_console.core.incidents import EntryKind, StepState
+from command_console.core.report import REPORT_FIELDS, PrefillContext, Report, ReportStatus, prefill, problems
+from command_console.core.text import clean
+from command_console.core.when import local
+from command_console.data import actions, queries
+from command_console.data.drafts import DraftStore
+
+DEBOUNCE_S = 1.0
+
+
+def prefill_context(workspace, incident, entries) -> PrefillContext:
+    zone = workspace.config.zone
+    measures = [f"{local(s.state_at, zone, '%H:%M')} {s.text} ({s.state_by})"
+                for s in incident.steps if s.state == StepState.DONE]
+    measures += [f"{local(e.at, zone, '%H:%M')} {e.text}" for e in entries if e.kind in (EntryKind.NOTE, EntryKind.CALL)]
+    return PrefillContext(
+        site=workspace.config.site, occurred_at_local=local(incident.started_at, zone),
+        incident_type=incident.plan_title, measures=measures,
+        severity_text=f"Severity {incident.severity.value} ({incident.severity.label_zh}). ")
+
+
+class ReportScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "leave", "Save & close", id="report_close"),
+        Binding("ctrl+s", "save", "Save", id="report_save"),
+        Binding("ctrl+o", "complete", "Mark complete", id="report_complete"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, title: str, values: dict[str, str], stored: Report) -> None:
+            super().__init__()
+            self.title, self.values, self.stored = title, values, stored
+
+    def __init__(self, incident_id: str) -> None:
+        super().__init__()
+        self.incident_id = incident_id
+        self.values: dict[str, str] = {}
+        self.touched: dict[str, str] = {}  # field -> value typed but maybe not yet in the store
+        self.ready = False
+        self._flush_timer = None
+        self._write_lock = threading.Lock()
+
+    @property
+    def drafts(self) -> DraftStore:
+        return self.app.drafts
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="report-title")
+        with VerticalScroll(id="report-body"):
+            for number, spec in enumerate(REPORT_FIELDS, 1):
+                with Vertical(classes="report-field", id=f"block-{spec.key}"):
+                    label = Text(f"{number}. {spec.label} ", style="bold")
+                    label.append(spec.label_zh, style="bold")
+                    label.append(f"  {spec.hint}", style="dim italic")
+                    yield Label(label)
+                    if spec.multiline:
+                        yield TextArea("", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus")
+                    else:
+                        yield Input("", id=f"field-{spec.key}", compact=True)
+                    yield Static("", id=f"error-{spec.key}", classes="error")
+            yield Button("Mark complete (ctrl+o)", id="complete", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for widget in self.query("Input, TextArea"):
+            widget.disabled = True
+        self.load()
+
+    @work(thread=True, exclusive=True, group="report-load")
+    def load(self) -> None:
+        store, workspace = self.app.store, self.app.workspace
+        incident = queries.get_incident(store, self.incident_id)
+        report = queries.get_report(store, self.incident_id)
+        values = {spec.key: report.value(spec.key) for spec in REPORT_FIELDS}
+        values.update(prefill(report, prefill_context(workspace, incident, queries.timeline(store, self.incident_id))))
+        values.update(self.drafts.load(self.incident_id))
+        self.post_message(self.Loaded(f"{incident.id} {clean(incident.title)}", values, report))
+
+    def on_report_screen_loaded(self, message: Loaded) -> None:
+        if self.ready:  # the store changed while the form is open: only refresh the status line
+            self.stored = message.stored
+            self._show_title()
+            return
+        self.title_text, self.stored = message.title, message.stored
+        self.values = dict(message.values)
+        self.touched = {k: v for k, v in self.drafts.load(self.incident_id).items() if v != message.stored.value(k)}
+        for spec in REPORT_FIELDS:
+            widget = self.query_one(f"#field-{spec.key}")
+            widget.disabled = False
+            if isinstance(widget, TextArea):
+                widget.load_text(self.values.get(spec.key, ""))
+            else:
+                widget.value = self.values.get(spec.key, "")
+        self.ready = True
+        self._show_title()
+        self.query_one(f"#field-{REPORT_FIELDS[0].key}").focus()
+
+    def _show_title(self, extra: str = "") -> None:
+        status = self.stored.status.value if self.ready else "loading"
+        line = Text.assemble(("Report · ", "bold"), (self.title_text, "bold"), f" · status {status}",
+                             (f" · {len(self.touched)} unsaved field(s) kept in draft" if self.touched else "", "dim"),
+                             (extra, "bold red"))
+        self.query_one("#report-title", Static).update(line)
+
+    # -- every keystroke -----------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._changed(event.input.id, event.value)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed(event.text_area.id, event.text_area.text)
+
+    def _changed(self, widget_id: str | None, value: str) -> None:
+        if not self.ready or not widget_id or not widget_id.startswith("field-"):
+            return
+        key = widget_id.removeprefix("field-")
+        if self.values.get(key) == value:
+            return
+        self.values[key] = value
+        self.touched[key] = value
+        self.save_draft(dict(self.touched), self.drafts.next_version())
+        if self._flush_timer is not None:
+            self._flush_timer.stop()
+        self._flush_timer = self.set_timer(DEBOUNCE_S, self.action_save)
+
+    @work(thread=True, group="draft")
+    def save_draft(self, values: dict[str, str], version: int) -> None:
+        self.drafts.save(self.incident_id, values, version)
+
+    # -- to the store --------------------------------------------------------
+
+    def _write(self, fields: dict[str, str]) -> dict[str, str]:
+        """Store fields (worker thread); returns field -> error for those refused."""
+        errors = {}
+        with self._write_lock:
+            for key, value in fields.items():
+                try:
+                    actions.set_report_field(self.app.store, self.incident_id, key, value)
+                except UserError as exc:
+                    errors[key] = str(exc)
+        return errors
+
+    def action_save(self) -> None:
+        if self.ready and self.touched:
+            self.save_fields(dict(self.touched), then="")
+
+    def action_leave(self) -> None:
+        if not self.ready:
+            self.dismiss(None)
+        elif self.touched:
+            self.save_fields(dict(self.touched), then="leave")
+        else:
+            self.drafts.discard(self.incident_id)
+            self.dismiss(None)
+
+    def action_complete(self) -> None:
+        if self.ready:
+            self.save_fields(dict(self.values), then="complete")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "complete":
+            self.action_complete()
+
+    @work(thread=True, group="report-write")
+    def save_fields(self, fields: dict[str, str], then: str) -> None:
+        errors = self._write(fields)
+        complete_error = ""
+        if then == "complete" and not errors:
+            try:
+                actions.complete_report(self.app.store, self.incident_id)
+            except UserError as exc:
+                complete_error = str(exc)
+        stored = queries.get_report(self.app.store, self.incident_id)
+        self.app.call_from_thread(self._written, fields, errors, complete_error, stored, then)
+
+    def _written(self, fields, errors, complete_error, stored: Report, then: str) -> None:
+        self.stored = stored
+        for key, value in fields.items():
+            if key not in errors and self.touched.get(key) == value:
+                del self.touched[key]
+        if not self.touched:
+            self.drafts.discard(self.incident_id)
+        self.app.store_changed()
+        found = dict(errors)
+        if then == "complete":
+            found.update({k: v for k, v in problems(stored).items() if k not in found} if complete_error else {})
+        self.show_problems(found)
+        if found:
+            self.notify("Not complete: " + "; ".join(found.values()), severity="error", timeout=10, markup=False)
+        elif then == "complete" and stored.status == ReportStatus.COMPLETE:
+            self.notify("Report marked complete and logged", timeout=4)
+            self.dismiss(None)
+        elif then == "leave":
+            self.dismiss(None)
+        else:
+            self._show_title()
+
+    def show_problems(self, found: dict[str, str]) -> None:
+        for spec in REPORT_FIELDS:
+            message = found.get(spec.key, "")
+            self.query_one(f"#error-{spec.key}", Static).update(Content(f"⚠ {message}" if message else ""))
+            self.query_one(f"#block-{spec.key}").set_class(bool(message), "-invalid")
+        self._show_title(f" · {len(found)} field(s) need attention" if found else "")
+        if found:
+            first = next(spec.key for spec in REPORT_FIELDS if spec.key in found)
+            self.query_one(f"#field-{first}").focus()

@@ -1,0 +1,144 @@
+"""The contact roster: filter as you type, the selected step's first/second contact on top,
+external emergency numbers always visible. Call attempts are posted as messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static
+
+from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role
+from command_console.core.incidents import CallOutcome
+from command_console.widgets import cells
+
+RANK_STYLE = {1: "bold black on #e5c07b", 2: "black on #c8b27a"}
+FIXED = {"mark": 3, "role": 14, "phone": 17}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    contact: Contact
+    phone: str
+    rank: int | None
+
+
+def external_contacts(numbers: dict[str, str]) -> list[Contact]:
+    return [Contact(f"ext-{role}", f"{role.title()} {number}", {role: 1}, (number,))
+            for role, number in numbers.items()]
+
+
+class RosterTable(DataTable):
+    BINDINGS = [
+        Binding("1", "call('reached')", "Reached", id="call_reached"),
+        Binding("2", "call('no answer')", "No answer", id="call_no_answer"),
+        Binding("3", "call('left message')", "Left msg", id="call_left_message"),
+    ]
+
+    class CallAttempt(Message):
+        def __init__(self, row: RosterRow, outcome: CallOutcome) -> None:
+            super().__init__()
+            self.row, self.outcome = row, outcome
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.by_key: dict[str, RosterRow] = {}
+
+    def on_mount(self) -> None:
+        for key, label in (("mark", ""), ("name", "Name"), ("role", "Role"), ("phone", "Phone")):
+            self.add_column(label, key=key, width=FIXED.get(key, 10))
+
+    def on_resize(self) -> None:
+        column = self.columns.get("name") if self.columns else None
+        if column is not None:
+            column.width = max(8, self.size.width - sum(FIXED.values()) - 2 * 4 - 2)
+            column.auto_width = False
+            self.refresh()
+
+    @property
+    def selected(self) -> RosterRow | None:
+        if not self.row_count:
+            return None
+        return self.by_key.get(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+
+    def show(self, rows: list[RosterRow]) -> None:
+        keep = self.selected
+        self.by_key = {}
+        self.clear()
+        for index, row in enumerate(rows):
+            key = f"{index}:{row.contact.id}:{row.phone}"
+            self.by_key[key] = row
+            mark = Text({1: "1st", 2: "2nd"}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, ""))
+            name_style = "bold" if row.rank else ("dim" if not row.contact.on_duty else "")
+            roles = ", ".join(row.contact.roles)
+            self.add_row(mark, cells.user(row.contact.name, name_style), cells.user(roles, "italic"),
+                         cells.user(row.phone), key=key)
+        if keep is not None:
+            for index, row in enumerate(rows):
+                if (row.contact.id, row.phone) == (keep.contact.id, keep.phone):
+                    self.move_cursor(row=index, animate=False)
+                    break
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "call":
+            return True if self.selected is not None else None
+        return True
+
+    def action_call(self, outcome: str) -> None:
+        if self.selected is not None:
+            self.post_message(self.CallAttempt(self.selected, CallOutcome(outcome)))
+
+
+class Roster(Vertical):
+    """Filter input, contact table, emergency numbers line."""
+
+    def __init__(self, emergency_numbers: dict[str, str], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.numbers = emergency_numbers
+        self.contacts: list[Contact] = []
+        self.role: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter contacts…", id="roster-filter", compact=True)
+        yield RosterTable(id="roster-table")
+        line = Text("☎ ", style="bold")
+        for role, number in self.numbers.items():
+            line.append(f" {number} ", style="bold white on #b3001b")
+            line.append(f" {role}  ")
+        yield Static(line, id="emergency-line")
+
+    @property
+    def table(self) -> RosterTable:
+        return self.query_one(RosterTable)
+
+    def set_contacts(self, contacts: list[Contact]) -> None:
+        self.contacts = contacts
+        self.refill()
+
+    def highlight_role(self, role: str | None) -> None:
+        if role != self.role:
+            self.role = role
+            self.refill()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refill()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+
+    def refill(self) -> None:
+        query = self.query_one(Input).value
+        everyone = self.contacts + external_contacts(self.numbers)
+        ranked = contacts_for_role(everyone, self.role) if self.role else []
+        first_ids = {c.id for c in ranked}
+        ordered = ranked + [c for c in everyone if c.id not in first_ids and not set(c.roles) & set(EXTERNAL_ROLES)]
+        ordered += [c for c in everyone if c.id not in first_ids and set(c.roles) & set(EXTERNAL_ROLES)]
+        rows = [RosterRow(c, phone, c.rank_for(self.role) if self.role else None)
+                for c in ordered if c.matches(query) for phone in c.phones[:1] or ("",)]
+        self.table.show(rows)

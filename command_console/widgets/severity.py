@@ -1,0 +1,44 @@
+"""A one-line severity chooser: left/right (or 1-4) cycles general → critical."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from command_console.core.incidents import Severity
+from command_console.widgets.cells import SEVERITY_STYLE
+
+LEVELS = list(Severity)
+
+
+class SeverityPicker(Widget, can_focus=True):
+    BINDINGS = [
+        Binding("left", "shift(-1)", "Lower", show=False),
+        Binding("right", "shift(1)", "Higher", show=False),
+        *[Binding(str(i + 1), f"pick({i})", s.value, show=False) for i, s in enumerate(LEVELS)],
+    ]
+    value: reactive[Severity] = reactive(Severity.GENERAL)
+
+    def __init__(self, value: Severity = Severity.GENERAL, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.set_reactive(SeverityPicker.value, value)
+        self.touched = False  # the lead chose a level: the plan default no longer applies
+
+    def render(self) -> Text:
+        line = Text(no_wrap=True)
+        for index, level in enumerate(LEVELS):
+            style = SEVERITY_STYLE[level] if level == self.value else "dim"
+            line.append(f" {index + 1} {level.value} {level.label_zh} ", style=style)
+            line.append(" ")
+        line.append(" ←/→", style="dim")
+        return line
+
+    def action_shift(self, delta: int) -> None:
+        self.touched = True
+        self.value = LEVELS[(LEVELS.index(self.value) + delta) % len(LEVELS)]
+
+    def action_pick(self, index: int) -> None:
+        self.touched = True
+        self.value = LEVELS[index]

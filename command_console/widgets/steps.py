@@ -1,0 +1,82 @@
+"""The plan steps of the selected incident, with live timers (only timer cells change per tick)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from command_console.core.incidents import Incident, PlanStepRun
+from command_console.widgets import cells
+
+FIXED = {"n": 3, "timer": 8, "who": 18}
+MIN_TEXT = 16
+
+
+class StepTable(DataTable):
+    def __init__(self, zone: ZoneInfo, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+        self.zone = zone
+        self.incident: Incident | None = None
+        self._shown: dict[str, tuple[str, str]] = {}
+
+    def on_mount(self) -> None:
+        for key, label in (("n", "#"), ("timer", "Timer"), ("text", "Step"), ("who", "Who / role")):
+            self.add_column(label, key=key, width=FIXED.get(key, MIN_TEXT))
+
+    def on_resize(self) -> None:
+        column = self.columns.get("text") if self.columns else None
+        if column is not None:
+            column.width = max(MIN_TEXT, self.size.width - sum(FIXED.values()) - 2 * 4 - 2)
+            column.auto_width = False
+            self.refresh()
+
+    @property
+    def selected_step(self) -> PlanStepRun | None:
+        if self.incident is None or not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return next((s for s in self.incident.steps if s.step_id == key), None)
+
+    def set_incident(self, incident: Incident | None, now: datetime) -> None:
+        same = self.incident is not None and incident is not None and self.incident.id == incident.id
+        keep = self.selected_step.step_id if same and self.selected_step else None
+        self.incident = incident
+        self._shown.clear()
+        self.clear()
+        if incident is None:
+            return
+        for step in incident.steps:
+            timer, text = self._cells(step, now)
+            self.add_row(Text(str(step.position + 1)), timer, text, cells.step_who(step), key=step.step_id)
+        keys = [s.step_id for s in incident.steps]
+        if keep not in keys:  # first overdue open step, else first open step
+            late = [s.step_id for s in incident.steps if s.is_open and s.due_at is not None and s.due_at <= now]
+            keep = late[0] if late else next((s.step_id for s in incident.steps if s.is_open), keys[0] if keys else None)
+        if keep is not None:
+            self.move_cursor(row=keys.index(keep), animate=False)
+
+    def _cells(self, step: PlanStepRun, now: datetime) -> tuple[Text, Text]:
+        timer, text = cells.step_timer(step, now, self.zone), cells.step_text(step, now)
+        self._shown[step.step_id] = (timer.plain + str(timer.style), str(text.spans))
+        return timer, text
+
+    def tick(self, now: datetime) -> int:
+        if self.incident is None:
+            return 0
+        changed = 0
+        for step in self.incident.steps:
+            if not step.is_open or step.due_at is None:
+                continue
+            before = self._shown.get(step.step_id)
+            timer, text = self._cells(step, now)
+            after = self._shown[step.step_id]
+            if before is None or before[0] != after[0]:
+                self.update_cell(step.step_id, "timer", timer)
+                changed += 1
+            if before is None or before[1] != after[1]:
+                self.update_cell(step.step_id, "text", text)
+                changed += 1
+        return changed

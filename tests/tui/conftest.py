@@ -1,0 +1,79 @@
+"""Fixtures return unstarted apps on a real data dir in tmp_path, with a fake clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import asyncio
+import inspect
+
+import pytest
+
+from command_console.app import CommandConsoleApp
+from command_console.core.clock import FakeClock
+from command_console.demo.scenario import add_sample_incidents
+from command_console.paths import resolve_paths
+from command_console.workspace import Workspace
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` pilot tests on a fresh event loop (no async plugin is installed)."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    kwargs = {name: pyfuncitem.funcargs[name] for name in names}
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(pyfuncitem.obj(**kwargs))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return True
+
+
+START = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
+
+
+def make_workspace(folder, clock) -> Workspace:
+    workspace = Workspace(resolve_paths(folder), clock)
+    if not workspace.paths.config.exists():
+        workspace.initialise(console_id="tst", lead_name="Lead Li 李", site_name="Hotline Centre",
+                             site_location="3F Building A", time_zone="Asia/Shanghai")
+    return workspace
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+def workspace(tmp_path, clock) -> Workspace:
+    workspace = make_workspace(tmp_path / "data", clock)
+    yield workspace
+    workspace.close()
+
+
+@pytest.fixture
+def demo(workspace) -> Workspace:
+    add_sample_incidents(workspace)
+    return workspace
+
+
+@pytest.fixture
+def app(demo) -> CommandConsoleApp:
+    return CommandConsoleApp(demo)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    """Let workers finish and their messages land (no sleeping)."""
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """Everything on screen (the top screen and modals over it) as plain text."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
