@@ -19,6 +19,7 @@ h1 { font-size: 1.5em; margin-bottom: .2em; } h2 { border-bottom: 2px solid #333
 h3 { margin-bottom: .3em; } h4 { margin: .8em 0 .3em; }
 dl.meta { display: grid; grid-template-columns: max-content auto; gap: .1em 1em; }
 dl.meta dt { font-weight: bold; }
+dl.report { display: block; } dl.report dt { margin-top: .4em; } dl.report dd { margin-left: 1.5em; }
 table { border-collapse: collapse; width: 100%; font-size: .92em; }
 th, td { border: 1px solid #bbb; padding: .2em .4em; vertical-align: top; text-align: left; }
 th { background: #eee; } td.when { white-space: nowrap; }
@@ -29,8 +30,8 @@ th { background: #eee; } td.when { white-space: nowrap; }
 .note { white-space: pre-wrap; } section.incident { border-top: 1px solid #999; margin-top: 1.2em; }
 @page { size: A4; margin: 14mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  section.incident { break-before: auto; } table, figure, dl { break-inside: avoid; }
+  body { margin: 0 1px; max-width: none; font-size: 10pt; } table { width: 99.6%; }
+  figure, dl.meta { break-inside: avoid; } figure { margin: 0; }
   tr { break-inside: avoid; } h2, h3, h4 { break-after: avoid; }
   .sev { color: #000; border: 1px solid #000; background: none; }
 }

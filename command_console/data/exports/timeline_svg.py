@@ -9,7 +9,7 @@ from html import escape
 from command_console.core.text import pad
 from command_console.data.exports.record import ShiftRecord, safe
 
-WIDTH, LABEL_W, RIGHT_PAD, ROW_H, TOP = 1000, 260, 20, 22, 34
+WIDTH, LABEL_W, RIGHT_PAD, ROW_H, TOP = 900, 250, 20, 24, 36
 SEVERITY_FILL = {"general": "#7fa7d9", "serious": "#e0b040", "major": "#e07b39", "critical": "#c8322d"}
 TICK_STEPS = [timedelta(minutes=m) for m in (5, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)]
 
@@ -38,7 +38,7 @@ def render(record: ShiftRecord) -> str:
     incidents = record.incidents
     height = TOP + max(len(incidents), 1) * ROW_H + 28
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-           f'role="img" aria-labelledby="shift-svg-title" class="shift-timeline" font-family="sans-serif" font-size="11">',
+           f'role="img" aria-labelledby="shift-svg-title" class="shift-timeline" font-family="sans-serif" font-size="12">',
            '<title id="shift-svg-title">Shift timeline: incidents over the shift, step deadlines and overdue marks</title>',
            f'<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="#ffffff"/>']
     bottom = TOP + max(len(incidents), 1) * ROW_H
@@ -48,7 +48,7 @@ def render(record: ShiftRecord) -> str:
         out.append(f'<text x="{x}" y="{TOP - 10}" text-anchor="middle" fill="#444">{tick.strftime("%H:%M")}</text>')
     for row, incident in enumerate(incidents):
         y = TOP + row * ROW_H
-        label = pad(f"{safe(incident.id)} {safe(incident.title)}", 40).rstrip()
+        label = pad(f"{safe(incident.id)} {safe(incident.title)}", 36).rstrip()
         out.append(f'<text x="4" y="{y + 15}" fill="#111">{escape(label)}</text>')
         start = max(incident.started_at, record.window.since)
         end = min(incident.resolved_at or record.window.until, record.window.until)
@@ -72,7 +72,7 @@ def render(record: ShiftRecord) -> str:
     if not incidents:
         out.append(f'<text x="{LABEL_W}" y="{TOP + 15}" fill="#666">No incidents in this window</text>')
     legend_y = bottom + 18
-    out.append(f'<text x="4" y="{legend_y}" fill="#444">◆ step deadline   ✕ overdue or done late   '
-               f'bar colour: severity (general, serious, major, critical)</text>')
+    out.append(f'<text x="4" y="{legend_y}" fill="#444">◆ step deadline    ✕ overdue or done late    '
+               f'bar colour: severity (blue general, yellow serious, orange major, red critical)</text>')
     out.append("</svg>")
     return "\n".join(out)
