@@ -41,6 +41,8 @@ MAX_FRAME = MAX_PAYLOAD_BYTES + 16 * 1024  # an op is its payload plus a few hun
 MAX_SEGMENT_OPS = 5000
 SUFFIX = ".seg"
 TEMP_PREFIX = ".tmp-"
+NEED_PREFIX = "need-"  # need-<console>-<first>-<last>: "please publish this range again"
+NEED_RE = re.compile(r"^need-([a-z0-9]{2,12})-(\d{1,10})-(\d{1,10})$")
 
 NAME_RE = re.compile(r"^(\d{10})-(\d{10})-([0-9a-f]{8})")
 EXACT_NAME_RE = re.compile(r"^(\d{10})-(\d{10})-([0-9a-f]{8})\.seg$")
@@ -72,6 +74,15 @@ def parse_name(name: str) -> SegmentName | None:
     if first < 1 or last < first:
         return None
     return SegmentName(first, last, match.group(3), not exact)
+
+
+def need_name(console: str, first: int, last: int) -> str:
+    return f"{NEED_PREFIX}{console}-{first}-{last}"
+
+
+def parse_need(name: str) -> tuple[str, int, int] | None:
+    match = NEED_RE.match(name)
+    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else None
 
 
 def is_ignorable(name: str) -> bool:
@@ -114,6 +125,10 @@ def decode(data: bytes) -> Decoded:
     version = data[len(MAGIC)]
     if version != SEGMENT_VERSION:
         out.problems.append(f"segment format {version}, this console reads {SEGMENT_VERSION}: upgrade to read it")
+        out.fatal = True
+        return out
+    if data[len(MAGIC) + 1: len(HEADER)] != HEADER[len(MAGIC) + 1:]:
+        out.problems.append("file header damaged (reserved bytes)")
         out.fatal = True
         return out
     frames, trailer_seen = _frames(data, len(HEADER), out.problems), None

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from command_console.core.clock import HLC_COUNTER_BITS, to_ms
+from command_console.core.clock import to_ms
 from command_console.core.ops import GENESIS_HASH, Op, validate
 from command_console.data import segments as seg
 from command_console.data.store import ops_table
@@ -55,6 +55,7 @@ class SyncResult:
     skew: str | None = None
     bad_files: int = 0
     busy: bool = False  # another sync held the lock; nothing was done
+    files_read: int = 0  # segment files opened this pass (0 when nothing is new)
     seconds: float = 0.0
 
 
@@ -177,6 +178,10 @@ class Syncer:
             if name.startswith(seg.TEMP_PREFIX):
                 if time.time() - mtime > TEMP_MAX_AGE_S:
                     _unlink(folder / name)
+            elif name.startswith(seg.NEED_PREFIX):
+                request = seg.parse_need(name)
+                if request is None or self._have_range(*request):
+                    _unlink(folder / name)  # our request was answered
             elif seg.is_ignorable(name):
                 continue
             elif name in state.own:
@@ -289,7 +294,9 @@ class Syncer:
                 continue
             seen = state.seen_for(console)
             state.prune(console, listing)
-            new = [(n, s, m) for n, (s, m) in listing.items() if not seg.is_ignorable(n) and seen.get(n) != s]
+            self._answer_requests(console, listing, state, result)
+            new = [(n, s, m) for n, (s, m) in listing.items()
+                   if not seg.is_ignorable(n) and not n.startswith(seg.NEED_PREFIX) and seen.get(n) != s]
             for name, size, mtime in sorted(new, key=lambda t: (seg.parse_name(t[0]) or seg.SegmentName(0, 0, "", False)).first):
                 rel = f"{console}/{name}"
                 parsed = seg.parse_name(name)
@@ -314,6 +321,30 @@ class Syncer:
                     self._flush(pending, state, result)
         self._flush(pending, state, result)
 
+    def _answer_requests(self, console: str, listing: dict, state: SyncState, result: SyncResult) -> None:
+        """Another console read a damaged segment of ours and asks for the range again."""
+        for name in listing:
+            request = seg.parse_need(name) if name.startswith(seg.NEED_PREFIX) else None
+            rel = f"{console}/{name}"
+            if request is None or request[0] != self.console_id or rel in state.answered:
+                continue
+            ops = self._own_ops(request[1], request[2])
+            try:
+                if ops:
+                    self._write(self.share / self.console_id, ops, state)
+                    result.problems.append(f"{self.share / rel}: console {console} asked for seq {request[1]}-{request[2]} again; republished")
+                state.answered[rel] = 1
+            except OSError as exc:
+                result.share_ok, result.share_state = False, share_error(exc, "not writable")
+
+    def _request(self, console: str, first: int, last: int) -> None:
+        """Ask the owner of a damaged segment to publish its range again."""
+        path = self.share / self.console_id / seg.need_name(console, first, last)
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError:
+            pass  # best effort: the owner's compaction also heals the hole
+
     def _flush(self, pending: list, state: SyncState, result: SyncResult) -> None:
         by_console: dict[str, list[tuple[Op, str, int]]] = {}
         for console, ops, rel, size in pending:
@@ -328,7 +359,6 @@ class Syncer:
         """Check ops of one console against each other and the local log, then merge them."""
         if rel is not None:
             items = [(op, rel, size) for op in items]
-        now_ms = to_ms(self.clock.now())
         items = sorted(items, key=lambda t: t[0].seq)
         local = self._local_ids(console, [op.seq for op, _, _ in items] + [op.seq - 1 for op, _, _ in items])
         taken: dict[int, Op] = {}
@@ -354,8 +384,6 @@ class Syncer:
             if pred_hash is not None and op.prev_hash != pred_hash:
                 state.report(result, where, where_size, f"seq {op.seq}: hash chain broken (tampered, or two consoles share id {console}); skipped")
                 continue
-            if (op.hlc >> HLC_COUNTER_BITS) - now_ms > SKEW_LIMIT_MS:
-                state.note_skew(console, _skew_text(f"console {console}", (op.hlc >> HLC_COUNTER_BITS) - now_ms, "this console"))
             taken[op.seq] = op
             admitted.append(op)
         new = self.store.merge(admitted) if admitted else []
@@ -363,9 +391,19 @@ class Syncer:
         return new
 
     def _check_skew(self, console: str, decoded: seg.Decoded, mtime: float, state: SyncState) -> None:
+        """The writer's clock (header) against the share's (mtime) and, if ahead, against ours.
+
+        Operation stamps are not used: a hybrid clock stays ahead after a skewed clock is fixed.
+        """
         created = decoded.header.get("created_ms")
-        if isinstance(created, int):
-            state.note_skew(console, _skew_text(f"console {console}", created - int(mtime * 1000), "the share"))
+        if not isinstance(created, int):
+            return
+        versus_share = created - int(mtime * 1000)
+        versus_us = created - to_ms(self.clock.now())  # a file cannot be written in our future
+        if abs(versus_share) > SKEW_LIMIT_MS:
+            state.note_skew(console, _skew_text(f"console {console}", versus_share, "the share"))
+        else:
+            state.note_skew(console, _skew_text(f"console {console}", versus_us if versus_us > 0 else 0, "this console"))
 
     # -- helpers -----------------------------------------------------------------
 
@@ -377,9 +415,14 @@ class Syncer:
         except OSError as exc:
             result.problems.append(f"{path}: cannot read ({exc.strerror or exc}); will retry")
             return None
+        result.files_read += 1
         decoded = seg.decode(data)
         if decoded.problems:
             state.report(result, rel, size, "; ".join(decoded.problems[:3]) + ("" if decoded.fatal else "; intact records applied"))
+            console, name = rel.split("/", 1)
+            parsed = seg.parse_name(name)
+            if console != self.console_id and parsed is not None:
+                self._request(console, parsed.first, parsed.last)
         if decoded.fatal:
             if rel.split("/", 1)[0] != self.console_id:
                 state.seen_for(rel.split("/", 1)[0])[rel.split("/", 1)[1]] = size

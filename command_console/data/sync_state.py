@@ -29,6 +29,7 @@ class SyncState:
         self.ownseen: dict[str, int] = dict(values.get("sync.ownseen", {}))
         self.bad: dict[str, dict] = dict(values.get("sync.bad", {}))
         self.skew: dict[str, str] = dict(values.get("sync.skew", {}))
+        self.answered: dict[str, int] = dict(values.get("sync.answered", {}))
         self.seen: dict[str, dict[str, int]] = {
             k[len("sync.seen."):]: dict(v) for k, v in values.items() if k.startswith("sync.seen.")
         }
@@ -47,7 +48,8 @@ class SyncState:
 
     def _values(self) -> dict[str, object]:
         values: dict[str, object] = {"sync.published": self.published, "sync.own": self.own,
-                                     "sync.ownseen": self.ownseen, "sync.bad": self.bad, "sync.skew": self.skew}
+                                     "sync.ownseen": self.ownseen, "sync.bad": self.bad, "sync.skew": self.skew,
+                                     "sync.answered": self.answered}
         values.update({f"sync.seen.{c}": v for c, v in self.seen.items()})
         return values
 
@@ -76,14 +78,16 @@ class SyncState:
         if console == self.console_id:
             for name in [n for n in self.ownseen if n not in listing]:
                 del self.ownseen[name]
-        for rel in [r for r in self.bad if r.split("/", 1)[0] == console and r.split("/", 1)[1] not in listing]:
-            del self.bad[rel]
+        for table in (self.bad, self.answered):
+            for rel in [r for r in table if r.split("/", 1)[0] == console and r.split("/", 1)[1] not in listing]:
+                del table[rel]
 
     def forget_consoles_except(self, consoles: set[str]) -> None:
         for console in [c for c in self.seen if c not in consoles]:
             del self.seen[console]
-        for rel in [r for r in self.bad if r.split("/", 1)[0] not in consoles]:
-            del self.bad[rel]
+        for table in (self.bad, self.answered):
+            for rel in [r for r in table if r.split("/", 1)[0] not in consoles]:
+                del table[rel]
 
     def report(self, result, rel: str, size: int | None, why: str, dup: bool = False) -> None:
         """Remember a bad file; the line goes into this pass's problems only the first time."""
