@@ -141,7 +141,11 @@ def duration_text(seconds: int | None) -> str:
 
 def safe(text: str | None, multiline: bool = False) -> str:
     """User text as it may appear in any export: control and bidi characters removed."""
-    return clean(text or "", multiline=multiline)
+    if not text:
+        return ""
+    if text.isprintable():  # no Cc/Cf (controls, bidi overrides), no line breaks: nothing to clean
+        return text
+    return clean(text, multiline=multiline)
 
 
 def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRecord:
