@@ -18,9 +18,9 @@ def _store():
 
 
 def _incident_id(query: str) -> str:
-    from command_console.data import queries
+    from command_console.core.matching import resolve
 
-    return queries.resolve_incident(_store(), query)
+    return resolve(query, _store().incident_ids(), "incident")
 
 
 # -- plans -------------------------------------------------------------------

@@ -69,12 +69,10 @@ class Workspace:
 
     def refresh_author(self, store=None) -> None:
         """Operations are signed by the lead of the current shift (after a handover, the new one)."""
-        from command_console.data import queries
-
         store = store or self.store
-        shift = queries.current_shift(store)
-        if shift is not None:
-            store.author = shift.lead
+        lead = store.current_lead()
+        if lead:
+            store.author = lead
 
     @cached_property
     def plans(self):

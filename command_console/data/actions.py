@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
 from command_console.core import text as clean
 from command_console.core.contacts import ROLES, Contact
@@ -19,9 +19,10 @@ from command_console.core.matching import resolve
 from command_console.core.ops import Op
 from command_console.core.plans import Plan
 from command_console.core.report import FIELD_KEYS, problems
-from command_console.data import queries
-from command_console.data.schema import IncidentRow
 from command_console.data.store import Store
+
+# The read models (queries -> schema -> SQLModel) load only in the functions that
+# need them, so `command-console log` does not pay for the ORM at start-up.
 
 
 def parse_severity(value: str) -> Severity:
@@ -51,8 +52,7 @@ def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None,
     started = started_at or now
 
     def payload(conn: Connection) -> dict:
-        table = IncidentRow.__table__
-        mine = conn.execute(select(func.count()).select_from(table).where(table.c.console_id == store.console_id)).scalar()
+        mine = conn.exec_driver_sql("SELECT count(*) FROM incidents WHERE console_id = ?", (store.console_id,)).scalar()
         return {"id": incident_id(mine + 1, store.console_id), "title": title, "plan": plan_snapshot(plan),
                 "severity": (severity or plan.severity).value, "started_at": int(started.timestamp() * 1000)}
 
@@ -60,7 +60,7 @@ def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None,
 
 
 def _set_incident(store: Store, incident_id_: str, field: str, value: str | int) -> Op:
-    base = queries.stamp_op_id(store, "incident:" + incident_id_, field)
+    base = store.last_writer("incident:" + incident_id_, field)
     return store.append("incident.set", {"id": incident_id_, "field": field, "value": value, "base": base})
 
 
@@ -93,6 +93,8 @@ def log_call(store: Store, incident_id_: str, contact: Contact, phone: str, outc
 
 def resolve_step(store: Store, incident_id_: str, query: str) -> str:
     """A step by id, unique id prefix, or 1-based position."""
+    from command_console.data import queries
+
     step_ids = [s.step_id for s in queries.get_incident(store, incident_id_).steps]
     if query.isdigit() and 1 <= int(query) <= len(step_ids):
         return step_ids[int(query) - 1]
@@ -116,15 +118,19 @@ def resolve_field(query: str) -> str:
 
 def set_report_field(store: Store, incident_id_: str, field: str, value: str) -> Op | None:
     """Store one report field; returns None when the value is unchanged (nothing written)."""
+    from command_console.data import queries
+
     cleaned = clean.clean_block(value, field=field)
     report = queries.get_report(store, incident_id_)
     if report.value(field) == cleaned:
         return None
-    base = queries.stamp_op_id(store, "incident:" + incident_id_, "report." + field)
+    base = store.last_writer("incident:" + incident_id_, "report." + field)
     return store.append("report.set", {"incident_id": incident_id_, "field": field, "value": cleaned, "base": base})
 
 
 def complete_report(store: Store, incident_id_: str) -> Op:
+    from command_console.data import queries
+
     missing = problems(queries.get_report(store, incident_id_))
     if missing:
         raise UserError("report incomplete: " + "; ".join(missing.values()))
@@ -146,6 +152,8 @@ def contact_payload(contact: Contact) -> dict:
 
 def upsert_contacts(store: Store, contacts: list[Contact]) -> list[Op]:
     """Add or update contacts in one transaction; unchanged ones are not rewritten."""
+    from command_console.data import queries
+
     current = {c.id: c for c in queries.list_contacts(store)}
     payloads = [contact_payload(c) for c in contacts]
     changed = [p for p in payloads if p != (contact_payload(current[p["id"]]) if p["id"] in current else None)]

@@ -11,11 +11,13 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlmodel import SQLModel
 
 from command_console.core.errors import StoreError
-from command_console.data import schema
 
+# Bump when a readable table changes (migration = refold) or the ops table changes
+# (add an explicit step to OPS_MIGRATIONS).
+SCHEMA_VERSION = 1
+APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000
 # from-version -> SQL for the ops/meta tables; readable tables are refolded after any bump.
 OPS_MIGRATIONS: dict[int, list[str]] = {}
@@ -41,12 +43,12 @@ def _inspect_existing(path: Path) -> int | None:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: unreadable database ({exc}); refusing to use or overwrite it") from None
-    if meta.get("app") != schema.APP_MARK:
+    if meta.get("app") != APP_MARK:
         raise StoreError(f"{path}: not a Command Console database; refusing to use it")
     version = int(meta.get("schema_version", "0"))
-    if version > schema.SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
         raise StoreError(
-            f"{path}: made by a newer Command Console (schema {version}, this one reads {schema.SCHEMA_VERSION}); upgrade"
+            f"{path}: made by a newer Command Console (schema {version}, this one reads {SCHEMA_VERSION}); upgrade"
         )
     return version
 
@@ -77,25 +79,35 @@ def open_engine(path: Path) -> tuple[Engine, bool]:
         os.close(fd)
     os.chmod(path, 0o600)
     engine = make_engine(path)
+    if version == SCHEMA_VERSION:
+        return engine, False  # the common case: no ORM models imported, start-up stays fast
+    from sqlmodel import SQLModel
+
+    from command_console.data import schema  # noqa: F401  (declares the tables on the metadata)
+
     with engine.begin() as conn:
         SQLModel.metadata.create_all(conn)
         if version is None:
-            _set_meta(conn, {"app": schema.APP_MARK, "schema_version": str(schema.SCHEMA_VERSION)})
+            _set_meta(conn, {"app": APP_MARK, "schema_version": str(SCHEMA_VERSION)})
             return engine, False
-        if version < schema.SCHEMA_VERSION:
+        if version < SCHEMA_VERSION:
             _migrate(conn, version)
             return engine, True
     return engine, False
 
 
 def _migrate(conn, version: int) -> None:
-    for from_version in range(version, schema.SCHEMA_VERSION):
+    from sqlmodel import SQLModel
+
+    from command_console.data import schema
+
+    for from_version in range(version, SCHEMA_VERSION):
         for statement in OPS_MIGRATIONS.get(from_version, []):
             conn.exec_driver_sql(statement)
     for table in schema.FOLDED_TABLES:
         table.__table__.drop(conn)
     SQLModel.metadata.create_all(conn)
-    _set_meta(conn, {"schema_version": str(schema.SCHEMA_VERSION)})
+    _set_meta(conn, {"schema_version": str(SCHEMA_VERSION)})
 
 
 def _set_meta(conn, values: dict[str, str]) -> None:

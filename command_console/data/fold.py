@@ -2,6 +2,7 @@
 
 Each entity (one incident, one contact, one shift) folds from its own operations in
 (hlc, console, seq) order, so the tables are the same whatever order ops arrived in.
+Plain SQL on purpose: this is the hot path of every write and of every sync.
 """
 
 from __future__ import annotations
@@ -10,102 +11,102 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, select, update
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Connection
 
 from command_console.core.clock import from_ms, hlc_time
 from command_console.core.incidents import EntryKind, StepState
 from command_console.core.ops import Op
 from command_console.core.timers import due_at
-from command_console.data.schema import (
-    CallRow, ConflictRow, ContactRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow, StampRow, StepRow,
-)
-
-incidents, steps, entries = IncidentRow.__table__, StepRow.__table__, EntryRow.__table__
-report_fields, contacts, shifts = ReportFieldRow.__table__, ContactRow.__table__, ShiftRow.__table__
-stamps, conflicts, calls = StampRow.__table__, ConflictRow.__table__, CallRow.__table__
+from command_console.data.timestamps import from_iso, to_iso
 
 
 def apply(conn: Connection, op: Op) -> None:
     HANDLERS[op.kind](conn, op, hlc_time(op.hlc))
 
 
+def _sql(conn: Connection, statement: str, params: dict | None = None):
+    return conn.exec_driver_sql(statement, params or {})
+
+
 def clear_entity(conn: Connection, entity: str) -> None:
     """Remove every readable row an entity's ops produced, before refolding it."""
     kind, key = entity.split(":", 1)
     if kind == "incident":
-        for table in (incidents,):
-            conn.execute(delete(table).where(table.c.id == key))
-        for table in (steps, report_fields):
-            conn.execute(delete(table).where(table.c.incident_id == key))
+        _sql(conn, "DELETE FROM incidents WHERE id = :k", {"k": key})
+        _sql(conn, "DELETE FROM steps WHERE incident_id = :k", {"k": key})
+        _sql(conn, "DELETE FROM report_fields WHERE incident_id = :k", {"k": key})
     elif kind == "contact":
-        conn.execute(delete(contacts).where(contacts.c.id == key))
+        _sql(conn, "DELETE FROM contacts WHERE id = :k", {"k": key})
     elif kind == "shift":
-        conn.execute(delete(shifts).where(shifts.c.id == key))
-    for table in (entries, calls, stamps, conflicts):
-        conn.execute(delete(table).where(table.c.entity == entity))
+        _sql(conn, "DELETE FROM shifts WHERE id = :k", {"k": key})
+    for table in ("entries", "calls", "stamps", "conflicts"):
+        _sql(conn, f"DELETE FROM {table} WHERE entity = :e", {"e": entity})
 
 
 def _entry(conn: Connection, op: Op, at: datetime, kind: EntryKind, text: str, incident_id: str = "") -> None:
-    conn.execute(insert(entries).values(
-        id=op.id, entity=op.entity, incident_id=incident_id, hlc=op.hlc, at=at,
-        author=op.author, console_id=op.console_id, kind=kind.value, text=text,
-    ).on_conflict_do_nothing())
+    _sql(conn, "INSERT OR IGNORE INTO entries (id, entity, incident_id, hlc, at, author, console_id, kind, text) "
+               "VALUES (:id, :entity, :incident_id, :hlc, :at, :author, :console_id, :kind, :text)",
+         {"id": op.id, "entity": op.entity, "incident_id": incident_id, "hlc": op.hlc, "at": to_iso(at),
+          "author": op.author, "console_id": op.console_id, "kind": kind.value, "text": text})
 
 
 def _stamp(conn: Connection, op: Op, at: datetime, field: str, old_value: str, new_value: str) -> None:
     """Record who last set a scalar field; a write that did not see the previous one is a conflict."""
-    current = conn.execute(
-        select(stamps.c.op_id, stamps.c.console_id).where(stamps.c.entity == op.entity, stamps.c.field == field)
-    ).first()
+    current = _sql(conn, "SELECT op_id, console_id FROM stamps WHERE entity = :e AND field = :f",
+                   {"e": op.entity, "f": field}).first()
     base = op.payload.get("base")
     if current and current.op_id != base and current.console_id != op.console_id and old_value != new_value:
-        conn.execute(insert(conflicts).values(
-            id=op.id, entity=op.entity, field=field, kept_value=new_value, lost_value=old_value,
-            lost_op=current.op_id, lost_console=current.console_id, at=at,
-        ).on_conflict_do_nothing())
-    conn.execute(insert(stamps).values(entity=op.entity, field=field, op_id=op.id, console_id=op.console_id, hlc=op.hlc)
-                 .on_conflict_do_update(index_elements=["entity", "field"],
-                                        set_={"op_id": op.id, "console_id": op.console_id, "hlc": op.hlc}))
+        _sql(conn, "INSERT OR IGNORE INTO conflicts (id, entity, field, kept_value, lost_value, lost_op, lost_console, at) "
+                   "VALUES (:id, :e, :f, :kept, :lost, :lost_op, :lost_console, :at)",
+             {"id": op.id, "e": op.entity, "f": field, "kept": new_value, "lost": old_value,
+              "lost_op": current.op_id, "lost_console": current.console_id, "at": to_iso(at)})
+    _sql(conn, "INSERT OR REPLACE INTO stamps (entity, field, op_id, console_id, hlc) VALUES (:e, :f, :op, :c, :h)",
+         {"e": op.entity, "f": field, "op": op.id, "c": op.console_id, "h": op.hlc})
 
 
 def _incident_open(conn: Connection, op: Op, at: datetime) -> None:
     p, plan = op.payload, op.payload["plan"]
     started = from_ms(p["started_at"])
-    conn.execute(insert(incidents).values(
-        id=p["id"], title=p["title"], plan_id=plan["id"], plan_title=plan["title"], category=plan["category"],
-        severity=p["severity"], status="active", started_at=started, opened_at=at, opened_by=op.author,
-        console_id=op.console_id,
-    ).on_conflict_do_nothing())
+    _sql(conn, "INSERT OR IGNORE INTO incidents (id, title, plan_id, plan_title, category, severity, status, "
+               "started_at, opened_at, opened_by, console_id, resolved_at, report_status) VALUES (:id, :title, "
+               ":plan_id, :plan_title, :category, :severity, 'active', :started, :opened, :by, :console, NULL, 'draft')",
+         {"id": p["id"], "title": p["title"], "plan_id": plan["id"], "plan_title": plan["title"],
+          "category": plan["category"], "severity": p["severity"], "started": to_iso(started), "opened": to_iso(at),
+          "by": op.author, "console": op.console_id})
     for position, step in enumerate(plan["steps"]):
-        conn.execute(insert(steps).values(
-            incident_id=p["id"], step_id=step["id"], position=position, text=step["text"],
-            deadline_s=step.get("deadline_s"), contact_role=step.get("contact_role"),
-            escalate=bool(step.get("escalate")), note=step.get("note", ""),
-            due_at=due_at(started, step.get("deadline_s")),
-        ).on_conflict_do_nothing())
+        _sql(conn, "INSERT OR IGNORE INTO steps (incident_id, step_id, position, text, deadline_s, contact_role, "
+                   "escalate, note, due_at, state, state_by, state_note) VALUES (:i, :s, :pos, :text, :deadline, "
+                   ":role, :escalate, :note, :due, 'pending', '', '')",
+             {"i": p["id"], "s": step["id"], "pos": position, "text": step["text"], "deadline": step.get("deadline_s"),
+              "role": step.get("contact_role"), "escalate": bool(step.get("escalate")), "note": step.get("note", ""),
+              "due": to_iso(due_at(started, step.get("deadline_s")))})
     _entry(conn, op, at, EntryKind.STATUS, f"Opened with plan {plan['title']} ({p['severity']}): {p['title']}", p["id"])
 
 
 def _incident_set(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    row = conn.execute(select(incidents).where(incidents.c.id == p["id"])).first()
+    field, value = p["field"], p["value"]
+    if field not in ("title", "severity", "status", "started_at"):
+        return
+    row = _sql(conn, f"SELECT {field} FROM incidents WHERE id = :id", {"id": p["id"]}).first()
     if row is None:
         return
-    field, value = p["field"], p["value"]
-    old = getattr(row, field)
-    old_text = _iso(old) if field == "started_at" else str(old)
-    new_value = from_ms(value) if field == "started_at" else value
-    new_text = _iso(new_value) if field == "started_at" else str(value)
-    _stamp(conn, op, at, field, old_text, new_text)
-    changes: dict = {field: new_value}
-    if field == "status":
-        changes["resolved_at"] = at if value == "resolved" else None
-    conn.execute(update(incidents).where(incidents.c.id == p["id"]).values(**changes))
+    old = row[0]
     if field == "started_at":
-        for step in conn.execute(select(steps.c.step_id, steps.c.deadline_s).where(steps.c.incident_id == p["id"])):
-            conn.execute(update(steps).where(steps.c.incident_id == p["id"], steps.c.step_id == step.step_id)
-                         .values(due_at=due_at(new_value, step.deadline_s)))
+        old_text, new_text = _display(from_iso(old)), _display(from_ms(value))
+        stored = to_iso(from_ms(value))
+    else:
+        old_text, new_text, stored = str(old), str(value), value
+    _stamp(conn, op, at, field, old_text, new_text)
+    _sql(conn, f"UPDATE incidents SET {field} = :v WHERE id = :id", {"v": stored, "id": p["id"]})
+    if field == "status":
+        resolved = to_iso(at) if value == "resolved" else None
+        _sql(conn, "UPDATE incidents SET resolved_at = :r WHERE id = :id", {"r": resolved, "id": p["id"]})
+    if field == "started_at":
+        started = from_ms(value)
+        for step in _sql(conn, "SELECT step_id, deadline_s FROM steps WHERE incident_id = :i", {"i": p["id"]}).all():
+            _sql(conn, "UPDATE steps SET due_at = :due WHERE incident_id = :i AND step_id = :s",
+                 {"due": to_iso(due_at(started, step.deadline_s)), "i": p["id"], "s": step.step_id})
     label = field.replace("_", " ").capitalize()
     _entry(conn, op, at, EntryKind.STATUS, f"{label}: {old_text} -> {new_text}", p["id"])
 
@@ -116,16 +117,17 @@ def _entry_add(conn: Connection, op: Op, at: datetime) -> None:
 
 def _call_add(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    conn.execute(insert(calls).values(
-        id=op.id, entity=op.entity, incident_id=p["incident_id"], contact_id=p["contact_id"], name=p["name"],
-        phone=p["phone"], role=p["role"], outcome=p["outcome"], at=at, author=op.author,
-    ).on_conflict_do_nothing())
+    _sql(conn, "INSERT OR IGNORE INTO calls (id, entity, incident_id, contact_id, name, phone, role, outcome, at, "
+               "author) VALUES (:id, :e, :i, :c, :name, :phone, :role, :outcome, :at, :author)",
+         {"id": op.id, "e": op.entity, "i": p["incident_id"], "c": p["contact_id"], "name": p["name"],
+          "phone": p["phone"], "role": p["role"], "outcome": p["outcome"], "at": to_iso(at), "author": op.author})
     role = f" as {p['role']}" if p["role"] else ""
     _entry(conn, op, at, EntryKind.CALL, f"Call {p['name']} ({p['phone']}){role}: {p['outcome']}", p["incident_id"])
 
 
 def _step_row(conn: Connection, p: dict):
-    return conn.execute(select(steps).where(steps.c.incident_id == p["incident_id"], steps.c.step_id == p["step_id"])).first()
+    return _sql(conn, "SELECT text, state FROM steps WHERE incident_id = :i AND step_id = :s",
+                {"i": p["incident_id"], "s": p["step_id"]}).first()
 
 
 def _step_set(conn: Connection, op: Op, at: datetime) -> None:
@@ -134,12 +136,15 @@ def _step_set(conn: Connection, op: Op, at: datetime) -> None:
     if row is None:
         return
     state = StepState(p["state"])
+    key = {"i": p["incident_id"], "s": p["step_id"]}
     # A done step stays done: a concurrent skip does not undo it; only a reopen does.
-    if not (row.state == StepState.DONE and state == StepState.SKIPPED):
-        conn.execute(update(steps).where(steps.c.incident_id == p["incident_id"], steps.c.step_id == p["step_id"])
-                     .values(state=state.value, state_at=None if state == StepState.PENDING else at,
-                             state_by="" if state == StepState.PENDING else op.author,
-                             state_note=p["note"], acked_at=None if state == StepState.PENDING else row.acked_at))
+    if state == StepState.PENDING:
+        _sql(conn, "UPDATE steps SET state = 'pending', state_at = NULL, state_by = '', state_note = :n, "
+                   "acked_at = NULL WHERE incident_id = :i AND step_id = :s", {**key, "n": p["note"]})
+    elif not (row.state == StepState.DONE and state == StepState.SKIPPED):
+        _sql(conn, "UPDATE steps SET state = :st, state_at = :at, state_by = :by, state_note = :n "
+                   "WHERE incident_id = :i AND step_id = :s",
+             {**key, "st": state.value, "at": to_iso(at), "by": op.author, "n": p["note"]})
     verb = {"done": "Step done", "skipped": "Step skipped", "pending": "Step reopened"}[state.value]
     note = f" — {p['note']}" if p["note"] else ""
     _entry(conn, op, at, EntryKind.STEP, f"{verb}: {row.text}{note}", p["incident_id"])
@@ -150,58 +155,56 @@ def _step_ack(conn: Connection, op: Op, at: datetime) -> None:
     row = _step_row(conn, p)
     if row is None:
         return
-    if row.acked_at is None:
-        conn.execute(update(steps).where(steps.c.incident_id == p["incident_id"], steps.c.step_id == p["step_id"])
-                     .values(acked_at=at))
+    _sql(conn, "UPDATE steps SET acked_at = :at WHERE incident_id = :i AND step_id = :s AND acked_at IS NULL",
+         {"at": to_iso(at), "i": p["incident_id"], "s": p["step_id"]})
     _entry(conn, op, at, EntryKind.STEP, f"Alarm acknowledged: {row.text}", p["incident_id"])
 
 
 def _report_set(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    old = conn.execute(select(report_fields.c.value).where(
-        report_fields.c.incident_id == p["incident_id"], report_fields.c.field == p["field"])).scalar() or ""
+    key = {"i": p["incident_id"], "f": p["field"]}
+    old = _sql(conn, "SELECT value FROM report_fields WHERE incident_id = :i AND field = :f", key).scalar() or ""
     _stamp(conn, op, at, "report." + p["field"], old, p["value"])
-    conn.execute(insert(report_fields).values(
-        incident_id=p["incident_id"], field=p["field"], value=p["value"], updated_at=at, updated_by=op.author,
-    ).on_conflict_do_update(index_elements=["incident_id", "field"],
-                            set_={"value": p["value"], "updated_at": at, "updated_by": op.author}))
+    _sql(conn, "INSERT OR REPLACE INTO report_fields (incident_id, field, value, updated_at, updated_by) "
+               "VALUES (:i, :f, :v, :at, :by)", {**key, "v": p["value"], "at": to_iso(at), "by": op.author})
 
 
 def _report_status(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    conn.execute(update(incidents).where(incidents.c.id == p["incident_id"]).values(report_status=p["status"]))
+    _sql(conn, "UPDATE incidents SET report_status = :s WHERE id = :i", {"s": p["status"], "i": p["incident_id"]})
     text = "Report marked complete" if p["status"] == "complete" else "Report reopened as draft"
     _entry(conn, op, at, EntryKind.REPORT, text, p["incident_id"])
 
 
 def _contact_upsert(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    values = dict(name=p["name"], roles=json.dumps(p["roles"], sort_keys=True, ensure_ascii=False),
-                  phones=json.dumps(p["phones"], ensure_ascii=False), notes=p["notes"], on_duty=p["on_duty"])
-    conn.execute(insert(contacts).values(id=p["id"], **values)
-                 .on_conflict_do_update(index_elements=["id"], set_=values))
+    _sql(conn, "INSERT OR REPLACE INTO contacts (id, name, roles, phones, notes, on_duty) "
+               "VALUES (:id, :name, :roles, :phones, :notes, :on_duty)",
+         {"id": p["id"], "name": p["name"], "roles": json.dumps(p["roles"], sort_keys=True, ensure_ascii=False),
+          "phones": json.dumps(p["phones"], ensure_ascii=False), "notes": p["notes"], "on_duty": p["on_duty"]})
 
 
 def _contact_remove(conn: Connection, op: Op, at: datetime) -> None:
-    conn.execute(delete(contacts).where(contacts.c.id == op.payload["id"]))
+    _sql(conn, "DELETE FROM contacts WHERE id = :id", {"id": op.payload["id"]})
 
 
 def _shift_start(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    conn.execute(insert(shifts).values(id=p["id"], lead=p["lead"], started_at=at).on_conflict_do_nothing())
+    _sql(conn, "INSERT OR IGNORE INTO shifts (id, lead, started_at, ended_at, handover_note, next_lead, summary) "
+               "VALUES (:id, :lead, :at, NULL, '', '', '{}')", {"id": p["id"], "lead": p["lead"], "at": to_iso(at)})
     _entry(conn, op, at, EntryKind.SHIFT, f"Shift started, lead {p['lead']}")
 
 
 def _shift_handover(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    conn.execute(update(shifts).where(shifts.c.id == p["id"]).values(
-        ended_at=at, handover_note=p["note"], next_lead=p["next_lead"],
-        summary=json.dumps(p["summary"], sort_keys=True, ensure_ascii=False)))
+    _sql(conn, "UPDATE shifts SET ended_at = :at, handover_note = :note, next_lead = :next, summary = :summary "
+               "WHERE id = :id", {"at": to_iso(at), "note": p["note"], "next": p["next_lead"], "id": p["id"],
+                                  "summary": json.dumps(p["summary"], sort_keys=True, ensure_ascii=False)})
     _entry(conn, op, at, EntryKind.SHIFT, f"Shift handed over to {p['next_lead']}")
 
 
-def _iso(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M:%SZ") if isinstance(value, datetime) else str(value)
+def _display(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%SZ") if value else ""
 
 
 HANDLERS: dict[str, Callable[[Connection, Op, datetime], None]] = {

@@ -60,13 +60,8 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
     return sorted(found, key=lambda i: (i.status == Status.RESOLVED, -i.severity.rank, i.started_at, i.id))
 
 
-def incident_ids(store: Store) -> list[str]:
-    with store.read() as conn:
-        return list(conn.execute(select(incidents.c.id)).scalars())
-
-
 def resolve_incident(store: Store, query: str) -> str:
-    return resolve(query, incident_ids(store), "incident")
+    return resolve(query, store.incident_ids(), "incident")
 
 
 def get_incident(store: Store, incident_id: str) -> Incident:
@@ -141,6 +136,4 @@ def list_conflicts(store: Store, entity: str | None = None) -> list:
 
 def stamp_op_id(store: Store, entity: str, field: str) -> str | None:
     """The operation that last set a field: the `base` a new write names."""
-    table = StampRow.__table__
-    with store.read() as conn:
-        return conn.execute(select(table.c.op_id).where(table.c.entity == entity, table.c.field == field)).scalar()
+    return store.last_writer(entity, field)

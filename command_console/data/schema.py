@@ -7,27 +7,21 @@ from datetime import datetime, timezone
 from sqlalchemy import Index, String, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-# Bump when a readable table changes (migration = refold) or the ops table changes
-# (add an explicit step to engine.OPS_MIGRATIONS).
-SCHEMA_VERSION = 1
-APP_MARK = "command-console"
+from command_console.data.engine import APP_MARK, SCHEMA_VERSION  # noqa: F401  (re-exported)
+from command_console.data.timestamps import from_iso, to_iso
 
 
 class UTCDateTime(TypeDecorator):
-    """Aware UTC datetimes stored as sortable ISO text, e.g. 2026-11-22T08:00:00.000Z."""
+    """Aware UTC datetimes stored as sortable ISO text (see to_iso)."""
 
     impl = String
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect) -> str | None:
-        if value is None:
-            return None
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        return to_iso(value)
 
     def process_result_value(self, value: str | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+        return from_iso(value)
 
 
 def _time(nullable: bool = False):

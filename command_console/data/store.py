@@ -2,6 +2,8 @@
 
 A call to `append` that returns has its operation and its effects committed and fsynced
 (WAL with synchronous=FULL). Operations from other consoles enter through `merge`.
+The write path is plain SQL and never imports the ORM models (schema.py): a CLI
+`log` stays quick to start, and a sync applies thousands of operations a second.
 """
 
 from __future__ import annotations
@@ -12,17 +14,24 @@ import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, func, select, text
-from sqlalchemy.dialects.sqlite import insert
+from sqlalchemy import Connection, Engine
 
 from command_console.core.clock import Clock, SystemClock, next_hlc
 from command_console.core.ops import GENESIS_HASH, Op, entity_of, payload_json
 from command_console.data import fold
 from command_console.data.engine import open_engine
-from command_console.data.schema import FOLDED_TABLES, OpRow
 
-ops_table = OpRow.__table__
 PayloadBuilder = Callable[[Connection], dict]
+OP_ORDER = "ORDER BY hlc, console_id, seq"
+
+
+def __getattr__(name: str):
+    """`ops_table` (the SQLAlchemy table) for callers that build queries; loaded on demand."""
+    if name == "ops_table":
+        from command_console.data.schema import OpRow
+
+        return OpRow.__table__
+    raise AttributeError(name)
 
 
 class Store:
@@ -50,37 +59,39 @@ class Store:
 
     def append_many(self, changes: Iterable[tuple[str, dict | PayloadBuilder]]) -> list[Op]:
         """Commit several operations in one durable transaction."""
-        written = []
+        written: list[Op] = []
         with self.engine.begin() as conn:
+            last_hlc, seq, prev_hash = self._chain_head(conn)
             for kind, payload in changes:
-                op = self._next_op(conn, kind, payload)
+                if callable(payload):  # built inside the write lock, e.g. to number an incident
+                    payload = payload(conn)
+                seq += 1
+                last_hlc = next_hlc(self.clock.now(), last_hlc)
+                op = Op(id=uuid.uuid4().hex, console_id=self.console_id, seq=seq, hlc=last_hlc, kind=kind,
+                        entity=entity_of(kind, payload), author=self.author, payload=payload,
+                        prev_hash=prev_hash).sealed()
                 self._insert_op(conn, op)
                 fold.apply(conn, op)
+                prev_hash = op.hash
                 written.append(op)
         return written
 
-    def _next_op(self, conn: Connection, kind: str, payload: dict | PayloadBuilder) -> Op:
-        if callable(payload):  # built inside the write lock, e.g. to number an incident
-            payload = payload(conn)
-        last_hlc = conn.execute(select(func.max(ops_table.c.hlc))).scalar() or 0
-        last = conn.execute(
-            select(ops_table.c.seq, ops_table.c.hash)
-            .where(ops_table.c.console_id == self.console_id)
-            .order_by(ops_table.c.seq.desc()).limit(1)
+    def _chain_head(self, conn: Connection) -> tuple[int, int, str]:
+        """(newest hlc seen from anyone, this console's last seq, its hash), read under the write lock."""
+        last_hlc = conn.exec_driver_sql("SELECT max(hlc) FROM ops").scalar() or 0
+        last = conn.exec_driver_sql(
+            "SELECT seq, hash FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1", (self.console_id,)
         ).first()
-        seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
-        return Op(
-            id=uuid.uuid4().hex, console_id=self.console_id, seq=seq,
-            hlc=next_hlc(self.clock.now(), last_hlc), kind=kind, entity=entity_of(kind, payload),
-            author=self.author, payload=payload, prev_hash=prev_hash,
-        ).sealed()
+        return (last_hlc, last.seq, last.hash) if last else (last_hlc, 0, GENESIS_HASH)
 
     @staticmethod
     def _insert_op(conn: Connection, op: Op) -> bool:
-        result = conn.execute(insert(ops_table).values(
-            id=op.id, console_id=op.console_id, seq=op.seq, hlc=op.hlc, kind=op.kind, entity=op.entity,
-            author=op.author, payload=payload_json(op.payload), v=op.v, prev_hash=op.prev_hash, hash=op.hash,
-        ).on_conflict_do_nothing())
+        result = conn.exec_driver_sql(
+            "INSERT OR IGNORE INTO ops (id, console_id, seq, hlc, kind, entity, author, payload, v, prev_hash, hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (op.id, op.console_id, op.seq, op.hlc, op.kind, op.entity, op.author, payload_json(op.payload),
+             op.v, op.prev_hash, op.hash),
+        )
         return result.rowcount == 1
 
     def merge(self, incoming: Iterable[Op]) -> list[Op]:
@@ -89,72 +100,93 @@ class Store:
         An entity whose new ops all sort after what it already holds folds forward;
         otherwise it is refolded from its ops, so arrival order never matters.
         """
+        by_entity: dict[str, list[Op]] = {}
+        for op in sorted(incoming, key=lambda o: o.sort_key):
+            by_entity.setdefault(op.entity, []).append(op)
+        new: list[Op] = []
         with self.engine.begin() as conn:
-            new = [op for op in sorted(incoming, key=lambda o: o.sort_key) if self._insert_op(conn, op)]
-            by_entity: dict[str, list[Op]] = {}
-            for op in new:
-                by_entity.setdefault(op.entity, []).append(op)
             for entity, ops in by_entity.items():
-                newest_other = conn.execute(
-                    select(func.max(ops_table.c.hlc))
-                    .where(ops_table.c.entity == entity, ops_table.c.id.not_in([o.id for o in ops]))
-                ).scalar()
-                if newest_other is None or ops[0].hlc > newest_other:
-                    for op in ops:
+                newest = conn.exec_driver_sql("SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).scalar()
+                fresh = [op for op in ops if self._insert_op(conn, op)]
+                new.extend(fresh)
+                if fresh and (newest is None or fresh[0].hlc > newest):
+                    for op in fresh:
                         fold.apply(conn, op)
-                else:
+                elif fresh:
                     self._refold_entity(conn, entity)
-        return new
+        return sorted(new, key=lambda o: o.sort_key)
 
     def _refold_entity(self, conn: Connection, entity: str) -> None:
         fold.clear_entity(conn, entity)
-        for op in self._ops(conn, ops_table.c.entity == entity):
-            fold.apply(conn, op)
+        for row in conn.exec_driver_sql(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).all():
+            fold.apply(conn, op_from_row(row))
 
     def rebuild(self) -> None:
         """Clear every folded table and replay all operations in order."""
+        from command_console.data.schema import FOLDED_TABLES
+
         with self.engine.begin() as conn:
-            for table in FOLDED_TABLES:
-                conn.execute(table.__table__.delete())
-            for op in self._ops(conn):
-                fold.apply(conn, op)
+            for model in FOLDED_TABLES:
+                conn.exec_driver_sql(f"DELETE FROM {model.__tablename__}")
+            for row in conn.exec_driver_sql(f"SELECT * FROM ops {OP_ORDER}").all():
+                fold.apply(conn, op_from_row(row))
 
-    # -- reading the log -----------------------------------------------------
+    # -- small reads the write path needs (plain SQL) ---------------------------
 
-    @staticmethod
-    def _ops(conn: Connection, *where) -> Iterable[Op]:
-        query = select(ops_table).where(*where).order_by(ops_table.c.hlc, ops_table.c.console_id, ops_table.c.seq)
-        for row in conn.execute(query):
-            yield op_from_row(row)
-
-    def all_ops(self, *where) -> list[Op]:
+    def scalar(self, sql: str, *params):
         with self.read() as conn:
-            return list(self._ops(conn, *where))
+            return conn.exec_driver_sql(sql, params).scalar()
 
     def head(self) -> int:
         """Grows whenever any process commits an operation here: cheap change detection."""
-        with self.read() as conn:
-            return conn.execute(text("SELECT max(rowid) FROM ops")).scalar() or 0
+        return self.scalar("SELECT max(rowid) FROM ops") or 0
 
     def op_count(self) -> int:
+        return self.scalar("SELECT count(*) FROM ops")
+
+    def incident_ids(self) -> list[str]:
         with self.read() as conn:
-            return conn.execute(select(func.count()).select_from(ops_table)).scalar()
+            return [r[0] for r in conn.exec_driver_sql("SELECT id FROM incidents").all()]
+
+    def current_lead(self) -> str | None:
+        return self.scalar("SELECT lead FROM shifts WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1")
+
+    def last_writer(self, entity: str, field: str) -> str | None:
+        """The operation that last set a field: the `base` a new write of it names."""
+        return self.scalar("SELECT op_id FROM stamps WHERE entity = ? AND field = ?", entity, field)
+
+    # -- reading the log -----------------------------------------------------
+
+    def all_ops(self, *where) -> list[Op]:
+        """Operations in fold order; `where` takes SQLAlchemy conditions on `ops_table`."""
+        if not where:
+            with self.read() as conn:
+                return [op_from_row(r) for r in conn.exec_driver_sql(f"SELECT * FROM ops {OP_ORDER}").all()]
+        from sqlalchemy import select
+
+        from command_console.data.schema import OpRow
+
+        table = OpRow.__table__
+        query = select(table).where(*where).order_by(table.c.hlc, table.c.console_id, table.c.seq)
+        with self.read() as conn:
+            return [op_from_row(r) for r in conn.execute(query).all()]
 
     def table_digest(self) -> dict[str, str]:
         """A hash of every folded table's content, to compare consoles and rebuilds."""
+        from command_console.data.schema import FOLDED_TABLES
+
         digests = {}
         with self.read() as conn:
             for model in FOLDED_TABLES:
                 table = model.__table__
-                keys = [c for c in table.primary_key.columns]
-                rows = conn.execute(select(table).order_by(*keys)).all()
+                keys = ", ".join(c.name for c in table.primary_key.columns)
+                rows = conn.exec_driver_sql(f"SELECT * FROM {table.name} ORDER BY {keys}").all()
                 blob = json.dumps([list(map(str, row)) for row in rows], ensure_ascii=False)
                 digests[table.name] = hashlib.sha256(blob.encode()).hexdigest()
         return digests
 
     def integrity_check(self) -> str:
-        with self.read() as conn:
-            return conn.execute(text("PRAGMA integrity_check")).scalar()
+        return self.scalar("PRAGMA integrity_check")
 
 
 def op_from_row(row) -> Op:
