@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 
 OP_FORMAT_VERSION = 1
 MAX_PAYLOAD_BYTES = 64 * 1024
@@ -63,19 +63,24 @@ class Op:
     def sort_key(self) -> tuple[int, str, int]:
         return (self.hlc, self.console_id, self.seq)
 
+    def as_dict(self) -> dict:
+        return {"id": self.id, "console_id": self.console_id, "seq": self.seq, "hlc": self.hlc, "kind": self.kind,
+                "entity": self.entity, "author": self.author, "payload": self.payload,
+                "prev_hash": self.prev_hash, "hash": self.hash, "v": self.v}
+
     def canonical(self) -> bytes:
-        body = asdict(self)
-        body.pop("hash")
+        body = self.as_dict()
+        del body["hash"]
         return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
 
     def sealed(self) -> Op:
-        return Op(**{**asdict(self), "hash": self.compute_hash()})
+        return replace(self, hash=self.compute_hash())
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
     def from_dict(data: dict) -> Op:

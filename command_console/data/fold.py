@@ -24,8 +24,9 @@ def apply(conn: Connection, op: Op) -> None:
     HANDLERS[op.kind](conn, op, hlc_time(op.hlc))
 
 
-def _sql(conn: Connection, statement: str, params: dict | None = None):
-    return conn.exec_driver_sql(statement, params or {})
+def _sql(conn: Connection, statement: str, params: dict | tuple = ()):
+    """Run on the DB-API connection inside the caller's transaction (no SQLAlchemy overhead)."""
+    return conn.connection.driver_connection.execute(statement, params)
 
 
 def clear_entity(conn: Connection, entity: str) -> None:
@@ -53,13 +54,13 @@ def _entry(conn: Connection, op: Op, at: datetime, kind: EntryKind, text: str, i
 def _stamp(conn: Connection, op: Op, at: datetime, field: str, old_value: str, new_value: str) -> None:
     """Record who last set a scalar field; a write that did not see the previous one is a conflict."""
     current = _sql(conn, "SELECT op_id, console_id FROM stamps WHERE entity = :e AND field = :f",
-                   {"e": op.entity, "f": field}).first()
+                   {"e": op.entity, "f": field}).fetchone()
     base = op.payload.get("base")
-    if current and current.op_id != base and current.console_id != op.console_id and old_value != new_value:
+    if current and current[0] != base and current[1] != op.console_id and old_value != new_value:
         _sql(conn, "INSERT OR IGNORE INTO conflicts (id, entity, field, kept_value, lost_value, lost_op, lost_console, at) "
                    "VALUES (:id, :e, :f, :kept, :lost, :lost_op, :lost_console, :at)",
              {"id": op.id, "e": op.entity, "f": field, "kept": new_value, "lost": old_value,
-              "lost_op": current.op_id, "lost_console": current.console_id, "at": to_iso(at)})
+              "lost_op": current[0], "lost_console": current[1], "at": to_iso(at)})
     _sql(conn, "INSERT OR REPLACE INTO stamps (entity, field, op_id, console_id, hlc) VALUES (:e, :f, :op, :c, :h)",
          {"e": op.entity, "f": field, "op": op.id, "c": op.console_id, "h": op.hlc})
 
@@ -88,7 +89,7 @@ def _incident_set(conn: Connection, op: Op, at: datetime) -> None:
     field, value = p["field"], p["value"]
     if field not in ("title", "severity", "status", "started_at"):
         return
-    row = _sql(conn, f"SELECT {field} FROM incidents WHERE id = :id", {"id": p["id"]}).first()
+    row = _sql(conn, f"SELECT {field} FROM incidents WHERE id = :id", {"id": p["id"]}).fetchone()
     if row is None:
         return
     old = row[0]
@@ -104,9 +105,10 @@ def _incident_set(conn: Connection, op: Op, at: datetime) -> None:
         _sql(conn, "UPDATE incidents SET resolved_at = :r WHERE id = :id", {"r": resolved, "id": p["id"]})
     if field == "started_at":
         started = from_ms(value)
-        for step in _sql(conn, "SELECT step_id, deadline_s FROM steps WHERE incident_id = :i", {"i": p["id"]}).all():
+        for step_id, deadline_s in _sql(conn, "SELECT step_id, deadline_s FROM steps WHERE incident_id = :i",
+                                        {"i": p["id"]}).fetchall():
             _sql(conn, "UPDATE steps SET due_at = :due WHERE incident_id = :i AND step_id = :s",
-                 {"due": to_iso(due_at(started, step.deadline_s)), "i": p["id"], "s": step.step_id})
+                 {"due": to_iso(due_at(started, deadline_s)), "i": p["id"], "s": step_id})
     label = field.replace("_", " ").capitalize()
     _entry(conn, op, at, EntryKind.STATUS, f"{label}: {old_text} -> {new_text}", p["id"])
 
@@ -125,9 +127,10 @@ def _call_add(conn: Connection, op: Op, at: datetime) -> None:
     _entry(conn, op, at, EntryKind.CALL, f"Call {p['name']} ({p['phone']}){role}: {p['outcome']}", p["incident_id"])
 
 
-def _step_row(conn: Connection, p: dict):
+def _step_row(conn: Connection, p: dict) -> tuple[str, str] | None:
+    """(text, state) of a step, or None."""
     return _sql(conn, "SELECT text, state FROM steps WHERE incident_id = :i AND step_id = :s",
-                {"i": p["incident_id"], "s": p["step_id"]}).first()
+                {"i": p["incident_id"], "s": p["step_id"]}).fetchone()
 
 
 def _step_set(conn: Connection, op: Op, at: datetime) -> None:
@@ -141,13 +144,13 @@ def _step_set(conn: Connection, op: Op, at: datetime) -> None:
     if state == StepState.PENDING:
         _sql(conn, "UPDATE steps SET state = 'pending', state_at = NULL, state_by = '', state_note = :n, "
                    "acked_at = NULL WHERE incident_id = :i AND step_id = :s", {**key, "n": p["note"]})
-    elif not (row.state == StepState.DONE and state == StepState.SKIPPED):
+    elif not (row[1] == StepState.DONE and state == StepState.SKIPPED):
         _sql(conn, "UPDATE steps SET state = :st, state_at = :at, state_by = :by, state_note = :n "
                    "WHERE incident_id = :i AND step_id = :s",
              {**key, "st": state.value, "at": to_iso(at), "by": op.author, "n": p["note"]})
     verb = {"done": "Step done", "skipped": "Step skipped", "pending": "Step reopened"}[state.value]
     note = f" — {p['note']}" if p["note"] else ""
-    _entry(conn, op, at, EntryKind.STEP, f"{verb}: {row.text}{note}", p["incident_id"])
+    _entry(conn, op, at, EntryKind.STEP, f"{verb}: {row[0]}{note}", p["incident_id"])
 
 
 def _step_ack(conn: Connection, op: Op, at: datetime) -> None:
@@ -157,13 +160,14 @@ def _step_ack(conn: Connection, op: Op, at: datetime) -> None:
         return
     _sql(conn, "UPDATE steps SET acked_at = :at WHERE incident_id = :i AND step_id = :s AND acked_at IS NULL",
          {"at": to_iso(at), "i": p["incident_id"], "s": p["step_id"]})
-    _entry(conn, op, at, EntryKind.STEP, f"Alarm acknowledged: {row.text}", p["incident_id"])
+    _entry(conn, op, at, EntryKind.STEP, f"Alarm acknowledged: {row[0]}", p["incident_id"])
 
 
 def _report_set(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
     key = {"i": p["incident_id"], "f": p["field"]}
-    old = _sql(conn, "SELECT value FROM report_fields WHERE incident_id = :i AND field = :f", key).scalar() or ""
+    found = _sql(conn, "SELECT value FROM report_fields WHERE incident_id = :i AND field = :f", key).fetchone()
+    old = found[0] if found else ""
     _stamp(conn, op, at, "report." + p["field"], old, p["value"])
     _sql(conn, "INSERT OR REPLACE INTO report_fields (incident_id, field, value, updated_at, updated_by) "
                "VALUES (:i, :f, :v, :at, :by)", {**key, "v": p["value"], "at": to_iso(at), "by": op.author})

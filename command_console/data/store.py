@@ -78,15 +78,15 @@ class Store:
 
     def _chain_head(self, conn: Connection) -> tuple[int, int, str]:
         """(newest hlc seen from anyone, this console's last seq, its hash), read under the write lock."""
-        last_hlc = conn.exec_driver_sql("SELECT max(hlc) FROM ops").scalar() or 0
-        last = conn.exec_driver_sql(
-            "SELECT seq, hash FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1", (self.console_id,)
-        ).first()
-        return (last_hlc, last.seq, last.hash) if last else (last_hlc, 0, GENESIS_HASH)
+        raw = conn.connection.driver_connection
+        last_hlc = raw.execute("SELECT max(hlc) FROM ops").fetchone()[0] or 0
+        last = raw.execute("SELECT seq, hash FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
+                           (self.console_id,)).fetchone()
+        return (last_hlc, last[0], last[1]) if last else (last_hlc, 0, GENESIS_HASH)
 
     @staticmethod
     def _insert_op(conn: Connection, op: Op) -> bool:
-        result = conn.exec_driver_sql(
+        result = conn.connection.driver_connection.execute(
             "INSERT OR IGNORE INTO ops (id, console_id, seq, hlc, kind, entity, author, payload, v, prev_hash, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (op.id, op.console_id, op.seq, op.hlc, op.kind, op.entity, op.author, payload_json(op.payload),
@@ -106,7 +106,8 @@ class Store:
         new: list[Op] = []
         with self.engine.begin() as conn:
             for entity, ops in by_entity.items():
-                newest = conn.exec_driver_sql("SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).scalar()
+                newest = conn.connection.driver_connection.execute(
+                    "SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).fetchone()[0]
                 fresh = [op for op in ops if self._insert_op(conn, op)]
                 new.extend(fresh)
                 if fresh and (newest is None or fresh[0].hlc > newest):
