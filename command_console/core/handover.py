@@ -13,6 +13,7 @@ from datetime import datetime
 
 from command_console.core.incidents import CallOutcome, Incident, Severity
 from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, problems
+from command_console.core.text import clean
 from command_console.core.timers import format_age, format_countdown, seconds_until
 
 SUMMARY_VERSION = 1
@@ -105,7 +106,7 @@ def awaiting_callbacks(calls: Iterable) -> list[Callback]:
     `calls` are rows with incident_id, contact_id, name, phone, role, outcome and at,
     in any order; ties in time count the reached call as later (it closes the loop).
     """
-    ordered = sorted(calls, key=lambda c: (c.at, c.outcome != CallOutcome.REACHED.value))
+    ordered = sorted(calls, key=lambda c: (c.at, c.outcome == CallOutcome.REACHED.value))
     pending: dict[tuple[str, str], Callback] = {}
     for call in ordered:
         key = (call.incident_id, call.contact_id)
@@ -178,12 +179,12 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
     operation always syncs; the readable tables still hold the full picture.
     """
     lists = {
-        "open_incidents": [{"id": i.id, "title": i.title, "severity": i.severity.value, "status": i.status,
+        "open_incidents": [{"id": i.id, "title": clean(i.title), "severity": i.severity.value, "status": i.status,
                             "started_at": _iso(i.started_at), "age": i.age} for i in summary.open_incidents],
-        "steps": [{"incident_id": s.incident_id, "step_id": s.step_id, "text": s.text, "due_at": _iso(s.due_at),
+        "steps": [{"incident_id": s.incident_id, "step_id": s.step_id, "text": clean(s.text), "due_at": _iso(s.due_at),
                    "overdue": s.overdue} for s in summary.steps],
-        "reports": [{"incident_id": r.incident_id, "title": r.title, "missing": r.missing} for r in summary.reports],
-        "callbacks": [{"incident_id": c.incident_id, "contact_id": c.contact_id, "name": c.name, "phone": c.phone,
+        "reports": [{"incident_id": r.incident_id, "title": clean(r.title), "missing": r.missing} for r in summary.reports],
+        "callbacks": [{"incident_id": c.incident_id, "contact_id": c.contact_id, "name": clean(c.name), "phone": clean(c.phone),
                        "outcome": c.outcome, "at": _iso(c.at), "attempts": c.attempts} for c in summary.callbacks],
     }
     counts = {
@@ -192,7 +193,7 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
         "incomplete_reports": len(summary.reports),
         "callbacks": len(summary.callbacks),
     }
-    result = {"version": SUMMARY_VERSION, "at": _iso(summary.at), "lead": summary.lead, "counts": counts,
+    result = {"version": SUMMARY_VERSION, "at": _iso(summary.at), "lead": clean(summary.lead), "counts": counts,
               **lists, "omitted": {}}
     order = ["steps", "callbacks", "reports", "open_incidents"]  # trimmed first to last
     while len(json.dumps(result, ensure_ascii=False).encode()) > budget:
@@ -206,7 +207,8 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
 
 
 def summary_lines(summary: HandoverSummary, zone) -> list[str]:
-    """Plain lines (no markup) for the CLI and the screen, most urgent first."""
+    """Plain lines for the CLI and the screen, most urgent first, control characters removed.
+    (Plain text: the screen renders them as Text, never as markup.)"""
     def hm(instant: datetime | None) -> str:
         return instant.astimezone(zone).strftime("%m-%d %H:%M") if instant else ""
 
@@ -226,4 +228,4 @@ def summary_lines(summary: HandoverSummary, zone) -> list[str]:
     lines.append(f"Calls awaiting a call-back ({len(summary.callbacks)})")
     lines += [f"  {c.incident_id}  {c.name} {c.phone}  {c.outcome} at {hm(c.at)}"
               + (f" ({c.attempts} attempts)" if c.attempts > 1 else "") for c in summary.callbacks] or ["  none"]
-    return lines
+    return [clean(line) for line in lines]

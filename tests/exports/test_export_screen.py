@@ -1,0 +1,76 @@
+"""The export screen in a real (headless) Textual app: pick a format, write, notify."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+
+from textual.app import App
+from textual.widgets import Input
+
+from command_console.screens.export import ExportScreen
+
+
+def run(coroutine) -> None:
+    """Run a pilot on a private loop (never touching the global one: snapshot tests need it)."""
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
+class Host(App):
+    def __init__(self, workspace, folder) -> None:
+        super().__init__()
+        self.workspace, self.folder, self.result = workspace, folder, "unset"
+
+    def on_mount(self) -> None:
+        self.push_screen(ExportScreen(self.workspace, self.folder), callback=self.done)
+
+    def done(self, result) -> None:
+        self.result = result
+
+
+def test_export_screen_writes_the_chosen_format_privately(shift_workspace, tmp_path):
+    workspace, _ = shift_workspace
+    app = Host(workspace, tmp_path)
+    run(write_html(app))
+
+
+async def write_html(app) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "enter")  # RadioSet: Markdown -> HTML
+        path_box = app.screen.query_one("#export-path", Input)
+        assert path_box.value.endswith(".html")
+        path_box.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.result is not None and app.result.suffix == ".html"
+        assert stat.S_IMODE(app.result.stat().st_mode) == 0o600
+        assert "<svg" in app.result.read_text() and "Floor 3 dark" in app.result.read_text()
+        assert any(str(app.result) in str(n.message) for n in app._notifications)
+
+
+def test_export_screen_shows_one_line_for_a_bad_path_and_esc_closes(shift_workspace, tmp_path):
+    workspace, _ = shift_workspace
+    run(bad_path(Host(workspace, tmp_path), tmp_path))
+
+
+async def bad_path(app, tmp_path) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#export-path", Input)
+        box.value = str(tmp_path / "no-such-folder" / "x.md")
+        box.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(app.screen.query_one("#export-error").render())
+        assert "does not exist" in error and "\n" not in error.strip()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.result is None and not isinstance(app.screen, ExportScreen)
