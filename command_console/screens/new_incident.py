@@ -56,8 +56,8 @@ class NewIncidentScreen(ModalScreen[str | None]):
             yield Input(placeholder="plan: power, system, fire, 断电 …", id="plan-filter")
             yield OptionList(id="plan-list")
             yield SeverityPicker(id="severity")
-            yield Input(placeholder="title (optional: defaults to the plan title)", id="title")
-            yield Input(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started")
+            yield Input(placeholder="title (optional: defaults to the plan title)", id="title", compact=True)
+            yield Input(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started", compact=True)
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:

@@ -63,7 +63,7 @@ def step_who(step: PlanStepRun) -> Text:
     if step.state == StepState.DONE:
         return user(step.state_by + (f": {step.state_note}" if step.state_note else ""), DONE)
     if step.state == StepState.SKIPPED:
-        return user(f"{step.state_by} skipped: {step.state_note}", SKIPPED)
+        return user(f"skipped: {step.state_note} · {step.state_by}", SKIPPED)
     return user(step.contact_role or "", "italic")
 
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 from command_console.core.incidents import Incident, PlanStepRun
 from command_console.widgets import cells
 
-FIXED = {"n": 3, "timer": 8, "who": 18}
+FIXED = {"n": 2, "timer": 7}
 MIN_TEXT = 16
 
 
@@ -27,11 +27,16 @@ class StepTable(DataTable):
             self.add_column(label, key=key, width=FIXED.get(key, MIN_TEXT))
 
     def on_resize(self) -> None:
-        column = self.columns.get("text") if self.columns else None
-        if column is not None:
-            column.width = max(MIN_TEXT, self.size.width - sum(FIXED.values()) - 2 * 4 - 2)
-            column.auto_width = False
-            self.refresh()
+        """Step text and who/role share what the fixed columns leave (2 cells padding each, scrollbar 2)."""
+        if not self.columns:
+            return
+        rest = self.size.width - 2 - 2 * 4 - FIXED["n"] - FIXED["timer"]
+        who = min(40, max(12, rest // 3))
+        for key, width in (("text", max(MIN_TEXT, rest - who)), ("who", who)):
+            self.columns[key].width = width
+            self.columns[key].auto_width = False
+        self._require_update_dimensions = True
+        self.refresh()
 
     @property
     def selected_step(self) -> PlanStepRun | None:
@@ -42,7 +47,12 @@ class StepTable(DataTable):
 
     def set_incident(self, incident: Incident | None, now: datetime) -> None:
         same = self.incident is not None and incident is not None and self.incident.id == incident.id
-        keep = self.selected_step.step_id if same and self.selected_step else None
+        before = self.selected_step if same else None
+        keep = before.step_id if before else None
+        if before is not None and before.is_open:  # just done or skipped: advance to the next open step
+            after = next((s for s in incident.steps if s.step_id == keep), None)
+            if after is not None and not after.is_open:
+                keep = next((s.step_id for s in incident.steps if s.is_open and s.position > after.position), keep)
         self.incident = incident
         self._shown.clear()
         self.clear()
