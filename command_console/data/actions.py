@@ -48,7 +48,7 @@ def plan_snapshot(plan: Plan) -> dict:
 def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None, title: str = "",
                   started_at: datetime | None = None) -> str:
     now = store.clock.now()
-    title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT) if title.strip() else plan.title
+    title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT) if clean.clean(title).strip() else plan.title
     started = started_at or now
 
     def payload(conn: Connection) -> dict:
