@@ -13,7 +13,7 @@ Bookkeeping lives in the local `meta` table (keys `sync.*`, JSON values):
   sync.skew        {console: warning}
 A sync with nothing new lists the share root and each console folder (kept short by
 compaction) and compares names and sizes with sync.seen: its cost does not grow with
-history. Each console's folder is compacted (8 files of one size class -> 1) from the
+history. Each console's folder is compacted (binary counter, ~log2(ops) files) from the
 local database, which also heals a hole left by a damaged or deleted file.
 """
 
@@ -36,7 +36,6 @@ from command_console.data.sync_state import ProcessLock, SyncState, share_error
 
 SKEW_LIMIT_MS = 5 * 60 * 1000
 SLOW_S = 5.0
-COMPACT_FANIN = 8
 COMPACT_MAX_OPS = 32_768
 MERGE_BATCH = 5_000
 TEMP_MAX_AGE_S = 600
@@ -224,26 +223,23 @@ class Syncer:
         state.note_skew(self.console_id, _skew_text("this console", now_ms - mtime_ms, "the share"))
 
     def _compact(self, folder: Path, state: SyncState) -> None:
-        """Merge the newest run of COMPACT_FANIN same-size-class files into one file."""
-        while True:
+        """Keep our folder short: merge the newest file into the one before while that one is
+        no bigger (a binary counter: about log2(ops) files, each op rewritten log2 times)."""
+        while len(state.own) >= 2:
             files = sorted(state.own.items(), key=lambda kv: (kv[1][0], kv[1][1]))
-            run: list[tuple[str, list]] = []
-            for name, entry in reversed(files):
-                count = entry[1] - entry[0] + 1
-                if count >= COMPACT_MAX_OPS or (run and _size_class(count) != _size_class(run[0][1][1] - run[0][1][0] + 1)):
-                    break
-                run.append((name, entry))
-            if len(run) < COMPACT_FANIN:
+            (prev_name, prev), (last_name, last) = files[-2], files[-1]
+            prev_count, last_count = prev[1] - prev[0] + 1, last[1] - last[0] + 1
+            if prev_count > last_count or prev_count + last_count > COMPACT_MAX_OPS:
                 return
-            first, last = min(e[0] for _, e in run), max(e[1] for _, e in run)
-            ops = self._own_ops(first, last)
-            if len(ops) != last - first + 1:
-                return
+            first, final = min(prev[0], last[0]), max(prev[1], last[1])
+            ops = self._own_ops(first, final)
+            if len(ops) != final - first + 1:
+                return  # a hole in our own log (restored backup): leave the files as they are
             self._write(folder, ops, state)
-            for name, _entry in run:
+            for name in (prev_name, last_name):
                 del state.own[name]
             state.save(self.store)
-            for name, _entry in run:
+            for name in (prev_name, last_name):
                 _unlink(folder / name)
             seg.fsync_dir(folder)
 
@@ -479,13 +475,6 @@ def _unlink(path: Path) -> None:
         path.unlink()
     except OSError:
         pass
-
-
-def _size_class(count: int) -> int:
-    level = 0
-    while count >= COMPACT_FANIN ** (level + 1):
-        level += 1
-    return level
 
 
 def _skew_text(who: str, ahead_ms: int, than: str) -> str | None:

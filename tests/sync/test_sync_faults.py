@@ -82,14 +82,14 @@ def test_duplicates_and_conflict_copies_are_read_once(consoles, share):
     _converged(a, b)
 
 
-def test_conflict_copy_in_own_folder_is_adopted_not_flagged(consoles, share):
+def test_conflict_copy_in_own_folder_is_adopted_and_folded_away(consoles, share):
     a, sa, b, sb, incident = _two_with_entries(consoles)
     (path,) = _segments(share, a.config.console_id)
     copy = path.with_name(path.name[:-4] + ".sync-conflict-20261122-080000-ABCDEFG.seg")
     shutil.copy(path, copy)
     got = sa.sync_once()
     assert got.problems == [] and got.duplicate_console is None
-    assert copy.name in SyncState.load(a.store).own  # ours: compaction folds it away later
+    assert not copy.exists() and len(SyncState.load(a.store).own) == 1  # ours: compaction folded it away
     sync_all([sb, sa])
     _converged(a, b)
 
