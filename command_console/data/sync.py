@@ -26,12 +26,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from command_console.core.clock import to_ms
 from command_console.core.ops import GENESIS_HASH, Op, validate
 from command_console.data import segments as seg
-from command_console.data.store import ops_table
+from command_console.data.store import op_from_row
 from command_console.data.sync_state import ProcessLock, SyncState, share_error
 
 SKEW_LIMIT_MS = 5 * 60 * 1000
@@ -433,26 +431,27 @@ class Syncer:
                 f"directory). Fix: give one of them a new console_id in its config.toml")
 
     def _max_own_seq(self) -> int:
-        with self.store.read() as conn:
-            return conn.execute(select(func.max(ops_table.c.seq)).where(ops_table.c.console_id == self.console_id)).scalar() or 0
+        return self.store.scalar("SELECT max(seq) FROM ops WHERE console_id = ?", self.console_id) or 0
 
     def _own_ops(self, first: int, last: int) -> list[Op]:
-        ops = self.store.all_ops(ops_table.c.console_id == self.console_id, ops_table.c.seq.between(first, last))
-        return sorted(ops, key=lambda op: op.seq)
+        with self.store.read() as conn:
+            rows = conn.exec_driver_sql("SELECT * FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                                        (self.console_id, first, last)).all()
+        return [op_from_row(r) for r in rows]
 
     def _local_ids(self, console: str, seqs: list[int]) -> dict[int, tuple[str, str]]:
+        """seq -> (op id, hash) of the local ops of a console among seqs."""
         if not seqs:
             return {}
         with self.store.read() as conn:
-            rows = conn.execute(select(ops_table.c.seq, ops_table.c.id, ops_table.c.hash).where(
-                ops_table.c.console_id == console, ops_table.c.seq.between(min(seqs), max(seqs))))
-            wanted = set(seqs)
-            return {r.seq: (r.id, r.hash) for r in rows if r.seq in wanted}
+            rows = conn.exec_driver_sql("SELECT seq, id, hash FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
+                                        (console, min(seqs), max(seqs))).all()
+        wanted = set(seqs)
+        return {seq: (op_id, digest) for seq, op_id, digest in rows if seq in wanted}
 
     def _have_range(self, console: str, first: int, last: int) -> bool:
-        with self.store.read() as conn:
-            count = conn.execute(select(func.count()).select_from(ops_table).where(
-                ops_table.c.console_id == console, ops_table.c.seq.between(first, last))).scalar()
+        count = self.store.scalar("SELECT count(*) FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
+                                  console, first, last)
         return count == last - first + 1
 
 

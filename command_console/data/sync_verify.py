@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
-
 from command_console.core.ops import GENESIS_HASH, Op, validate
 from command_console.data import segments as seg
-from command_console.data.store import ops_table, op_from_row
+from command_console.data.store import op_from_row
 
 
 def verify(store, share: Path | None) -> tuple[list[str], list[str]]:
@@ -21,7 +19,7 @@ def verify(store, share: Path | None) -> tuple[list[str], list[str]]:
     summary, problems = [], []
     local: dict[str, dict[int, Op]] = {}
     with store.read() as conn:
-        for row in conn.execute(select(ops_table).order_by(ops_table.c.console_id, ops_table.c.seq)):
+        for row in conn.exec_driver_sql("SELECT * FROM ops ORDER BY console_id, seq"):
             op = op_from_row(row)
             local.setdefault(op.console_id, {})[op.seq] = op
     for console, by_seq in sorted(local.items()):

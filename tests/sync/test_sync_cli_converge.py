@@ -91,7 +91,7 @@ def test_three_consoles_converge_and_every_acknowledged_operation_is_there_once(
     ledger = Ledger()
     seed = random.randrange(10**6)
     with ThreadPoolExecutor(3) as pool:
-        futures = [pool.submit(actor, d.name, d, tmp_path, ledger, seed + i, 9) for i, d in enumerate(dirs)]
+        futures = [pool.submit(actor, d.name, d, tmp_path, ledger, seed + i, 7) for i, d in enumerate(dirs)]
         for future in futures:
             future.result()
     for d in dirs + dirs[:2]:
