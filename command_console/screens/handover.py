@@ -41,7 +41,8 @@ class HandoverScreen(ModalScreen[str | None]):
     #handover-summary { height: 1fr; border: round $primary; }
     #handover-note { height: 5; }
     #handover-dialog Input { width: 1fr; }
-    #handover-dialog Label.field { width: 26; padding: 1 1 0 0; }
+    #handover-dialog Horizontal.row { height: auto; }
+    #handover-dialog Label.field { width: 29; padding: 1 1 0 0; }
     #handover-error { color: $error; height: auto; }
     #handover-buttons { height: auto; align: right middle; }
     """

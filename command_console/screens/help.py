@@ -42,5 +42,5 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
                 shown = ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-                table.add_row(Text(shown), Text(binding.description), Text(binding.id or ""))
+                table.add_row(Text(shown), Text(binding.tooltip or binding.description), Text(binding.id or ""))
         return table

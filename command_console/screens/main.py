@@ -41,19 +41,19 @@ class Snapshot:
 
 class MainScreen(Screen):
     BINDINGS = [
-        Binding("n", "new_incident", "New", id="new_incident"),
-        Binding("l", "quick_log", "Log", id="quick_log"),
-        Binding("space", "step_done", "Done", id="step_done"),
-        Binding("s", "skip_step", "Skip", id="skip_step"),
-        Binding("a", "acknowledge", "Ack", id="acknowledge"),
-        Binding("enter", "detail", "Detail", id="detail", show=False),
-        Binding("r", "report", "Report", id="report"),
-        Binding("c", "roster", "Roster", id="roster", show=False),
-        Binding("y", "copy_number", "Copy no.", id="copy_number", show=False),
-        Binding("x", "resolve", "Resolve", id="resolve"),
-        Binding("o", "toggle_resolved", "Show resolved", id="toggle_resolved", show=False),
-        Binding("tab", "app.focus_next", "Next pane", id="next_pane", show=False),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", id="previous_pane", show=False),
+        Binding("n", "new_incident", "New", id="new_incident", tooltip="New incident from a plan (fuzzy filter, severity, title, started-at)"),
+        Binding("l", "quick_log", "Log", id="quick_log", tooltip="Quick log: one line on the selected incident's timeline"),
+        Binding("space", "step_done", "Done", id="step_done", tooltip="Mark the selected step done"),
+        Binding("s", "skip_step", "Skip", id="skip_step", tooltip="Skip the selected step (asks for a reason)"),
+        Binding("a", "acknowledge", "Ack", id="acknowledge", tooltip="Acknowledge the selected incident's ringing alarms"),
+        Binding("enter", "detail", "Detail", id="detail", show=False, tooltip="Incident detail with the whole timeline"),
+        Binding("r", "report", "Report", id="report", tooltip="Seven-field report form of the selected incident"),
+        Binding("c", "roster", "Roster", id="roster", show=False, tooltip="Filter the roster (Enter goes to the list)"),
+        Binding("y", "copy_number", "Copy no.", id="copy_number", show=False, tooltip="Copy the selected contact's number (OSC 52)"),
+        Binding("x", "resolve", "Resolve", id="resolve", tooltip="Resolve the selected incident (asks first)"),
+        Binding("o", "toggle_resolved", "Show resolved", id="toggle_resolved", show=False, tooltip="Show or hide resolved incidents"),
+        Binding("tab", "app.focus_next", "Next pane", id="next_pane", show=False, tooltip="Next pane"),
+        Binding("shift+tab", "app.focus_previous", "Previous pane", id="previous_pane", show=False, tooltip="Previous pane"),
     ]
 
     class Loaded(Message):
@@ -181,7 +181,7 @@ class MainScreen(Screen):
             everyone = self.contacts + external_contacts(self.app.config.emergency_numbers)
             for incident, step in ring:
                 message = alarm_message(incident, step, whom_to_call(step, everyone), now)
-                self.notify(message, title="DEADLINE PASSED", severity="error", timeout=20, markup=False)
+                self.notify(message, title="DEADLINE PASSED", severity="error", timeout=10, markup=False)
             self.refresh_bindings()
 
     # -- writes --------------------------------------------------------------

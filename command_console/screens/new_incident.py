@@ -24,12 +24,12 @@ from command_console.widgets.severity import SeverityPicker
 
 def plan_option(plan: Plan) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(f" {plan.severity.value[:4].upper()} ", style=SEVERITY_STYLE[plan.severity])
+    line.append(f" {plan.severity.value.upper():<8} ", style=SEVERITY_STYLE[plan.severity])
     line.append(f" {clean(plan.title)}", style="bold")
     if plan.title_zh:
         line.append(f" {clean(plan.title_zh)}")
     timed = [s.deadline_s for s in plan.steps if s.deadline_s]
-    line.append(f"  · {plan.category} · {len(plan.steps)} steps", style="dim")
+    line.append(f"  {len(plan.steps)} steps", style="dim")
     if timed:
         line.append(f" · first deadline {format_duration(min(timed))}", style="dim")
     return line

@@ -34,9 +34,9 @@ def external_contacts(numbers: dict[str, str]) -> list[Contact]:
 
 class RosterTable(DataTable):
     BINDINGS = [
-        Binding("1", "call('reached')", "Reached", id="call_reached"),
-        Binding("2", "call('no answer')", "No answer", id="call_no_answer"),
-        Binding("3", "call('left message')", "Left msg", id="call_left_message"),
+        Binding("1", "call('reached')", "Reached", id="call_reached", tooltip="Log a call to the selected contact: reached"),
+        Binding("2", "call('no answer')", "No answer", id="call_no_answer", tooltip="Log a call to the selected contact: no answer"),
+        Binding("3", "call('left message')", "Left msg", id="call_left_message", tooltip="Log a call to the selected contact: left a message"),
     ]
 
     class CallAttempt(Message):

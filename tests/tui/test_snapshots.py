@@ -1,0 +1,59 @@
+"""One snapshot per screen and modal, fixed clock, demo data, cursor blink off.
+Update with `pytest tests/tui/test_snapshots.py --snapshot-update` and LOOK at the SVGs."""
+
+from __future__ import annotations
+
+from command_console.app import CommandConsoleApp
+from tests.tui.conftest import settle
+
+
+def before(*keys: str, select: str | None = None):
+    async def run(pilot) -> None:
+        await settle(pilot)
+        if select:
+            table = pilot.app.screen.incidents
+            table.move_cursor(row=table.get_row_index(select), animate=False)
+            await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        pilot.app.clear_notifications()  # alarm toasts are covered by test_alarms; show the layout
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await settle(pilot)
+
+    return run
+
+
+def test_main_80x24(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before())
+
+
+def test_main_160x48(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(160, 48), run_before=before(select="1-tst"))
+
+
+def test_plan_picker(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(100, 32), run_before=before("n", *"sys"))
+
+
+def test_report_form_with_errors(snap_compare, demo):
+    app = CommandConsoleApp(demo)
+    assert snap_compare(app, terminal_size=(110, 50), run_before=before("r", "ctrl+o", select="3-tst"))
+
+
+def test_help(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(110, 40), run_before=before("question_mark"))
+
+
+def test_detail(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(110, 32), run_before=before("enter", select="2-tst"))
+
+
+def test_quick_log(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(100, 30),
+                        run_before=before("l", *"Queue at 90 [bold]calls[/]", select="3-tst"))
+
+
+def test_confirm_resolve(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(100, 30), run_before=before("x", select="1-tst"))
