@@ -56,6 +56,7 @@ class ReportScreen(Screen[None]):
         self.values: dict[str, str] = {}
         self.touched: dict[str, str] = {}  # field -> value typed but maybe not yet in the store
         self.ready = False
+        self.problem_note = ""
         self._flush_timer = None
         self._write_lock = threading.Lock()
 
@@ -114,11 +115,11 @@ class ReportScreen(Screen[None]):
         self._show_title()
         self.query_one(f"#field-{REPORT_FIELDS[0].key}").focus()
 
-    def _show_title(self, extra: str = "") -> None:
+    def _show_title(self) -> None:
         status = self.stored.status.value if self.ready else "loading"
         line = Text.assemble(("Report · ", "bold"), (self.title_text, "bold"), f" · status {status}",
                              (f" · {len(self.touched)} unsaved field(s) kept in draft" if self.touched else "", "dim"),
-                             (extra, "bold red"))
+                             (self.problem_note, "bold red"))
         self.query_one("#report-title", Static).update(line)
 
     # -- every keystroke -----------------------------------------------------
@@ -219,7 +220,8 @@ class ReportScreen(Screen[None]):
             message = found.get(spec.key, "")
             self.query_one(f"#error-{spec.key}", Static).update(Content(f"⚠ {message}" if message else ""))
             self.query_one(f"#block-{spec.key}").set_class(bool(message), "-invalid")
-        self._show_title(f" · {len(found)} field(s) need attention" if found else "")
+        self.problem_note = f" · {len(found)} field(s) need attention" if found else ""
+        self._show_title()
         if found:
             first = next(spec.key for spec in REPORT_FIELDS if spec.key in found)
             self.query_one(f"#field-{first}").focus()
