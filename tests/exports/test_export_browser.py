@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from command_console.data import exports
-from conftest import INJECTION, build_shift, make_workspace, record_for
+from export_scenario import INJECTION, build_shift, make_workspace, record_for
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

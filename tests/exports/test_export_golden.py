@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from command_console.data import exports
-from conftest import record_for
+from export_scenario import record_for
 
 GOLDEN = Path(__file__).parent / "golden"
 

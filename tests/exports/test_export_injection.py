@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 
 from command_console.core.text import clean
 from command_console.data import actions, exports
-from conftest import INJECTION, build_shift, make_workspace, record_for
+from export_scenario import INJECTION, build_shift, make_workspace, record_for
 
 FORBIDDEN_CHARS = ("\x1b", "\x07", "\u202e", "\x00")
 
