@@ -87,7 +87,8 @@ def log(store: Store, incident_id_: str, text: str, kind: EntryKind = EntryKind.
 
 def log_call(store: Store, incident_id_: str, contact: Contact, phone: str, outcome: CallOutcome, role: str = "") -> Op:
     """A call attempt to a contact with its outcome; lands in the timeline."""
-    return store.append("call.add", {"incident_id": incident_id_, "contact_id": contact.id, "name": contact.name,
+    name = clean.clean_line(contact.name, field="contact name", limit=clean.NAME_LIMIT)
+    return store.append("call.add", {"incident_id": incident_id_, "contact_id": contact.id, "name": name,
                                      "phone": clean.clean(phone).strip(), "role": role, "outcome": outcome.value})
 
 

@@ -79,24 +79,11 @@ def handover(store: Store, *, outgoing: str, incoming: str, note: str = "",
     note = clean.clean_block(note, field="handover note", limit=NOTE_LIMIT)
     built = summary(store, now, note)
     new_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
-    previous_author = store.author
-
-    def incoming_signs(_conn) -> dict:
-        # Called inside the transaction just before the op is stamped with store.author,
-        # so the shift.start op is signed by the incoming lead.
-        store.author = incoming
-        return {"id": new_id, "lead": incoming}
-
-    store.author = shift.lead
-    try:
-        store.append_many([
-            ("shift.handover", {"id": shift.id, "note": note, "next_lead": incoming,
-                                "summary": summary_to_dict(built)}),
-            ("shift.start", incoming_signs),
-        ])
-    except BaseException:
-        store.author = previous_author
-        raise
+    store.append_many([
+        ("shift.handover", {"id": shift.id, "note": note, "next_lead": incoming,
+                            "summary": summary_to_dict(built)}, shift.lead),
+        ("shift.start", {"id": new_id, "lead": incoming}, incoming),
+    ])
     store.author = incoming
     return shift.id, new_id
 

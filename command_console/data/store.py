@@ -57,18 +57,21 @@ class Store:
     def append(self, kind: str, payload: dict | PayloadBuilder) -> Op:
         return self.append_many([(kind, payload)])[0]
 
-    def append_many(self, changes: Iterable[tuple[str, dict | PayloadBuilder]]) -> list[Op]:
-        """Commit several operations in one durable transaction."""
+    def append_many(self, changes: Iterable[tuple[str, dict | PayloadBuilder] | tuple[str, dict, str]]) -> list[Op]:
+        """Commit several operations in one durable transaction.
+
+        A change is (kind, payload) signed by `self.author`, or (kind, payload, author).
+        """
         written: list[Op] = []
         with self.engine.begin() as conn:
             last_hlc, seq, prev_hash = self._chain_head(conn)
-            for kind, payload in changes:
+            for kind, payload, *signer in changes:
                 if callable(payload):  # built inside the write lock, e.g. to number an incident
                     payload = payload(conn)
                 seq += 1
                 last_hlc = next_hlc(self.clock.now(), last_hlc)
                 op = Op(id=uuid.uuid4().hex, console_id=self.console_id, seq=seq, hlc=last_hlc, kind=kind,
-                        entity=entity_of(kind, payload), author=self.author, payload=payload,
+                        entity=entity_of(kind, payload), author=signer[0] if signer else self.author, payload=payload,
                         prev_hash=prev_hash).sealed()
                 self._insert_op(conn, op)
                 fold.apply(conn, op)
