@@ -47,15 +47,16 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
 
 
 def _watch(syncer, interval: float) -> None:
+    """A pass at once when this data dir or the share changes (polled every 0.2 s), and at
+    least every `interval` seconds."""
     import time
 
-    store, last_line, last_head, next_pass = syncer.store, "", -1, 0.0
+    last_line, next_pass = "", 0.0
     try:
         while True:
-            head = store.head()
-            if head != last_head or time.monotonic() >= next_pass:
+            if syncer.changed() or time.monotonic() >= next_pass:
                 result = syncer.sync_once()
-                last_head, next_pass = head, time.monotonic() + interval
+                next_pass = time.monotonic() + interval
                 for line in result.problems:
                     typer.echo(f"sync: {line}", err=True)
                 line = syncer.status_text()
@@ -63,6 +64,7 @@ def _watch(syncer, interval: float) -> None:
                     typer.echo(f"{line} (published {result.published}, applied {result.applied})")
                     sys.stdout.flush()
                     last_line = line
+                syncer.changed()  # our own pass changed both; only later changes count
             time.sleep(0.2)
     except KeyboardInterrupt:
         return

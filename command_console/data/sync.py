@@ -35,6 +35,7 @@ from command_console.data.sync_state import ProcessLock, SyncState, share_error
 SKEW_LIMIT_MS = 5 * 60 * 1000
 SLOW_S = 5.0
 COMPACT_MAX_OPS = 32_768
+COMPACT_AGE_S = 30  # others sync every second: by then they hold what a merge would repeat
 MERGE_BATCH = 5_000
 TEMP_MAX_AGE_S = 600
 
@@ -68,8 +69,10 @@ class Syncer:
         self.clock = workspace.clock
         self.lock_path = workspace.paths.root / "sync.lock"
         self.config_path = workspace.paths.config
+        self.compact_age_s = COMPACT_AGE_S
         self._lock = threading.Lock()
         self._last: SyncResult | None = None
+        self._marks: list | None = None
         self._started: float | None = None
 
     # -- public ----------------------------------------------------------------
@@ -78,19 +81,39 @@ class Syncer:
         """Publish local ops, apply others'. Never raises for share or file trouble."""
         if not self._lock.acquire(blocking=wait):
             return replace(self._last or SyncResult(when=self.clock.now()), busy=True, problems=[])
-        self._started = time.monotonic()
+        started = self._started = time.monotonic()
         try:
             result = self._sync(wait)
         except Exception as exc:  # a worker must survive anything; the line says what happened
             result = SyncResult(when=self.clock.now(), share_ok=False, share_state="sync error",
                                 problems=[f"sync error: {type(exc).__name__}: {exc}"])
-            result.unpublished = self._max_own_seq() - SyncState.load(self.store).published
         finally:
-            result.seconds = time.monotonic() - self._started
             self._started = None
             self._lock.release()
+        result.seconds = time.monotonic() - started
         self._last = result
         return result
+
+    def changed(self) -> bool:
+        """Cheap check (a few stats, one indexed read) whether a pass would find anything:
+        a local commit, or a file added to or removed from a console folder in the share.
+
+        Poll it often (every 0.2 s) and call sync_once when it says so; still call sync_once
+        about every second, for shares whose folder times are coarse or cached."""
+        marks = [self.store.head()]
+        if self.share is not None:
+            try:
+                with os.scandir(self.share) as entries:
+                    for entry in entries:
+                        if seg.CONSOLE_DIR_RE.match(entry.name) and entry.is_dir():
+                            marks.append((entry.name, entry.stat().st_mtime_ns))
+            except OSError:
+                marks.append(None)
+        marks.sort(key=repr)
+        if marks == self._marks:
+            return False
+        self._marks = marks
+        return True
 
     @property
     def last(self) -> SyncResult | None:
@@ -168,7 +191,7 @@ class Syncer:
         state.prune(self.console_id, listing)
         repair: list[tuple[int, int]] = []
         for name in [n for n in state.own if n not in listing]:
-            first, last, _size = state.own.pop(name)
+            first, last = state.own.pop(name)[:2]
             repair.append((first, last))
             result.problems.append(f"{folder / name}: own segment missing from the share; republishing {first}-{last}")
         for name, (size, mtime) in listing.items():
@@ -183,7 +206,7 @@ class Syncer:
                 continue
             elif name in state.own:
                 if state.own[name][2] != size:
-                    first, last, _size = state.own.pop(name)
+                    first, last = state.own.pop(name)[:2]
                     repair.append((first, last))
                     result.problems.append(f"{folder / name}: own segment changed size on the share; republishing {first}-{last}")
                     _unlink(folder / name)
@@ -207,24 +230,29 @@ class Syncer:
                 break
             self._write(folder, ops, state)
             state.published = ops[-1].seq
-            state.save(self.store)  # after every segment: a crash here only republishes
             result.published += len(ops)
 
-    def _write(self, folder: Path, ops: list[Op], state: SyncState) -> None:
+    def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str:
         now_ms = to_ms(self.clock.now())
         name, size = seg.write_segment(folder, self.console_id, ops, now_ms)
-        state.own[name] = [ops[0].seq, ops[-1].seq, size]
+        state.own[name] = [ops[0].seq, ops[-1].seq, size, int(time.time())]
         try:
             mtime_ms = int(os.stat(folder / name).st_mtime * 1000)
         except OSError:
-            return
+            return name
         state.note_skew(self.console_id, _skew_text("this console", now_ms - mtime_ms, "the share"))
+        return name
 
     def _compact(self, folder: Path, state: SyncState) -> None:
-        """Keep our folder short: merge the newest file into the one before while that one is
-        no bigger (a binary counter: about log2(ops) files, each op rewritten log2 times)."""
-        while len(state.own) >= 2:
-            files = sorted(state.own.items(), key=lambda kv: (kv[1][0], kv[1][1]))
+        """Keep our folder short: among files older than COMPACT_AGE_S (others have read them by
+        then, so they skip the merged file), merge the newest into the one before while that
+        one is no bigger: a binary counter, about log2(ops) files, each op rewritten log2 times."""
+        while True:
+            cutoff = time.time() - self.compact_age_s
+            files = sorted(((n, e) for n, e in state.own.items() if (e[3] if len(e) > 3 else 0) <= cutoff),
+                           key=lambda kv: (kv[1][0], kv[1][1]))
+            if len(files) < 2:
+                return
             (prev_name, prev), (last_name, last) = files[-2], files[-1]
             prev_count, last_count = prev[1] - prev[0] + 1, last[1] - last[0] + 1
             if prev_count > last_count or prev_count + last_count > COMPACT_MAX_OPS:
@@ -233,7 +261,7 @@ class Syncer:
             ops = self._own_ops(first, final)
             if len(ops) != final - first + 1:
                 return  # a hole in our own log (restored backup): leave the files as they are
-            self._write(folder, ops, state)
+            state.own[self._write(folder, ops, state)][3] = 0  # merged files may merge again at once
             for name in (prev_name, last_name):
                 del state.own[name]
             state.save(self.store)
@@ -263,7 +291,7 @@ class Syncer:
                     f"data directory (restored from a backup, or copied from another console); merged them")
         parsed = seg.parse_name(name)
         if parsed and not decoded.problems:
-            state.own[name] = [parsed.first, parsed.last, size]  # ours: compaction will fold it away
+            state.own[name] = [parsed.first, parsed.last, size, 0]  # ours: compaction will fold it away
             state.ownseen.pop(name, None)
 
     # -- everyone else's folders ---------------------------------------------------
@@ -358,6 +386,11 @@ class Syncer:
         taken: dict[int, Op] = {}
         admitted: list[Op] = []
         for op, where, where_size in items:
+            known = local.get(op.seq)
+            if known and known[0] == op.id:  # held already (e.g. re-read in a compacted file)
+                if known[1] != op.hash:
+                    state.report(result, where, where_size, f"seq {op.seq}: differs from the local copy (tampered); skipped")
+                continue
             why = validate(op)
             if why is None and op.console_id != console:
                 why = f"operation of console {op.console_id!r} in folder {console!r}"
@@ -365,8 +398,7 @@ class Syncer:
                 state.report(result, where, where_size, f"seq {op.seq}: {why}; skipped")
                 continue
             have = taken.get(op.seq)
-            known = local.get(op.seq)
-            if (known and known[0] == op.id) or (have and have.id == op.id):
+            if have and have.id == op.id:
                 continue
             if known or have:
                 state.report(result, where, where_size, self._duplicate_text(console, op.seq, own=console == self.console_id), dup=True)

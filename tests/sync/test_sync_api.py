@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 from conftest import entry_texts, sync_all
 
@@ -39,6 +40,7 @@ def test_unpublished_count_and_status_line(consoles):
 
 def test_a_new_console_reads_everything_after_compaction(consoles, share):
     (a, sa) = consoles("a")
+    sa.compact_age_s = 0  # compact at once (normally files wait until others have read them)
     incident = actions.open_incident(a.store, a.plan("power"))
     for n in range(60):
         actions.log(a.store, incident, f"entry {n}")
@@ -54,16 +56,30 @@ def test_a_new_console_reads_everything_after_compaction(consoles, share):
 
 def test_reader_skips_compacted_files_it_already_holds(consoles, share):
     (a, sa), (b, sb) = consoles("a"), consoles("b")
+    sa.compact_age_s = 0
     incident = actions.open_incident(a.store, a.plan("power"))
-    reads = 0
+    reads = []
     for n in range(16):
         actions.log(a.store, incident, f"entry {n}")
         sa.sync_once()
-        reads += sb.sync_once().files_read
-    # one new file per write is read; files produced by compaction cover ranges b holds already
-    assert reads == 16
+        reads.append(sb.sync_once().files_read)
+    # one file per pass is read, never the whole folder again
+    assert reads[1:] == [1] * 15
+    assert len(list((share / a.config.console_id).iterdir())) <= 6  # ~log2(38 ops)
     sa.sync_once()
     assert a.store.table_digest() == b.store.table_digest()
+
+
+def test_fresh_files_wait_before_compaction(consoles, share):
+    (a, sa) = consoles("a")
+    incident = actions.open_incident(a.store, a.plan("power"))
+    for n in range(6):
+        actions.log(a.store, incident, f"entry {n}")
+        sa.sync_once()
+    assert len(list((share / a.config.console_id).iterdir())) == 6  # nobody could have read a merge yet
+    sa.compact_age_s = 0
+    sa.sync_once()
+    assert len(list((share / a.config.console_id).iterdir())) <= 3
 
 
 def test_sync_from_many_threads_at_once_while_writing(consoles):
@@ -87,3 +103,16 @@ def test_sync_from_many_threads_at_once_while_writing(consoles):
     assert errors == []
     assert a.store.table_digest() == b.store.table_digest()
     assert sorted(t for t in entry_texts(b.store) if t.startswith("threaded")) == sorted(f"threaded {n}" for n in range(40))
+
+
+def test_changed_notices_local_commits_and_new_files_in_the_share(consoles):
+    (a, sa), (b, sb) = consoles("a"), consoles("b")
+    sa.sync_once(), sb.sync_once()
+    sa.changed(), sb.changed()
+    assert not sa.changed() and not sb.changed()
+    incident = actions.open_incident(a.store, a.plan("power"))
+    assert sa.changed() and not sb.changed()
+    time.sleep(0.02)  # folder times tick with the kernel's coarse clock (a few ms)
+    sa.sync_once()
+    assert sb.changed()
+    assert sb.sync_once().applied == 1 and incident in a.store.incident_ids()

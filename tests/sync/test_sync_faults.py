@@ -87,6 +87,7 @@ def test_conflict_copy_in_own_folder_is_adopted_and_folded_away(consoles, share)
     (path,) = _segments(share, a.config.console_id)
     copy = path.with_name(path.name[:-4] + ".sync-conflict-20261122-080000-ABCDEFG.seg")
     shutil.copy(path, copy)
+    sa.compact_age_s = 0
     got = sa.sync_once()
     assert got.problems == [] and got.duplicate_console is None
     assert not copy.exists() and len(SyncState.load(a.store).own) == 1  # ours: compaction folded it away
