@@ -198,7 +198,7 @@ def bench_noop(folder: Path, history: int, passes: int) -> None:
     for syncer in syncers + syncers:
         syncer.sync_once(wait=True)
     print(f"  first publish of all three histories + catch-up: {time.perf_counter() - started:.1f} s; "
-          f"share files: {sum(len(os.listdir(share / d)) for d in os.listdir(share))}")
+          f"share files: {sum(len(os.listdir(d)) for d in share.iterdir() if d.is_dir())}")
     c = syncers[2]
     assert c.store.op_count() == sum(w.store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", w.config.console_id)
                                      for w in workspaces)

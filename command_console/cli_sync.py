@@ -23,9 +23,12 @@ def _syncer():
 @guarded
 def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on each local change and every --interval seconds.")] = False,
          interval: Annotated[float, typer.Option(help="Seconds between passes with --watch.")] = 1.0,
+         republish: Annotated[bool, typer.Option("--republish", help="Write everything to the share again (after it was emptied or replaced).")] = False,
          json_: JsonOpt = False) -> None:
     """Publish this console's operations to the shared folder and apply everyone else's."""
     syncer = _syncer()
+    if republish:
+        syncer.republish()
     if watch:
         _watch(syncer, max(0.1, interval))
         return

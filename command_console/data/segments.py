@@ -39,6 +39,7 @@ HEADER = MAGIC + bytes([SEGMENT_VERSION, 0, 0])
 FRAME = struct.Struct(">II")
 MAX_FRAME = MAX_PAYLOAD_BYTES + 16 * 1024  # an op is its payload plus a few hundred bytes
 MAX_SEGMENT_OPS = 5000
+MAX_SEGMENT_BYTES = 512 * 1024 * 1024  # compaction caps a file near 32,768 ops
 SUFFIX = ".seg"
 TEMP_PREFIX = ".tmp-"
 NEED_PREFIX = "need-"  # need-<console>-<first>-<last>: "please publish this range again"

@@ -36,8 +36,10 @@ SKEW_LIMIT_MS = 5 * 60 * 1000
 SLOW_S = 5.0
 COMPACT_MAX_OPS = 32_768
 COMPACT_AGE_S = 30  # others sync every second: by then they hold what a merge would repeat
-MERGE_BATCH = 5_000
+MERGE_BATCH = 5_000  # ops read before they are merged
+MERGE_SLICE = 200  # ops per write transaction
 TEMP_MAX_AGE_S = 600
+MARKER = ".command-console-share"
 
 
 @dataclass
@@ -58,7 +60,13 @@ class SyncResult:
 
 
 class Syncer:
-    """One console's sync. `sync_once` may be called from a worker thread every second."""
+    """One console's sync, for the CLI and the console's worker.
+
+    In the console: build one Syncer per workspace; in a thread worker, every 0.2 s call
+    `changed()` and, when it is True or a second has passed, `sync_once()`; post the
+    result as a message and show `status_text()` in the status line. `sync_once` is
+    thread-safe: a call while another is running returns at once with busy=True.
+    """
 
     def __init__(self, workspace, share_dir: str | Path | None = None) -> None:
         self.workspace = workspace
@@ -70,6 +78,7 @@ class Syncer:
         self.lock_path = workspace.paths.root / "sync.lock"
         self.config_path = workspace.paths.config
         self.compact_age_s = COMPACT_AGE_S
+        self.slow_after_s = SLOW_S
         self._lock = threading.Lock()
         self._last: SyncResult | None = None
         self._marks: list | None = None
@@ -86,7 +95,8 @@ class Syncer:
             result = self._sync(wait)
         except Exception as exc:  # a worker must survive anything; the line says what happened
             result = SyncResult(when=self.clock.now(), share_ok=False, share_state="sync error",
-                                problems=[f"sync error: {type(exc).__name__}: {exc}"])
+                                problems=[f"sync error: {type(exc).__name__}: {exc}"],
+                                unpublished=self._last.unpublished if self._last else 0)
         finally:
             self._started = None
             self._lock.release()
@@ -125,7 +135,7 @@ class Syncer:
             return "sync off"
         last, started = self._last, self._started
         unpublished = last.unpublished if last else 0
-        if started is not None and time.monotonic() - started > SLOW_S:
+        if started is not None and time.monotonic() - started > self.slow_after_s:
             return f"share slow · syncing {time.monotonic() - started:.0f} s · {unpublished} unpublished"
         if last is None:
             return "sync starting"
@@ -169,14 +179,43 @@ class Syncer:
             except OSError as exc:
                 result.share_ok, result.share_state = False, share_error(exc, "unavailable")
             else:
-                self._own_folder(state, result)
-                self._read_others(state, result)
+                if self._share_is_ours(state, result):
+                    self._own_folder(state, result)
+                    self._read_others(state, result)
             state.save(self.store)
             result.unpublished = max(0, self._max_own_seq() - state.published)
             result.duplicate_console = state.duplicate_warning()
             result.skew = state.skew_warning()
             result.bad_files = len(state.bad)
         return result
+
+    def _share_is_ours(self, state: SyncState, result: SyncResult) -> bool:
+        """False when the share we used has lost its marker: an unmounted mount point (never
+        fill the disk underneath it) or a folder emptied by someone."""
+        marker = self.share / MARKER
+        if marker.exists():
+            state.share_path = str(self.share)
+            return True
+        if state.share_path == str(self.share) and (state.own or state.seen):
+            result.share_ok, result.share_state = False, "share unavailable"
+            result.problems.append(
+                f"{marker}: missing from a shared folder this console used (not mounted, or emptied); nothing written. "
+                f"If it was emptied on purpose, run `command-console sync --republish`")
+            return False
+        try:
+            os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o644))
+            state.share_path = str(self.share)
+        except OSError:
+            pass  # a read-only share: reading still works, publishing reports it
+        return True
+
+    def republish(self) -> None:
+        """Forget what was published and read: the next pass writes everything again (for a
+        share that was emptied or replaced on purpose)."""
+        with self._lock, ProcessLock(self.lock_path, True):
+            state = SyncState.load(self.store)
+            state.reset()
+            state.save(self.store)
 
     # -- our own folder: publish, repair, adopt, compact ---------------------------
 
@@ -273,10 +312,19 @@ class Syncer:
         """A file in our folder we did not write: our own (a crash, a conflict copy) or a twin's."""
         state.ownseen[name] = size
         rel = f"{self.console_id}/{name}"
+        if seg.parse_name(name) is None:
+            state.report(result, rel, size, "not a segment file (foreign file), ignored")
+            return
         decoded = self._decode_file(folder / name, rel, size, state, result)
         if decoded is None:
             return
+        if decoded.header.get("console_id") != self.console_id:
+            state.report(result, rel, size, f"segment of console {decoded.header.get('console_id')!r} "
+                                            f"in this console's folder {self.console_id!r}; skipped")
+            return
         mine = [op for op in decoded.ops if op.console_id == self.console_id]
+        if len(mine) != len(decoded.ops):
+            state.report(result, rel, size, "operations of other consoles in this console's folder; skipped them")
         local = self._local_ids(self.console_id, [op.seq for op in mine])
         clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
         missing = [op for op in mine if op.seq not in local]
@@ -412,8 +460,21 @@ class Syncer:
                 continue
             taken[op.seq] = op
             admitted.append(op)
-        new = self.store.merge(admitted) if admitted else []
+        new = self._merge_in_slices(admitted)
         result.applied += len(new)
+        return new
+
+    def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
+        """Merge in short transactions with pauses between them, so the lead's own writes
+        (waiting on SQLite's write lock, retrying every <= 100 ms) always get in."""
+        ops = sorted(ops, key=lambda op: op.sort_key)
+        new: list[Op] = []
+        for start in range(0, len(ops), MERGE_SLICE):
+            if start:
+                time.sleep(min(0.2, max(0.02, held)))
+            began = time.monotonic()
+            new += self.store.merge(ops[start:start + MERGE_SLICE])
+            held = time.monotonic() - began
         return new
 
     def _check_skew(self, console: str, decoded: seg.Decoded, mtime: float, state: SyncState) -> None:
@@ -434,6 +495,9 @@ class Syncer:
     # -- helpers -----------------------------------------------------------------
 
     def _decode_file(self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult) -> seg.Decoded | None:
+        if size > seg.MAX_SEGMENT_BYTES:
+            state.report(result, rel, size, f"{size} bytes: too large for a segment, not read")
+            return None
         try:
             data = path.read_bytes()
         except FileNotFoundError:

@@ -30,6 +30,7 @@ class SyncState:
         self.bad: dict[str, dict] = dict(values.get("sync.bad", {}))
         self.skew: dict[str, str] = dict(values.get("sync.skew", {}))
         self.answered: dict[str, int] = dict(values.get("sync.answered", {}))
+        self.share_path: str | None = values.get("sync.share")
         self.seen: dict[str, dict[str, int]] = {
             k[len("sync.seen."):]: dict(v) for k, v in values.items() if k.startswith("sync.seen.")
         }
@@ -49,7 +50,7 @@ class SyncState:
     def _values(self) -> dict[str, object]:
         values: dict[str, object] = {"sync.published": self.published, "sync.own": self.own,
                                      "sync.ownseen": self.ownseen, "sync.bad": self.bad, "sync.skew": self.skew,
-                                     "sync.answered": self.answered}
+                                     "sync.answered": self.answered, "sync.share": self.share_path}
         values.update({f"sync.seen.{c}": v for c, v in self.seen.items()})
         return values
 
@@ -65,6 +66,11 @@ class SyncState:
             for key in gone:
                 conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": key})
         self._saved = current
+
+    def reset(self) -> None:
+        self.published, self.share_path = 0, None
+        for table in (self.own, self.ownseen, self.bad, self.skew, self.answered, self.seen):
+            table.clear()
 
     def seen_for(self, console: str) -> dict[str, int]:
         return self.seen.setdefault(console, {})

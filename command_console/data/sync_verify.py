@@ -57,7 +57,7 @@ def verify(store, share: Path | None) -> tuple[list[str], list[str]]:
         found += _walk(by_seq, f"share {folder}")
         mine = local.get(console, {})
         found += [f"share {folder}: seq {s} differs from the local copy (tampered)"
-                  for s, op in sorted(by_seq.items()) if s in mine and mine[s].hash != op.hash]
+                  for s, op in sorted(by_seq.items()) if s in mine and mine[s].to_json() != op.to_json()]
         problems += found
         summary.append(f"share  {console}: {len(by_seq)} ops, seq {_span(by_seq)}, {'ok' if not found else f'{len(found)} problems'}")
     return summary, problems

@@ -122,7 +122,7 @@ def check(root: Path, share: Path) -> dict:
     if digests[0] != digests[1]:
         problems.append("table digests differ")
     report["ops"] = workspaces["a"].store.op_count()
-    report["share_files"] = sum(len(os.listdir(share / d)) for d in os.listdir(share))
+    report["share_files"] = sum(len(os.listdir(d)) for d in share.iterdir() if d.is_dir())
     report["problems"] = problems
     for workspace in workspaces.values():
         workspace.close()

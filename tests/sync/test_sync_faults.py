@@ -234,3 +234,49 @@ def test_verify_reports_tampering_and_gaps(consoles, share):
     _summary, problems = verify(a.store, share)
     text = "\n".join(problems)
     assert "hash does not match content" in text and "gap, seq 3-3 missing" in text
+
+
+def test_an_emptied_mount_point_is_not_filled_and_republish_recovers(consoles, share, tmp_path):
+    a, sa, b, sb, _ = _two_with_entries(consoles)
+    sb.sync_once()
+    away = tmp_path / "unmounted"
+    share.rename(away)
+    share.mkdir()  # the bare mount point left behind when the share is not mounted
+    got = sa.sync_once()
+    assert not got.share_ok and got.share_state == "share unavailable"
+    assert any(".command-console-share: missing" in p and "--republish" in p for p in got.problems)
+    assert list(share.iterdir()) == []  # nothing written underneath
+    sa.republish()  # the lead says: this empty folder is the share now
+    assert sa.sync_once().published == a.store.op_count()
+    sb.republish()
+    sync_all([sb, sa])
+    _converged(a, b)
+
+
+def test_foreign_segment_in_own_folder_is_reported(consoles, share):
+    a, sa, b, sb, _ = _two_with_entries(consoles)
+    sb.sync_once()
+    (theirs,) = _segments(share, b.config.console_id)
+    shutil.copy(theirs, share / a.config.console_id / theirs.name)
+    got = sa.sync_once()
+    assert any(f"segment of console {b.config.console_id!r} in this console's folder" in p for p in got.problems)
+    assert got.duplicate_console is None
+
+
+def test_slow_share_shows_in_the_status_line(consoles):
+    import threading
+
+    from command_console.data.sync_state import ProcessLock
+
+    (a, sa) = consoles("a")
+    sa.sync_once()
+    sa.slow_after_s = 0.0
+    with ProcessLock(sa.lock_path, True):  # stands in for a share that does not answer
+        worker = threading.Thread(target=sa.sync_once, kwargs={"wait": True})
+        worker.start()
+        while sa._started is None:
+            worker.join(0.01)
+        assert sa.status_text().startswith("share slow · syncing")
+        assert sa.sync_once().busy  # the next tick returns at once instead of piling up
+    worker.join()
+    assert sa.status_text().startswith("sync ")
