@@ -41,13 +41,15 @@ class DetailScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-header")
-        with VerticalScroll(id="detail-body"):
+        with VerticalScroll(id="detail-steps-box"):
             yield Static("", id="detail-steps")
+        with VerticalScroll(id="detail-body"):
             yield Static("", id="timeline")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#detail-body").border_title = "Steps and timeline"
+        self.query_one("#detail-steps-box").border_title = "Steps"
+        self.query_one("#detail-body").border_title = "Timeline (newest at the bottom)"
         self.load()
 
     @work(thread=True, exclusive=True, group="detail")
@@ -77,10 +79,11 @@ class DetailScreen(Screen):
                           Text(clean(step.text)), Text(cells.step_who(step).plain, style="italic"))
         self.query_one("#detail-steps", Static).update(steps)
         self.query_one("#timeline", Static).update(self.timeline(message.entries))
+        self.query_one("#detail-body").scroll_end(animate=False)
 
     def timeline(self, entries: list[TimelineEntry]) -> Table:
         zone = self.app.config.zone
-        table = Table(expand=True, show_edge=False, box=None, padding=(0, 1), title="Timeline", title_justify="left")
+        table = Table(expand=True, show_edge=False, box=None, padding=(0, 1), title=None)
         table.add_column("Time", width=16, no_wrap=True)
         table.add_column("Who", width=12, no_wrap=True, overflow="ellipsis")
         table.add_column("Kind", width=7)

@@ -139,6 +139,7 @@ class MainScreen(Screen):
         self.status.set_state(lead=snap.lead)
         self._show_selected()
         self.loaded = True
+        self.tick()  # alarms for what just arrived ring now, not at the next interval
         self.refresh_bindings()
 
     def _show_selected(self) -> None:

@@ -7,19 +7,26 @@ from command_console.app import CommandConsoleApp
 from tests.tui.conftest import settle
 
 
+def no_blink(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
 def before(*keys: str, select: str | None = None):
     async def run(pilot) -> None:
+        await settle(pilot)
+        pilot.app.clear_notifications()  # alarm toasts are covered by test_alarms; show the layout
         await settle(pilot)
         if select:
             table = pilot.app.screen.incidents
             table.move_cursor(row=table.get_row_index(select), animate=False)
             await settle(pilot)
         for key in keys:
+            no_blink(pilot.app)  # before focus moves, so the cursor is drawn steadily
             await pilot.press(key)
             await settle(pilot)
+        no_blink(pilot.app)
         pilot.app.clear_notifications()  # alarm toasts are covered by test_alarms; show the layout
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
         await settle(pilot)
 
     return run

@@ -12,8 +12,8 @@ trap 'tmux kill-session -t "$SESSION" 2>/dev/null || true; rm -rf "$(dirname "$D
 
 "$CC" --data-dir "$DATA" init >/dev/null
 screen() { tmux capture-pane -p -t "$SESSION"; }
-wait_for() {  # wait_for <text> : poll the screen up to 15 s
-    for _ in $(seq 1 150); do
+wait_for() {  # wait_for <text> : poll the screen up to 30 s
+    for _ in $(seq 1 300); do
         if screen | grep -qF -- "$1"; then return 0; fi
         sleep 0.1
     done
@@ -38,7 +38,7 @@ tmux send-keys -t "$SESSION" Enter
 sleep 0.3
 wait_for "Incidents (1 open)"
 tmux send-keys -t "$SESSION" Enter
-wait_for "Timeline"
+wait_for "Timeline (newest"
 wait_for "smoke entry [bold]not markup[/]"
 tmux send-keys -t "$SESSION" Escape
 wait_for "Incidents (1 open)"
