@@ -29,6 +29,7 @@ from command_console.widgets.steps import StepTable
 NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve"}
 NEEDS_OPEN_STEP = {"step_done", "skip_step"}
 NARROW = 120
+MAX_TOASTS = 3
 
 
 @dataclass(frozen=True)
@@ -180,9 +181,13 @@ class MainScreen(Screen):
         if ring:
             self.app.bell()
             everyone = self.contacts + external_contacts(self.app.config.emergency_numbers)
-            for incident, step in ring:
+            for incident, step in ring[:MAX_TOASTS]:
                 message = alarm_message(incident, step, whom_to_call(step, everyone), now)
                 self.notify(message, title="DEADLINE PASSED", severity="error", timeout=10, markup=False)
+            if len(ring) > MAX_TOASTS:  # a flood of alarms becomes one line, not a wall of toasts
+                more = ", ".join(sorted({i.id for i, _ in ring[MAX_TOASTS:]}))
+                self.notify(f"{len(ring) - MAX_TOASTS} more deadlines passed: {more[:300]}",
+                            title="DEADLINES PASSED", severity="error", timeout=10, markup=False)
             self.refresh_bindings()
 
     # -- writes --------------------------------------------------------------

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from command_console.core.incidents import Incident
-from command_console.core.timers import format_age
+from command_console.core.timers import format_age, next_deadline
 from command_console.widgets import cells
 
 FIXED = {"sev": 10, "id": 7, "age": 5, "status": 9, "next": 8}
@@ -23,6 +23,7 @@ class IncidentTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
         self.incidents: dict[str, Incident] = {}
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text shown
+        self._next: dict = {}  # incident id -> its next open timed step
 
     def on_mount(self) -> None:
         for key, label in (("sev", "Severity"), ("id", "ID"), ("title", "Title"), ("plan", "Plan"),
@@ -51,6 +52,7 @@ class IncidentTable(DataTable):
         keep = self.selected_id
         self.incidents = {i.id: i for i in incidents}
         self._shown.clear()
+        self._next = {}
         self.clear()
         for inc in incidents:
             age, nxt = self._time_cells(inc, now)
@@ -61,7 +63,9 @@ class IncidentTable(DataTable):
 
     def _time_cells(self, inc: Incident, now: datetime) -> tuple[Text, Text]:
         age = Text(format_age(inc.started_at, now))
-        nxt = cells.next_cell(inc, now)
+        if inc.id not in self._next:  # the next deadline only changes with the data, not the clock
+            self._next[inc.id] = next_deadline(inc) if inc.is_open else None
+        nxt = cells.countdown(self._next[inc.id], now)
         self._shown[(inc.id, "age")], self._shown[(inc.id, "next")] = age.plain, nxt.plain + str(nxt.style)
         return age, nxt
 
