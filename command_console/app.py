@@ -15,6 +15,8 @@ from command_console.data.drafts import DraftStore
 from command_console.workspace import Workspace
 
 POLL_S = 0.75
+SYNC_POLL_S = 0.25  # cheap change check; a full pass at least every SYNC_EVERY_S
+SYNC_EVERY_S = 1.0
 
 COMMANDS_FOR_MAIN = (
     ("New incident", "Open an incident from a plan (n)", "new_incident"),
@@ -28,6 +30,8 @@ COMMANDS_FOR_MAIN = (
     ("Copy number", "Copy the selected contact's number (y)", "copy_number"),
     ("Resolve incident", "Resolve the selected incident, with confirmation (x)", "resolve"),
     ("Show / hide resolved", "Toggle resolved incidents in the list (o)", "toggle_resolved"),
+    ("Handover", "End-of-shift handover: summary, note, signatures (h)", "app.handover"),
+    ("Export shift report", "Markdown, HTML, CSV or JSON (e)", "app.export"),
     ("Call: reached", "Log a call to the selected contact: reached (1)", "call:reached"),
     ("Call: no answer", "Log a call to the selected contact: no answer (2)", "call:no answer"),
     ("Call: left message", "Log a call to the selected contact: left message (3)", "call:left message"),
@@ -40,6 +44,8 @@ class CommandConsoleApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("h", "handover", "Handover", id="handover", tooltip="End-of-shift handover"),
+        Binding("e", "export", "Export", id="export", tooltip="Export the shift report (md, html, csv, json)"),
     ]
 
     sync_status: reactive[str] = reactive("sync: off")
@@ -54,12 +60,32 @@ class CommandConsoleApp(App):
         self.seen_head = -1
         self.drafts = DraftStore(workspace.paths.root / "drafts")
         self.set_keymap(dict(self.config.keymap))
+        self.syncer = None
+        self.last_full_sync = 0.0
 
     def on_mount(self) -> None:
         from command_console.screens.main import MainScreen
 
         self.push_screen(MainScreen())
         self.set_interval(POLL_S, self.poll_store)
+        if self.config.sync_dir:
+            self.set_interval(SYNC_POLL_S, self._sync)
+
+    # -- sync with other consoles (in a worker: never blocks typing) ------------
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _sync(self) -> None:
+        import time
+
+        if self.syncer is None:
+            from command_console.data.sync import Syncer
+
+            self.syncer = Syncer(self.workspace)
+        due = time.monotonic() - self.last_full_sync >= SYNC_EVERY_S
+        if self.syncer.changed() or due:
+            self.last_full_sync = time.monotonic()
+            self.syncer.sync_once()
+        self.call_from_thread(setattr, self, "sync_status", self.syncer.status_text())
 
     # -- store changes -------------------------------------------------------
 
@@ -89,6 +115,18 @@ class CommandConsoleApp(App):
 
     # -- help and palette ----------------------------------------------------
 
+    def action_handover(self) -> None:
+        from command_console.screens.handover import HandoverScreen
+
+        if not isinstance(self.screen, HandoverScreen):
+            self.push_screen(HandoverScreen(self.workspace), lambda _result: self.store_changed())
+
+    def action_export(self) -> None:
+        from command_console.screens.export import ExportScreen
+
+        if not isinstance(self.screen, ExportScreen):
+            self.push_screen(ExportScreen(self.workspace))
+
     def action_help(self) -> None:
         from command_console.screens.help import HelpScreen
 
@@ -101,7 +139,9 @@ class CommandConsoleApp(App):
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             for title, help_text, action in COMMANDS_FOR_MAIN:
-                if action.startswith("call:"):
+                if action.startswith("app."):
+                    yield SystemCommand(title, help_text, getattr(self, f"action_{action[4:]}"))
+                elif action.startswith("call:"):
                     outcome = action.split(":", 1)[1]
                     yield SystemCommand(title, help_text, lambda o=outcome: screen.roster.table.action_call(o))
                 else:
