@@ -39,11 +39,12 @@ def stats(values_ms: list[float]) -> str:
 
 # -- 1. three consoles writing at once ------------------------------------------------
 
-def writer(data_dir: str, count: int, pace_ms: float) -> None:
+def writer(data_dir: str, count: int, rate: float) -> None:
     """Child process: wait for 'go', write count operations one durable commit each, report.
 
-    pace_ms of think time after each write leaves gaps in which the sync process beside it
-    gets SQLite's write lock (a writer committing back to back starves it)."""
+    rate (ops/s, 0 = flat out) follows an absolute schedule, so a late wake-up is made up
+    by writing back to back. Gaps between writes let the sync process beside it take
+    SQLite's write lock; a writer committing back to back for minutes starves it."""
     workspace = Workspace.open(data_dir)
     store, rng = workspace.store, random.Random(data_dir)
     incident = queries.list_incidents(store)[0].id
@@ -64,8 +65,10 @@ def writer(data_dir: str, count: int, pace_ms: float) -> None:
             actions.set_report_field(store, incident, rng.choice(["impact", "measures", "trend"]), f"value {n}")
         else:
             actions.set_severity(store, incident, actions.parse_severity(rng.choice(["general", "serious", "major"])))
-        if pace_ms:
-            time.sleep(pace_ms / 1000)
+        if rate:
+            ahead = start + (n + 1) / rate - time.time()
+            if ahead > 0:
+                time.sleep(ahead)
     end = time.time()
     own = store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", workspace.config.console_id)
     print(f"done {start} {end} {own}", flush=True)
@@ -79,7 +82,7 @@ def count_ops(db: Path) -> int:
         conn.close()
 
 
-def bench_three_consoles(folder: Path, count: int, pace_ms: float) -> None:
+def bench_three_consoles(folder: Path, count: int, rate: float) -> None:
     share = folder / "share"
     share.mkdir()
     dirs = [folder / name for name in ("one", "two", "three")]
@@ -92,7 +95,7 @@ def bench_three_consoles(folder: Path, count: int, pace_ms: float) -> None:
     watchers = [subprocess.Popen([sys.executable, "-m", "command_console", "--data-dir", str(d), "sync", "--watch",
                                   "--interval", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
                 for d in dirs]
-    writers = [subprocess.Popen([sys.executable, "-m", "bench.sync_bench", "--role-writer", str(d), str(count), str(pace_ms)],
+    writers = [subprocess.Popen([sys.executable, "-m", "bench.sync_bench", "--role-writer", str(d), str(count), str(rate)],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
                for d in dirs]
     for proc in writers:
@@ -122,7 +125,7 @@ def bench_three_consoles(folder: Path, count: int, pace_ms: float) -> None:
     digests = [w.store.table_digest() for w in workspaces]
     write_s = last_write - min(start for start, _, _ in done)
     print(f"three consoles x {count} operations written at once in {write_s:.1f} s "
-          f"({3 * count / write_s:.0f} ops/s in total, {pace_ms:g} ms pause after each write) "
+          f"({3 * count / write_s:.0f} ops/s in total; asked {rate:g}/s per console, 0 = flat out) "
           f"with `sync --watch` running beside each")
     print(f"  every console holds all {expected} operations {converged:.2f} s after the last write "
           f"(target 2 s: {'met' if converged <= 2 else 'MISSED'}, ratio {converged / 2:.2f})")
@@ -238,14 +241,14 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=10_000, help="operations per console in part 1")
     parser.add_argument("--history", type=int, default=100_000, help="history size in part 2")
     parser.add_argument("--passes", type=int, default=50)
-    parser.add_argument("--pace-ms", type=float, default=2.0, help="writer think time after each operation")
+    parser.add_argument("--rate", type=float, default=100.0, help="operations per second per console (0: flat out)")
     parser.add_argument("--only", choices=["converge", "noop"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     with tempfile.TemporaryDirectory() as tmp:
         if args.only != "noop":
             (Path(tmp) / "p1").mkdir()
-            bench_three_consoles(Path(tmp) / "p1", args.ops, args.pace_ms)
+            bench_three_consoles(Path(tmp) / "p1", args.ops, args.rate)
         if args.only != "converge":
             (Path(tmp) / "p2").mkdir()
             bench_noop(Path(tmp) / "p2", args.history, args.passes)

@@ -35,7 +35,9 @@ from command_console.data.sync_state import ProcessLock, SyncState, share_error
 SKEW_LIMIT_MS = 5 * 60 * 1000
 SLOW_S = 5.0
 COMPACT_MAX_OPS = 32_768
-COMPACT_AGE_S = 30  # others sync every second: by then they hold what a merge would repeat
+COMPACT_AGE_S = 10  # others sync every second: by then they hold what a merge would repeat
+COMPACT_KEEP = 8  # older files left as they are
+COMPACT_BUDGET = 4_000  # ops rewritten per pass at most (one bigger merge is allowed alone)
 MERGE_BATCH = 5_000  # ops read before they are merged
 MERGE_SLICE = 200  # ops per write transaction
 TEMP_MAX_AGE_S = 600
@@ -82,6 +84,7 @@ class Syncer:
         self._lock = threading.Lock()
         self._last: SyncResult | None = None
         self._marks: list | None = None
+        self._doomed: list[str] = []
         self._started: float | None = None
 
     # -- public ----------------------------------------------------------------
@@ -94,6 +97,7 @@ class Syncer:
         try:
             result = self._sync(wait)
         except Exception as exc:  # a worker must survive anything; the line says what happened
+            self._doomed = []
             result = SyncResult(when=self.clock.now(), share_ok=False, share_state="sync error",
                                 problems=[f"sync error: {type(exc).__name__}: {exc}"],
                                 unpublished=self._last.unpublished if self._last else 0)
@@ -183,6 +187,11 @@ class Syncer:
                     self._own_folder(state, result)
                     self._read_others(state, result)
             state.save(self.store)
+            if self._doomed:  # compacted away, now that the bookkeeping no longer names them
+                for name in self._doomed:
+                    _unlink(self.share / self.console_id / name)
+                seg.fsync_dir(self.share / self.console_id)
+                self._doomed = []
             result.unpublished = max(0, self._max_own_seq() - state.published)
             result.duplicate_console = state.duplicate_warning()
             result.skew = state.skew_warning()
@@ -253,7 +262,7 @@ class Syncer:
                 self._adopt_or_flag(folder, name, size, mtime, state, result)
         try:
             self._publish(folder, state, result, repair)
-            self._compact(folder, state)
+            self._compact(folder, state, self._doomed)
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "not writable")
 
@@ -282,31 +291,35 @@ class Syncer:
         state.note_skew(self.console_id, _skew_text("this console", now_ms - mtime_ms, "the share"))
         return name
 
-    def _compact(self, folder: Path, state: SyncState) -> None:
-        """Keep our folder short: among files older than COMPACT_AGE_S (others have read them by
-        then, so they skip the merged file), merge the newest into the one before while that
-        one is no bigger: a binary counter, about log2(ops) files, each op rewritten log2 times."""
+    def _compact(self, folder: Path, state: SyncState, doomed: list[str]) -> None:
+        """Keep our folder short: while more than COMPACT_KEEP files are older than
+        COMPACT_AGE_S (others have read them by then and skip the merged file), merge the
+        adjacent pair with the fewest ops, rewriting at most COMPACT_BUDGET ops per pass.
+        The merged-away files are deleted after the pass has saved its bookkeeping."""
+        budget = COMPACT_BUDGET
         while True:
             cutoff = time.time() - self.compact_age_s
             files = sorted(((n, e) for n, e in state.own.items() if (e[3] if len(e) > 3 else 0) <= cutoff),
                            key=lambda kv: (kv[1][0], kv[1][1]))
-            if len(files) < 2:
+            if len(files) <= COMPACT_KEEP:
                 return
-            (prev_name, prev), (last_name, last) = files[-2], files[-1]
-            prev_count, last_count = prev[1] - prev[0] + 1, last[1] - last[0] + 1
-            if prev_count > last_count or prev_count + last_count > COMPACT_MAX_OPS:
+            pairs = [(a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i) for i, (a, b) in enumerate(zip(files, files[1:]))]
+            pairs = [p for p in pairs if p[0] <= COMPACT_MAX_OPS]
+            if not pairs:
                 return
-            first, final = min(prev[0], last[0]), max(prev[1], last[1])
+            total, i = min(pairs)
+            if total > budget and budget < COMPACT_BUDGET:
+                return
+            (name_a, a), (name_b, b) = files[i], files[i + 1]
+            first, final = min(a[0], b[0]), max(a[1], b[1])
             ops = self._own_ops(first, final)
             if len(ops) != final - first + 1:
                 return  # a hole in our own log (restored backup): leave the files as they are
-            state.own[self._write(folder, ops, state)][3] = 0  # merged files may merge again at once
-            for name in (prev_name, last_name):
+            state.own[self._write(folder, ops, state)][3] = 0  # merged files may merge again
+            for name in (name_a, name_b):
                 del state.own[name]
-            state.save(self.store)
-            for name in (prev_name, last_name):
-                _unlink(folder / name)
-            seg.fsync_dir(folder)
+                doomed.append(name)
+            budget -= total
 
     def _adopt_or_flag(self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult) -> None:
         """A file in our folder we did not write: our own (a crash, a conflict copy) or a twin's."""
@@ -339,8 +352,11 @@ class Syncer:
                     f"data directory (restored from a backup, or copied from another console); merged them")
         parsed = seg.parse_name(name)
         if parsed and not decoded.problems:
-            state.own[name] = [parsed.first, parsed.last, size, 0]  # ours: compaction will fold it away
             state.ownseen.pop(name, None)
+            if any(e[0] <= parsed.first and parsed.last <= e[1] for e in state.own.values()):
+                self._doomed.append(name)  # a copy of what we hold in another file: remove it
+            else:
+                state.own[name] = [parsed.first, parsed.last, size, 0]  # ours: compaction folds it in
 
     # -- everyone else's folders ---------------------------------------------------
 

@@ -8,6 +8,7 @@ import time
 from conftest import entry_texts, sync_all
 
 from command_console.data import actions
+from command_console.data.sync import COMPACT_KEEP
 
 
 def test_two_consoles_converge_and_a_second_pass_does_nothing(consoles, share):
@@ -46,7 +47,7 @@ def test_a_new_console_reads_everything_after_compaction(consoles, share):
         actions.log(a.store, incident, f"entry {n}")
         sa.sync_once()
     files = list((share / a.config.console_id).iterdir())
-    assert len(files) <= 7, sorted(f.name for f in files)  # ~log2(ops), not one per sync
+    assert len(files) <= COMPACT_KEEP + 1, sorted(f.name for f in files)  # not one per sync
     (b, sb) = consoles("b")
     sync_all([sb, sa, sb])
     assert a.store.table_digest() == b.store.table_digest()
@@ -65,7 +66,7 @@ def test_reader_skips_compacted_files_it_already_holds(consoles, share):
         reads.append(sb.sync_once().files_read)
     # one file per pass is read, never the whole folder again
     assert reads[1:] == [1] * 15
-    assert len(list((share / a.config.console_id).iterdir())) <= 6  # ~log2(38 ops)
+    assert len(list((share / a.config.console_id).iterdir())) <= COMPACT_KEEP + 1
     sa.sync_once()
     assert a.store.table_digest() == b.store.table_digest()
 
@@ -73,13 +74,13 @@ def test_reader_skips_compacted_files_it_already_holds(consoles, share):
 def test_fresh_files_wait_before_compaction(consoles, share):
     (a, sa) = consoles("a")
     incident = actions.open_incident(a.store, a.plan("power"))
-    for n in range(6):
+    for n in range(14):
         actions.log(a.store, incident, f"entry {n}")
         sa.sync_once()
-    assert len(list((share / a.config.console_id).iterdir())) == 6  # nobody could have read a merge yet
+    assert len(list((share / a.config.console_id).iterdir())) == 14  # nobody could have read a merge yet
     sa.compact_age_s = 0
     sa.sync_once()
-    assert len(list((share / a.config.console_id).iterdir())) <= 3
+    assert len(list((share / a.config.console_id).iterdir())) == COMPACT_KEEP
 
 
 def test_sync_from_many_threads_at_once_while_writing(consoles):

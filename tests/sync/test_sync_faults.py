@@ -90,7 +90,7 @@ def test_conflict_copy_in_own_folder_is_adopted_and_folded_away(consoles, share)
     sa.compact_age_s = 0
     got = sa.sync_once()
     assert got.problems == [] and got.duplicate_console is None
-    assert not copy.exists() and len(SyncState.load(a.store).own) == 1  # ours: compaction folded it away
+    assert not copy.exists() and len(SyncState.load(a.store).own) == 1  # a copy of ours: removed
     sync_all([sb, sa])
     _converged(a, b)
 
