@@ -126,6 +126,21 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class Call:
+    """A call attempt to a contact and its outcome ('reached', 'no answer', 'left message')."""
+
+    id: str
+    incident_id: str
+    contact_id: str
+    name: str
+    phone: str
+    role: str
+    outcome: str
+    at: datetime
+    author: str
+
+
+@dataclass(frozen=True)
 class Shift:
     id: str
     lead: str

@@ -198,7 +198,7 @@ async def test_help_lists_keys_and_palette_reaches_every_action(app):
         await settle(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {t for t, _, _ in COMMANDS_FOR_MAIN} <= titles
-        ids = {b.id for b in MainScreen.BINDINGS}
+        ids = {b.id for b in MainScreen.BINDINGS} | {f"app.{b.id}" for b in type(app).BINDINGS}
         assert {a for _, _, a in COMMANDS_FOR_MAIN if ":" not in a} <= ids
         await pilot.press("question_mark")
         await settle(pilot)
