@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlite3 import Connection
 
 from command_console.core import text as clean
 from command_console.core.contacts import ROLES, Contact
@@ -52,7 +52,7 @@ def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None,
     started = started_at or now
 
     def payload(conn: Connection) -> dict:
-        mine = conn.exec_driver_sql("SELECT count(*) FROM incidents WHERE console_id = ?", (store.console_id,)).scalar()
+        mine = conn.execute("SELECT count(*) FROM incidents WHERE console_id = ?", (store.console_id,)).fetchone()[0]
         return {"id": incident_id(mine + 1, store.console_id), "title": title, "plan": plan_snapshot(plan),
                 "severity": (severity or plan.severity).value, "started_at": int(started.timestamp() * 1000)}
 

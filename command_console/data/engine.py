@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections import namedtuple
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
 
 from command_console.core.errors import StoreError
 
@@ -53,47 +53,77 @@ def _inspect_existing(path: Path) -> int | None:
     return version
 
 
-def _on_connect(dbapi_conn, _record) -> None:
-    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=OFF"):
-        dbapi_conn.execute(f"PRAGMA {pragma}")
+PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=OFF")
 
 
-def _on_begin(conn) -> None:
-    mode = conn.get_execution_options().get("begin", "IMMEDIATE")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+def _named_rows(cursor: sqlite3.Cursor, row: tuple):
+    """Rows as named tuples: row.title as well as row[0]."""
+    fields = tuple(column[0] for column in cursor.description)
+    factory = _ROW_TYPES.get(fields)
+    if factory is None:
+        factory = _ROW_TYPES.setdefault(fields, namedtuple("Row", fields, rename=True))
+    return factory(*row)
 
 
-def make_engine(path: Path) -> Engine:
+_ROW_TYPES: dict[tuple[str, ...], type] = {}
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A stdlib connection: autocommit (we issue BEGIN ourselves), WAL, full fsync, busy timeout."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    for pragma in PRAGMAS:
+        conn.execute(f"PRAGMA {pragma}")
+    conn.row_factory = _named_rows
+    return conn
+
+
+def make_engine(path: Path):
+    """A SQLAlchemy engine with the same settings, for ORM-style code (exports, DDL).
+
+    Imported on demand: the console and the CLI start without SQLAlchemy.
+    """
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
-    event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "begin", _on_begin)
+
+    def on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None
+        for pragma in PRAGMAS:
+            dbapi_conn.execute(f"PRAGMA {pragma}")
+
+    def on_begin(conn) -> None:
+        conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('begin', 'IMMEDIATE')}")
+
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)
     return engine
 
 
-def open_engine(path: Path) -> tuple[Engine, bool]:
-    """The engine for path, created or migrated as needed. Returns (engine, needs_refold)."""
+def prepare(path: Path) -> bool:
+    """Create or migrate the database at path as needed. Returns True when the readable
+    tables must be refolded from the operations (after a migration)."""
     version = _inspect_existing(path)
     if version is None:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(fd)
     os.chmod(path, 0o600)
-    engine = make_engine(path)
     if version == SCHEMA_VERSION:
-        return engine, False  # the common case: no ORM models imported, start-up stays fast
+        return False  # the common case: no ORM models imported, start-up stays fast
     from sqlmodel import SQLModel
 
     from command_console.data import schema  # noqa: F401  (declares the tables on the metadata)
 
-    with engine.begin() as conn:
-        SQLModel.metadata.create_all(conn)
-        if version is None:
-            _set_meta(conn, {"app": APP_MARK, "schema_version": str(SCHEMA_VERSION)})
-            return engine, False
-        if version < SCHEMA_VERSION:
+    engine = make_engine(path)
+    try:
+        with engine.begin() as conn:
+            SQLModel.metadata.create_all(conn)
+            if version is None:
+                _set_meta(conn, {"app": APP_MARK, "schema_version": str(SCHEMA_VERSION)})
+                return False
             _migrate(conn, version)
-            return engine, True
-    return engine, False
+            return True
+    finally:
+        engine.dispose()
 
 
 def _migrate(conn, version: int) -> None:
@@ -112,4 +142,4 @@ def _migrate(conn, version: int) -> None:
 
 def _set_meta(conn, values: dict[str, str]) -> None:
     for key, value in values.items():
-        conn.execute(text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+        conn.exec_driver_sql("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))

@@ -11,7 +11,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Connection
+from sqlite3 import Connection
 
 from command_console.core.clock import from_ms, hlc_time
 from command_console.core.incidents import EntryKind, StepState
@@ -25,8 +25,7 @@ def apply(conn: Connection, op: Op) -> None:
 
 
 def _sql(conn: Connection, statement: str, params: dict | tuple = ()):
-    """Run on the DB-API connection inside the caller's transaction (no SQLAlchemy overhead)."""
-    return conn.connection.driver_connection.execute(statement, params)
+    return conn.execute(statement, params)
 
 
 def clear_entity(conn: Connection, entity: str) -> None:

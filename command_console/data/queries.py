@@ -36,8 +36,7 @@ class Conflict:
 
 
 def _rows(store: Store, sql: str, *params) -> list:
-    with store.read() as conn:
-        return conn.exec_driver_sql(sql, params).all()
+    return store.rows(sql, *params)
 
 
 def _step(row) -> PlanStepRun:
@@ -61,12 +60,12 @@ def _incident(row, step_rows: list) -> Incident:
 def list_incidents(store: Store, include_resolved: bool = False) -> list[Incident]:
     """Open incidents (or all), most severe first, then oldest first."""
     where = "" if include_resolved else "WHERE i.status != 'resolved'"
-    with store.read() as conn:
-        rows = conn.exec_driver_sql(f"SELECT * FROM incidents i {where}").all()
+    with store.transaction("DEFERRED") as conn:
+        rows = conn.execute(f"SELECT * FROM incidents i {where}").fetchall()
         by_incident: dict[str, list] = {r.id: [] for r in rows}
-        step_rows = conn.exec_driver_sql(
+        step_rows = conn.execute(
             f"SELECT s.* FROM steps s JOIN incidents i ON i.id = s.incident_id {where} "
-            "ORDER BY s.incident_id, s.position").all()
+            "ORDER BY s.incident_id, s.position").fetchall()
     for s in step_rows:
         by_incident[s.incident_id].append(s)
     found = [_incident(r, by_incident[r.id]) for r in rows]
@@ -78,12 +77,11 @@ def resolve_incident(store: Store, query: str) -> str:
 
 
 def get_incident(store: Store, incident_id: str) -> Incident:
-    with store.read() as conn:
-        row = conn.exec_driver_sql("SELECT * FROM incidents WHERE id = ?", (incident_id,)).first()
-        if row is None:
-            raise NotFound(f"unknown incident {incident_id!r}")
-        step_rows = conn.exec_driver_sql(
-            "SELECT * FROM steps WHERE incident_id = ? ORDER BY position", (incident_id,)).all()
+    with store.transaction("DEFERRED") as conn:
+        row = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        step_rows = conn.execute("SELECT * FROM steps WHERE incident_id = ? ORDER BY position", (incident_id,)).fetchall()
+    if row is None:
+        raise NotFound(f"unknown incident {incident_id!r}")
     return _incident(row, step_rows)
 
 

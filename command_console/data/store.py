@@ -2,8 +2,10 @@
 
 A call to `append` that returns has its operation and its effects committed and fsynced
 (WAL with synchronous=FULL). Operations from other consoles enter through `merge`.
-The write path is plain SQL and never imports the ORM models (schema.py): a CLI
-`log` stays quick to start, and a sync applies thousands of operations a second.
+Reads and writes go through the stdlib sqlite3 module, one connection per thread; the
+ORM (SQLModel / SQLAlchemy) is loaded only by code that asks for `engine` or `read()`
+(exports, DDL). So the console and a CLI `log` start quickly, and a sync applies
+thousands of operations a second.
 """
 
 from __future__ import annotations
@@ -12,16 +14,18 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
+import sqlite3
+import threading
+from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine
 
 from command_console.core.clock import Clock, SystemClock, next_hlc
 from command_console.core.ops import GENESIS_HASH, Op, entity_of, payload_json
+from command_console.data import engine as db
 from command_console.data import fold
-from command_console.data.engine import open_engine
 
-PayloadBuilder = Callable[[Connection], dict]
+PayloadBuilder = Callable[[sqlite3.Connection], dict]
 OP_ORDER = "ORDER BY hlc, console_id, seq"
 
 
@@ -40,16 +44,54 @@ class Store:
         self.console_id = console_id
         self.author = author
         self.clock = clock or SystemClock()
-        self.engine: Engine
-        self.engine, needs_refold = open_engine(self.path)
-        if needs_refold:
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        if db.prepare(self.path):
             self.rebuild()
 
+    def _connection(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = db.connect(self.path)
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self, mode: str = "IMMEDIATE"):
+        """A transaction on this thread's connection. IMMEDIATE takes the write lock at once
+        (other processes wait on the busy timeout); DEFERRED is a consistent read."""
+        conn = self._connection()
+        conn.execute(f"BEGIN {mode}")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def rows(self, sql: str, *params) -> list:
+        with self.transaction("DEFERRED") as conn:
+            return conn.execute(sql, params).fetchall()
+
     def close(self) -> None:
-        self.engine.dispose()
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
+        if "engine" in self.__dict__:
+            self.engine.dispose()
+            del self.__dict__["engine"]
+
+    @cached_property
+    def engine(self):
+        """A SQLAlchemy engine on the same file, for ORM-style code; loaded on first use."""
+        return db.make_engine(self.path)
 
     def read(self):
-        """A read transaction (deferred BEGIN: never waits for writers in WAL mode)."""
+        """A SQLAlchemy read connection (deferred BEGIN: never waits for writers in WAL mode)."""
         return self.engine.connect().execution_options(begin="DEFERRED")
 
     # -- writing -------------------------------------------------------------
@@ -63,7 +105,7 @@ class Store:
         A change is (kind, payload) signed by `self.author`, or (kind, payload, author).
         """
         written: list[Op] = []
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             last_hlc, seq, prev_hash = self._chain_head(conn)
             for kind, payload, *signer in changes:
                 if callable(payload):  # built inside the write lock, e.g. to number an incident
@@ -79,17 +121,16 @@ class Store:
                 written.append(op)
         return written
 
-    def _chain_head(self, conn: Connection) -> tuple[int, int, str]:
+    def _chain_head(self, conn: sqlite3.Connection) -> tuple[int, int, str]:
         """(newest hlc seen from anyone, this console's last seq, its hash), read under the write lock."""
-        raw = conn.connection.driver_connection
-        last_hlc = raw.execute("SELECT max(hlc) FROM ops").fetchone()[0] or 0
-        last = raw.execute("SELECT seq, hash FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
+        last_hlc = conn.execute("SELECT max(hlc) FROM ops").fetchone()[0] or 0
+        last = conn.execute("SELECT seq, hash FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
                            (self.console_id,)).fetchone()
         return (last_hlc, last[0], last[1]) if last else (last_hlc, 0, GENESIS_HASH)
 
     @staticmethod
-    def _insert_op(conn: Connection, op: Op) -> bool:
-        result = conn.connection.driver_connection.execute(
+    def _insert_op(conn: sqlite3.Connection, op: Op) -> bool:
+        result = conn.execute(
             "INSERT OR IGNORE INTO ops (id, console_id, seq, hlc, kind, entity, author, payload, v, prev_hash, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (op.id, op.console_id, op.seq, op.hlc, op.kind, op.entity, op.author, payload_json(op.payload),
@@ -107,10 +148,9 @@ class Store:
         for op in sorted(incoming, key=lambda o: o.sort_key):
             by_entity.setdefault(op.entity, []).append(op)
         new: list[Op] = []
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             for entity, ops in by_entity.items():
-                newest = conn.connection.driver_connection.execute(
-                    "SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).fetchone()[0]
+                newest = conn.execute("SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).fetchone()[0]
                 fresh = [op for op in ops if self._insert_op(conn, op)]
                 new.extend(fresh)
                 if fresh and (newest is None or fresh[0].hlc > newest):
@@ -120,26 +160,26 @@ class Store:
                     self._refold_entity(conn, entity)
         return sorted(new, key=lambda o: o.sort_key)
 
-    def _refold_entity(self, conn: Connection, entity: str) -> None:
+    def _refold_entity(self, conn: sqlite3.Connection, entity: str) -> None:
         fold.clear_entity(conn, entity)
-        for row in conn.exec_driver_sql(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).all():
+        for row in conn.execute(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).fetchall():
             fold.apply(conn, op_from_row(row))
 
     def rebuild(self) -> None:
         """Clear every folded table and replay all operations in order."""
         from command_console.data.schema import FOLDED_TABLES
 
-        with self.engine.begin() as conn:
+        with self.transaction() as conn:
             for model in FOLDED_TABLES:
-                conn.exec_driver_sql(f"DELETE FROM {model.__tablename__}")
-            for row in conn.exec_driver_sql(f"SELECT * FROM ops {OP_ORDER}").all():
+                conn.execute(f"DELETE FROM {model.__tablename__}")
+            for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall():
                 fold.apply(conn, op_from_row(row))
 
     # -- small reads the write path needs (plain SQL) ---------------------------
 
     def scalar(self, sql: str, *params):
-        with self.read() as conn:
-            return conn.exec_driver_sql(sql, params).scalar()
+        found = self.rows(sql, *params)
+        return found[0][0] if found else None
 
     def head(self) -> int:
         """Grows whenever any process commits an operation here: cheap change detection."""
@@ -149,8 +189,7 @@ class Store:
         return self.scalar("SELECT count(*) FROM ops")
 
     def incident_ids(self) -> list[str]:
-        with self.read() as conn:
-            return [r[0] for r in conn.exec_driver_sql("SELECT id FROM incidents").all()]
+        return [r[0] for r in self.rows("SELECT id FROM incidents")]
 
     def current_lead(self) -> str | None:
         return self.scalar("SELECT lead FROM shifts WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1")
@@ -164,8 +203,7 @@ class Store:
     def all_ops(self, *where) -> list[Op]:
         """Operations in fold order; `where` takes SQLAlchemy conditions on `ops_table`."""
         if not where:
-            with self.read() as conn:
-                return [op_from_row(r) for r in conn.exec_driver_sql(f"SELECT * FROM ops {OP_ORDER}").all()]
+            return [op_from_row(r) for r in self.rows(f"SELECT * FROM ops {OP_ORDER}")]
         from sqlalchemy import select
 
         from command_console.data.schema import OpRow
@@ -180,11 +218,11 @@ class Store:
         from command_console.data.schema import FOLDED_TABLES
 
         digests = {}
-        with self.read() as conn:
+        with self.transaction("DEFERRED") as conn:
             for model in FOLDED_TABLES:
                 table = model.__table__
                 keys = ", ".join(c.name for c in table.primary_key.columns)
-                rows = conn.exec_driver_sql(f"SELECT * FROM {table.name} ORDER BY {keys}").all()
+                rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {keys}").fetchall()
                 blob = json.dumps([list(map(str, row)) for row in rows], ensure_ascii=False)
                 digests[table.name] = hashlib.sha256(blob.encode()).hexdigest()
         return digests

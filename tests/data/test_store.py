@@ -91,9 +91,11 @@ def test_a_write_that_returned_survives_kill_9(tmp_path):
 
 def test_database_runs_wal_full_sync_and_is_private(workspace):
     store = workspace.store
-    with store.engine.connect() as conn:
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    assert store.scalar("PRAGMA synchronous") == 2  # FULL
+    with store.engine.connect() as conn:  # the ORM-side engine has the same settings
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(workspace.paths.root).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(workspace.paths.config).st_mode) == 0o600

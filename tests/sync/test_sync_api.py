@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from conftest import entry_texts, sync_all
+from tests.sync.conftest import entry_texts, sync_all
 
 from command_console.data import actions
 from command_console.data.sync import COMPACT_KEEP

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import time
 
-from conftest import CLI, entry_texts, run_cli
+from tests.sync.conftest import CLI, entry_texts, run_cli
 
 from command_console.data import actions
 from command_console.data.sync import Syncer

@@ -10,7 +10,7 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import run_cli
+from tests.sync.conftest import run_cli
 
 from command_console.workspace import Workspace
 

@@ -8,7 +8,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from conftest import entry_texts, sync_all
+from tests.sync.conftest import entry_texts, sync_all
 
 from command_console.core.clock import FakeClock, SystemClock
 from command_console.data import actions

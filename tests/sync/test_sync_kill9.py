@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import entry_texts
+from tests.sync.conftest import entry_texts
 
 from command_console.workspace import Workspace
 
