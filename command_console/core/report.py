@@ -76,17 +76,18 @@ class PrefillContext:
     site: str
     occurred_at_local: str
     incident_type: str
-    severity_text: str
     measures: list[str]
 
 
 def prefill(report: Report, context: PrefillContext) -> dict[str, str]:
-    """Values the console already knows, for fields still empty. Never overwrites."""
+    """Values the console already knows, for fields still empty. Never overwrites.
+
+    Impact and trend are never prefilled: only the lead can judge them, and a stock
+    sentence would let an empty answer pass the completeness check."""
     known = {
         "site": context.site,
         "occurred_at": context.occurred_at_local,
         "type": context.incident_type,
-        "impact": context.severity_text,
         "measures": "\n".join(f"- {m}" for m in context.measures),
     }
     return {k: v for k, v in known.items() if v and not report.value(k).strip()}

@@ -34,8 +34,8 @@ def prefill_context(workspace, incident, entries) -> PrefillContext:
     measures += [f"{local(e.at, zone, '%H:%M')} {e.text}" for e in entries if e.kind in (EntryKind.NOTE, EntryKind.CALL)]
     return PrefillContext(
         site=workspace.config.site, occurred_at_local=local(incident.started_at, zone),
-        incident_type=incident.plan_title, measures=measures,
-        severity_text=f"Severity {incident.severity.value} ({incident.severity.label_zh}). ")
+        incident_type=f"{incident.plan_title} ({incident.severity.value} {incident.severity.label_zh})",
+        measures=measures)
 
 
 class ReportScreen(Screen[None]):

@@ -21,7 +21,7 @@ async def test_report_is_prefilled_from_what_the_console_knows(app, demo):
         form = app.screen
         assert form.query_one("#field-site").value == "Hotline Centre, 3F Building A"
         assert form.query_one("#field-occurred_at").value == "2026-11-22 13:53"  # 7 min before 14:00 CST
-        assert form.query_one("#field-type").value == "Power outage"
+        assert form.query_one("#field-type").value == "Power outage (serious 较大)"
         measures = form.query_one("#field-measures").text
         assert "Phone operations at once" in measures and "UPS at 80%, generator starting" in measures
 
@@ -57,12 +57,15 @@ async def test_mark_complete_names_each_missing_field_then_completes(app, demo):
         await pilot.press("ctrl+o")
         await settle(pilot)
         text = screen_text(app)
-        for label in ("Trend, potential losses and next measures is missing", "Other relevant information is missing"):
+        for label in ("Impact and severity is missing", "Trend, potential losses and next measures is missing",
+                      "Other relevant information is missing"):
             assert label in text
         assert queries.get_report(demo.store, "3-tst").status == ReportStatus.DRAFT
         form = app.screen
         assert form.query_one("#block-trend").has_class("-invalid")
-        assert form.focused is form.query_one("#field-trend")  # points at the first bad field
+        assert form.focused is form.query_one("#field-impact")  # points at the first bad field
+        await pilot.press(*"140 callers waiting, 6 min wait")
+        await pilot.click("#field-trend")
         await pilot.press(*"Queue should clear within the hour")
         await pilot.click("#field-other")
         await pilot.press(*"none")

@@ -34,3 +34,15 @@ def test_pad_counts_wide_characters():
     assert pad("停电abc", 5) == "停电a"
     assert cell_width(pad("停电停电停电", 7)) == 7
     assert pad("ab", 4) == "ab  "
+
+
+def test_report_prefill_fills_known_fields_only_and_never_overwrites():
+    from command_console.core.report import PrefillContext, Report, prefill, problems
+
+    context = PrefillContext(site="Hall A", occurred_at_local="2026-11-22 14:05",
+                             incident_type="Power outage (serious 较大)", measures=["14:06 Phoned operations"])
+    filled = prefill(Report("1-x", {"site": "Typed by the lead"}), context)
+    assert filled == {"occurred_at": "2026-11-22 14:05", "type": "Power outage (serious 较大)",
+                      "measures": "- 14:06 Phoned operations"}
+    still_missing = problems(Report("1-x", {"site": "Typed by the lead", **filled}))
+    assert set(still_missing) == {"impact", "trend", "other"}
