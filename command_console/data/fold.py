@@ -20,6 +20,11 @@ from command_console.core.timers import due_at
 from command_console.data.timestamps import from_iso, to_iso
 
 
+# Kinds whose effect does not depend on what was folded before them (pure inserts):
+# they may be applied late without refolding their entity.
+ORDER_FREE = frozenset({"entry.add", "call.add"})
+
+
 def apply(conn: Connection, op: Op) -> None:
     HANDLERS[op.kind](conn, op, hlc_time(op.hlc))
 

@@ -141,8 +141,9 @@ class Store:
     def merge(self, incoming: Iterable[Op]) -> list[Op]:
         """Apply operations from other consoles, each once. Returns those that were new.
 
-        An entity whose new ops all sort after what it already holds folds forward;
-        otherwise it is refolded from its ops, so arrival order never matters.
+        An entity whose new ops all sort after what it already holds (or are plain inserts
+        such as log entries) folds forward; otherwise it is refolded from its ops, so
+        arrival order never matters.
         """
         by_entity: dict[str, list[Op]] = {}
         for op in sorted(incoming, key=lambda o: o.sort_key):
@@ -153,10 +154,11 @@ class Store:
                 newest = conn.execute("SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).fetchone()[0]
                 fresh = [op for op in ops if self._insert_op(conn, op)]
                 new.extend(fresh)
-                if fresh and (newest is None or fresh[0].hlc > newest):
+                late = [op for op in fresh if newest is not None and op.hlc <= newest]
+                if all(op.kind in fold.ORDER_FREE for op in late):
                     for op in fresh:
                         fold.apply(conn, op)
-                elif fresh:
+                else:
                     self._refold_entity(conn, entity)
         return sorted(new, key=lambda o: o.sort_key)
 
