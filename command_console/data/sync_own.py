@@ -1,0 +1,187 @@
+"""Sync, our own folder in the share: publish new operations, repair, adopt, compact.
+
+A mixin of Syncer (sync.py): these methods write only under `<share>/<console_id>/`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from command_console.core.clock import to_ms
+from command_console.core.ops import Op
+from command_console.data import segments as seg
+from command_console.data.sync_state import SyncState, share_error
+
+if TYPE_CHECKING:
+    from command_console.data.sync import SyncResult
+
+SKEW_LIMIT_MS = 5 * 60 * 1000
+COMPACT_MAX_OPS = 32_768
+COMPACT_AGE_S = 10  # others sync every second: by then they hold what a merge would repeat
+COMPACT_KEEP = 8  # older files left as they are
+COMPACT_BUDGET = 4_000  # ops rewritten per pass at most (one bigger merge is allowed alone)
+TEMP_MAX_AGE_S = 600
+
+
+class OwnFolder:
+
+    def _own_folder(self, state: SyncState, result: SyncResult) -> None:
+        folder = self.share / self.console_id
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            listing = list_files(folder)
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            return
+        state.prune(self.console_id, listing)
+        repair: list[tuple[int, int]] = []
+        for name in [n for n in state.own if n not in listing]:
+            first, last = state.own.pop(name)[:2]
+            repair.append((first, last))
+            result.problems.append(f"{folder / name}: own segment missing from the share; republishing {first}-{last}")
+        for name, (size, mtime) in listing.items():
+            if name.startswith(seg.TEMP_PREFIX):
+                if time.time() - mtime > TEMP_MAX_AGE_S:
+                    unlink_quietly(folder / name)
+            elif name.startswith(seg.NEED_PREFIX):
+                request = seg.parse_need(name)
+                if request is None or self._have_range(*request):
+                    unlink_quietly(folder / name)  # our request was answered
+            elif seg.is_ignorable(name):
+                continue
+            elif name in state.own:
+                if state.own[name][2] != size:
+                    first, last = state.own.pop(name)[:2]
+                    repair.append((first, last))
+                    result.problems.append(f"{folder / name}: own segment changed size on the share; republishing {first}-{last}")
+                    unlink_quietly(folder / name)
+            elif state.ownseen.get(name) != size:
+                self._adopt_or_flag(folder, name, size, mtime, state, result)
+        try:
+            self._publish(folder, state, result, repair)
+            self._compact(folder, state, self._doomed)
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "not writable")
+
+    def _publish(self, folder: Path, state: SyncState, result: SyncResult, repair: list[tuple[int, int]]) -> None:
+        for first, last in repair:
+            ops = self._own_ops(first, last)
+            if ops:
+                self._write(folder, ops, state)
+        top = self._max_own_seq()
+        while state.published < top:
+            ops = self._own_ops(state.published + 1, min(top, state.published + seg.MAX_SEGMENT_OPS))
+            if not ops:
+                break
+            self._write(folder, ops, state)
+            state.published = ops[-1].seq
+            result.published += len(ops)
+
+    def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str:
+        now_ms = to_ms(self.clock.now())
+        name, size = seg.write_segment(folder, self.console_id, ops, now_ms)
+        state.own[name] = [ops[0].seq, ops[-1].seq, size, int(time.time())]
+        try:
+            mtime_ms = int(os.stat(folder / name).st_mtime * 1000)
+        except OSError:
+            return name
+        state.note_skew(self.console_id, skew_text("this console", now_ms - mtime_ms, "the share"))
+        return name
+
+    def _compact(self, folder: Path, state: SyncState, doomed: list[str]) -> None:
+        """Keep our folder short: while more than COMPACT_KEEP files are older than
+        COMPACT_AGE_S (others have read them by then and skip the merged file), merge the
+        adjacent pair with the fewest ops, rewriting at most COMPACT_BUDGET ops per pass.
+        The merged-away files are deleted after the pass has saved its bookkeeping."""
+        budget = COMPACT_BUDGET
+        while True:
+            cutoff = time.time() - self.compact_age_s
+            files = sorted(((n, e) for n, e in state.own.items() if (e[3] if len(e) > 3 else 0) <= cutoff),
+                           key=lambda kv: (kv[1][0], kv[1][1]))
+            if len(files) <= COMPACT_KEEP:
+                return
+            pairs = [(a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i) for i, (a, b) in enumerate(zip(files, files[1:]))]
+            pairs = [p for p in pairs if p[0] <= COMPACT_MAX_OPS]
+            if not pairs:
+                return
+            total, i = min(pairs)
+            if total > budget and budget < COMPACT_BUDGET:
+                return
+            (name_a, a), (name_b, b) = files[i], files[i + 1]
+            first, final = min(a[0], b[0]), max(a[1], b[1])
+            ops = self._own_ops(first, final)
+            if len(ops) != final - first + 1:
+                return  # a hole in our own log (restored backup): leave the files as they are
+            state.own[self._write(folder, ops, state)][3] = 0  # merged files may merge again
+            for name in (name_a, name_b):
+                del state.own[name]
+                doomed.append(name)
+            budget -= total
+
+    def _adopt_or_flag(self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult) -> None:
+        """A file in our folder we did not write: our own (a crash, a conflict copy) or a twin's."""
+        state.ownseen[name] = size
+        rel = f"{self.console_id}/{name}"
+        if seg.parse_name(name) is None:
+            state.report(result, rel, size, "not a segment file (foreign file), ignored")
+            return
+        decoded = self._decode_file(folder / name, rel, size, state, result)
+        if decoded is None:
+            return
+        if decoded.header.get("console_id") != self.console_id:
+            state.report(result, rel, size, f"segment of console {decoded.header.get('console_id')!r} "
+                                            f"in this console's folder {self.console_id!r}; skipped")
+            return
+        mine = [op for op in decoded.ops if op.console_id == self.console_id]
+        if len(mine) != len(decoded.ops):
+            state.report(result, rel, size, "operations of other consoles in this console's folder; skipped them")
+        local = self._local_ids(self.console_id, [op.seq for op in mine])
+        clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
+        missing = [op for op in mine if op.seq not in local]
+        if clashes:
+            state.report(result, rel, size, self._duplicate_text(self.console_id, clashes[0].seq, own=True), dup=True)
+            return
+        if missing:
+            new = self._apply(self.console_id, missing, rel, size, state, result)
+            if new:
+                result.problems.append(
+                    f"{folder / name}: {len(new)} operations of this console id were in the share but not in this "
+                    f"data directory (restored from a backup, or copied from another console); merged them")
+        parsed = seg.parse_name(name)
+        if parsed and not decoded.problems:
+            state.ownseen.pop(name, None)
+            if any(e[0] <= parsed.first and parsed.last <= e[1] for e in state.own.values()):
+                self._doomed.append(name)  # a copy of what we hold in another file: remove it
+            else:
+                state.own[name] = [parsed.first, parsed.last, size, 0]  # ours: compaction folds it in
+
+
+def list_files(folder: Path) -> dict[str, tuple[int, float]]:
+    """Regular files in folder: name -> (size, mtime)."""
+    found = {}
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            try:
+                if entry.is_file(follow_symlinks=False):
+                    st = entry.stat(follow_symlinks=False)
+                    found[entry.name] = (st.st_size, st.st_mtime)
+            except OSError:
+                continue
+    return found
+
+
+def unlink_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def skew_text(who: str, ahead_ms: int, than: str) -> str | None:
+    if abs(ahead_ms) <= SKEW_LIMIT_MS:
+        return None
+    minutes = abs(ahead_ms) / 60_000
+    return f"clock skew: {who} is {minutes:.0f} min {'ahead of' if ahead_ms > 0 else 'behind'} {than}"
