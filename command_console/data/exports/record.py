@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from command_console.core.handover import Callback, awaiting_callbacks
-from command_console.core.incidents import Incident, PlanStepRun, Shift, StepState, TimelineEntry
+from command_console.core.incidents import Call, Incident, PlanStepRun, Shift, StepState, TimelineEntry
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import clean
 from command_console.data import queries
@@ -26,19 +26,6 @@ fields_t, incidents_t = ReportFieldRow.__table__, IncidentRow.__table__
 class ShiftInfo:
     shift: Shift
     summary: dict = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class CallInfo:
-    id: str
-    incident_id: str
-    contact_id: str
-    name: str
-    phone: str
-    role: str
-    outcome: str
-    at: datetime
-    author: str
 
 
 @dataclass(frozen=True)
@@ -66,7 +53,7 @@ class ShiftRecord:
     incidents: tuple[Incident, ...]
     reports: dict[str, Report]
     entries: tuple[TimelineEntry, ...]
-    calls: tuple[CallInfo, ...]
+    calls: tuple[Call, ...]
 
     @property
     def zone(self) -> ZoneInfo:
@@ -179,7 +166,7 @@ def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRec
     reports = {i.id: Report(i.id, values.get(i.id, {}), ReportStatus(statuses.get(i.id) or "draft")) for i in incidents}
     entries = tuple(TimelineEntry(r.id, r.incident_id, r.at, r.author, r.console_id,
                                   queries.EntryKind(r.kind), r.text) for r in entry_rows)
-    calls = tuple(CallInfo(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
+    calls = tuple(Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
                   for r in call_rows)
     shifts = tuple(ShiftInfo(Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
                              json.loads(r.summary or "{}")) for r in shift_rows)
