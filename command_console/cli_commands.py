@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from command_console.cli import (
-    JsonOpt, State, app, contacts_app, emit_json, fail, guarded, incident_app, plans_app, report_app,
+    JsonOpt, State, app, contacts_app, emit_json, guarded, incident_app, plans_app,
 )
 from command_console.core.text import pad
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 from sqlalchemy import Index, String, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
