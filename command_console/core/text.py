@@ -12,11 +12,10 @@ TITLE_LIMIT = 200
 FIELD_LIMIT = 8000
 NAME_LIMIT = 200
 
-# C0/C1 controls (ESC, BEL, CSI ...), DEL, and bidi overrides/isolates that can
-# make text display in a different order than it was typed.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
+# Invisible format characters (category Cf: bidi overrides and marks, zero-width spaces,
+# BOM ...) can make text display differently from how it was typed. Zero-width (non-)
+# joiners stay: some scripts and emoji need them.
+_KEEP_FORMAT = {"\u200c", "\u200d"}
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 
@@ -27,7 +26,16 @@ def clean(text: str, *, multiline: bool = False) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not multiline:
         text = text.replace("\n", " ")
-    return _CONTROL.sub("", text)
+    if text.isprintable():  # the common case: nothing to strip
+        return text
+    return "".join(ch for ch in text if ch == "\n" or _visible(ch))
+
+
+def _visible(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category in ("Cc", "Cs", "Zl", "Zp"):  # controls, lone surrogates, line/paragraph separators
+        return False
+    return category != "Cf" or ch in _KEEP_FORMAT
 
 
 def clean_line(text: str, *, field: str, limit: int) -> str:

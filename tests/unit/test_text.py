@@ -13,6 +13,9 @@ from command_console.core.text import cell_width, clean, clean_line, pad
     ("[bold]markup[/] stays", "[bold]markup[/] stays"),
     ("two\nlines", "two lines"),
     ("停电 三楼", "停电 三楼"),
+    ("arabic mark \u061c, zero width\u200b, bom\ufeff, line\u2028sep", "arabic mark , zero width, bom, linesep"),
+    ("family \U0001F468\u200d\U0001F469 stays joined", "family \U0001F468\u200d\U0001F469 stays joined"),
+    ("full\u3000width space 全角", "full\u3000width space 全角"),
 ])
 def test_clean_strips_controls_and_keeps_text(raw, expected):
     assert clean(raw) == expected
