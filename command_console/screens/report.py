@@ -46,9 +46,9 @@ class ReportScreen(Screen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, title: str, values: dict[str, str], stored: Report) -> None:
+        def __init__(self, title: str, values: dict[str, str], stored: Report, draft: dict[str, str]) -> None:
             super().__init__()
-            self.title, self.values, self.stored = title, values, stored
+            self.title, self.values, self.stored, self.draft = title, values, stored, draft
 
     def __init__(self, incident_id: str) -> None:
         super().__init__()
@@ -93,8 +93,9 @@ class ReportScreen(Screen[None]):
         report = queries.get_report(store, self.incident_id)
         values = {spec.key: report.value(spec.key) for spec in REPORT_FIELDS}
         values.update(prefill(report, prefill_context(workspace, incident, queries.timeline(store, self.incident_id))))
-        values.update(self.drafts.load(self.incident_id))
-        self.post_message(self.Loaded(f"{incident.id} {clean(incident.title)}", values, report))
+        draft = self.drafts.load(self.incident_id)
+        values.update(draft)
+        self.post_message(self.Loaded(f"{incident.id} {clean(incident.title)}", values, report, draft))
 
     def on_report_screen_loaded(self, message: Loaded) -> None:
         if self.ready:  # the store changed while the form is open: only refresh the status line
@@ -103,7 +104,7 @@ class ReportScreen(Screen[None]):
             return
         self.title_text, self.stored = message.title, message.stored
         self.values = dict(message.values)
-        self.touched = {k: v for k, v in self.drafts.load(self.incident_id).items() if v != message.stored.value(k)}
+        self.touched = {k: v for k, v in message.draft.items() if v != message.stored.value(k)}
         for spec in REPORT_FIELDS:
             widget = self.query_one(f"#field-{spec.key}")
             widget.disabled = False
