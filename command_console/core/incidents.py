@@ -42,6 +42,7 @@ class EntryKind(StrEnum):
     STATUS = "status"  # opened, severity or status changed, resolved
     REPORT = "report"  # report completed
     SHIFT = "shift"  # shift started, handed over
+    CONFLICT = "conflict"  # two consoles set one field concurrently; the later value was kept
 
 
 class CallOutcome(StrEnum):

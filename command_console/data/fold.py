@@ -48,10 +48,12 @@ def clear_entity(conn: Connection, entity: str) -> None:
         _sql(conn, f"DELETE FROM {table} WHERE entity = :e", {"e": entity})
 
 
-def _entry(conn: Connection, op: Op, at: datetime, kind: EntryKind, text: str, incident_id: str = "") -> None:
+def _entry(conn: Connection, op: Op, at: datetime, kind: EntryKind, text: str, incident_id: str = "",
+           suffix: str = "") -> None:
+    """A timeline entry made by op; its id is the op's (plus suffix for a second entry)."""
     _sql(conn, "INSERT OR IGNORE INTO entries (id, entity, incident_id, hlc, at, author, console_id, kind, text) "
                "VALUES (:id, :entity, :incident_id, :hlc, :at, :author, :console_id, :kind, :text)",
-         {"id": op.id, "entity": op.entity, "incident_id": incident_id, "hlc": op.hlc, "at": to_iso(at),
+         {"id": op.id + suffix, "entity": op.entity, "incident_id": incident_id, "hlc": op.hlc, "at": to_iso(at),
           "author": op.author, "console_id": op.console_id, "kind": kind.value, "text": text})
 
 
@@ -65,6 +67,10 @@ def _stamp(conn: Connection, op: Op, at: datetime, field: str, old_value: str, n
                    "VALUES (:id, :e, :f, :kept, :lost, :lost_op, :lost_console, :at)",
              {"id": op.id, "e": op.entity, "f": field, "kept": new_value, "lost": old_value,
               "lost_op": current[0], "lost_console": current[1], "at": to_iso(at)})
+        incident_id = op.entity.split(":", 1)[1] if op.entity.startswith("incident:") else ""
+        _entry(conn, op, at, EntryKind.CONFLICT,
+               f"Concurrent edit of {field}: {old_value!r} from console {current[1]} was overwritten by "
+               f"{new_value!r} from console {op.console_id}; check which is right", incident_id, suffix=":conflict")
     _sql(conn, "INSERT OR REPLACE INTO stamps (entity, field, op_id, console_id, hlc) VALUES (:e, :f, :op, :c, :h)",
          {"e": op.entity, "f": field, "op": op.id, "c": op.console_id, "h": op.hlc})
 

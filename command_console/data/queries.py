@@ -140,7 +140,3 @@ def list_conflicts(store: Store, entity: str | None = None) -> list[Conflict]:
     return [Conflict(r.id, r.entity, r.field, r.kept_value, r.lost_value, r.lost_op, r.lost_console, from_iso(r.at))
             for r in rows]
 
-
-def stamp_op_id(store: Store, entity: str, field: str) -> str | None:
-    """The operation that last set a field: the `base` a new write names."""
-    return store.last_writer(entity, field)

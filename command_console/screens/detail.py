@@ -20,7 +20,7 @@ from command_console.data import queries
 from command_console.widgets import cells
 
 KIND_STYLE = {EntryKind.CALL: "#7fb3ff", EntryKind.STEP: "#7fbf7f", EntryKind.STATUS: "bold",
-              EntryKind.REPORT: "#e5c07b", EntryKind.SHIFT: "dim"}
+              EntryKind.REPORT: "#e5c07b", EntryKind.SHIFT: "dim", EntryKind.CONFLICT: "bold #ff5f5f"}
 
 
 class DetailScreen(Screen):

@@ -215,6 +215,10 @@ def test_concurrent_overwrite_is_recorded_as_a_conflict(workspace, clock, tmp_pa
     assert len(conflicts) == 1
     assert (conflicts[0].kept_value, conflicts[0].lost_value) == ("Whole building dark", "Floor 3 without power")
     assert queries.get_report(store, iid).value("impact") == "Whole building dark"
+    shown = [e for e in queries.timeline(store, iid) if e.kind.value == "conflict"]
+    assert len(shown) == 1 and "'Floor 3 without power'" in shown[0].text and "'Whole building dark'" in shown[0].text
+    other.merge(store.all_ops())
+    assert other.table_digest() == store.table_digest()  # the conflict entry folds the same everywhere
     other.close()
 
 
