@@ -45,17 +45,15 @@ class Store:
         self.author = author
         self.clock = clock or SystemClock()
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
         if db.prepare(self.path):
             self.rebuild()
 
     def _connection(self) -> sqlite3.Connection:
+        """This thread's connection. A worker thread's connection closes when the thread ends
+        (its thread-local goes away), so no thread ever closes another's connection."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = db.connect(self.path)
-            with self._connections_lock:
-                self._connections.append(conn)
         return conn
 
     @contextmanager
@@ -76,10 +74,10 @@ class Store:
             return conn.execute(sql, params).fetchall()
 
     def close(self) -> None:
-        with self._connections_lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+        """Close this thread's connection (and the ORM engine, if one was made)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
         self._local = threading.local()
         if "engine" in self.__dict__:
             self.engine.dispose()
