@@ -1,5 +1,6 @@
-"""kill -9 while writing and publishing (tests/sync/fault_loop.py, real processes), and two
-processes writing into one shared data directory at once."""
+"""kill -9 while logging, autosaving report drafts, setting report fields, publishing and
+applying (tests/sync/fault_loop.py, real processes), and two processes writing into one
+shared data directory at once."""
 
 from __future__ import annotations
 
@@ -24,18 +25,37 @@ def _fault_loop(cycles: int, tmp_path) -> str:
     return proc.stdout
 
 
-def test_kill9_while_writing_and_publishing_loses_nothing_acknowledged(tmp_path):
+SUMMARY = re.compile(r"(?P<cycles>\d+) cycles, (?P<kills>\d+) kill -9 \((?P<phases>[^)]*)\); "
+                     r"acknowledged (?P<entries>\d+) entries, (?P<reports>\d+) report fields, (?P<drafts>\d+) drafts; "
+                     r"lost (?P<lost>\d+), duplicated (?P<duplicated>\d+), integrity_check (?P<integrity>\S+), "
+                     r"problems (?P<problems>\d+);")
+
+
+def _summary(out: str) -> tuple[dict, dict]:
+    found = SUMMARY.search(out)
+    assert found, out
+    phases = {name: int(count) for name, count in (p.rsplit(" ", 1) for p in found["phases"].split(", "))}
+    return found.groupdict(), phases
+
+
+def _verdict(figures: dict) -> tuple[str, ...]:
+    return figures["lost"], figures["duplicated"], figures["integrity"], figures["problems"]
+
+
+def test_kill9_while_logging_autosaving_publishing_applying_loses_nothing_acknowledged(tmp_path):
     out = _fault_loop(30, tmp_path)
-    counts = re.search(r"(\d+) kill -9, (\d+) acknowledged entries.*missing (\d+), doubled (\d+), problems (\d+)", out)
-    assert counts, out
-    kills, acked, missing, doubled, problems = map(int, counts.groups())
-    assert kills == 60 and acked > 0 and (missing, doubled, problems) == (0, 0, 0), out
+    figures, phases = _summary(out)
+    assert int(figures["kills"]) == 60 == sum(phases.values()), out
+    assert all(int(figures[k]) > 0 for k in ("entries", "reports", "drafts")), out
+    assert all(phases[p] > 0 for p in ("log", "autosave", "report", "publish", "apply")), out
+    assert _verdict(figures) == ("0", "0", "ok", "0"), out
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("CC_SLOW"), reason="long kill -9 loop: set CC_SLOW=1")
 def test_kill9_long(tmp_path):
-    assert "missing 0, doubled 0, problems 0" in _fault_loop(300, tmp_path)
+    figures, _ = _summary(_fault_loop(300, tmp_path))
+    assert _verdict(figures) == ("0", "0", "ok", "0")
 
 
 WRITER = """
