@@ -2,7 +2,7 @@
 
 A call to `append` that returns has its operation and its effects committed and fsynced
 (WAL with synchronous=FULL). Operations from other consoles enter through `merge`.
-Reads and writes go through the stdlib sqlite3 module, one connection per thread; the
+Reads and writes go through the stdlib sqlite3 module on pooled connections; the
 ORM (SQLModel / SQLAlchemy) is loaded only by code that asks for `engine` or `read()`
 (exports, DDL). So the console and a CLI `log` start quickly, and a sync applies
 thousands of operations a second.
@@ -44,41 +44,57 @@ class Store:
         self.console_id = console_id
         self.author = author
         self.clock = clock or SystemClock()
-        self._local = threading.local()
+        self._idle: list[sqlite3.Connection] = []  # open connections no transaction is using
+        self._pool_lock = threading.Lock()
+        self._generation = 0  # close() bumps it: connections lent before are closed on return
         if db.prepare(self.path):
             self.rebuild()
 
-    def _connection(self) -> sqlite3.Connection:
-        """This thread's connection. A worker thread's connection closes when the thread ends
-        (its thread-local goes away), so no thread ever closes another's connection."""
-        conn = getattr(self._local, "conn", None)
+    @contextmanager
+    def _borrow(self):
+        """A connection for one transaction, kept open afterwards for the next one on any
+        thread: the console runs each action in a new worker thread, and opening a
+        connection (with its pragmas) per action put milliseconds on every Enter."""
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else None
+            generation = self._generation
         if conn is None:
-            conn = self._local.conn = db.connect(self.path)
-        return conn
+            conn = db.connect(self.path)
+        try:
+            yield conn
+        finally:
+            with self._pool_lock:
+                reuse = generation == self._generation and not conn.in_transaction
+                if reuse:
+                    self._idle.append(conn)
+            if not reuse:
+                conn.close()
 
     @contextmanager
     def transaction(self, mode: str = "IMMEDIATE"):
-        """A transaction on this thread's connection. IMMEDIATE takes the write lock at once
+        """A transaction on a connection of its own. IMMEDIATE takes the write lock at once
         (other processes wait on the busy timeout); DEFERRED is a consistent read."""
-        conn = self._connection()
-        conn.execute(f"BEGIN {mode}")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._borrow() as conn:
+            conn.execute(f"BEGIN {mode}")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     def rows(self, sql: str, *params) -> list:
         with self.transaction("DEFERRED") as conn:
             return conn.execute(sql, params).fetchall()
 
     def close(self) -> None:
-        """Close this thread's connection (and the ORM engine, if one was made)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close the idle connections (and the ORM engine, if one was made). A connection a
+        transaction is using closes when that transaction ends. The store stays usable."""
+        with self._pool_lock:
+            idle, self._idle = self._idle, []
+            self._generation += 1
+        for conn in idle:
             conn.close()
-        self._local = threading.local()
         if "engine" in self.__dict__:
             self.engine.dispose()
             del self.__dict__["engine"]

@@ -3,35 +3,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from command_console.core.contacts import Contact, contacts_for_role
 from command_console.core.incidents import Incident, PlanStepRun
-from command_console.core.timers import overdue_steps
 
 
 @dataclass
 class AlarmTracker:
     repeat_s: int
     last_rung: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    _checked: Mapping | None = None  # the incidents of the last full check...
+    _quiet_until: datetime | None = None  # ...and until when nothing can ring (None: never)
 
-    def due(self, incidents: list[Incident], now: datetime) -> list[tuple[Incident, PlanStepRun]]:
-        ring, alarming = [], set()
-        for incident in incidents:
+    def due(self, incidents: Mapping[str, Incident], now: datetime) -> list[tuple[Incident, PlanStepRun]]:
+        """Steps to ring now. `incidents` is replaced, not changed, when the data changes:
+        while it is the same mapping, nothing rings before the earliest deadline or repeat."""
+        if incidents is self._checked and (self._quiet_until is None or now < self._quiet_until):
+            return []
+        ring, alarming, wake = [], set(), []
+        for incident in incidents.values():
             if not incident.is_open:
                 continue
-            for step in overdue_steps(incident, now):
-                if step.acked_at is not None:
+            for step in incident.steps:
+                if not step.is_open or step.due_at is None or step.acked_at is not None:
+                    continue
+                if step.due_at > now:
+                    wake.append(step.due_at)
                     continue
                 key = (incident.id, step.step_id)
                 alarming.add(key)
                 last = self.last_rung.get(key)
                 if last is None or (now - last).total_seconds() >= self.repeat_s:
-                    self.last_rung[key] = now
+                    self.last_rung[key] = last = now
                     ring.append((incident, step))
+                wake.append(last + timedelta(seconds=self.repeat_s))
         for key in set(self.last_rung) - alarming:
             del self.last_rung[key]
+        self._checked, self._quiet_until = incidents, min(wake, default=None)
         return ring
 
 

@@ -22,6 +22,7 @@ from command_console.core.text import clean
 from command_console.data import actions, queries
 from command_console.screens.alarms import AlarmTracker, alarm_message, whom_to_call
 from command_console.widgets.incidents import IncidentTable
+from command_console.widgets.keyed_table import KeyedTable
 from command_console.widgets.roster import Roster, RosterTable, external_contacts
 from command_console.widgets.status import StatusLine
 from command_console.widgets.steps import StepTable
@@ -68,6 +69,7 @@ class MainScreen(Screen):
         self.want_select: str | None = None
         self.contacts: list[Contact] = []
         self.loaded = False
+        self.painted_second = None
 
     # -- layout --------------------------------------------------------------
 
@@ -154,30 +156,33 @@ class MainScreen(Screen):
         self.roster.highlight_role(step.contact_role if step else None)
         self.refresh_bindings()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table is self.incidents:
+    def on_keyed_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
+        if event.table is self.incidents:
             if self.steps.incident is None or self.steps.incident.id != self.incidents.selected_id:
                 self._show_selected()
-        elif event.data_table is self.steps:
+        elif event.table is self.steps:
             self._highlight_role()
-        else:
-            self.refresh_bindings()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table in (self.incidents, self.steps):
-            self.action_detail()
+    def on_keyed_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
+        self.action_detail()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()  # the roster: whether there is a number to copy
 
     # -- the clock -----------------------------------------------------------
 
     def tick(self) -> None:
-        """Every half second: touch only time cells that changed, ring due alarms."""
+        """Every half second: ring due alarms; once a second (or with an alarm) repaint the
+        time cells that changed. One repaint a second keeps 200 running timers cheap."""
         now = self.app.clock.now()
-        self.status.set_state(now=now)
-        if not self.loaded:
-            return
-        self.incidents.tick(now)
-        self.steps.tick(now)
-        ring = self.alarms.due(list(self.incidents.incidents.values()), now)
+        ring = self.alarms.due(self.incidents.incidents, now) if self.loaded else []
+        second = now.replace(microsecond=0)
+        if second != self.painted_second or ring:
+            self.painted_second = second
+            self.status.set_state(now=now)
+            if self.loaded:
+                self.incidents.tick(now)
+                self.steps.tick(now)
         if ring:
             self.app.bell()
             everyone = self.contacts + external_contacts(self.app.config.emergency_numbers)

@@ -1,29 +1,31 @@
-"""The incidents table: rebuilt when the store changes, only time cells touched each tick."""
+"""The incidents table: rebuilt when the store changes; each tick touches only the time
+cells of the rows on screen (scrolling brings the newly shown rows up to date)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from command_console.core.incidents import Incident
 from command_console.core.timers import format_age, next_deadline
 from command_console.widgets import cells
+from command_console.widgets.keyed_table import KeyedTable
 
 FIXED = {"sev": 10, "id": 7, "age": 5, "status": 9, "next": 8}
 MIN_TITLE = 8
 MAX_PLAN = 28
 
 
-class IncidentTable(DataTable):
+class IncidentTable(KeyedTable):
     """One row per incident; row key = incident id."""
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        super().__init__(**kwargs)
         self.incidents: dict[str, Incident] = {}
         self._shown: dict[tuple[str, str], str] = {}  # (row, column) -> plain text shown
         self._next: dict = {}  # incident id -> its next open timed step
+        self._now: datetime | None = None  # the last tick's time
 
     def on_mount(self) -> None:
         for key, label in (("sev", "Severity"), ("id", "ID"), ("title", "Title"), ("plan", "Plan"),
@@ -36,30 +38,24 @@ class IncidentTable(DataTable):
             return
         rest = self.size.width - 2 - 2 * 7 - sum(FIXED.values())
         plan = min(MAX_PLAN, max(6, rest * 2 // 5))
-        for key, width in (("title", max(MIN_TITLE, rest - plan)), ("plan", plan)):
-            self.columns[key].width = width
-            self.columns[key].auto_width = False
-        self._require_update_dimensions = True
-        self.refresh()
+        self.set_widths({"title": max(MIN_TITLE, rest - plan), "plan": plan})
 
     @property
     def selected_id(self) -> str | None:
-        if not self.row_count:
-            return None
-        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.cursor_key
 
     def set_incidents(self, incidents: list[Incident], now: datetime) -> None:
         keep = self.selected_id
         self.incidents = {i.id: i for i in incidents}
         self._shown.clear()
         self._next = {}
-        self.clear()
+        rows = []
         for inc in incidents:
             age, nxt = self._time_cells(inc, now)
-            self.add_row(cells.severity(inc.severity), Text(inc.id), cells.user(inc.title),
-                         cells.user(inc.plan_title), age, cells.status(inc.status), nxt, key=inc.id)
-        if keep in self.incidents:
-            self.move_cursor(row=self.get_row_index(keep), animate=False)
+            rows.append((inc.id, {"sev": cells.severity(inc.severity), "id": Text(inc.id), "title": cells.user(inc.title),
+                                  "plan": cells.user(inc.plan_title), "age": age, "status": cells.status(inc.status),
+                                  "next": nxt}))
+        self.set_rows(rows, cursor_key=keep)
 
     def _time_cells(self, inc: Incident, now: datetime) -> tuple[Text, Text]:
         age = Text(format_age(inc.started_at, now))
@@ -70,9 +66,21 @@ class IncidentTable(DataTable):
         return age, nxt
 
     def tick(self, now: datetime) -> int:
-        """Update age and next-deadline cells whose text changed; returns how many changed."""
+        """Update the age and next-deadline cells on screen whose text changed; returns how many.
+
+        Off-screen rows wait until they scroll into view: each update repaints the table,
+        so 200 running timers would otherwise cost 200 cell updates a second."""
+        self._now = now
+        return self._refresh_times(self.visible_keys(), now)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._now is not None:
+            self._refresh_times(self.visible_keys(), self._now)
+
+    def _refresh_times(self, ids: list[str], now: datetime) -> int:
         changed = 0
-        for inc in self.incidents.values():
+        for inc in (self.incidents[i] for i in ids if i in self.incidents):
             if not inc.is_open:
                 continue
             before = (self._shown.get((inc.id, "age")), self._shown.get((inc.id, "next")))

@@ -30,7 +30,7 @@ class StatusLine(Static):
         text = self.status_text()
         if text.plain != self._last:
             self._last = text.plain
-            self.update(text)
+            self.update(text, layout=False)  # one fixed-height line: no layout pass per second
 
     def status_text(self) -> Text:
         clock = self.now.astimezone(self.zone).strftime("%H:%M:%S %Z") if self.now else "--:--:--"

@@ -6,18 +6,18 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual.widgets import DataTable
 
 from command_console.core.incidents import Incident, PlanStepRun
 from command_console.widgets import cells
+from command_console.widgets.keyed_table import KeyedTable
 
 FIXED = {"n": 2, "timer": 7}
 MIN_TEXT = 16
 
 
-class StepTable(DataTable):
+class StepTable(KeyedTable):
     def __init__(self, zone: ZoneInfo, **kwargs) -> None:
-        super().__init__(cursor_type="row", **kwargs)
+        super().__init__(**kwargs)
         self.zone = zone
         self.incident: Incident | None = None
         self._shown: dict[str, tuple[str, str]] = {}
@@ -32,17 +32,13 @@ class StepTable(DataTable):
             return
         rest = self.size.width - 2 - 2 * 4 - FIXED["n"] - FIXED["timer"]
         who = min(40, max(12, rest // 3))
-        for key, width in (("text", max(MIN_TEXT, rest - who)), ("who", who)):
-            self.columns[key].width = width
-            self.columns[key].auto_width = False
-        self._require_update_dimensions = True
-        self.refresh()
+        self.set_widths({"text": max(MIN_TEXT, rest - who), "who": who})
 
     @property
     def selected_step(self) -> PlanStepRun | None:
         if self.incident is None or not self.row_count:
             return None
-        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        key = self.cursor_key
         return next((s for s in self.incident.steps if s.step_id == key), None)
 
     def set_incident(self, incident: Incident | None, now: datetime) -> None:
@@ -55,18 +51,17 @@ class StepTable(DataTable):
                 keep = next((s.step_id for s in incident.steps if s.is_open and s.position > after.position), keep)
         self.incident = incident
         self._shown.clear()
-        self.clear()
-        if incident is None:
-            return
-        for step in incident.steps:
-            timer, text = self._cells(step, now)
-            self.add_row(Text(str(step.position + 1)), timer, text, cells.step_who(step), key=step.step_id)
-        keys = [s.step_id for s in incident.steps]
+        steps = incident.steps if incident is not None else []
+        keys = [s.step_id for s in steps]
         if keep not in keys:  # first overdue open step, else first open step
-            late = [s.step_id for s in incident.steps if s.is_open and s.due_at is not None and s.due_at <= now]
-            keep = late[0] if late else next((s.step_id for s in incident.steps if s.is_open), keys[0] if keys else None)
-        if keep is not None:
-            self.move_cursor(row=keys.index(keep), animate=False)
+            late = [s.step_id for s in steps if s.is_open and s.due_at is not None and s.due_at <= now]
+            keep = late[0] if late else next((s.step_id for s in steps if s.is_open), keys[0] if keys else None)
+        rows = []
+        for step in steps:
+            timer, text = self._cells(step, now)
+            rows.append((step.step_id, {"n": Text(str(step.position + 1)), "timer": timer, "text": text,
+                                        "who": cells.step_who(step)}))
+        self.set_rows(rows, cursor_key=keep)
 
     def _cells(self, step: PlanStepRun, now: datetime) -> tuple[Text, Text]:
         timer, text = cells.step_timer(step, now, self.zone), cells.step_text(step, now)

@@ -86,7 +86,8 @@ async def test_done_step_stops_alarm(workspace, clock):
 
 
 async def test_two_hundred_timers_tick_cheaply(workspace, clock):
-    """Not a timing test: checks a tick rewrites only the cells whose text changed."""
+    """Not a timing test: a tick rewrites only on-screen cells whose text changed, and rows
+    scrolled into view show the current time at once."""
     from command_console.app import CommandConsoleApp
 
     plan = workspace.plan("system-failure")
@@ -94,11 +95,19 @@ async def test_two_hundred_timers_tick_cheaply(workspace, clock):
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        main = app.screen
-        assert len(main.incidents.incidents) == 200
+        table = app.screen.incidents
+        assert len(table.incidents) == 200
+        first, last = list(table.incidents)[0], list(table.incidents)[-1]  # in row order
+        before_last = table.get_cell(last, "next").plain
         clock.advance(1)
-        assert main.incidents.tick(clock.now()) == 200  # the next-deadline cell of each
-        assert main.incidents.tick(clock.now()) == 0
+        changed = table.tick(clock.now())
+        assert 5 < changed < 40  # the next-deadline cell of each row on screen, not all 200
+        assert table.tick(clock.now()) == 0
+        assert table.get_cell(last, "next").plain == before_last  # off screen: not touched yet
+        table.scroll_end(animate=False)
+        await settle(pilot)
+        assert table.get_cell(last, "next").plain != before_last
+        assert table.get_cell(last, "next").plain == table.get_cell(first, "next").plain
 
 
 def _payload(plan, n, clock):
