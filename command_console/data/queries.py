@@ -39,13 +39,22 @@ def _rows(store: Store, sql: str, *params) -> list:
     return store.rows(sql, *params)
 
 
-def _step(row) -> PlanStepRun:
-    return PlanStepRun(
-        incident_id=row.incident_id, step_id=row.step_id, position=row.position, text=row.text,
-        deadline_s=row.deadline_s, contact_role=row.contact_role, escalate=bool(row.escalate), note=row.note,
-        due_at=from_iso(row.due_at), state=StepState(row.state), state_at=from_iso(row.state_at),
-        state_by=row.state_by, state_note=row.state_note, acked_at=from_iso(row.acked_at),
-    )
+STEP_COLUMNS = ("incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state, "
+                "state_at, state_by, state_note, acked_at")
+
+
+def _step(row: tuple) -> PlanStepRun:
+    """A steps row selected as STEP_COLUMNS (a plain tuple: steps are the bulk of a load)."""
+    (incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state,
+     state_at, state_by, state_note, acked_at) = row
+    return PlanStepRun(incident_id, step_id, position, text, deadline_s, contact_role, bool(escalate), note,
+                       from_iso(due_at), StepState(state), from_iso(state_at), state_by, state_note, from_iso(acked_at))
+
+
+def _plain_rows(conn, sql: str, *params) -> list[tuple]:
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params).fetchall()
 
 
 def _incident(row, step_rows: list) -> Incident:
@@ -63,11 +72,11 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
     with store.transaction("DEFERRED") as conn:
         rows = conn.execute(f"SELECT * FROM incidents i {where}").fetchall()
         by_incident: dict[str, list] = {r.id: [] for r in rows}
-        step_rows = conn.execute(
-            f"SELECT s.* FROM steps s JOIN incidents i ON i.id = s.incident_id {where} "
-            "ORDER BY s.incident_id, s.position").fetchall()
+        step_rows = _plain_rows(  # a lookup per listed incident, not a scan of every step
+            conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id IN (SELECT id FROM incidents i {where}) "
+            "ORDER BY incident_id, position")
     for s in step_rows:
-        by_incident[s.incident_id].append(s)
+        by_incident[s[0]].append(s)
     found = [_incident(r, by_incident[r.id]) for r in rows]
     return sorted(found, key=lambda i: (i.status == Status.RESOLVED, -i.severity.rank, i.started_at, i.id))
 
@@ -79,7 +88,8 @@ def resolve_incident(store: Store, query: str) -> str:
 def get_incident(store: Store, incident_id: str) -> Incident:
     with store.transaction("DEFERRED") as conn:
         row = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
-        step_rows = conn.execute("SELECT * FROM steps WHERE incident_id = ? ORDER BY position", (incident_id,)).fetchall()
+        step_rows = _plain_rows(conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",
+                                incident_id)
     if row is None:
         raise NotFound(f"unknown incident {incident_id!r}")
     return _incident(row, step_rows)

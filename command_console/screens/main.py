@@ -90,7 +90,10 @@ class MainScreen(Screen):
         self.watch(self.app, "sync_status", lambda value: self.status.set_state(sync=value))
         self.tick()
         self.set_interval(0.5, self.tick)
-        self.load()
+        # The first snapshot is read here, before the first frame, so the lead's first look
+        # already shows the incidents (a read in WAL mode never waits for writers). Later
+        # reloads run in a worker.
+        self.on_main_screen_loaded(self.Loaded(self.read_snapshot()))
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
@@ -120,13 +123,17 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load")
     def load(self) -> None:
+        snapshot = self.read_snapshot()
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(snapshot))
+
+    def read_snapshot(self) -> Snapshot:
         store = self.app.store
         head = store.head()
         incidents = queries.list_incidents(store, include_resolved=self.show_resolved)
         contacts = queries.list_contacts(store)
         shift = queries.current_shift(store)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(Snapshot(head, incidents, contacts, shift.lead if shift else "")))
+        return Snapshot(head, incidents, contacts, shift.lead if shift else "")
 
     def on_main_screen_loaded(self, message: Loaded) -> None:
         snap, now = message.snapshot, self.app.clock.now()
