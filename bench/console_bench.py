@@ -6,8 +6,8 @@
    open, each with running timers) and 20,000 entries, vs a bare Textual app with a
    DataTable of 200 rows (same rule: its first frame with the rows);
 2. quick log: Enter -> entry durable (the data call, and through the UI with a pilot);
-3. CPU of the half-second refresh with 200 running timers (tick alone, and the whole
-   headless process at steady state);
+3. CPU of the once-a-second timer refresh with 200 running timers (the tick alone, and
+   the whole headless process at steady state, painting included);
 4. resident memory of the console on that DB.
 """
 
@@ -180,6 +180,7 @@ def quick_log_ui(data_dir: Path, n: int = 100) -> tuple[list[float], list[float]
                 await pilot.pause()
             main = app.screen
             for _ in range(100):
+                main.painted_second = None  # as when the second turns: every on-screen time cell is redone
                 t0 = time.perf_counter()
                 main.tick()
                 ticks.append((time.perf_counter() - t0) * 1000)
@@ -225,9 +226,9 @@ def main() -> None:
         enter, ticks = quick_log_ui(data)
         print(f"quick log, Enter -> durable, via UI  (ms): p50 {statistics.median(enter):.2f}  "
               f"p99 {p99(enter):.2f}  max {max(enter):.2f}")
-        per_s = statistics.median(ticks) * 2  # the refresh runs every 0.5 s
-        print(f"tick with 200 running timers        (ms): {stats(ticks)}  -> {per_s / 10:.2f}% of a core "
-              f"(two ticks per second)")
+        per_s = statistics.median(ticks)  # time cells are redone once a second (alarm checks in between are cheap)
+        print(f"tick redoing the time cells         (ms): {stats(ticks)}  -> {per_s / 10:.2f}% of a core "
+              f"(once a second; painting is in the steady-state figure)")
         steady = [spawn("steady", data, args.steady)["CPU"] for _ in range(max(1, args.runs // 2))]
         print(f"whole console process, steady state  (%): {stats(steady)}  over {args.steady:.0f} s "
               f"(target < 3%; includes painting, store polling)")

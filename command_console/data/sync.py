@@ -183,6 +183,7 @@ class Syncer(OwnFolder):
             else:
                 if self._share_is_ours(state, result):
                     self._own_folder(state, result)
+                    state.save(self.store)  # a pass cut short while reading must not orphan what it published
                     self._read_others(state, result)
             state.save(self.store)
             if self._doomed:  # compacted away, now that the bookkeeping no longer names them
@@ -412,18 +413,16 @@ class Syncer(OwnFolder):
         return self.store.scalar("SELECT max(seq) FROM ops WHERE console_id = ?", self.console_id) or 0
 
     def _own_ops(self, first: int, last: int) -> list[Op]:
-        with self.store.read() as conn:
-            rows = conn.exec_driver_sql("SELECT * FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                                        (self.console_id, first, last)).all()
+        rows = self.store.rows("SELECT * FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+                               self.console_id, first, last)
         return [op_from_row(r) for r in rows]
 
     def _local_ids(self, console: str, seqs: list[int]) -> dict[int, tuple[str, str]]:
         """seq -> (op id, hash) of the local ops of a console among seqs."""
         if not seqs:
             return {}
-        with self.store.read() as conn:
-            rows = conn.exec_driver_sql("SELECT seq, id, hash FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
-                                        (console, min(seqs), max(seqs))).all()
+        rows = self.store.rows("SELECT seq, id, hash FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
+                               console, min(seqs), max(seqs))
         wanted = set(seqs)
         return {seq: (op_id, digest) for seq, op_id, digest in rows if seq in wanted}
 

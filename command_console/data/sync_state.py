@@ -7,7 +7,6 @@ import json
 import os
 from pathlib import Path
 
-from sqlalchemy import text
 
 try:
     import fcntl
@@ -37,8 +36,7 @@ class SyncState:
 
     @classmethod
     def load(cls, store) -> SyncState:
-        with store.read() as conn:
-            rows = conn.execute(text("SELECT key, value FROM meta WHERE key >= 'sync.' AND key < 'sync/'")).all()
+        rows = store.rows("SELECT key, value FROM meta WHERE key >= 'sync.' AND key < 'sync/'")
         values = {}
         for key, value in rows:
             try:
@@ -60,11 +58,9 @@ class SyncState:
         gone = [k for k in self._saved if k not in current]
         if not changed and not gone:
             return
-        with store.engine.begin() as conn:
-            for key, value in changed.items():
-                conn.execute(text("INSERT OR REPLACE INTO meta(key, value) VALUES (:k, :v)"), {"k": key, "v": value})
-            for key in gone:
-                conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": key})
+        with store.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", changed.items())
+            conn.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in gone])
         self._saved = current
 
     def reset(self) -> None:
