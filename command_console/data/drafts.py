@@ -10,7 +10,10 @@ import os
 import re
 import tempfile
 import threading
+import time
 from pathlib import Path
+
+STALE_TEMP_S = 60  # a temp file this old belongs to a save that was killed before its rename
 
 
 class DraftStore:
@@ -19,6 +22,7 @@ class DraftStore:
         self._lock = threading.Lock()
         self._written: dict[str, int] = {}
         self._versions = itertools.count(1)
+        self._swept = False
 
     def next_version(self) -> int:
         """Versions only grow: a save carrying an older one never replaces a newer draft."""
@@ -41,6 +45,8 @@ class DraftStore:
             if version <= self._written.get(incident_id, -1):
                 return False
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self._swept:
+                self._sweep_stale_temps()
             blob = json.dumps({"incident_id": incident_id, "version": version, "values": values}, ensure_ascii=False)
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".draft-", suffix=".tmp")
             try:
@@ -60,6 +66,16 @@ class DraftStore:
         with self._lock:
             self.path(incident_id).unlink(missing_ok=True)
             self._written[incident_id] = self.next_version()  # saves issued before this cannot revive it
+
+    def _sweep_stale_temps(self) -> None:
+        self._swept = True
+        cutoff = time.time() - STALE_TEMP_S
+        for path in self.folder.glob(".draft-*.tmp"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+            except OSError:
+                continue
 
     def _fsync_folder(self) -> None:
         try:

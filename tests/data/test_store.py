@@ -236,3 +236,22 @@ def test_two_processes_on_one_data_dir_both_succeed(workspace):
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
     texts = {e.text for e in queries.timeline(workspace.store, iid)}
     assert {f"{who} {n}" for who in "ab" for n in range(40)} <= texts
+
+
+def test_draft_saves_sweep_temp_files_left_by_killed_saves(tmp_path):
+    import os
+    import time
+
+    from command_console.data.drafts import STALE_TEMP_S, DraftStore
+
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    stale, fresh = folder / ".draft-old.tmp", folder / ".draft-new.tmp"
+    stale.write_text("{")
+    fresh.write_text("{")
+    old = time.time() - STALE_TEMP_S - 5
+    os.utime(stale, (old, old))
+    drafts = DraftStore(folder)
+    assert drafts.save("1-abc", {"impact": "queue 300"}, drafts.next_version())
+    assert not stale.exists() and fresh.exists()  # a save in flight elsewhere keeps its temp file
+    assert drafts.load("1-abc") == {"impact": "queue 300"}
