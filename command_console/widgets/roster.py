@@ -18,6 +18,7 @@ from command_console.widgets import cells
 
 RANK_STYLE = {1: "bold black on #e5c07b", 2: "black on #c8b27a"}
 FIXED = {"mark": 3, "role": 14, "phone": 17}
+NAME_ROOM = 16  # a name keeps this much before the role column gives way
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class RosterRow:
     contact: Contact
     phone: str
     rank: int | None
+    phone_index: int = 0  # 0: the contact's first number (the row with name and role)
 
 
 def external_contacts(numbers: dict[str, str]) -> list[Contact]:
@@ -53,11 +55,16 @@ class RosterTable(DataTable):
             self.add_column(label, key=key, width=FIXED.get(key, 10))
 
     def on_resize(self) -> None:
-        column = self.columns.get("name") if self.columns else None
-        if column is not None:
-            column.width = max(8, self.size.width - sum(FIXED.values()) - 2 * 4 - 2)
-            column.auto_width = False
-            self.refresh()
+        """The phone column keeps its full width; role, then name, give way in a narrow pane."""
+        if not self.columns:
+            return
+        rest = self.size.width - 2 - 2 * 4 - FIXED["mark"] - FIXED["phone"]  # scrollbar, padding
+        role = max(6, min(FIXED["role"], rest - NAME_ROOM))
+        for key, width in (("name", max(8, rest - role)), ("role", role)):
+            self.columns[key].width = width
+            self.columns[key].auto_width = False
+        self._require_update_dimensions = True
+        self.refresh()
 
     @property
     def selected(self) -> RosterRow | None:
@@ -72,6 +79,9 @@ class RosterTable(DataTable):
         for index, row in enumerate(rows):
             key = f"{index}:{row.contact.id}:{row.phone}"
             self.by_key[key] = row
+            if row.phone_index:  # another number of the contact on the row above
+                self.add_row(Text(""), Text("  ↳", style="dim"), Text(""), cells.user(row.phone), key=key)
+                continue
             mark = Text({1: "1st", 2: "2nd"}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, ""))
             name_style = "bold" if row.rank else ("dim" if not row.contact.on_duty else "")
             roles = ", ".join(row.contact.roles)
@@ -139,6 +149,6 @@ class Roster(Vertical):
         first_ids = {c.id for c in ranked}
         ordered = ranked + [c for c in everyone if c.id not in first_ids and not set(c.roles) & set(EXTERNAL_ROLES)]
         ordered += [c for c in everyone if c.id not in first_ids and set(c.roles) & set(EXTERNAL_ROLES)]
-        rows = [RosterRow(c, phone, c.rank_for(self.role) if self.role else None)
-                for c in ordered if c.matches(query) for phone in c.phones[:1] or ("",)]
+        rows = [RosterRow(c, phone, c.rank_for(self.role) if self.role else None, n)
+                for c in ordered if c.matches(query) for n, phone in enumerate(c.phones or ("",))]
         self.table.show(rows)

@@ -76,3 +76,20 @@ async def test_timer_tick_touches_only_changed_cells(app, clock):
         clock.advance(1)
         changed = main.incidents.tick(clock.now())
         assert 1 <= changed <= 3  # one next-deadline cell per open incident at most
+
+
+async def test_roster_shows_every_number_in_full_even_in_a_narrow_pane(app, demo):
+    """Each of a contact's numbers is its own row (to copy or log a call to); the phone
+    column never gives way to name or role."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        first = app.screen.roster.table.selected
+        text = screen_text(app)
+        for phone in first.contact.phones:
+            assert phone in text, phone
+        await pilot.press("c", "enter", "down")  # to the list, then the contact's second number
+        row = app.screen.roster.table.selected
+        assert row.contact.id == first.contact.id and row.phone == first.contact.phones[1]
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == first.contact.phones[1]
