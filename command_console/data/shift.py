@@ -121,6 +121,22 @@ def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
     return Window(shift.started_at, shift.ended_at or now, shift.id)
 
 
+def window_from_text(store: Store, now: datetime, text: str, zone) -> Window:
+    """The window as typed on the export screen: blank is the current (or last) shift,
+    'previous' the last shift that ended, anything else a start time (14:05, 3h ago, ISO)."""
+    from command_console.core.when import parse_when
+
+    text = clean.clean(text).strip()
+    if not text:
+        return shift_window(store, now)
+    if text.lower() in ("previous", "prev"):
+        ended = [s for s in queries.list_shifts(store) if s.ended_at is not None]
+        if not ended:
+            raise UserError("window: no shift has ended yet; leave it blank for the current shift")
+        return shift_window(store, now, shift_id=ended[-1].id)
+    return shift_window(store, now, since=parse_when(text, now, zone, field="window"))
+
+
 def _first_instant(store: Store, now: datetime) -> datetime:
     shifts = queries.list_shifts(store)
     return shifts[0].started_at if shifts else now

@@ -48,7 +48,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
-            yield Label("Export the shift report (current shift)", classes="title")
+            yield Label("Export the shift report", classes="title")
+            yield Label("Window: blank = the current shift · previous · or since a time (20:00, 3h ago, 2026-11-21 20:00)")
+            yield Input("", placeholder="the current shift", id="export-window")
             with RadioSet(id="export-formats"):
                 for n, (fmt, label) in enumerate(FORMAT_LABELS):
                     yield RadioButton(label, value=n == 0, id=f"export-{fmt}")
@@ -82,6 +84,7 @@ class ExportScreen(ModalScreen[Path | None]):
             box.value = str(path.with_suffix("." + self.chosen_format))
 
     @on(Input.Submitted, "#export-path")
+    @on(Input.Submitted, "#export-window")
     @on(Button.Pressed, "#export-go")
     def submit(self) -> None:
         if self.saving:
@@ -89,17 +92,17 @@ class ExportScreen(ModalScreen[Path | None]):
         self.saving = True
         self.query_one("#export-error", Static).update("")
         self.export(self.chosen_format, self.query_one("#export-path", Input).value,
-                    self.query_one("#export-bom", Checkbox).value)
+                    self.query_one("#export-bom", Checkbox).value, self.query_one("#export-window", Input).value)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, fmt: str, target: str, bom: bool) -> None:
+    def export(self, fmt: str, target: str, bom: bool, window_text: str = "") -> None:
         from command_console.data import exports, shift
 
         try:
             if not target.strip():
                 raise UserError("file is empty; type a path")
             store, now = self.workspace.store, self.workspace.clock.now()
-            window = shift.shift_window(store, now)
+            window = shift.window_from_text(store, now, window_text, self.workspace.config.zone)
             record = exports.collect(store, exports.site_of(self.workspace.config), window, now)
             path = exports.write(record, fmt, Path(target.strip()), bom=bom and fmt == "csv")
         except UserError as exc:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import stat
 
 from textual.app import App
-from textual.widgets import Input
+from textual.widgets import Input, RadioButton
 
 from command_console.screens.export import ExportScreen
 
@@ -74,3 +75,33 @@ async def bad_path(app, tmp_path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.result is None and not isinstance(app.screen, ExportScreen)
+
+
+def test_export_screen_window_previous_shift_or_since_a_time(shift_workspace, tmp_path):
+    """Blank is the current shift (only the handover's start here); 'previous' is the shift
+    just handed over (the incidents); a bad time is one line naming the window."""
+    workspace, ids = shift_workspace
+    run(export_windows(Host(workspace, tmp_path), tmp_path, ids["shift"]))
+
+
+async def export_windows(app, tmp_path, previous_shift: str) -> None:
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        window = app.screen.query_one("#export-window", Input)
+        window.value = "about noon"
+        window.focus()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        error = str(app.screen.query_one("#export-error").render())
+        assert error.startswith("window 'about noon' is not a time") and "\n" not in error.strip()
+        app.screen.query_one("#export-json", RadioButton).value = True
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(tmp_path / "previous.json")
+        window.value = "previous"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.result == tmp_path / "previous.json"
+        report = json.loads(app.result.read_text())
+        assert report["window"]["shift_id"] == previous_shift and "Floor 3 dark" in app.result.read_text()
