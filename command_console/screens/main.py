@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer
+from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from command_console.core.contacts import Contact
@@ -21,6 +21,7 @@ from command_console.core.incidents import Incident, Status, StepState
 from command_console.core.text import clean
 from command_console.data import actions, queries
 from command_console.screens.alarms import AlarmTracker, alarm_message, whom_to_call
+from command_console.widgets.footer import KeyFooter
 from command_console.widgets.incidents import IncidentTable
 from command_console.widgets.keyed_table import KeyedTable
 from command_console.widgets.roster import Roster, RosterTable, external_contacts
@@ -80,7 +81,7 @@ class MainScreen(Screen):
         with Horizontal(id="lower"):
             yield StepTable(config.zone, id="steps")
             yield Roster(config.emergency_numbers, id="roster")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         self.alarms = AlarmTracker(self.app.config.alarm_repeat_s)
@@ -94,6 +95,18 @@ class MainScreen(Screen):
         # already shows the incidents (a read in WAL mode never waits for writers). Later
         # reloads run in a worker.
         self.on_main_screen_loaded(self.Loaded(self.read_snapshot()))
+        self.warm_up()
+
+    @work(thread=True, group="warm-up")
+    def warm_up(self) -> None:
+        """Import the dialogs now, off the UI thread, so the first `l` or `n` in a crisis
+        opens at once instead of waiting ~150 ms for imports."""
+        import command_console.screens.confirm  # noqa: F401
+        import command_console.screens.detail  # noqa: F401
+        import command_console.screens.new_incident  # noqa: F401
+        import command_console.screens.quick_log  # noqa: F401
+        import command_console.screens.report  # noqa: F401
+        import command_console.screens.skip_reason  # noqa: F401
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "narrow")
