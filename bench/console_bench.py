@@ -8,7 +8,8 @@
 2. quick log: Enter -> entry durable (the data call, and through the UI with a pilot);
 3. CPU of the once-a-second timer refresh with 200 running timers (the tick alone, and
    the whole headless process at steady state, painting included);
-4. resident memory of the console on that DB.
+4. resident memory of the console on that DB;
+5. key to next frame: a cursor move, and `l` opening the quick log.
 """
 
 from __future__ import annotations
@@ -91,11 +92,14 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
     from textual.app import App as TextualApp
 
     first_frame: list[float] = []
+    frames: list[float] = []
     display = TextualApp._display
 
     def on_frame(self, screen, renderable):
-        if renderable is not None and not first_frame and ready(self):
-            first_frame.append(time.time() - spawned)
+        if renderable is not None:
+            frames.append(time.perf_counter())
+            if not first_frame and ready(self):
+                first_frame.append(time.time() - spawned)
         return display(self, screen, renderable)
 
     TextualApp._display = on_frame
@@ -110,11 +114,39 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
             await asyncio.sleep(seconds)
             cpu = (time.process_time() - cpu0) / (time.perf_counter() - wall0)
             print(f"CPU {cpu * 100:.3f}")
+        if mode == "keys":
+            await key_latencies(pilot, frames)
         rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1]) / 1024
         print(f"READY {at * 1000:.1f} RSS {rss:.1f}")
         pilot.app.exit()
 
     app.run(headless=True, size=(160, 48), auto_pilot=pilot_fn)
+
+
+async def key_latencies(pilot, frames: list[float]) -> None:
+    """A key (sent as the terminal would) until the next frame: cursor down, and `l`
+    opening the quick log (closed again with Esc between tries)."""
+    async def key_to_frame(key: str) -> float:
+        frames.clear()
+        start = time.perf_counter()
+        pilot.app.simulate_key(key)
+        while not frames:
+            await asyncio.sleep(0.0005)
+        return (frames[0] - start) * 1000
+
+    await asyncio.sleep(1)
+    down = []
+    for _ in range(20):
+        down.append(await key_to_frame("down"))
+        await asyncio.sleep(0.15)
+    opens = []
+    for _ in range(10):
+        opens.append(await key_to_frame("l"))
+        await asyncio.sleep(0.3)
+        pilot.app.simulate_key("escape")
+        await asyncio.sleep(0.3)
+    print(f"DOWN {statistics.median(down):.1f} DOWNMAX {max(down):.1f} "
+          f"OPEN {statistics.median(opens):.1f} OPENMAX {max(opens):.1f}")
 
 
 def spawn(mode: str, data_dir: Path, seconds: float = 0) -> dict[str, float]:
@@ -126,7 +158,8 @@ def spawn(mode: str, data_dir: Path, seconds: float = 0) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, "--child", mode, str(data_dir), str(seconds)],
                          capture_output=True, text=True, env=env, check=True).stdout
     words = out.split()
-    return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1) if words[i] in ("READY", "RSS", "CPU")}
+    names = ("READY", "RSS", "CPU", "DOWN", "DOWNMAX", "OPEN", "OPENMAX")
+    return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1) if words[i] in names}
 
 
 # -- in-process measurements ----------------------------------------------------------------
@@ -229,6 +262,11 @@ def main() -> None:
         per_s = statistics.median(ticks)  # time cells are redone once a second (alarm checks in between are cheap)
         print(f"tick redoing the time cells         (ms): {stats(ticks)}  -> {per_s / 10:.2f}% of a core "
               f"(once a second; painting is in the steady-state figure)")
+        keys = [spawn("keys", data) for _ in range(max(1, args.runs // 2))]
+        print(f"key -> next frame, cursor down       (ms): median of runs {statistics.median(k['DOWN'] for k in keys):.1f}"
+              f"  worst {max(k['DOWNMAX'] for k in keys):.1f}")
+        print(f"key -> next frame, `l` opens quick log (ms): median of runs {statistics.median(k['OPEN'] for k in keys):.1f}"
+              f"  worst {max(k['OPENMAX'] for k in keys):.1f}")
         steady = [spawn("steady", data, args.steady)["CPU"] for _ in range(max(1, args.runs // 2))]
         print(f"whole console process, steady state  (%): {stats(steady)}  over {args.steady:.0f} s "
               f"(target < 3%; includes painting, store polling)")
