@@ -18,7 +18,7 @@ from command_console.core.incidents import CallOutcome, EntryKind, Severity, Sta
 from command_console.core.matching import resolve
 from command_console.core.ops import Op
 from command_console.core.plans import Plan
-from command_console.core.report import FIELD_KEYS, problems
+from command_console.core.report import FIELD_KEYS, field_by_key, problems
 from command_console.data.store import Store
 
 # The read models (queries -> schema -> SQLModel) load only in the functions that
@@ -121,6 +121,9 @@ def set_report_field(store: Store, incident_id_: str, field: str, value: str) ->
     """Store one report field; returns None when the value is unchanged (nothing written)."""
     from command_console.data import queries
 
+    spec = field_by_key(field)
+    if spec is not None and not spec.multiline:  # site, time, type: one line, as the form shows them
+        value = clean.clean(value)
     cleaned = clean.clean_block(value, field=field)
     report = queries.get_report(store, incident_id_)
     if report.value(field) == cleaned:

@@ -47,7 +47,8 @@ class DraftStore:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not self._swept:
                 self._sweep_stale_temps()
-            blob = json.dumps({"incident_id": incident_id, "version": version, "values": values}, ensure_ascii=False)
+            # ASCII escapes: any string survives, even a lone surrogate a paste could carry
+            blob = json.dumps({"incident_id": incident_id, "version": version, "values": values})
             fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".draft-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

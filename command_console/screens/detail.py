@@ -76,10 +76,10 @@ class DetailScreen(Screen):
         steps.add_column(ratio=2)
         for step in inc.steps:
             steps.add_row(str(step.position + 1), cells.step_timer(step, now, zone),
-                          Text(clean(step.text)), Text(cells.step_who(step).plain, style="italic"))
+                          Text(clean(step.text), overflow="fold"), Text(cells.step_who(step).plain, style="italic"))
         self.query_one("#detail-steps", Static).update(steps)
         self.query_one("#timeline", Static).update(self.timeline(message.entries))
-        self.query_one("#detail-body").scroll_end(animate=False)
+        self.query_one("#detail-body").anchor()  # the newest entry in view, now and as the timeline grows
 
     def timeline(self, entries: list[TimelineEntry]) -> Table:
         zone = self.app.config.zone
@@ -87,11 +87,11 @@ class DetailScreen(Screen):
         table.add_column("Time", width=16, no_wrap=True)
         table.add_column("Who", width=12, no_wrap=True, overflow="ellipsis")
         table.add_column("Kind", width=7)
-        table.add_column("Entry", ratio=1)
+        table.add_column("Entry", ratio=1, overflow="fold")  # a long URL or unspaced Chinese wraps, never cut
         for entry in entries:
             table.add_row(local(entry.at, zone), Text(clean(entry.author)),
                           Text(entry.kind.value, style=KIND_STYLE.get(entry.kind, "")),
-                          Text(clean(entry.text, multiline=True)))
+                          Text(clean(entry.text, multiline=True), overflow="fold"))
         if not entries:
             table.add_row("", "", "", Text("(nothing logged yet)", style="dim"))
         return table

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from command_console.core.errors import UserError
+from command_console.widgets.clean_input import CleanInput
 
 FORMAT_LABELS = (("md", "Markdown (terminal, print)"), ("html", "HTML (one page, prints, timeline)"),
                  ("csv", "CSV (timeline rows, spreadsheets)"), ("json", "JSON (complete, versioned)"))
@@ -50,12 +51,12 @@ class ExportScreen(ModalScreen[Path | None]):
         with Vertical(id="export-dialog"):
             yield Label("Export the shift report", classes="title")
             yield Label("Window: blank = the current shift · previous · or since a time (20:00, 3h ago, 2026-11-21 20:00)")
-            yield Input("", placeholder="the current shift", id="export-window")
+            yield CleanInput("", placeholder="the current shift", id="export-window")
             with RadioSet(id="export-formats"):
                 for n, (fmt, label) in enumerate(FORMAT_LABELS):
                     yield RadioButton(label, value=n == 0, id=f"export-{fmt}")
             yield Label("File (a folder gets the default name):")
-            yield Input(str(self.folder / self._suggested_name("md")), id="export-path")
+            yield CleanInput(str(self.folder / self._suggested_name("md")), id="export-path")
             yield Checkbox("CSV: UTF-8 BOM for spreadsheet programs", id="export-bom")
             yield Static("", id="export-error")
             with Horizontal(id="export-buttons"):

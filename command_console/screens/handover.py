@@ -18,6 +18,7 @@ from command_console.core.errors import UserError
 from command_console.core.handover import HandoverSummary, summary_lines
 from command_console.core.incidents import Shift
 from command_console.core.text import clean
+from command_console.widgets.clean_input import CleanInput, CleanTextArea
 
 
 def summary_text(summary: HandoverSummary, zone) -> Text:
@@ -71,13 +72,13 @@ class HandoverScreen(ModalScreen[str | None]):
             with VerticalScroll(id="handover-summary"):
                 yield Static("Building the summary…", id="handover-body")
             yield Label("Note for the next lead (free text):")
-            yield TextArea(id="handover-note", tab_behavior="focus", soft_wrap=True)
+            yield CleanTextArea(id="handover-note", tab_behavior="focus", soft_wrap=True)
             with Horizontal(classes="row"):
                 yield Label("Outgoing lead signs:", classes="field")
-                yield Input(placeholder="your name, as on the shift", id="handover-outgoing")
+                yield CleanInput(placeholder="your name, as on the shift", id="handover-outgoing")
             with Horizontal(classes="row"):
                 yield Label("Incoming lead acknowledges:", classes="field")
-                yield Input(placeholder="incoming lead's name — Enter hands over", id="handover-incoming")
+                yield CleanInput(placeholder="incoming lead's name — Enter hands over", id="handover-incoming")
             yield Static("", id="handover-error")
             with Horizontal(id="handover-buttons"):
                 yield Button("Hand over", id="handover-go", variant="primary")

@@ -20,6 +20,7 @@ from command_console.core.when import ACCEPTED, check_started_at, parse_when
 from command_console.data import actions
 from command_console.widgets.cells import SEVERITY_STYLE
 from command_console.widgets.severity import SeverityPicker
+from command_console.widgets.clean_input import CleanInput
 
 
 def plan_option(plan: Plan) -> Text:
@@ -53,11 +54,11 @@ class NewIncidentScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("New incident · type to find a plan · Enter opens · Tab for more · Esc cancels", classes="dialog-title")
-            yield Input(placeholder="plan: power, system, fire, 断电 …", id="plan-filter")
+            yield CleanInput(placeholder="plan: power, system, fire, 断电 …", id="plan-filter")
             yield OptionList(id="plan-list")
             yield SeverityPicker(id="severity")
-            yield Input(placeholder="title (optional: defaults to the plan title)", id="title", compact=True)
-            yield Input(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started", compact=True)
+            yield CleanInput(placeholder="title (optional: defaults to the plan title)", id="title", compact=True)
+            yield CleanInput(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started", compact=True)
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:

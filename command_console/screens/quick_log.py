@@ -16,6 +16,7 @@ from command_console.core.errors import UserError
 from command_console.core.incidents import Incident
 from command_console.core.text import clean
 from command_console.data import actions
+from command_console.widgets.clean_input import CleanInput
 
 
 class QuickLogScreen(ModalScreen[bool]):
@@ -29,7 +30,7 @@ class QuickLogScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
             yield Label(Content(f"Log · {self.incident.id} {clean(self.incident.title)}"), classes="dialog-title")
-            yield Input(placeholder="what happened — Enter stores it, Esc cancels", id="entry")
+            yield CleanInput(placeholder="what happened — Enter stores it, Esc cancels", id="entry")
             yield Static("", id="error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

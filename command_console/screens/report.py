@@ -23,6 +23,7 @@ from command_console.core.text import clean
 from command_console.core.when import local
 from command_console.data import actions, queries
 from command_console.data.drafts import DraftStore
+from command_console.widgets.clean_input import CleanInput, CleanTextArea
 
 DEBOUNCE_S = 1.0
 
@@ -74,9 +75,9 @@ class ReportScreen(Screen[None]):
                     label.append(f"  {spec.hint}", style="dim italic")
                     yield Label(label)
                     if spec.multiline:
-                        yield TextArea("", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus")
+                        yield CleanTextArea("", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus")
                     else:
-                        yield Input("", id=f"field-{spec.key}", compact=True)
+                        yield CleanInput("", id=f"field-{spec.key}", compact=True)
                     yield Static("", id=f"error-{spec.key}", classes="error")
             yield Button("Mark complete (ctrl+o)", id="complete", variant="primary")
         yield Footer()

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Static
 
 from command_console.core.incidents import PlanStepRun
 from command_console.core.text import clean
+from command_console.widgets.clean_input import CleanInput
 
 
 class SkipReasonScreen(ModalScreen[str | None]):
@@ -24,7 +25,7 @@ class SkipReasonScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
             yield Label(Content(f"Skip step {self.step.position + 1}: {clean(self.step.text)}"), classes="dialog-title")
-            yield Input(placeholder="why is this step skipped? Enter confirms, Esc cancels", id="reason")
+            yield CleanInput(placeholder="why is this step skipped? Enter confirms, Esc cancels", id="reason")
             yield Static("", id="error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

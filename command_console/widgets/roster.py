@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role
 from command_console.core.incidents import CallOutcome
 from command_console.widgets import cells
+from command_console.widgets.clean_input import CleanInput
 
 RANK_STYLE = {1: "bold black on #e5c07b", 2: "black on #c8b27a"}
 FIXED = {"mark": 3, "role": 14, "phone": 17}
@@ -113,7 +114,7 @@ class Roster(Vertical):
         self.role: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter contacts…", id="roster-filter", compact=True)
+        yield CleanInput(placeholder="filter contacts…", id="roster-filter", compact=True)
         yield RosterTable(id="roster-table")
         line = Text("☎ ", style="bold")
         for role, number in self.numbers.items():

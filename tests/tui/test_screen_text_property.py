@@ -77,25 +77,18 @@ def test_hostile_corpus_goes_through_every_screen_path_as_text(tmp_path):
     assert tally.refused["report_line"] == tally.refused["report_block"] == 1, report(tally)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: an Input/TextArea draws the raw pasted text, ESC and bidi "
-                                       "overrides included (the terminal gets them); clean what the boxes show")
 def test_pasted_control_and_bidi_characters_are_not_drawn_in_input_boxes(tmp_path):
     texts = ["\x1b]0;pwned\x07 \x1b[31mred \u202eevil"]
     tally = screen_fuzz.run(texts, tmp_path / "data", paths=("roster_filter", "report_block"), check_input_boxes=True)
     assert tally.ok, report(tally)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: the detail timeline cuts a word wider than its Entry column "
-                                       "(a URL, Chinese without spaces) with '…'; the rest never shows")
 def test_a_long_word_in_a_log_entry_shows_whole_in_the_detail_timeline(tmp_path):
     texts = ["停电" * 60, "see https://status.example.com/incidents/" + "a1b2c3" * 20 + " for details"]
     tally = screen_fuzz.run(texts, tmp_path / "data", paths=("log",), strict_detail=True)
     assert tally.ok, report(tally)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: report fields are all cleaned with clean_block, so a single-line "
-                                       "field (site, time, type) keeps a line break; its Input then draws a raw U+000A "
-                                       "inside one screen line")
 async def test_a_line_break_stored_in_a_single_line_report_field_is_not_drawn(app, demo):
     actions.set_report_field(demo.store, "3-tst", "site", "Hotline Centre\r\n3F [bold]")  # as `report set` does
     async with app.run_test(size=(120, 40)) as pilot:
@@ -104,6 +97,6 @@ async def test_a_line_break_stored_in_a_single_line_report_field_is_not_drawn(ap
         table.move_cursor(row=table.get_row_index("3-tst"))
         await pilot.press("r")
         await settle(pilot)
-        assert app.screen.query_one("#field-site").value == "Hotline Centre\n3F [bold]"
+        assert app.screen.query_one("#field-site").value == "Hotline Centre 3F [bold]"  # one line, literal
         drawn = [strip.text for strip in app.screen._compositor.render_strips()]
         assert not [line for line in drawn if "\n" in line], "a line break drawn inside a screen line"
