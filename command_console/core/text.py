@@ -20,15 +20,15 @@ _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\
 
 
 def clean(text: str, *, multiline: bool = False) -> str:
-    """Strip escape sequences and control characters; keep newlines only if asked."""
-    text = unicodedata.normalize("NFC", text)
+    """Strip escape sequences and control characters; keep newlines only if asked.
+    Normalised (NFC) last, so cleaning cleaned text changes nothing."""
     text = _ANSI.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     if not multiline:
         text = text.replace("\n", " ")
-    if text.isprintable():  # the common case: nothing to strip
-        return text
-    return "".join(ch for ch in text if ch == "\n" or _visible(ch))
+    if not text.isprintable():  # the common case has nothing to strip
+        text = "".join(ch for ch in text if ch == "\n" or _visible(ch))
+    return unicodedata.normalize("NFC", text)
 
 
 def _visible(ch: str) -> bool:
