@@ -255,3 +255,44 @@ def test_draft_saves_sweep_temp_files_left_by_killed_saves(tmp_path):
     assert drafts.save("1-abc", {"impact": "queue 300"}, drafts.next_version())
     assert not stale.exists() and fresh.exists()  # a save in flight elsewhere keeps its temp file
     assert drafts.load("1-abc") == {"impact": "queue 300"}
+
+
+def test_pooled_connections_are_reused_across_threads_and_close_waits_for_lent_ones(tmp_path):
+    """Worker threads share pooled connections; close() closes the idle ones at once and one
+    a transaction is using when that transaction ends; the store stays usable."""
+    import sqlite3
+    import threading
+
+    from command_console.data.store import Store
+
+    store = Store(tmp_path / "pool.db", "pool", "Lead")
+    seen = []
+
+    def read():
+        with store.transaction("DEFERRED") as conn:
+            seen.append(conn)
+
+    for _ in range(3):  # one thread after another, as the console's workers run
+        worker = threading.Thread(target=read)
+        worker.start()
+        worker.join()
+    assert seen[0] is seen[1] is seen[2]
+    with store.transaction("DEFERRED") as lent:
+        worker = threading.Thread(target=read)  # needs a second connection, then leaves it idle
+        worker.start()
+        worker.join()
+        idle = seen[-1]
+        assert idle is not lent
+        store.close()
+        try:
+            idle.execute("SELECT 1")
+            raise AssertionError("an idle connection stayed open after close()")
+        except sqlite3.ProgrammingError:
+            pass
+        lent.execute("SELECT 1")  # still usable by the transaction that has it
+    try:
+        lent.execute("SELECT 1")
+        raise AssertionError("a connection lent during close() stayed open after its transaction")
+    except sqlite3.ProgrammingError:
+        pass
+    assert store.head() == 0  # a new connection after close()
