@@ -45,10 +45,6 @@ def next_deadline(incident: Incident) -> PlanStepRun | None:
     return min(timed, key=lambda s: s.due_at) if timed else None
 
 
-def overdue_steps(incident: Incident, now: datetime) -> list[PlanStepRun]:
-    return [s for s in incident.steps if s.is_open and s.due_at is not None and s.due_at <= now]
-
-
 def format_countdown(seconds: int) -> str:
     """mm:ss (or h:mm:ss) remaining, '+mm:ss' when late."""
     sign = "+" if seconds < 0 else ""

@@ -68,8 +68,8 @@ class IncidentTable(KeyedTable):
     def tick(self, now: datetime) -> int:
         """Update the age and next-deadline cells on screen whose text changed; returns how many.
 
-        Off-screen rows wait until they scroll into view: each update repaints the table,
-        so 200 running timers would otherwise cost 200 cell updates a second."""
+        Off-screen rows wait until they scroll into view: 200 running timers cost only the
+        cell updates of the rows the lead can see."""
         self._now = now
         return self._refresh_times(self.visible_keys(), now)
 
