@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 
 from textual import work
@@ -17,6 +18,7 @@ from command_console.workspace import Workspace
 POLL_S = 0.75
 SYNC_POLL_S = 0.25  # cheap change check; a full pass at least every SYNC_EVERY_S
 SYNC_EVERY_S = 1.0
+GIL_SWITCH_S = 0.001
 
 COMMANDS_FOR_MAIN = (
     ("New incident", "Open an incident from a plan (n)", "new_incident"),
@@ -66,6 +68,10 @@ class CommandConsoleApp(App):
     def on_mount(self) -> None:
         from command_console.screens.main import MainScreen
 
+        # Workers (the quick-log write, reloads) wait for the GIL while the UI thread paints,
+        # once per SQLite call; at Python's default 5 ms per hand-off an Enter in the quick
+        # log took up to 35 ms to be durable. 1 ms keeps it within a few ms.
+        sys.setswitchinterval(GIL_SWITCH_S)
         self.push_screen(MainScreen())
         self.set_interval(POLL_S, self.poll_store)
         if self.config.sync_dir:

@@ -18,7 +18,8 @@ from command_console.core.errors import UserError
 from command_console.core.handover import HandoverSummary, summary_lines
 from command_console.core.incidents import Shift
 from command_console.core.text import clean
-from command_console.widgets.clean_input import CleanInput, CleanTextArea
+from command_console.widgets.clean_input import CleanInput
+from command_console.widgets.clean_text_area import CleanTextArea
 
 
 def summary_text(summary: HandoverSummary, zone) -> Text:

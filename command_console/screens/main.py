@@ -12,7 +12,6 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable
 from textual.worker import get_current_worker
 
 from command_console.core.contacts import Contact
@@ -95,7 +94,8 @@ class MainScreen(Screen):
         # already shows the incidents (a read in WAL mode never waits for writers). Later
         # reloads run in a worker.
         self.on_main_screen_loaded(self.Loaded(self.read_snapshot()))
-        self.warm_up()
+        # Not sooner: the import thread would hold the GIL while the first frame is built.
+        self.call_after_refresh(self.warm_up)
 
     @work(thread=True, group="warm-up")
     def warm_up(self) -> None:
@@ -182,12 +182,12 @@ class MainScreen(Screen):
                 self._show_selected()
         elif event.table is self.steps:
             self._highlight_role()
+        else:
+            self.refresh_bindings()  # the roster: whether there is a number to copy
 
     def on_keyed_table_row_selected(self, event: KeyedTable.RowSelected) -> None:
-        self.action_detail()
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()  # the roster: whether there is a number to copy
+        if event.table is not self.roster.table:
+            self.action_detail()
 
     # -- the clock -----------------------------------------------------------
 

@@ -23,7 +23,8 @@ from command_console.core.text import clean
 from command_console.core.when import local
 from command_console.data import actions, queries
 from command_console.data.drafts import DraftStore
-from command_console.widgets.clean_input import CleanInput, CleanTextArea
+from command_console.widgets.clean_input import CleanInput
+from command_console.widgets.clean_text_area import CleanTextArea
 
 DEBOUNCE_S = 1.0
 

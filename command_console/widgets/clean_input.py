@@ -3,11 +3,13 @@
 Textual's Input and TextArea keep and draw whatever is pasted or set, escape sequences
 and bidi overrides included, and what they draw reaches the terminal. These clean every
 way text gets in (typing, paste, set value) with the same rule the store applies.
+(The multi-line box is in `clean_text_area`: TextArea is slow to import, and the main
+screen needs only the one-line box.)
 """
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from command_console.core.text import clean
 
@@ -18,16 +20,3 @@ class CleanInput(Input):
 
     def validate_value(self, value: str) -> str:
         return clean(value)
-
-
-class CleanTextArea(TextArea):
-    def replace(self, insert: str, start, end, *, maintain_selection_offset: bool = True):
-        return super().replace(clean(insert, multiline=True), start, end,
-                               maintain_selection_offset=maintain_selection_offset)
-
-    def insert(self, text: str, location=None, *, maintain_selection_offset: bool = True):
-        return super().insert(clean(text, multiline=True), location,
-                              maintain_selection_offset=maintain_selection_offset)
-
-    def load_text(self, text: str) -> None:
-        super().load_text(clean(text, multiline=True))

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role
 from command_console.core.incidents import CallOutcome
 from command_console.widgets import cells
 from command_console.widgets.clean_input import CleanInput
+from command_console.widgets.keyed_table import KeyedTable
 
 RANK_STYLE = {1: "bold black on #e5c07b", 2: "black on #c8b27a"}
 FIXED = {"mark": 3, "role": 14, "phone": 17}
@@ -35,7 +36,9 @@ def external_contacts(numbers: dict[str, str]) -> list[Contact]:
             for role, number in numbers.items()]
 
 
-class RosterTable(DataTable):
+class RosterTable(KeyedTable):
+    """One row per phone number; row key = position, contact and number."""
+
     BINDINGS = [
         Binding("1", "call('reached')", "Reached", id="call_reached", tooltip="Log a call to the selected contact: reached"),
         Binding("2", "call('no answer')", "No answer", id="call_no_answer", tooltip="Log a call to the selected contact: no answer"),
@@ -48,7 +51,7 @@ class RosterTable(DataTable):
             self.row, self.outcome = row, outcome
 
     def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", **kwargs)
+        super().__init__(**kwargs)
         self.by_key: dict[str, RosterRow] = {}
 
     def on_mount(self) -> None:
@@ -61,38 +64,32 @@ class RosterTable(DataTable):
             return
         rest = self.size.width - 2 - 2 * 4 - FIXED["mark"] - FIXED["phone"]  # scrollbar, padding
         role = max(6, min(FIXED["role"], rest - NAME_ROOM))
-        for key, width in (("name", max(8, rest - role)), ("role", role)):
-            self.columns[key].width = width
-            self.columns[key].auto_width = False
-        self._require_update_dimensions = True
-        self.refresh()
+        self.set_widths({"name": max(8, rest - role), "role": role})
 
     @property
     def selected(self) -> RosterRow | None:
-        if not self.row_count:
-            return None
-        return self.by_key.get(self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value)
+        key = self.cursor_key
+        return self.by_key.get(key) if key is not None else None
 
     def show(self, rows: list[RosterRow]) -> None:
+        """Replace the rows; the cursor stays on the same contact's number if it is still shown."""
         keep = self.selected
-        self.by_key = {}
-        self.clear()
-        for index, row in enumerate(rows):
-            key = f"{index}:{row.contact.id}:{row.phone}"
-            self.by_key[key] = row
-            if row.phone_index:  # another number of the contact on the row above
-                self.add_row(Text(""), Text("  ↳", style="dim"), Text(""), cells.user(row.phone), key=key)
-                continue
-            mark = Text({1: "1st", 2: "2nd"}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, ""))
-            name_style = "bold" if row.rank else ("dim" if not row.contact.on_duty else "")
-            roles = ", ".join(row.contact.roles)
-            self.add_row(mark, cells.user(row.contact.name, name_style), cells.user(roles, "italic"),
-                         cells.user(row.phone), key=key)
+        self.by_key = {f"{index}:{row.contact.id}:{row.phone}": row for index, row in enumerate(rows)}
+        cursor_key = None
         if keep is not None:
-            for index, row in enumerate(rows):
-                if (row.contact.id, row.phone) == (keep.contact.id, keep.phone):
-                    self.move_cursor(row=index, animate=False)
-                    break
+            cursor_key = next((key for key, row in self.by_key.items()
+                               if (row.contact.id, row.phone) == (keep.contact.id, keep.phone)), None)
+        self.set_rows([(key, self._cells(row)) for key, row in self.by_key.items()], cursor_key=cursor_key)
+
+    @staticmethod
+    def _cells(row: RosterRow) -> dict[str, Text]:
+        if row.phone_index:  # another number of the contact on the row above
+            return {"name": Text("  ↳", style="dim"), "phone": cells.user(row.phone)}
+        name_style = "bold" if row.rank else ("dim" if not row.contact.on_duty else "")
+        return {"mark": Text({1: "1st", 2: "2nd"}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, "")),
+                "name": cells.user(row.contact.name, name_style),
+                "role": cells.user(", ".join(row.contact.roles), "italic"),
+                "phone": cells.user(row.phone)}
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "call":

@@ -93,3 +93,17 @@ async def test_roster_shows_every_number_in_full_even_in_a_narrow_pane(app, demo
         await pilot.press("y")
         await settle(pilot)
         assert app.clipboard == first.contact.phones[1]
+
+
+async def test_enter_in_the_roster_stays_on_the_main_screen(app):
+    """Enter opens the detail from the incidents or steps, never from the roster list."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "enter", "down")  # filter box, then the list
+        assert app.focused is app.screen.roster.table
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MainScreen"
+        await pilot.press("shift+tab", "shift+tab", "enter")  # back to the steps: the detail opens
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DetailScreen"
