@@ -80,7 +80,7 @@ class MainScreen(Screen):
         with Horizontal(id="lower"):
             yield StepTable(config.zone, id="steps")
             yield Roster(config.emergency_numbers, id="roster")
-        yield KeyFooter(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.alarms = AlarmTracker(self.app.config.alarm_repeat_s)

@@ -1,26 +1,114 @@
-"""The key footer, rebuilt only when the keys it shows change."""
+"""The key footer: one line of the keys that apply now, redrawn only when they change."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widget import Widget
+
+PALETTE_GAP = " │ "
+DIM = Style(dim=True)
 
 
-class KeyFooter(Footer):
-    """Textual's Footer rebuilds every key widget on each bindings refresh, and the main
-    screen refreshes bindings on every cursor move (which keys apply depends on the row):
-    that cost tens of milliseconds a keypress. This one skips rebuilds that would show
-    the same keys."""
+class ShownKey(NamedTuple):
+    key: str  # what simulate_key takes
+    display: str  # what the lead reads
+    description: str
+    tooltip: str
+    enabled: bool
+
+
+class KeyFooter(Widget):
+    """Textual's Footer is a widget per key and rebuilds them all on each bindings refresh;
+    the main screen refreshes bindings on every cursor move (which keys apply depends on
+    the row). That cost tens of milliseconds per keypress and ~20 ms at start. This one
+    is a single line, redrawn only when the keys it shows change. A click runs the key."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._shown: tuple | None = None
+        self.keys: tuple[ShownKey, ...] = ()
+        self.palette: ShownKey | None = None
+        self._spans: list[tuple[int, int, ShownKey]] = []  # cells each key occupies, for clicks
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        shown = tuple((binding.key, binding.description, enabled)
-                      for _node, binding, enabled, _tooltip in screen.active_bindings.values() if binding.show)
-        if shown == self._shown:
+        keys, palette = [], None
+        for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items():
+            palette_key = key == self.app.COMMAND_PALETTE_BINDING
+            if binding.show or palette_key:
+                shown = ShownKey(binding.key, self.app.get_key_display(binding), binding.description,
+                                 tooltip or binding.tooltip or binding.description, enabled)
+                if palette_key:
+                    palette = shown
+                else:
+                    keys.append(shown)
+        if (tuple(keys), palette) != (self.keys, self.palette):
+            self.keys, self.palette = tuple(keys), palette
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-footer--key", partial=True)
+        description_style = self.get_component_rich_style("key-footer--description", partial=True)
+        line, self._spans = Text(no_wrap=True, overflow="crop", end=""), []
+        for shown in self.keys:
+            self._append(line, shown, key_style, description_style)
+            line.append(" ")
+        if self.palette is not None and self.app.ENABLE_COMMAND_PALETTE:
+            room = self.size.width - line.cell_len - len(PALETTE_GAP) - len(self.palette.display) - len(self.palette.description) - 1
+            if room >= 0:
+                line.append(" " * room)
+                line.append(PALETTE_GAP, style=DIM)
+                self._append(line, self.palette, key_style, description_style)
+        return line
+
+    def _append(self, line: Text, shown: ShownKey, key_style, description_style) -> None:
+        start = line.cell_len
+        dim = Style() if shown.enabled else DIM
+        line.append(shown.display, style=key_style + dim)
+        line.append(shown.description, style=description_style + dim)
+        self._spans.append((start, line.cell_len, shown))
+
+    def _key_at(self, x: int) -> ShownKey | None:
+        return next((shown for start, end, shown in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        shown = self._key_at(event.x)
+        self.tooltip = shown.tooltip if shown else None
+
+    def on_click(self, event: events.Click) -> None:
+        shown = self._key_at(event.x)
+        if shown is None:
             return
-        if screen.app.app_focus and self.is_attached and screen is self.screen:
-            self._shown = shown  # the rebuild below happens
-        super().bindings_changed(screen)
+        if shown.enabled:
+            self.app.simulate_key(shown.key)
+        else:
+            self.app.bell()
