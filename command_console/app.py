@@ -6,13 +6,14 @@ import sys
 from collections.abc import Iterable
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from command_console.core.clock import Clock
 from command_console.data.drafts import DraftStore
+from command_console.typeahead import TypeAheadApp
 from command_console.workspace import Workspace
 
 POLL_S = 0.75
@@ -40,7 +41,7 @@ COMMANDS_FOR_MAIN = (
 )
 
 
-class CommandConsoleApp(App):
+class CommandConsoleApp(TypeAheadApp):
     CSS_PATH = "app.tcss"
     TITLE = "Command Console"
     BINDINGS = [

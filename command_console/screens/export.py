@@ -64,7 +64,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield Button("Close (Esc)", id="export-cancel")
 
     def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
+        self.set_focus(self.query_one(RadioSet))
 
     def _suggested_name(self, fmt: str) -> str:
         """A suggested file name from the clock (no store read on the UI thread)."""

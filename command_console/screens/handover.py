@@ -87,7 +87,7 @@ class HandoverScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.load()
-        self.query_one("#handover-note", TextArea).focus()
+        self.set_focus(self.query_one("#handover-note", TextArea))
 
     def load(self) -> None:
         """Rebuild the summary (the app calls this whenever the store changes)."""
@@ -110,7 +110,7 @@ class HandoverScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#handover-outgoing")
     def next_box(self) -> None:
-        self.query_one("#handover-incoming", Input).focus()
+        self.set_focus(self.query_one("#handover-incoming", Input))
 
     @on(Input.Submitted, "#handover-incoming")
     @on(Button.Pressed, "#handover-go")

@@ -313,7 +313,7 @@ class MainScreen(Screen):
             self.app.push_screen(ReportScreen(self.incident.id), lambda _: self.app.store_changed())
 
     def action_roster(self) -> None:
-        self.query_one("#roster-filter").focus()
+        self.set_focus(self.query_one("#roster-filter"))  # now, not later: the next key is for it
 
     def action_copy_number(self) -> None:
         row = self.roster.table.selected

@@ -65,7 +65,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
         self.plans = self.app.workspace.plans.sorted()
         self.shown: list[Plan] = []
         self.refill("")
-        self.query_one("#plan-filter").focus()
+        self.set_focus(self.query_one("#plan-filter"))
 
     @property
     def plan(self) -> Plan | None:

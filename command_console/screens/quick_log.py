@@ -36,6 +36,7 @@ class QuickLogScreen(ModalScreen[bool]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not self.saving:
             self.saving = True
+            self.app.hold_keys()  # keys typed after Enter are for the main screen, not this box
             self.store_entry(event.value)
 
     @work(thread=True, exclusive=True, group="log")
@@ -45,11 +46,16 @@ class QuickLogScreen(ModalScreen[bool]):
         except UserError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.dismiss, True)
+        self.app.call_from_thread(self.stored)
+
+    def stored(self) -> None:
+        self.dismiss(True)
+        self.app.release_keys()
 
     def failed(self, message: str) -> None:
         self.saving = False
         self.query_one("#error", Static).update(Text(message))
+        self.app.release_keys()
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -116,7 +116,7 @@ class ReportScreen(Screen[None]):
                 widget.value = self.values.get(spec.key, "")
         self.ready = True
         self._show_title()
-        self.query_one(f"#field-{REPORT_FIELDS[0].key}").focus()
+        self.set_focus(self.query_one(f"#field-{REPORT_FIELDS[0].key}"))
 
     def _show_title(self) -> None:
         status = self.stored.status.value if self.ready else "loading"
@@ -227,4 +227,4 @@ class ReportScreen(Screen[None]):
         self._show_title()
         if found:
             first = next(spec.key for spec in REPORT_FIELDS if spec.key in found)
-            self.query_one(f"#field-{first}").focus()
+            self.set_focus(self.query_one(f"#field-{first}"))

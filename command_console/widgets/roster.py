@@ -72,13 +72,13 @@ class RosterTable(KeyedTable):
         return self.by_key.get(key) if key is not None else None
 
     def show(self, rows: list[RosterRow]) -> None:
-        """Replace the rows; the cursor stays on the same contact's number if it is still shown."""
+        """Replace the rows; the cursor stays on the same number if it is still shown."""
         keep = self.selected
         self.by_key = {f"{index}:{row.contact.id}:{row.phone}": row for index, row in enumerate(rows)}
-        cursor_key = None
+        cursor_key = next(iter(self.by_key), None)  # else the best match, on top
         if keep is not None:
             cursor_key = next((key for key, row in self.by_key.items()
-                               if (row.contact.id, row.phone) == (keep.contact.id, keep.phone)), None)
+                               if (row.contact.id, row.phone) == (keep.contact.id, keep.phone)), cursor_key)
         self.set_rows([(key, self._cells(row)) for key, row in self.by_key.items()], cursor_key=cursor_key)
 
     @staticmethod
@@ -132,13 +132,13 @@ class Roster(Vertical):
             self.role = role
             self.refill()
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.set_focus(self.table)  # now, not later: a call key typed next is for the list
+
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.refill()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.table.focus()
 
     def refill(self) -> None:
         query = self.query_one(Input).value
