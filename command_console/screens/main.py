@@ -70,6 +70,7 @@ class MainScreen(Screen):
         self.contacts: list[Contact] = []
         self.loaded = False
         self.painted_second = None
+        self.release_at_head = 0  # keys are held until a reload shows the write at this head
 
     # -- layout --------------------------------------------------------------
 
@@ -156,6 +157,10 @@ class MainScreen(Screen):
         if self.want_select in self.incidents.incidents:
             self.incidents.move_cursor(row=self.incidents.get_row_index(self.want_select), animate=False)
             self.want_select = None
+            self.app.release_keys()  # held since the new incident's dialog saved it: they act on it
+        if self.release_at_head and snap.head >= self.release_at_head:
+            self.release_at_head = 0
+            self.app.release_keys()
         open_count = sum(1 for i in snap.incidents if i.is_open)
         self.incidents.border_title = f"Incidents ({open_count} open{', all shown' if self.show_resolved else ''})"
         self.roster.set_contacts(snap.contacts)
@@ -217,17 +222,27 @@ class MainScreen(Screen):
 
     # -- writes --------------------------------------------------------------
 
-    @work(thread=True, group="write")
     def write(self, change, success: str = "") -> None:
-        """Run one data action; errors become a notification, success reloads."""
+        """Run one data action in a worker; errors become a notification, success reloads.
+        Keys wait until the reload shows the change: `space space` marks two steps, not one twice."""
+        self.app.hold_keys()
+        self._write(change, success)
+
+    @work(thread=True, group="write")
+    def _write(self, change, success: str) -> None:
         try:
             change()
         except UserError as exc:
             self.notify(str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.app.release_keys)
             return
         if success:
             self.notify(success, markup=False, timeout=3)
-        self.app.call_from_thread(self.app.store_changed)
+        self.app.call_from_thread(self._written, self.app.store.head())
+
+    def _written(self, head: int) -> None:
+        self.release_at_head = max(self.release_at_head, head)
+        self.app.store_changed()
 
     def on_roster_table_call_attempt(self, message: RosterTable.CallAttempt) -> None:
         incident = self.incident

@@ -121,6 +121,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
         except UserError as exc:
             self.show_error(str(exc))
             return
+        self.app.hold_keys()  # keys typed after Enter act on the new incident, once it is selected
         self.open(plan, self.query_one(SeverityPicker).value, self.query_one("#title", Input).value, started)
 
     def show_error(self, message: str) -> None:
@@ -131,6 +132,10 @@ class NewIncidentScreen(ModalScreen[str | None]):
         try:
             incident_id = actions.open_incident(self.app.store, plan, severity=severity, title=title, started_at=started)
         except UserError as exc:
-            self.app.call_from_thread(self.show_error, str(exc))
+            self.app.call_from_thread(self.failed, str(exc))
             return
         self.app.call_from_thread(self.dismiss, incident_id)
+
+    def failed(self, message: str) -> None:
+        self.show_error(message)
+        self.app.release_keys()

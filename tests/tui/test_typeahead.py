@@ -113,3 +113,28 @@ async def test_a_key_right_after_enter_goes_to_the_detail_it_opened(app, demo):
         await settle(pilot)
         assert type(app.screen).__name__ == "DetailScreen"
         assert "ConfirmScreen" not in [type(s).__name__ for s in app.screen_stack]
+
+
+async def test_two_quick_spaces_mark_two_steps(app, demo):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        incident = app.screen.incident.id
+        open_before = [s.step_id for s in queries.get_incident(demo.store, incident).steps if s.is_open]
+        burst(app, "  ")
+        for _ in range(3):
+            await settle(pilot)
+        open_after = [s.step_id for s in queries.get_incident(demo.store, incident).steps if s.is_open]
+        assert len(open_after) == len(open_before) - 2
+
+
+async def test_log_typed_right_after_opening_an_incident_lands_on_it(app, demo):
+    """`n`, a plan, Enter, then at once `l`, a line, Enter: the line is on the new incident."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        before = {i.id for i in queries.list_incidents(demo.store)}
+        burst(app, "npower", "enter", "lUPS on battery", "enter")
+        for _ in range(4):
+            await settle(pilot)
+        (new,) = {i.id for i in queries.list_incidents(demo.store)} - before
+        assert timeline_texts(demo.store, new)[-1] == "UPS on battery"
+        assert type(app.screen).__name__ == "MainScreen"
