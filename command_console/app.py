@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 
 from textual import work
@@ -20,6 +21,7 @@ POLL_S = 0.75
 SYNC_POLL_S = 0.25  # cheap change check; a full pass at least every SYNC_EVERY_S
 SYNC_EVERY_S = 1.0
 GIL_SWITCH_S = 0.001
+CHECKPOINT_S = 5.0  # the store's WAL is copied into the database here, not in a commit
 
 COMMANDS_FOR_MAIN = (
     ("New incident", "Open an incident from a plan (n)", "new_incident"),
@@ -65,6 +67,7 @@ class CommandConsoleApp(TypeAheadApp):
         self.set_keymap(dict(self.config.keymap))
         self.syncer = None
         self.last_full_sync = 0.0
+        self.last_checkpoint = 0.0
 
     def on_mount(self) -> None:
         from command_console.screens.main import MainScreen
@@ -75,6 +78,7 @@ class CommandConsoleApp(TypeAheadApp):
         sys.setswitchinterval(GIL_SWITCH_S)
         self.push_screen(MainScreen())
         self.set_interval(POLL_S, self.poll_store)
+        self.store.checkpoint_in_background()
         if self.config.sync_dir:
             self.set_interval(SYNC_POLL_S, self._sync)
 
@@ -82,8 +86,6 @@ class CommandConsoleApp(TypeAheadApp):
 
     @work(thread=True, exclusive=True, group="sync")
     def _sync(self) -> None:
-        import time
-
         if self.syncer is None:
             from command_console.data.sync import Syncer
 
@@ -104,6 +106,9 @@ class CommandConsoleApp(TypeAheadApp):
         head = self.store.head()
         if head != self.seen_head:
             self.call_from_thread(self._head_moved, head)
+        if time.monotonic() - self.last_checkpoint >= CHECKPOINT_S:
+            self.last_checkpoint = time.monotonic()
+            self.store.checkpoint()
 
     def _head_moved(self, head: int) -> None:
         if head != self.seen_head:

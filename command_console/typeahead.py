@@ -34,7 +34,7 @@ SETTLE_ROUNDS = 20  # event-loop turns for a key's messages to reach their handl
 class TypeAheadApp(App):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._held: deque[events.Key] | None = None  # not None: keys wait here, in order
+        self._held: deque[events.Key | events.Paste] | None = None  # not None: keys wait here, in order
         self._holding = 0  # the hold in force (0: none), so a stale timer releases nothing
 
     # -- holding -----------------------------------------------------------------
@@ -72,7 +72,7 @@ class TypeAheadApp(App):
     # -- routing -----------------------------------------------------------------
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if self._held is not None:
                 self._held.append(event)
             else:
@@ -80,9 +80,10 @@ class TypeAheadApp(App):
             return
         await super().on_event(event)
 
-    async def _route(self, event: events.Key) -> None:
+    async def _route(self, event: events.Key | events.Paste) -> None:
         focused = self.focused
-        if isinstance(focused, TextArea) or (isinstance(focused, Input) and event.is_printable):
+        if isinstance(event, events.Paste) or isinstance(focused, TextArea) or (
+                isinstance(focused, Input) and event.is_printable):
             await super().on_event(event)  # typing: the box takes the key
             return
         self.app_focus = True

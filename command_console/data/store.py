@@ -47,6 +47,7 @@ class Store:
         self._idle: list[sqlite3.Connection] = []  # open connections no transaction is using
         self._pool_lock = threading.Lock()
         self._generation = 0  # close() bumps it: connections lent before are closed on return
+        self._auto_checkpoint = True
         if db.prepare(self.path):
             self.rebuild()
 
@@ -59,7 +60,7 @@ class Store:
             conn = self._idle.pop() if self._idle else None
             generation = self._generation
         if conn is None:
-            conn = db.connect(self.path)
+            conn = db.connect(self.path, self._auto_checkpoint)
         try:
             yield conn
         finally:
@@ -86,6 +87,18 @@ class Store:
     def rows(self, sql: str, *params) -> list:
         with self.transaction("DEFERRED") as conn:
             return conn.execute(sql, params).fetchall()
+
+    def checkpoint_in_background(self) -> None:
+        """From now on commits leave the WAL to `checkpoint()`, which a long-running process
+        (the console) calls off the path of the lead's Enter. Short-lived ones (the CLI)
+        keep SQLite's automatic checkpoint."""
+        self._auto_checkpoint = False
+        self.close()  # pooled connections reopen without the automatic checkpoint
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file (PASSIVE: never waits for, nor blocks, a writer)."""
+        with self._borrow() as conn:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def close(self) -> None:
         """Close the idle connections (and the ORM engine, if one was made). A connection a

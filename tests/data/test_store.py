@@ -296,3 +296,21 @@ def test_pooled_connections_are_reused_across_threads_and_close_waits_for_lent_o
     except sqlite3.ProgrammingError:
         pass
     assert store.head() == 0  # a new connection after close()
+
+
+def test_background_checkpoint_keeps_the_wal_copy_out_of_commits(workspace):
+    """The console's store leaves the WAL to `checkpoint()` (run in a worker): a commit
+    never copies it into the database file, and `checkpoint()` copies all of it."""
+    store, database = workspace.store, workspace.paths.database
+    store.checkpoint()
+    store.checkpoint_in_background()
+    with store.transaction("DEFERRED") as conn:
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    size_before = os.path.getsize(database)
+    incident = actions.open_incident(store, workspace.plan("power-outage"))
+    for n in range(400):  # ~5 MB: past the 1,000 pages at which SQLite would checkpoint in a commit
+        actions.log(store, incident, f"entry {n} " + "x" * 1900)
+    assert os.path.getsize(database) == size_before  # everything is still in the WAL
+    assert os.path.getsize(f"{database}-wal") > 4_000_000
+    store.checkpoint()
+    assert os.path.getsize(database) > size_before + 800_000

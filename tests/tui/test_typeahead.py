@@ -138,3 +138,12 @@ async def test_log_typed_right_after_opening_an_incident_lands_on_it(app, demo):
         (new,) = {i.id for i in queries.list_incidents(demo.store)} - before
         assert timeline_texts(demo.store, new)[-1] == "UPS on battery"
         assert type(app.screen).__name__ == "MainScreen"
+
+
+async def test_a_paste_right_after_l_lands_in_the_quick_log(app, demo):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        burst(app, "l")
+        app.post_message(events.Paste("UPS alarm 12:04, generator started"))
+        await settle(pilot)
+        assert app.screen.query_one("#entry").value == "UPS alarm 12:04, generator started"
