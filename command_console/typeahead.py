@@ -88,6 +88,8 @@ class TypeAheadApp(App):
             return
         self.app_focus = True
         await self._settle()  # the keys typed before this one are in the box first
+        # Textual's own binding lookup (focused widget up to the app), as its key handling
+        # would run it; private in the pinned Textual, and the burst tests would catch a change.
         if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
             await self._settle()
         else:
