@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.keys import _character_to_key
+from textual.widgets import Input
 
 from command_console.data import queries
 from tests.tui.conftest import screen_text, settle
@@ -147,3 +148,14 @@ async def test_a_paste_right_after_l_lands_in_the_quick_log(app, demo):
         app.post_message(events.Paste("UPS alarm 12:04, generator started"))
         await settle(pilot)
         assert app.screen.query_one("#entry").value == "UPS alarm 12:04, generator started"
+
+
+async def test_the_command_palette_takes_the_letters_typed_right_after_ctrl_p(app, demo):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.post_message(events.Key("ctrl+p", None))
+        burst(app, "export")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "CommandPalette"
+        assert app.screen.query_one(Input).value == "export"
