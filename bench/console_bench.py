@@ -268,7 +268,8 @@ def main() -> None:
         print(f"quick log, Enter -> durable, via UI  (ms): p50 {statistics.median(enter):.2f}  "
               f"p99 {p99(enter):.2f}  max {max(enter):.2f}   (target p99 <= 10)")
         print(f"  the same without samples taken while the machine stalled ({len(enter) - len(clear)} of "
-              f"{len(enter)}; {stalls} stalls > 10 ms seen): p99 {p99(clear):.2f}  max {max(clear):.2f}")
+              f"{len(enter)}; {stalls} stalls > 10 ms seen): "
+              + (f"p99 {p99(clear):.2f}  max {max(clear):.2f}" if clear else "no sample left"))
         per_s = statistics.median(ticks)  # time cells are redone once a second (alarm checks in between are cheap)
         print(f"tick redoing the time cells         (ms): {stats(ticks)}  -> {per_s / 10:.2f}% of a core "
               f"(once a second; painting is in the steady-state figure)")
