@@ -182,6 +182,8 @@ async def test_keymap_from_config_remaps_binding(demo):
     app = CommandConsoleApp(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        footer = screen_text(app).splitlines()[-1]
+        assert "^lLog" in footer and "lLog" not in footer.replace("^lLog", "")  # the footer shows the new key
         await pilot.press("l")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "MainScreen"
