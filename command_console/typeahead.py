@@ -35,17 +35,22 @@ class TypeAheadApp(App):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._held: deque[events.Key | events.Paste] | None = None  # not None: keys wait here, in order
-        self._holding = 0  # the hold in force (0: none), so a stale timer releases nothing
+        self._holding = 0  # the hold in force (0: none), so a stale release frees nothing
+        self._holds = 0  # every hold gets a new number
 
     # -- holding -----------------------------------------------------------------
 
     def hold_keys(self) -> None:
         """Keep the keys that arrive from now on until `release_keys`."""
-        self._holding += 1
+        hold = self._hold()
+        self.set_timer(HOLD_MAX_S, lambda: self._release(hold))
+
+    def _hold(self) -> int:
+        self._holds += 1
+        self._holding = self._holds
         if self._held is None:
             self._held = deque()
-        hold = self._holding
-        self.set_timer(HOLD_MAX_S, lambda: self._release(hold))
+        return self._holding
 
     def release_keys(self) -> None:
         """Route the held keys, in order, to what has the focus now."""
@@ -88,11 +93,16 @@ class TypeAheadApp(App):
             return
         self.app_focus = True
         await self._settle()  # the keys typed before this one are in the box first
+        # Held until what the action leaves for the app itself (a dialog's result callback,
+        # which may start a write with a hold of its own) has run.
+        until_idle = self._hold()
         # Textual's own binding lookup (focused widget up to the app), as its key handling
         # would run it; private in the pinned Textual, and the burst tests would catch a change.
         if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
             await self._settle()
+            self.call_later(self._release, until_idle)
         else:
+            self._release(until_idle)
             await super().on_event(event)
 
     async def _settle(self) -> None:

@@ -159,3 +159,22 @@ async def test_the_command_palette_takes_the_letters_typed_right_after_ctrl_p(ap
         await pilot.pause(0.2)
         assert type(app.screen).__name__ == "CommandPalette"
         assert app.screen.query_one(Input).value == "export"
+
+
+async def test_skip_with_a_reason_then_space_marks_the_next_step(app, demo):
+    """`s`, a reason, Enter, then `space` at once: the step is skipped with the reason and
+    the space marks the next open step (the reason's dialog and its write come first)."""
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        incident = app.screen.incident.id
+        before = {s.step_id: s for s in queries.get_incident(demo.store, incident).steps}
+        first = before[app.screen.steps.selected_step.step_id]
+        next_open = min((s for s in before.values() if s.is_open and s.position > first.position),
+                        key=lambda s: s.position)
+        burst(app, "sno one on site", "enter", " ")
+        for _ in range(4):
+            await settle(pilot)
+        after = {s.step_id: s for s in queries.get_incident(demo.store, incident).steps}
+        changed = {k: after[k].state.value for k in after if after[k].state != before[k].state}
+        assert changed == {first.step_id: "skipped", next_open.step_id: "done"}
+        assert after[first.step_id].state_note == "no one on site"
