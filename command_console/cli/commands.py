@@ -285,6 +285,3 @@ def timeline(incident: str, json_: JsonOpt = False) -> None:
         return
     for e in entries:
         typer.echo(f"{local(e.at, workspace.config.zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(e.kind.value, 6)} {e.text}")
-
-
-from command_console import cli_report  # noqa: E402,F401

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, guarded, report_app
-from command_console.cli_commands import _incident_id, _store
+from command_console.cli.commands import _incident_id, _store
 
 
 @report_app.command("set")

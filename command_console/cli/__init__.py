@@ -114,10 +114,9 @@ def init(
     typer.echo(f"data dir {workspace.paths.root} (console {config.console_id})")
 
 
-from command_console import cli_commands  # noqa: E402,F401  (registers the commands)
-
-
 def main() -> None:
     app()
-from command_console import cli_export  # noqa: E402,F401
-from command_console import cli_sync  # noqa: E402,F401
+
+
+# The command modules register themselves on `app` and its sub-apps.
+from command_console.cli import commands, report, export, sync  # noqa: E402,F401,I001
