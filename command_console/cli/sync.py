@@ -79,7 +79,7 @@ def verify(local_only: Annotated[bool, typer.Option("--local", help="Only the lo
     """Walk every console's hash chain (local log and share); report gaps and tampering."""
     from pathlib import Path
 
-    from command_console.data.sync_verify import verify as run_verify
+    from command_console.data.sync.verify import verify as run_verify
 
     workspace = State.workspace()
     share = Path(workspace.config.sync_dir) if workspace.config.sync_dir and not local_only else None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from command_console.data import queries
 from command_console.data.drafts import DraftStore
-from command_console.data.sync_verify import verify
+from command_console.data.sync.verify import verify
 from tests.sync.fault_worker import FIELD
 
 

@@ -8,7 +8,7 @@ import time
 from tests.sync.conftest import entry_texts, sync_all
 
 from command_console.data import actions
-from command_console.data.sync_own import COMPACT_KEEP
+from command_console.data.sync.own import COMPACT_KEEP
 
 
 def test_two_consoles_converge_and_a_second_pass_does_nothing(consoles, share):

@@ -12,9 +12,9 @@ from tests.sync.conftest import entry_texts, sync_all
 
 from command_console.core.clock import FakeClock, SystemClock
 from command_console.data import actions
-from command_console.data import segments as seg
-from command_console.data.sync_state import SyncState
-from command_console.data.sync_verify import verify
+from command_console.data.sync import segments as seg
+from command_console.data.sync.state import SyncState
+from command_console.data.sync.verify import verify
 
 
 def _segments(share, console):
@@ -266,7 +266,7 @@ def test_foreign_segment_in_own_folder_is_reported(consoles, share):
 def test_slow_share_shows_in_the_status_line(consoles):
     import threading
 
-    from command_console.data.sync_state import ProcessLock
+    from command_console.data.sync.state import ProcessLock
 
     (a, sa) = consoles("a")
     sa.sync_once()

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from command_console.core.ops import GENESIS_HASH, Op, validate
-from command_console.data import segments as seg
+from command_console.data.sync import segments as seg
 
 
 def make_ops(n: int, console: str = "abcd") -> list[Op]:

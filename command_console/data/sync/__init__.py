@@ -28,13 +28,13 @@ from pathlib import Path
 
 from command_console.core.clock import to_ms
 from command_console.core.ops import GENESIS_HASH, Op, validate
-from command_console.data import segments as seg
+from command_console.data.sync import segments as seg
 from command_console.data.store import op_from_row
-from command_console.data.sync_own import COMPACT_AGE_S, SKEW_LIMIT_MS, OwnFolder
-from command_console.data.sync_own import list_files as _list
-from command_console.data.sync_own import skew_text as _skew_text
-from command_console.data.sync_own import unlink_quietly as _unlink
-from command_console.data.sync_state import ProcessLock, SyncState, share_error
+from command_console.data.sync.own import COMPACT_AGE_S, SKEW_LIMIT_MS, OwnFolder
+from command_console.data.sync.own import list_files as _list
+from command_console.data.sync.own import skew_text as _skew_text
+from command_console.data.sync.own import unlink_quietly as _unlink
+from command_console.data.sync.state import ProcessLock, SyncState, share_error
 
 SLOW_S = 5.0
 MERGE_BATCH = 5_000  # ops read before they are merged

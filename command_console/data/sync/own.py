@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from command_console.core.clock import to_ms
 from command_console.core.ops import Op
-from command_console.data import segments as seg
-from command_console.data.sync_state import SyncState, share_error
+from command_console.data.sync import segments as seg
+from command_console.data.sync.state import SyncState, share_error
 
 if TYPE_CHECKING:
     from command_console.data.sync import SyncResult

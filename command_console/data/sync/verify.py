@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from command_console.core.ops import GENESIS_HASH, Op, validate
-from command_console.data import segments as seg
+from command_console.data.sync import segments as seg
 from command_console.data.store import op_from_row
 
 
