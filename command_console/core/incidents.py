@@ -88,10 +88,24 @@ class PlanStepRun:
     state_by: str = ""
     state_note: str = ""
     acked_at: datetime | None = None
+    text_zh: str = ""
+    note_zh: str = ""
+    after: str | None = None  # step id: the deadline counts from its completion (waiting until then)
+    from_severity: str | None = None  # added when the incident's severity reached this level
+    at_once: bool = False  # urgent from the start; never rings as overdue
+    guidance: bool = False  # not in the source plans: shown as guidance
+    added_at: datetime | None = None  # when a severity raise added it (None: from the start)
 
     @property
     def is_open(self) -> bool:
         return self.state == StepState.PENDING
+
+    def text_in(self, language: str) -> str:
+        """The Chinese text for a zh language when the plan had one, else the English."""
+        return self.text_zh if self.text_zh and language.lower().startswith("zh") else self.text
+
+    def note_in(self, language: str) -> str:
+        return self.note_zh if self.note_zh and language.lower().startswith("zh") else self.note
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 A plan file is checked as a whole; a file with any problem yields no plan at all, so a
 half-loaded plan is never used. Problems carry line and column for `path:line:col:`.
+Plan content is data in two languages (`title`/`title_zh`, `text`/`text_zh` ...), not
+gettext: pick one with `in_language`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,24 @@ from dataclasses import dataclass
 
 from command_console.core.contacts import ROLES
 from command_console.core.incidents import Severity
+from command_console.core.plan_source import Locator, Problem, nesting_problem
+from command_console.i18n import _
 
 CATEGORIES = ("equipment", "system", "facilities", "safety", "traffic", "customer", "media", "general")
-PLAN_KEYS = {"id", "title", "title_zh", "category", "severity", "source", "summary", "steps"}
-STEP_KEYS = {"id", "text", "contact_role", "deadline", "escalate", "note"}
+PLAN_KEYS = {"id", "title", "title_zh", "category", "severity", "source", "summary", "summary_zh", "steps"}
+STEP_KEYS = {"id", "text", "text_zh", "contact_role", "deadline", "escalate", "note", "note_zh", "after",
+             "from_severity", "at_once", "guidance"}
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+RAISABLE = tuple(s for s in Severity if s != Severity.GENERAL)
+
+__all__ = ["Plan", "PlanStep", "Problem", "in_language", "parse_plan", "parse_duration", "format_duration"]
+
+
+def in_language(english: str, chinese: str, language: str) -> str:
+    """The Chinese text for a zh language when there is one, else the English."""
+    return chinese if chinese and language.lower().startswith("zh") else english
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,18 @@ class PlanStep:
     contact_role: str | None = None
     escalate: bool = False
     note: str = ""
+    text_zh: str = ""
+    note_zh: str = ""
+    after: str | None = None  # the deadline counts from this step's completion
+    from_severity: Severity | None = None  # applies only from this severity up
+    at_once: bool = False  # urgent from the start, never rings as overdue
+    guidance: bool = False  # not in the source plans: shown as guidance
+
+    def text_in(self, language: str) -> str:
+        return in_language(self.text, self.text_zh, language)
+
+    def note_in(self, language: str) -> str:
+        return in_language(self.note, self.note_zh, language)
 
 
 @dataclass(frozen=True)
@@ -42,27 +67,27 @@ class Plan:
     source: str = ""
     summary: str = ""
     path: str = ""
+    summary_zh: str = ""
 
     def step(self, step_id: str) -> PlanStep | None:
         return next((s for s in self.steps if s.id == step_id), None)
 
+    def title_in(self, language: str) -> str:
+        return in_language(self.title, self.title_zh, language)
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    line: int
-    col: int
-    message: str
+    def summary_in(self, language: str) -> str:
+        return in_language(self.summary, self.summary_zh, language)
 
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+    def steps_at(self, severity: Severity) -> tuple[PlanStep, ...]:
+        """The steps that apply to an incident of this severity."""
+        return tuple(s for s in self.steps if s.from_severity is None or s.from_severity.rank <= severity.rank)
 
 
 def parse_duration(text: str) -> int:
     """'90s', '5m', '1h30m' -> seconds. Raises ValueError naming the accepted forms."""
     match = _DURATION.match(text.strip()) if isinstance(text, str) else None
     if not match or not any(match.groups()):
-        raise ValueError(f"bad duration {text!r}: use forms like 30s, 5m, 1h, 1h30m")
+        raise ValueError(_("bad duration {text!r}: use forms like 30s, 5m, 1h, 1h30m").format(text=text))
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return hours * 3600 + minutes * 60 + seconds
 
@@ -74,143 +99,141 @@ def format_duration(seconds: int) -> str:
     return "".join(parts) or "0s"
 
 
-class _Locator:
-    """Finds the line and column of a key in the source, for error messages."""
-
-    def __init__(self, source: str) -> None:
-        self.lines = source.splitlines()
-        self.step_headers = [i for i, line in enumerate(self.lines) if line.strip().startswith("[[steps]]")]
-
-    def _block(self, step_index: int | None) -> range:
-        if step_index is None:
-            end = self.step_headers[0] if self.step_headers else len(self.lines)
-            return range(0, end)
-        if step_index >= len(self.step_headers):
-            return range(0, len(self.lines))
-        start = self.step_headers[step_index]
-        following = [h for h in self.step_headers if h > start]
-        return range(start, following[0] if following else len(self.lines))
-
-    def find(self, key: str | None, step_index: int | None = None) -> tuple[int, int]:
-        block = self._block(step_index)
-        if key is not None:
-            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-            for i in block:
-                if pattern.match(self.lines[i]):
-                    return i + 1, self.lines[i].index(key) + 1
-        return (block.start + 1 if len(block) else 1), 1
-
-
 def parse_plan(source: str, path: str) -> tuple[Plan | None, list[Problem]]:
     """Parse one plan file's text. Returns the plan only when there are no problems."""
+    too_deep = nesting_problem(source, path)
+    if too_deep:
+        return None, [too_deep]
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.search(str(exc))
         line, col = (int(match.group(1)), int(match.group(2))) if match else (1, 1)
         message = _TOML_POSITION.sub("", str(exc)).strip()
-        return None, [Problem(path, line, col, f"TOML syntax: {message}")]
-    checker = _PlanChecker(data, path, _Locator(source))
+        return None, [Problem(path, line, col, _("TOML syntax: {message}").format(message=message))]
+    except RecursionError:
+        return None, [Problem(path, 1, 1, _("nested too deeply"))]
+    checker = _PlanChecker(data, path, Locator(source))
     plan = checker.check()
     return (plan if not checker.problems else None), checker.problems
 
 
 class _PlanChecker:
-    def __init__(self, data: dict, path: str, locator: _Locator) -> None:
+    def __init__(self, data: dict, path: str, locator: Locator) -> None:
         self.data, self.path, self.locator = data, path, locator
         self.problems: list[Problem] = []
 
     def problem(self, message: str, key: str | None = None, step: int | None = None) -> None:
         line, col = self.locator.find(key, step)
-        self.problems.append(Problem(self.path, line, col, message))
+        prefix = _("step {n}: ").format(n=step + 1) if step is not None else ""
+        self.problems.append(Problem(self.path, line, col, prefix + message))
 
     def text(self, table: dict, key: str, step: int | None = None, required: bool = True) -> str:
-        where = f"step {step + 1}: " if step is not None else ""
         value = table.get(key)
         if value is None:
             if required:
-                self.problem(f"{where}missing required key '{key}'", None, step)
+                self.problem(_("missing required key '{key}'").format(key=key), None, step)
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(f"{where}'{key}' must be a non-empty string", key, step)
+            self.problem(_("'{key}' must be a non-empty string").format(key=key), key, step)
             return ""
         return value.strip()
 
+    def flag(self, table: dict, key: str, step: int) -> bool:
+        value = table.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(_("'{key}' must be true or false").format(key=key), key, step)
+            return False
+        return value
+
+    def unknown_keys(self, table: dict, allowed: set[str], step: int | None = None) -> None:
+        for key in sorted(set(table) - allowed):
+            self.problem(_("unknown key '{key}' (allowed: {allowed})").format(
+                key=key, allowed=", ".join(sorted(allowed))), key, step)
+
     def check(self) -> Plan | None:
         data = self.data
-        for key in sorted(set(data) - PLAN_KEYS):
-            self.problem(f"unknown key '{key}' (allowed: {', '.join(sorted(PLAN_KEYS))})", key)
+        self.unknown_keys(data, PLAN_KEYS)
         plan_id = self.text(data, "id")
         if plan_id and not _ID.match(plan_id):
-            self.problem(f"id {plan_id!r} must be lowercase kebab-case", "id")
+            self.problem(_("id {id!r} must be lowercase kebab-case").format(id=plan_id), "id")
         stem = self.path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
         if plan_id and self.path.endswith(".toml") and plan_id != stem:
-            self.problem(f"id {plan_id!r} differs from the file name {stem!r}", "id")
+            self.problem(_("id {id!r} differs from the file name {stem!r}").format(id=plan_id, stem=stem), "id")
         title = self.text(data, "title")
         category = self.text(data, "category")
         if category and category not in CATEGORIES:
-            self.problem(f"unknown category {category!r} (allowed: {', '.join(CATEGORIES)})", "category")
-        severity = self._severity()
+            self.problem(_("unknown category {category!r} (allowed: {allowed})").format(
+                category=category, allowed=", ".join(CATEGORIES)), "category")
+        severity = self._severity(data, "severity", Severity)
         steps = self._steps()
-        optional = {k: self.text(data, k, required=False) for k in ("title_zh", "source", "summary")}
+        optional = {k: self.text(data, k, required=False) for k in ("title_zh", "source", "summary", "summary_zh")}
         if self.problems or severity is None:
             return None
         return Plan(plan_id, title, category, severity, steps, path=self.path, **optional)
 
-    def _severity(self) -> Severity | None:
-        value = self.text(self.data, "severity")
-        try:
-            return Severity(value) if value else None
-        except ValueError:
-            allowed = " | ".join(s.value for s in Severity)
-            self.problem(f"unknown severity {value!r} (allowed: {allowed})", "severity")
-            return None
+    def _severity(self, table: dict, key: str, allowed: tuple[Severity, ...] | type[Severity],
+                  step: int | None = None) -> Severity | None:
+        value = self.text(table, key, step, required=key == "severity")
+        found = next((s for s in allowed if s.value == value), None)
+        if value and found is None:
+            self.problem(_("unknown {key} {value!r} (allowed: {allowed})").format(
+                key=key, value=value, allowed=" | ".join(s.value for s in allowed)), key, step)
+        return found
 
     def _steps(self) -> tuple[PlanStep, ...]:
         raw = self.data.get("steps")
         if not isinstance(raw, list) or not raw:
-            self.problem("a plan needs at least one [[steps]] table", "steps")
+            self.problem(_("a plan needs at least one [[steps]] table"), "steps")
             return ()
         seen: set[str] = set()
-        steps = []
-        for index, table in enumerate(raw):
-            step = self._step(table, index, seen)
-            if step:
-                steps.append(step)
+        steps = [step for index, table in enumerate(raw) if (step := self._step(table, index, seen))]
+        for index, step in enumerate(steps):
+            if step.after is not None and (step.after == step.id or step.after not in seen):
+                self.problem(_("'after' must name another step of this plan, not {after!r}").format(
+                    after=step.after), "after", index)
         return tuple(steps)
 
     def _step(self, table: dict, index: int, seen: set[str]) -> PlanStep | None:
         if not isinstance(table, dict):
-            self.problem(f"step {index + 1} must be a table", None, index)
+            self.problem(_("must be a table"), None, index)
             return None
-        where = f"step {index + 1}: "
-        for key in sorted(set(table) - STEP_KEYS):
-            self.problem(f"{where}unknown key '{key}' (allowed: {', '.join(sorted(STEP_KEYS))})", key, index)
+        self.unknown_keys(table, STEP_KEYS, index)
         step_id = self.text(table, "id", index)
         if step_id and not _ID.match(step_id):
-            self.problem(f"{where}id {step_id!r} must be lowercase kebab-case", "id", index)
+            self.problem(_("id {id!r} must be lowercase kebab-case").format(id=step_id), "id", index)
         if step_id in seen:
-            self.problem(f"{where}duplicate step id {step_id!r}", "id", index)
+            self.problem(_("duplicate step id {id!r}").format(id=step_id), "id", index)
         seen.add(step_id)
         text = self.text(table, "text", index)
         deadline = self._deadline(table, index)
         role = table.get("contact_role")
         if role is not None and role not in ROLES:
-            self.problem(f"{where}unknown contact role {role!r} (allowed: {', '.join(ROLES)})", "contact_role", index)
-        escalate = table.get("escalate", False)
-        if not isinstance(escalate, bool):
-            self.problem(f"{where}'escalate' must be true or false", "escalate", index)
+            self.problem(_("unknown contact role {role!r} (allowed: {allowed})").format(
+                role=role, allowed=", ".join(ROLES)), "contact_role", index)
+        escalate, at_once, guidance = (self.flag(table, k, index) for k in ("escalate", "at_once", "guidance"))
+        if at_once and deadline is not None:
+            self.problem(_("an 'at_once' step has no deadline: it is urgent from the start and never rings"),
+                         "deadline", index)
+        after = self.text(table, "after", index, required=False) or None
+        from_severity = self._severity(table, "from_severity", RAISABLE, index)
+        zh = {k: self.text(table, k, index, required=False) for k in ("text_zh", "note_zh")}
         note = self.text(table, "note", index, required=False)
         if not (step_id and text):
             return None
-        return PlanStep(step_id, text, deadline, role, bool(escalate), note)
+        return PlanStep(step_id, text, deadline, role, escalate, note, after=after, from_severity=from_severity,
+                        at_once=at_once, guidance=guidance, **zh)
 
     def _deadline(self, table: dict, index: int) -> int | None:
         value = table.get("deadline")
         if value is None:
             return None
         try:
-            return parse_duration(value)
+            seconds = parse_duration(value)
         except ValueError as exc:
-            self.problem(f"step {index + 1}: {exc}", "deadline", index)
+            self.problem(str(exc), "deadline", index)
             return None
+        if seconds <= 0:
+            self.problem(_("a deadline must be longer than 0s"), "deadline", index)
+            return None
+        return seconds

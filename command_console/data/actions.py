@@ -17,9 +17,10 @@ from command_console.core.errors import NotFound, UserError
 from command_console.core.incidents import CallOutcome, EntryKind, Severity, Status, StepState, incident_id
 from command_console.core.matching import resolve
 from command_console.core.ops import Op
-from command_console.core.plans import Plan
+from command_console.core.plans import Plan, PlanStep
 from command_console.core.report import FIELD_KEYS, field_by_key, problems
 from command_console.data.store import Store
+from command_console.i18n import current_language
 
 # The read models (queries -> schema -> SQLModel) load only in the functions that
 # need them, so `command-console log` does not pay for the ORM at start-up.
@@ -34,21 +35,32 @@ def parse_severity(value: str) -> Severity:
 
 
 def plan_snapshot(plan: Plan) -> dict:
-    """The plan as it was when the incident opened; other consoles need no plan file."""
+    """The plan as it was when the incident opened; other consoles need no plan file.
+    Keys left at their default are left out, so a plain step looks as it did before."""
     return {
-        "id": plan.id, "title": plan.title, "category": plan.category,
-        "steps": [
-            {"id": s.id, "text": s.text, "deadline_s": s.deadline_s, "contact_role": s.contact_role,
-             "escalate": s.escalate, "note": s.note}
-            for s in plan.steps
-        ],
+        "id": plan.id, "title": plan.title, "title_zh": plan.title_zh, "category": plan.category,
+        "severity": plan.severity.value, "source": plan.source, "summary": plan.summary,
+        "summary_zh": plan.summary_zh, "steps": [_step_snapshot(s) for s in plan.steps],
     }
 
 
+def _step_snapshot(step: PlanStep) -> dict:
+    snapshot = {"id": step.id, "text": step.text, "deadline_s": step.deadline_s, "contact_role": step.contact_role,
+                "escalate": step.escalate, "note": step.note}
+    optional = {"text_zh": step.text_zh, "note_zh": step.note_zh, "after": step.after,
+                "from_severity": step.from_severity.value if step.from_severity else None,
+                "at_once": step.at_once, "guidance": step.guidance}
+    return snapshot | {key: value for key, value in optional.items() if value}
+
+
 def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None, title: str = "",
-                  started_at: datetime | None = None) -> str:
+                  started_at: datetime | None = None, language: str | None = None) -> str:
+    """Without a title, the incident takes the plan's title in the language (default: the console's)."""
     now = store.clock.now()
-    title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT) if clean.clean(title).strip() else plan.title
+    if clean.clean(title).strip():
+        title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT)
+    else:
+        title = plan.title_in(language or current_language())
     started = started_at or now
 
     def payload(conn: Connection) -> dict:
@@ -96,9 +108,11 @@ def resolve_step(store: Store, incident_id_: str, query: str) -> str:
     """A step by id, unique id prefix, or 1-based position."""
     from command_console.data import queries
 
-    step_ids = [s.step_id for s in queries.get_incident(store, incident_id_).steps]
-    if query.isdigit() and 1 <= int(query) <= len(step_ids):
-        return step_ids[int(query) - 1]
+    steps = queries.get_incident(store, incident_id_).steps
+    step_ids = [s.step_id for s in steps]
+    by_number = {str(s.position + 1): s.step_id for s in steps}  # the number shown beside each step
+    if query.strip() in by_number:
+        return by_number[query.strip()]
     return resolve(query, step_ids, f"step of {incident_id_}")
 
 

@@ -16,7 +16,7 @@ from sqlite3 import Connection
 from command_console.core.clock import from_ms, hlc_time
 from command_console.core.incidents import EntryKind, StepState
 from command_console.core.ops import Op
-from command_console.core.timers import due_at
+from command_console.data import fold_steps
 from command_console.data.timestamps import from_iso, to_iso
 
 
@@ -26,7 +26,14 @@ ORDER_FREE = frozenset({"entry.add", "call.add"})
 
 
 def apply(conn: Connection, op: Op) -> None:
-    HANDLERS[op.kind](conn, op, hlc_time(op.hlc))
+    handler = HANDLERS.get(op.kind)
+    if handler is not None:  # a kind this version does not know (stored by hand or a newer console) changes nothing
+        handler(conn, op, written_at(op))
+
+
+def written_at(op: Op) -> datetime:
+    """When the author wrote the op, by the author's clock (a peer's clock never dates our entries)."""
+    return from_ms(op.wall) if op.wall else hlc_time(op.hlc)
 
 
 def _sql(conn: Connection, statement: str, params: dict | tuple = ()):
@@ -39,6 +46,7 @@ def clear_entity(conn: Connection, entity: str) -> None:
     if kind == "incident":
         _sql(conn, "DELETE FROM incidents WHERE id = :k", {"k": key})
         _sql(conn, "DELETE FROM steps WHERE incident_id = :k", {"k": key})
+        _sql(conn, "DELETE FROM held_steps WHERE incident_id = :k", {"k": key})
         _sql(conn, "DELETE FROM report_fields WHERE incident_id = :k", {"k": key})
     elif kind == "contact":
         _sql(conn, "DELETE FROM contacts WHERE id = :k", {"k": key})
@@ -77,6 +85,10 @@ def _stamp(conn: Connection, op: Op, at: datetime, field: str, old_value: str, n
 
 def _incident_open(conn: Connection, op: Op, at: datetime) -> None:
     p, plan = op.payload, op.payload["plan"]
+    if _sql(conn, "SELECT 1 FROM incidents WHERE id = :id", {"id": p["id"]}).fetchone():
+        _entry(conn, op, at, EntryKind.CONFLICT, f"A second opening of incident {p['id']} ({p['title']}) from console "
+               f"{op.console_id} was ignored; the incident keeps its first title, severity and plan", p["id"])
+        return
     started = from_ms(p["started_at"])
     _sql(conn, "INSERT OR IGNORE INTO incidents (id, title, plan_id, plan_title, category, severity, status, "
                "started_at, opened_at, opened_by, console_id, resolved_at, report_status) VALUES (:id, :title, "
@@ -84,13 +96,7 @@ def _incident_open(conn: Connection, op: Op, at: datetime) -> None:
          {"id": p["id"], "title": p["title"], "plan_id": plan["id"], "plan_title": plan["title"],
           "category": plan["category"], "severity": p["severity"], "started": to_iso(started), "opened": to_iso(at),
           "by": op.author, "console": op.console_id})
-    for position, step in enumerate(plan["steps"]):
-        _sql(conn, "INSERT OR IGNORE INTO steps (incident_id, step_id, position, text, deadline_s, contact_role, "
-                   "escalate, note, due_at, state, state_by, state_note) VALUES (:i, :s, :pos, :text, :deadline, "
-                   ":role, :escalate, :note, :due, 'pending', '', '')",
-             {"i": p["id"], "s": step["id"], "pos": position, "text": step["text"], "deadline": step.get("deadline_s"),
-              "role": step.get("contact_role"), "escalate": bool(step.get("escalate")), "note": step.get("note", ""),
-              "due": to_iso(due_at(started, step.get("deadline_s")))})
+    fold_steps.open_steps(conn, p["id"], plan["steps"], p["severity"], started)
     _entry(conn, op, at, EntryKind.STATUS, f"Opened with plan {plan['title']} ({p['severity']}): {p['title']}", p["id"])
 
 
@@ -114,13 +120,13 @@ def _incident_set(conn: Connection, op: Op, at: datetime) -> None:
         resolved = to_iso(at) if value == "resolved" else None
         _sql(conn, "UPDATE incidents SET resolved_at = :r WHERE id = :id", {"r": resolved, "id": p["id"]})
     if field == "started_at":
-        started = from_ms(value)
-        for step_id, deadline_s in _sql(conn, "SELECT step_id, deadline_s FROM steps WHERE incident_id = :i",
-                                        {"i": p["id"]}).fetchall():
-            _sql(conn, "UPDATE steps SET due_at = :due WHERE incident_id = :i AND step_id = :s",
-                 {"due": to_iso(due_at(started, deadline_s)), "i": p["id"], "s": step_id})
+        fold_steps.restart(conn, p["id"], from_ms(value))
     label = field.replace("_", " ").capitalize()
     _entry(conn, op, at, EntryKind.STATUS, f"{label}: {old_text} -> {new_text}", p["id"])
+    added = fold_steps.raise_severity(conn, p["id"], value, at) if field == "severity" else []
+    if added:
+        _entry(conn, op, at, EntryKind.STATUS, f"Severity {value}: plan steps added: {'; '.join(added)}", p["id"],
+               suffix=":steps")
 
 
 def _entry_add(conn: Connection, op: Op, at: datetime) -> None:
@@ -158,6 +164,7 @@ def _step_set(conn: Connection, op: Op, at: datetime) -> None:
         _sql(conn, "UPDATE steps SET state = :st, state_at = :at, state_by = :by, state_note = :n "
                    "WHERE incident_id = :i AND step_id = :s",
              {**key, "st": state.value, "at": to_iso(at), "by": op.author, "n": p["note"]})
+    fold_steps.refresh_after(conn, p["incident_id"], p["step_id"])
     verb = {"done": "Step done", "skipped": "Step skipped", "pending": "Step reopened"}[state.value]
     note = f" — {p['note']}" if p["note"] else ""
     _entry(conn, op, at, EntryKind.STEP, f"{verb}: {row[0]}{note}", p["incident_id"])
@@ -204,15 +211,16 @@ def _contact_remove(conn: Connection, op: Op, at: datetime) -> None:
 
 def _shift_start(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
-    _sql(conn, "INSERT OR IGNORE INTO shifts (id, lead, started_at, ended_at, handover_note, next_lead, summary) "
-               "VALUES (:id, :lead, :at, NULL, '', '', '{}')", {"id": p["id"], "lead": p["lead"], "at": to_iso(at)})
+    _sql(conn, "INSERT OR IGNORE INTO shifts (id, console_id, lead, started_at, ended_at, handover_note, next_lead, "
+               "summary) VALUES (:id, :console, :lead, :at, NULL, '', '', '{}')",
+         {"id": p["id"], "console": op.console_id, "lead": p["lead"], "at": to_iso(at)})
     _entry(conn, op, at, EntryKind.SHIFT, f"Shift started, lead {p['lead']}")
 
 
 def _shift_handover(conn: Connection, op: Op, at: datetime) -> None:
     p = op.payload
     _sql(conn, "UPDATE shifts SET ended_at = :at, handover_note = :note, next_lead = :next, summary = :summary "
-               "WHERE id = :id", {"at": to_iso(at), "note": p["note"], "next": p["next_lead"], "id": p["id"],
+               "WHERE id = :id AND console_id = :console", {"at": to_iso(at), "note": p["note"], "next": p["next_lead"], "id": p["id"], "console": op.console_id,
                                   "summary": json.dumps(p["summary"], sort_keys=True, ensure_ascii=False)})
     _entry(conn, op, at, EntryKind.SHIFT, f"Shift handed over to {p['next_lead']}")
 

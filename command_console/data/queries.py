@@ -40,15 +40,18 @@ def _rows(store: Store, sql: str, *params) -> list:
 
 
 STEP_COLUMNS = ("incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state, "
-                "state_at, state_by, state_note, acked_at")
+                "state_at, state_by, state_note, acked_at, text_zh, note_zh, after_step, from_severity, at_once, "
+                "guidance, added_at")
 
 
 def _step(row: tuple) -> PlanStepRun:
     """A steps row selected as STEP_COLUMNS (a plain tuple: steps are the bulk of a load)."""
     (incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state,
-     state_at, state_by, state_note, acked_at) = row
+     state_at, state_by, state_note, acked_at, text_zh, note_zh, after, from_severity, at_once, guidance,
+     added_at) = row
     return PlanStepRun(incident_id, step_id, position, text, deadline_s, contact_role, bool(escalate), note,
-                       from_iso(due_at), StepState(state), from_iso(state_at), state_by, state_note, from_iso(acked_at))
+                       from_iso(due_at), StepState(state), from_iso(state_at), state_by, state_note, from_iso(acked_at),
+                       text_zh, note_zh, after, from_severity, bool(at_once), bool(guidance), from_iso(added_at))
 
 
 def _plain_rows(conn, sql: str, *params) -> list[tuple]:
@@ -125,15 +128,20 @@ def list_contacts(store: Store) -> list[Contact]:
             for r in rows]
 
 
-def list_shifts(store: Store) -> list[Shift]:
-    rows = _rows(store, "SELECT * FROM shifts ORDER BY started_at")
+def list_shifts(store: Store, *, own: bool = False) -> list[Shift]:
+    """Every console's shifts, or (own) this console's only, oldest first."""
+    where, params = ("WHERE console_id = ?", (store.console_id,)) if own else ("", ())
+    rows = _rows(store, f"SELECT * FROM shifts {where} ORDER BY started_at", *params)
     return [Shift(r.id, r.lead, from_iso(r.started_at), from_iso(r.ended_at), r.handover_note, r.next_lead)
             for r in rows]
 
 
 def current_shift(store: Store) -> Shift | None:
-    open_shifts = [s for s in list_shifts(store) if s.ended_at is None]
-    return open_shifts[-1] if open_shifts else None
+    """This console's open shift: another console's shift never makes its lead ours."""
+    rows = _rows(store, "SELECT * FROM shifts WHERE ended_at IS NULL AND console_id = ? ORDER BY started_at DESC "
+                        "LIMIT 1", store.console_id)
+    return next((Shift(r.id, r.lead, from_iso(r.started_at), from_iso(r.ended_at), r.handover_note, r.next_lead)
+                 for r in rows), None)
 
 
 def list_calls(store: Store, incident_id: str | None = None) -> list[Call]:

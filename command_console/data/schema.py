@@ -42,6 +42,34 @@ class OpRow(SQLModel, table=True):
     v: int
     prev_hash: str
     hash: str
+    wall: int = 0  # author's clock at writing, ms (0 for format 1)
+    sig: str = ""
+
+
+class QuarantineRow(SQLModel, table=True):
+    """An operation from another console that was refused: kept aside, never applied."""
+
+    __tablename__ = "quarantine"
+    console_id: str = Field(primary_key=True)
+    seq: int = Field(primary_key=True)
+    file: str = Field(primary_key=True)
+    op_id: str = ""
+    reason: str
+    at: datetime = _time()
+    record: str = ""  # the op as read (cut to a few KiB), for whoever investigates
+
+
+class PeerRow(SQLModel, table=True):
+    """Another console's public key, pinned on first sight (trust on first use)."""
+
+    __tablename__ = "peers"
+    console_id: str = Field(primary_key=True)
+    public_key: str
+    status: str  # approved | pending | revoked
+    first_seen: datetime = _time()
+    last_seen: datetime | None = _time(nullable=True)
+    rejected: int = 0
+    key_mismatch: str = ""  # a different key later found in the share (refused)
 
 
 class MetaRow(SQLModel, table=True):
@@ -83,6 +111,23 @@ class StepRow(SQLModel, table=True):
     state_by: str = ""
     state_note: str = ""
     acked_at: datetime | None = _time(nullable=True)
+    text_zh: str = ""
+    note_zh: str = ""
+    after_step: str | None = None
+    from_severity: str | None = None
+    at_once: bool = False
+    guidance: bool = False
+    added_at: datetime | None = _time(nullable=True)
+
+
+class HeldStepRow(SQLModel, table=True):
+    """Plan steps that apply from a higher severity than the incident has: a raise moves them to steps."""
+
+    __tablename__ = "held_steps"
+    incident_id: str = Field(primary_key=True)
+    step_id: str = Field(primary_key=True)
+    position: int
+    step: str  # the plan snapshot's step, canonical JSON
 
 
 class EntryRow(SQLModel, table=True):
@@ -137,6 +182,7 @@ class ContactRow(SQLModel, table=True):
 class ShiftRow(SQLModel, table=True):
     __tablename__ = "shifts"
     id: str = Field(primary_key=True)
+    console_id: str = Field(default="", index=True)  # shifts are per console
     lead: str
     started_at: datetime = _time()
     ended_at: datetime | None = _time(nullable=True)
@@ -171,4 +217,4 @@ class ConflictRow(SQLModel, table=True):
 
 
 # Tables derived from ops: cleared and refilled by a rebuild, compared by digests.
-FOLDED_TABLES = (IncidentRow, StepRow, EntryRow, CallRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)
+FOLDED_TABLES = (IncidentRow, StepRow, HeldStepRow, EntryRow, CallRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)

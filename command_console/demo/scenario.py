@@ -14,11 +14,14 @@ from command_console.workspace import Workspace
 
 def fill_sandbox(folder: Path, clock: Clock | None = None) -> Workspace:
     """Recreate folder as a data dir holding the demo roster and sample incidents."""
-    if (folder / "console.db").exists() and not (folder / ".demo").exists():
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / ".demo").exists():
         from command_console.core.errors import UserError
+        from command_console.i18n import _
 
-        raise UserError(f"{folder} holds real data (no .demo marker); choose another --sandbox")
-    shutil.rmtree(folder, ignore_errors=True)
+        raise UserError(_("{folder} is not empty and not a demo sandbox (no .demo marker); "
+                          "choose another --sandbox").format(folder=folder))
+    if (folder / ".demo").exists():
+        shutil.rmtree(folder)
     workspace = Workspace.open(folder, clock)
     (folder / ".demo").write_text("demo sandbox: safe to delete\n")
     add_sample_incidents(workspace)
@@ -42,8 +45,11 @@ def add_sample_incidents(workspace: Workspace) -> list[str]:
 
     surge = opened("inbound-call-surge", 34, severity=Severity.MAJOR, title="Call surge after billing SMS 呼入激增")
     actions.log(store, surge, "Queue at 140 calls, wait 6 min")
+    actions.set_step(store, surge, "level-1-all-inbound", StepState.DONE, "All agents on inbound")
 
     fire = opened("fire-alarm", 90, title="Smoke alarm, zone B pantry")
     actions.log(store, fire, "False alarm: burnt toast. Alarm reset.", EntryKind.NOTE)
+    actions.set_step(store, fire, "check-alarm", StepState.DONE)
+    actions.set_step(store, fire, "false-alarm-reset", StepState.DONE)
     actions.set_status(store, fire, Status.RESOLVED)
     return [power, system, surge, fire]
