@@ -1,9 +1,12 @@
 """Languages: every user-facing string goes through `_()` (gettext), zh-CN and English.
 
-Mark a string where it is written: `_("Logged")`, `ngettext("{n} step", "{n} steps", n)`.
+Mark a string where it is written: `_("Logged")`, `ngettext("{n} step", "{n} steps", n)`,
+`pgettext("severity", "major")` for a short word that means different things in places.
 A string defined at import time (a table of labels) is marked with `N_()` and translated
 where it is shown, with `_()`, so a language chosen later still applies.
-Catalogs live in `command_console/locale/<lang>/LC_MESSAGES/command_console.po|.mo`.
+Catalogs live in `command_console/locale/<lang>/LC_MESSAGES/command_console.po|.mo`;
+`python tools/catalogs.py` extracts, updates and compiles them (see locale/README.md).
+Only the standard library here: every layer, core included, may import this module.
 """
 
 from __future__ import annotations
@@ -28,14 +31,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translation.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A short word whose translation depends on what it names: pgettext("severity", "major")."""
+    return _translation.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Marks a string for extraction without translating it now."""
     return message
 
 
-def normalize(language: str) -> str | None:
+def normalize(language: object) -> str | None:
     """'zh_CN.UTF-8', 'zh', 'zh-Hans' -> 'zh-CN'; 'en_GB' -> 'en'; anything else -> None."""
-    base = language.split(".", 1)[0].split("@", 1)[0].replace("_", "-").lower()
+    if not isinstance(language, str):
+        return None
+    base = language.strip().split(".", 1)[0].split("@", 1)[0].replace("_", "-").lower()
     if base.startswith("zh"):
         return "zh-CN"
     if base in ("en", "c", "posix") or base.startswith("en-"):
@@ -53,15 +63,23 @@ def language_from_environment() -> str:
 
 
 def set_language(language: str | None) -> str:
-    """Switch every later `_()` to a language ('zh-CN', 'en'; None: from the locale)."""
+    """Switch every later `_()` to a language ('zh-CN', 'en'; None or '': from the locale).
+
+    An unknown language, or a catalog that is missing or unreadable, gives English: the
+    console must start whatever the configuration says. Returns the language in use."""
     global _translation, _language
     chosen = normalize(language) if language else language_from_environment()
-    _language = chosen or "en"
-    if _language == "en":
-        _translation = gettext.NullTranslations()
-    else:
-        _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[_language.replace("-", "_")], fallback=True)
+    translation = _load(chosen) if chosen and chosen != "en" else None
+    _translation = translation or gettext.NullTranslations()
+    _language = chosen if translation else "en"
     return _language
+
+
+def _load(language: str) -> gettext.NullTranslations | None:
+    try:
+        return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language.replace("-", "_")])
+    except (OSError, ValueError, UnicodeError, IndexError):  # no catalog, or a damaged .mo
+        return None
 
 
 def current_language() -> str:

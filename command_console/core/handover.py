@@ -11,15 +11,29 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from command_console.core import labels
 from command_console.core.incidents import CallOutcome, Incident, Severity
-from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, problems
+from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, field_name, problems
 from command_console.core.text import clean
+from command_console.i18n import N_, _, ngettext
 from command_console.core.timers import format_age, format_countdown, seconds_until
 
 SUMMARY_VERSION = 1
 # A handover op travels to other consoles, which refuse payloads over 64 KiB (core.ops).
 SUMMARY_BUDGET_BYTES = 48 * 1024
 CALLBACK_OUTCOMES = (CallOutcome.NO_ANSWER.value, CallOutcome.LEFT_MESSAGE.value)
+# The `counts` of a recorded summary, as the exports name them. A key this console does not
+# know (a peer's newer summary) is shown cleaned, with its underscores as spaces.
+COUNT_LABELS = {
+    "open_incidents": N_("open incidents"), "timed_steps": N_("timed steps"), "overdue_steps": N_("overdue steps"),
+    "untimed_steps": N_("untimed steps"), "incomplete_reports": N_("incomplete reports"),
+    "callbacks": N_("callbacks"),
+}
+
+
+def count_label(key: object) -> str:
+    key = clean(str(key))
+    return _(COUNT_LABELS[key]) if key in COUNT_LABELS else key.replace("_", " ")
 
 
 @dataclass(frozen=True)
@@ -62,8 +76,8 @@ class IncompleteReport:
 
     @property
     def labels(self) -> list[str]:
-        labels = {f.key: f.label for f in REPORT_FIELDS}
-        return [labels[key] for key in self.problems if key in labels]
+        names = {f.key: _(f.label) for f in REPORT_FIELDS}
+        return [names[key] for key in self.problems if key in names]
 
 
 @dataclass(frozen=True)
@@ -212,20 +226,26 @@ def summary_lines(summary: HandoverSummary, zone) -> list[str]:
     def hm(instant: datetime | None) -> str:
         return instant.astimezone(zone).strftime("%m-%d %H:%M") if instant else ""
 
-    lines = [f"Open incidents ({len(summary.open_incidents)})"]
-    lines += [f"  {i.id}  {i.severity.value} {i.severity.label_zh}  {i.status}  age {i.age}  {i.title}"
-              for i in summary.open_incidents] or ["  none"]
-    lines.append(f"Steps with deadlines ({len(summary.steps)}, {len(summary.overdue)} overdue;"
-                 f" {summary.untimed_steps} more open without a deadline)")
+    none = "  " + _("none")
+    lines = [_("Open incidents ({n})").format(n=len(summary.open_incidents))]
+    lines += [f"  {i.id}  {labels.severity_both(i.severity)}  {labels.status(i.status)}  "
+              + _("age {age}").format(age=i.age) + f"  {i.title}" for i in summary.open_incidents] or [none]
+    lines.append(_("Steps with deadlines ({n}, {overdue} overdue; {untimed} more open without a deadline)").format(
+        n=len(summary.steps), overdue=len(summary.overdue), untimed=summary.untimed_steps))
     for s in summary.steps:
-        due = f"OVERDUE {s.countdown}" if s.overdue else f"in {s.countdown}"
-        lines.append(f"  {s.incident_id}  {s.position + 1}. {s.text}  due {hm(s.due_at)} ({due})")
+        due = (_("OVERDUE {countdown}") if s.overdue else _("in {countdown}")).format(countdown=s.countdown)
+        lines.append(f"  {s.incident_id}  {s.position + 1}. {s.text}  "
+                     + _("due {time} ({countdown})").format(time=hm(s.due_at), countdown=due))
     if not summary.steps:
-        lines.append("  none")
-    lines.append(f"Incomplete reports ({len(summary.reports)})")
-    lines += [f"  {r.incident_id}  missing or invalid: {', '.join(r.missing) or 'none (not marked complete)'}"
-              for r in summary.reports] or ["  none"]
-    lines.append(f"Calls awaiting a call-back ({len(summary.callbacks)})")
-    lines += [f"  {c.incident_id}  {c.name} {c.phone}  {c.outcome} at {hm(c.at)}"
-              + (f" ({c.attempts} attempts)" if c.attempts > 1 else "") for c in summary.callbacks] or ["  none"]
+        lines.append(none)
+    lines.append(_("Incomplete reports ({n})").format(n=len(summary.reports)))
+    lines += [f"  {r.incident_id}  " + (_("missing or invalid: {fields}").format(
+                  fields=", ".join(field_name(k) for k in r.missing))
+                  if r.missing else _("missing or invalid: none (not marked complete)"))
+              for r in summary.reports] or [none]
+    lines.append(_("Calls awaiting a call-back ({n})").format(n=len(summary.callbacks)))
+    lines += [f"  {c.incident_id}  {c.name} {c.phone}  "
+              + _("{outcome} at {time}").format(outcome=labels.call_outcome(c.outcome), time=hm(c.at))
+              + (" " + ngettext("({n} attempt)", "({n} attempts)", c.attempts).format(n=c.attempts)
+                 if c.attempts > 1 else "") for c in summary.callbacks] or [none]
     return [clean(line) for line in lines]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from command_console.core.errors import UserError
 from command_console.data.exports.record import ShiftRecord, collect, site_of  # noqa: F401
+from command_console.i18n import _
 
 FORMATS = ("md", "html", "csv", "json")
 EXTENSIONS = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
@@ -19,7 +20,7 @@ ALIASES = {"markdown": "md", "htm": "html"}
 def parse_format(value: str) -> str:
     fmt = ALIASES.get(value.strip().lower(), value.strip().lower())
     if fmt not in FORMATS:
-        raise UserError(f"format {value!r} is not one of {', '.join(FORMATS)}")
+        raise UserError(_("format {value!r} is not one of {formats}").format(value=value, formats=", ".join(FORMATS)))
     return fmt
 
 
@@ -55,10 +56,11 @@ def write(record: ShiftRecord, fmt: str, path: Path, bom: bool = False) -> Path:
     if path.is_dir():
         path = path / default_name(record, fmt)
     if not path.parent.is_dir():
-        raise UserError(f"--out: folder {str(path.parent)!r} does not exist")
+        raise UserError(_("--out: folder {folder!r} does not exist").format(folder=str(path.parent)))
     data = render(record, fmt, bom)
     try:
         write_private(path, data)
     except OSError as exc:
-        raise UserError(f"--out: cannot write {str(path)!r} ({exc.strerror})") from None
+        raise UserError(_("--out: cannot write {path!r} ({reason})").format(
+            path=str(path), reason=exc.strerror)) from None
     return path

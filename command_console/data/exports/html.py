@@ -1,15 +1,19 @@
 """The shift report as one self-contained HTML page: inline CSS (with print rules), an
 inline SVG timeline, no scripts and no network (a Content-Security-Policy forbids both).
-Every piece of user text is cleaned and HTML-escaped."""
+Everything from the database (ids, names, keys, counts, texts) and every label is cleaned
+and HTML-escaped; `lang` is the chosen language."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from html import escape
 
-from command_console.core.report import REPORT_FIELDS, problems
+from command_console.core import labels
+from command_console.core.report import REPORT_FIELDS, field_name, field_title, problems
 from command_console.data.exports import timeline_svg
-from command_console.data.exports.record import ShiftRecord, duration_text, safe
+from command_console.data.exports.markdown import attempts, totals
+from command_console.data.exports.record import ShiftRecord, duration_text, handover_counts, safe
+from command_console.i18n import _, current_language
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 CSS = """
@@ -38,7 +42,8 @@ th { background: #eee; } td.when { white-space: nowrap; }
 """
 
 
-def h(text: str | None, multiline: bool = False) -> str:
+def h(text: object, multiline: bool = False) -> str:
+    """Anything from the database (or a label) cleaned and HTML-escaped, quotes included."""
     return escape(safe(text, multiline), quote=True)
 
 
@@ -48,29 +53,28 @@ def _t(record: ShiftRecord, instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M
 
 def render(record: ShiftRecord) -> str:
     w = record.window
-    title = f"Shift report — {safe(record.site.label) or 'Command Console'}"
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+    title = _("Shift report — {site}").format(site=safe(record.site.label) or "Command Console")
+    out = ["<!DOCTYPE html>", f'<html lang="{h(current_language())}">', "<head>", '<meta charset="utf-8">',
            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{escape(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>{escape(title)}</h1>", '<dl class="meta">']
+           f"<title>{h(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+           f"<h1>{h(title)}</h1>", '<dl class="meta">']
     leads = "; ".join(f"{h(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')} – "
-                      f"{_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else 'running'})"
+                      f"{_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else h(_('running'))})"
                       for s in record.shifts)
-    meta = [("Window", f"{_t(record, w.since)} – {_t(record, w.until)} ({h(record.site.time_zone)})"),
-            ("Shift", h(w.shift_id or "—")), ("Console", h(record.site.console_id)),
-            ("Leads", leads or "—"), ("Generated", _t(record, record.generated_at)),
-            ("Incidents", f"{len(record.incidents)} ({sum(1 for i in record.incidents if i.is_open)} open), "
-                          f"{len(record.entries)} timeline entries, {len(record.calls)} calls")]
-    out += [f"<dt>{k}</dt><dd>{v}</dd>" for k, v in meta]
-    out += ["</dl>", "<h2>Shift timeline</h2>", "<figure>", timeline_svg.render(record), "</figure>"]
+    meta = [(_("Window"), f"{_t(record, w.since)} – {_t(record, w.until)} ({h(record.site.time_zone)})"),
+            (_("Shift"), h(w.shift_id or "—")), (_("Console"), h(record.site.console_id)),
+            (_("Leads"), leads or "—"), (_("Generated"), _t(record, record.generated_at)),
+            (_("Incidents"), h(totals(record)))]
+    out += [f"<dt>{h(k)}</dt><dd>{v}</dd>" for k, v in meta]
+    out += ["</dl>", f"<h2>{h(_('Shift timeline'))}</h2>", "<figure>", timeline_svg.render(record), "</figure>"]
     out += _handovers(record) + _callbacks(record)
-    out.append("<h2>Incidents</h2>")
+    out.append(f"<h2>{h(_('Incidents'))}</h2>")
     if not record.incidents:
-        out.append("<p>No incidents in this window.</p>")
+        out.append(f"<p>{h(_('No incidents in this window.'))}</p>")
     for incident in record.incidents:
         out += _incident(record, incident)
-    out += ["<h2>Shift log</h2>"] + _entries(record, record.entries_of(""))
+    out += [f"<h2>{h(_('Shift log'))}</h2>"] + _entries(record, record.entries_of(""))
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
@@ -79,13 +83,13 @@ def _handovers(record: ShiftRecord) -> list[str]:
     done = [s for s in record.shifts if s.shift.ended_at is not None]
     if not done:
         return []
-    out = ["<h2>Handovers</h2>", "<ul>"]
+    out = [f"<h2>{h(_('Handovers'))}</h2>", "<ul>"]
     for info in done:
         s = info.shift
-        counts = ", ".join(f"{k.replace('_', ' ')} {int(v)}" for k, v in sorted(info.summary.get("counts", {}).items()))
+        counts = ", ".join(f"{h(label)} {h(value)}" for label, value in handover_counts(info))
         note = f'<div class="note">{h(s.handover_note, True)}</div>' if s.handover_note else ""
-        out.append(f"<li>{_t(record, s.ended_at)}: {h(s.lead)} handed over to {h(s.next_lead)}"
-                   f"{'<br>' + counts if counts else ''}{note}</li>")
+        handed = h(_("{lead} handed over to {next_lead}").format(lead=safe(s.lead), next_lead=safe(s.next_lead)))
+        out.append(f"<li>{_t(record, s.ended_at)}: {handed}{'<br>' + counts if counts else ''}{note}</li>")
     return out + ["</ul>"]
 
 
@@ -93,50 +97,65 @@ def _callbacks(record: ShiftRecord) -> list[str]:
     pending = record.callbacks()
     if not pending:
         return []
-    out = ["<h2>Calls awaiting a call-back</h2>", "<ul>"]
-    out += [f"<li>{h(c.incident_id)}: {h(c.name)} {h(c.phone)} — {h(c.outcome)} at {_t(record, c.at, '%m-%d %H:%M')}"
-            f"{f' ({c.attempts} attempts)' if c.attempts > 1 else ''}</li>" for c in pending]
+    out = [f"<h2>{h(_('Calls awaiting a call-back'))}</h2>", "<ul>"]
+    out += [f"<li>{h(c.incident_id)}: {h(c.name)} {h(c.phone)} — "
+            + h(_("{outcome} at {time}").format(outcome=labels.call_outcome(c.outcome),
+                                                time=_t(record, c.at, "%m-%d %H:%M")) + attempts(c.attempts))
+            + "</li>" for c in pending]
     return out + ["</ul>"]
 
 
 def _entries(record: ShiftRecord, entries) -> list[str]:
     if not entries:
-        return ["<p>No entries in this window.</p>"]
-    out = ["<table>", "<tr><th>Time</th><th>Author</th><th>Kind</th><th>Entry</th></tr>"]
+        return [f"<p>{h(_('No entries in this window.'))}</p>"]
+    head = "".join(f"<th>{h(label)}</th>" for label in (_("Time"), _("Author"), _("Kind"), _("Entry")))
+    out = ["<table>", f"<tr>{head}</tr>"]
     out += [f'<tr><td class="when">{_t(record, e.at, "%m-%d %H:%M:%S")}</td><td>{h(e.author)}</td>'
-            f"<td>{e.kind.value}</td><td>{h(e.text)}</td></tr>" for e in entries]
+            f"<td>{h(labels.entry_kind(e.kind))}</td><td>{h(e.text)}</td></tr>" for e in entries]
     return out + ["</table>"]
 
 
 def _incident(record: ShiftRecord, incident) -> list[str]:
-    sev = incident.severity
+    sev = labels.raw(incident.severity)
     out = ['<section class="incident">',
-           f'<h3>{h(incident.id)} — {h(incident.title)} <span class="sev sev-{sev.value}">{sev.value} '
-           f"{sev.label_zh}</span></h3>",
-           f"<p>Status <b>{incident.status.value}</b>. Plan {h(incident.plan_title)}. Started "
-           f"{_t(record, incident.started_at)}; opened {_t(record, incident.opened_at)} by {h(incident.opened_by)}; "
-           f"resolved {_t(record, incident.resolved_at)}.</p>"]
+           f'<h3>{h(incident.id)} — {h(incident.title)} <span class="sev sev-{h(sev)}">'
+           f"{h(labels.severity_both(sev))}</span></h3>",
+           "<p>" + _("Status <b>{status}</b>. Plan {plan}. Started {started}; opened {opened} by {author}; "
+                     "resolved {resolved}.").format(
+               status=h(labels.status(incident.status)), plan=h(incident.plan_title),
+               started=_t(record, incident.started_at), opened=_t(record, incident.opened_at),
+               author=h(incident.opened_by), resolved=_t(record, incident.resolved_at)) + "</p>"]
     if incident.steps:
-        out += ["<h4>Plan steps</h4>", "<table>",
-                "<tr><th>#</th><th>Step</th><th>Due</th><th>State</th><th>When / by</th><th>Late</th></tr>"]
-        for n, step in enumerate(incident.steps, 1):
-            outcome = record.outcome(incident, step)
-            late = duration_text(outcome.late_s) if outcome.late else ""
-            cls = ' class="overdue"' if outcome.late else ""
-            when = f"{_t(record, step.state_at, '%H:%M')} {h(step.state_by)}" if step.state_at else ""
-            note = f"<br><i>{h(step.state_note)}</i>" if step.state_note else ""
-            out.append(f"<tr><td>{n}</td><td>{h(step.text)}{note}</td>"
-                       f"<td class=\"when\">{_t(record, step.due_at, '%H:%M') if step.due_at else ''}</td>"
-                       f"<td{cls}>{outcome.label}</td><td>{when}</td><td{cls}>{late}</td></tr>")
+        head = "".join(f"<th>{h(label)}</th>" for label in
+                       ("#", _("Step"), _("Due"), _("State"), _("When / by"), _("Late")))
+        out += [f"<h4>{h(_('Plan steps'))}</h4>", "<table>", f"<tr>{head}</tr>"]
+        out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
         out.append("</table>")
-    out += ["<h4>Timeline</h4>"] + _entries(record, record.entries_of(incident.id))
+    out += [f"<h4>{h(_('Timeline'))}</h4>"] + _entries(record, record.entries_of(incident.id))
+    return out + _report(record, incident)
+
+
+def _step(record: ShiftRecord, incident, n: int, step) -> str:
+    outcome = record.outcome(incident, step)
+    late = duration_text(outcome.late_s) if outcome.late else ""
+    cls = ' class="overdue"' if outcome.late else ""
+    when = f"{_t(record, step.state_at, '%H:%M')} {h(step.state_by)}" if step.state_at else ""
+    note = f"<br><i>{h(step.state_note)}</i>" if step.state_note else ""
+    due = _t(record, step.due_at, "%H:%M") if step.due_at else ""
+    return (f"<tr><td>{n}</td><td>{h(step.text)}{note}</td><td class=\"when\">{due}</td>"
+            f"<td{cls}>{h(labels.step_outcome(outcome.label))}</td><td>{when}</td><td{cls}>{h(late)}</td></tr>")
+
+
+def _report(record: ShiftRecord, incident) -> list[str]:
     report = record.reports.get(incident.id)
     found = problems(report) if report else {}
-    status = report.status.value if report else "draft"
-    missing = f' <span class="missing">missing or invalid: {", ".join(found)}</span>' if found else ""
-    out += [f"<h4>Report ({status}){missing}</h4>", '<dl class="meta report">']
+    status = labels.report_status(report.status if report else "draft")
+    missing = (' <span class="missing">' + h(_("missing or invalid: {fields}").format(
+        fields=", ".join(field_name(k) for k in found))) + "</span>") if found else ""
+    out = [f"<h4>{h(_('Report ({status})').format(status=status))}{missing}</h4>", '<dl class="meta report">']
     for n, spec in enumerate(REPORT_FIELDS, 1):
         value = report.value(spec.key) if report else ""
-        body = f'<span class="note">{h(value, True)}</span>' if value.strip() else '<span class="missing">(missing)</span>'
-        out.append(f"<dt>{n}. {spec.label} / {spec.label_zh}</dt><dd>{body}</dd>")
+        body = (f'<span class="note">{h(value, True)}</span>' if value.strip()
+                else f'<span class="missing">{h(_("(missing)"))}</span>')
+        out.append(f"<dt>{n}. {h(field_title(spec))}</dt><dd>{body}</dd>")
     return out + ["</dl>", "</section>"]

@@ -2,6 +2,8 @@
 
 Times are UTC ISO 8601 ("2026-11-22T08:00:00Z"); `time_zone` says how to show them.
 Bump FORMAT_VERSION when a key changes meaning or disappears (adding keys is compatible).
+Keys and stored values (severity, state, outcome) stay English words in every language;
+only the report field `label` follows the chosen language (`label_zh` is the seed's name).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 
 from command_console.core.report import REPORT_FIELDS, problems
 from command_console.data.exports.record import ShiftRecord, safe
+from command_console.i18n import _
 
 FORMAT = "command-console/shift-report"
 FORMAT_VERSION = 1
@@ -30,7 +33,7 @@ def to_dict(record: ShiftRecord) -> dict:
         "site": {"name": safe(record.site.site_name), "location": safe(record.site.site_location)},
         "time_zone": record.site.time_zone,
         "window": {"since": iso(w.since), "until": iso(w.until), "shift_id": w.shift_id},
-        "report_fields": [{"key": f.key, "label": f.label, "label_zh": f.label_zh} for f in REPORT_FIELDS],
+        "report_fields": [{"key": f.key, "label": _(f.label), "label_zh": f.label_zh} for f in REPORT_FIELDS],
         "shifts": [{"id": s.shift.id, "lead": safe(s.shift.lead), "started_at": iso(s.shift.started_at),
                     "ended_at": iso(s.shift.ended_at), "next_lead": safe(s.shift.next_lead),
                     "handover_note": safe(s.shift.handover_note, True), "handover_summary": _cleaned(s.summary)}
@@ -82,4 +85,5 @@ def _incident(record: ShiftRecord, i) -> dict:
 
 
 def render(record: ShiftRecord) -> str:
-    return json.dumps(to_dict(record), ensure_ascii=False, indent=2) + "\n"
+    """Every string in it cleaned, whatever field it came from (ids, roles, outcomes too)."""
+    return json.dumps(_cleaned(to_dict(record)), ensure_ascii=False, indent=2) + "\n"

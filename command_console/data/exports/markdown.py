@@ -1,8 +1,9 @@
 """The shift report as Markdown: plain enough to read in a terminal, prints cleanly.
 
-User text is cleaned of control characters and every character Markdown (or an HTML
-renderer behind it) could read as markup is backslash-escaped, so `[bold]`, `<script>`
-and `*x*` show literally wherever the file is opened.
+Everything from the database (ids, names, keys, counts, texts) is cleaned of control
+characters and every character Markdown (or an HTML renderer behind it) could read as
+markup is backslash-escaped, so `[bold]`, `<script>` and `*x*` show literally wherever the
+file is opened. Labels are in the chosen language (command_console.i18n).
 """
 
 from __future__ import annotations
@@ -10,15 +11,17 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from command_console.core.report import REPORT_FIELDS, problems
-from command_console.data.exports.record import ShiftRecord, duration_text, safe
+from command_console.core import labels
+from command_console.core.report import REPORT_FIELDS, field_name, field_title, problems
+from command_console.data.exports.record import ShiftRecord, duration_text, handover_counts, safe
+from command_console.i18n import _, ngettext
 
 _INLINE = re.compile(r"([\\`*_\[\]<|~&])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>!]|\d+[.)])")
 
 
-def md(text: str | None, multiline: bool = False, block: bool = False) -> str:
-    """User text made inert for Markdown.
+def md(text: object, multiline: bool = False, block: bool = False) -> str:
+    """Text from the database made inert for Markdown.
 
     Characters that open inline markup are escaped everywhere; list, heading and quote
     markers only where a line starts (every line of a block, the later lines otherwise).
@@ -33,97 +36,127 @@ def _t(record: ShiftRecord, instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M
     return instant.astimezone(record.zone).strftime(fmt) if instant else "—"
 
 
+def _item(label: str, value: str) -> str:
+    return f"- **{label}:** {value}"
+
+
 def render(record: ShiftRecord) -> str:
-    out: list[str] = []
     w = record.window
-    out.append(f"# Shift report — {md(record.site.label) or 'Command Console'}")
-    out.append("")
-    out.append(f"- **Window:** {_t(record, w.since)} – {_t(record, w.until)} ({md(record.site.time_zone)})")
+    out = [_("# Shift report — {site}").format(site=md(record.site.label) or "Command Console"), ""]
+    out.append(_item(_("Window"), f"{_t(record, w.since)} – {_t(record, w.until)} ({md(record.site.time_zone)})"))
     if w.shift_id:
-        out.append(f"- **Shift:** {md(w.shift_id)}")
-    out.append(f"- **Console:** {md(record.site.console_id)}")
-    out.append(f"- **Generated:** {_t(record, record.generated_at)}")
+        out.append(_item(_("Shift"), md(w.shift_id)))
+    out.append(_item(_("Console"), md(record.site.console_id)))
+    out.append(_item(_("Generated"), _t(record, record.generated_at)))
     leads = "; ".join(f"{md(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')}"
-                      f" – {_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else 'running'})"
+                      f" – {_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else _('running')})"
                       for s in record.shifts)
-    out.append(f"- **Leads:** {leads or '—'}")
-    open_count = sum(1 for i in record.incidents if i.is_open)
-    out.append(f"- **Incidents:** {len(record.incidents)} ({open_count} open), "
-               f"{len(record.entries)} timeline entries, {len(record.calls)} calls")
+    out.append(_item(_("Leads"), leads or "—"))
+    out.append(_item(_("Incidents"), totals(record)))
     out += _handovers(record)
     out += _callbacks(record)
-    out.append("")
-    out.append("## Incidents")
+    out += ["", _("## Incidents")]
     if not record.incidents:
-        out += ["", "No incidents in this window."]
+        out += ["", _("No incidents in this window.")]
     for incident in record.incidents:
         out += _incident(record, incident)
     shift_entries = record.entries_of("")
-    out += ["", "## Shift log", ""]
-    out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)}: {md(e.text)}" for e in shift_entries] or ["- none"]
+    out += ["", _("## Shift log"), ""]
+    out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)}: {md(e.text)}" for e in shift_entries] or [
+        "- " + _("none")]
     out.append("")
     return "\n".join(out)
+
+
+def totals(record: ShiftRecord) -> str:
+    """'3 (1 open), 15 timeline entries, 4 calls' (plain text; numbers only)."""
+    open_count = sum(1 for i in record.incidents if i.is_open)
+    return _("{incidents} ({open} open), {entries}, {calls}").format(
+        incidents=len(record.incidents), open=open_count,
+        entries=ngettext("{n} timeline entry", "{n} timeline entries", len(record.entries)).format(
+            n=len(record.entries)),
+        calls=ngettext("{n} call", "{n} calls", len(record.calls)).format(n=len(record.calls)))
 
 
 def _handovers(record: ShiftRecord) -> list[str]:
     done = [s for s in record.shifts if s.shift.ended_at is not None]
     if not done:
         return []
-    out = ["", "## Handovers"]
+    out = ["", _("## Handovers")]
     for info in done:
         s = info.shift
-        out += ["", f"- {_t(record, s.ended_at)}: {md(s.lead)} handed over to {md(s.next_lead)}"]
-        counts = info.summary.get("counts", {})
+        out += ["", f"- {_t(record, s.ended_at)}: "
+                + _("{lead} handed over to {next_lead}").format(lead=md(s.lead), next_lead=md(s.next_lead))]
+        counts = handover_counts(info)
         if counts:
-            out.append("  " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(counts.items())))
+            out.append("  " + ", ".join(f"{md(label)} {md(value)}" for label, value in counts))
         if s.handover_note:
-            out.append("  Note:")
+            out.append("  " + _("Note:"))
             out += [f"  > {line}" for line in md(s.handover_note, multiline=True, block=True).split("\n")]
     return out
+
+
+def attempts(n: int) -> str:
+    return " " + ngettext("({n} attempt)", "({n} attempts)", n).format(n=n) if n > 1 else ""
 
 
 def _callbacks(record: ShiftRecord) -> list[str]:
     pending = record.callbacks()
     if not pending:
         return []
-    out = ["", "## Calls awaiting a call-back", ""]
-    out += [f"- {md(c.incident_id)}: {md(c.name)} {md(c.phone)} — {c.outcome} at {_t(record, c.at, '%m-%d %H:%M')}"
-            + (f" ({c.attempts} attempts)" if c.attempts > 1 else "") for c in pending]
+    out = ["", _("## Calls awaiting a call-back"), ""]
+    out += [f"- {md(c.incident_id)}: {md(c.name)} {md(c.phone)} — "
+            + _("{outcome} at {time}").format(outcome=md(labels.call_outcome(c.outcome)),
+                                              time=_t(record, c.at, "%m-%d %H:%M"))
+            + attempts(c.attempts) for c in pending]
     return out
 
 
 def _incident(record: ShiftRecord, incident) -> list[str]:
     out = ["", f"### {md(incident.id)} — {md(incident.title)}", ""]
-    out.append(f"- **Severity:** {incident.severity.value} {incident.severity.label_zh}; "
-               f"**status:** {incident.status.value}")
-    out.append(f"- **Plan:** {md(incident.plan_title)} ({md(incident.plan_id)})")
-    out.append(f"- **Started:** {_t(record, incident.started_at)}; **opened:** {_t(record, incident.opened_at)}"
-               f" by {md(incident.opened_by)}; **resolved:** {_t(record, incident.resolved_at)}")
+    out.append(_("- **Severity:** {severity}; **status:** {status}").format(
+        severity=md(labels.severity_both(incident.severity)), status=md(labels.status(incident.status))))
+    out.append(_item(_("Plan"), f"{md(incident.plan_title)} ({md(incident.plan_id)})"))
+    out.append(_("- **Started:** {started}; **opened:** {opened} by {author}; **resolved:** {resolved}").format(
+        started=_t(record, incident.started_at), opened=_t(record, incident.opened_at),
+        author=md(incident.opened_by), resolved=_t(record, incident.resolved_at)))
     if incident.steps:
-        out += ["", "#### Plan steps", ""]
-        for n, step in enumerate(incident.steps, 1):
-            outcome = record.outcome(incident, step)
-            box = "x" if outcome.label.startswith("done") else ("-" if outcome.label == "skipped" else " ")
-            parts = [f"due {_t(record, step.due_at, '%H:%M')}" if step.due_at else ""]
-            if step.state_at:
-                parts.append(f"{step.state.value} {_t(record, step.state_at, '%H:%M')} by {md(step.state_by)}")
-            if outcome.late:
-                parts.append(("LATE by " if outcome.label == "done late" else "OVERDUE by ") + duration_text(outcome.late_s))
-            if step.state_note:
-                parts.append(md(step.state_note))
-            detail = "; ".join(p for p in parts if p)
-            out.append(f"{n}. [{box}] {md(step.text)}" + (f" — {detail}" if detail else ""))
+        out += ["", _("#### Plan steps"), ""]
+        out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
     entries = record.entries_of(incident.id)
-    out += ["", "#### Timeline", ""]
-    out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({e.kind.value}): {md(e.text)}"
-            for e in entries] or ["- no entries in this window"]
+    out += ["", _("#### Timeline"), ""]
+    out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({md(labels.entry_kind(e.kind))}): {md(e.text)}"
+            for e in entries] or ["- " + _("no entries in this window")]
+    return out + _report(record, incident)
+
+
+def _step(record: ShiftRecord, incident, n: int, step) -> str:
+    outcome = record.outcome(incident, step)
+    box = "x" if outcome.label.startswith("done") else ("-" if outcome.label == "skipped" else " ")
+    parts = [_("due {time}").format(time=_t(record, step.due_at, "%H:%M")) if step.due_at else ""]
+    if step.state_at:
+        parts.append(_("{state} {time} by {author}").format(
+            state=md(labels.step_state(step.state)), time=_t(record, step.state_at, "%H:%M"),
+            author=md(step.state_by)))
+    if outcome.late:
+        late = _("LATE by {duration}") if outcome.label == "done late" else _("OVERDUE by {duration}")
+        parts.append(late.format(duration=duration_text(outcome.late_s)))
+    if step.state_note:
+        parts.append(md(step.state_note))
+    detail = "; ".join(p for p in parts if p)
+    return f"{n}. [{box}] {md(step.text)}" + (f" — {detail}" if detail else "")
+
+
+def _report(record: ShiftRecord, incident) -> list[str]:
     report = record.reports.get(incident.id)
     found = problems(report) if report else {}
-    status = report.status.value if report else "draft"
-    out += ["", f"#### Report ({status})" + (f" — missing or invalid: {', '.join(found)}" if found else ""), ""]
+    status = labels.report_status(report.status if report else "draft")
+    missing = " — " + _("missing or invalid: {fields}").format(
+        fields=", ".join(md(field_name(k)) for k in found)) if found else ""
+    out = ["", _("#### Report ({status})").format(status=md(status)) + missing, ""]
     for n, spec in enumerate(REPORT_FIELDS, 1):
         value = report.value(spec.key) if report else ""
-        lines = md(value, multiline=True).split("\n") if value.strip() else ["(missing)"]
-        out.append(f"{n}. **{spec.label} / {spec.label_zh}:** {lines[0]}")
+        lines = md(value, multiline=True).split("\n") if value.strip() else [_("(missing)")]
+        out.append(f"{n}. **{field_title(spec)}:** {lines[0]}")
         out += [f"   {line}" for line in lines[1:]]
     return out

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 
-from command_console.core.handover import Callback, awaiting_callbacks
+from command_console.core.handover import Callback, awaiting_callbacks, count_label
 from command_console.core.incidents import Call, Incident, PlanStepRun, Shift, StepState, TimelineEntry
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import clean
@@ -17,6 +17,7 @@ from command_console.data import queries
 from command_console.data.schema import CallRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow
 from command_console.data.shift import Window
 from command_console.data.store import Store
+from command_console.i18n import _
 
 entries_t, calls_t, shifts_t = EntryRow.__table__, CallRow.__table__, ShiftRow.__table__
 fields_t, incidents_t = ReportFieldRow.__table__, IncidentRow.__table__
@@ -115,21 +116,24 @@ def duration_text(seconds: int | None) -> str:
     """A length of time for people: '45 s', '7 min', '1 h 20 min', '2 d 3 h'."""
     seconds = max(0, int(seconds or 0))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("{s} s").format(s=seconds)
     minutes = seconds // 60
     if minutes < 60:
-        return f"{minutes} min"
+        return _("{m} min").format(m=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+        return _("{h} h {m} min").format(h=hours, m=minutes) if minutes else _("{h} h").format(h=hours)
     days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
+    return _("{d} d {h} h").format(d=days, h=hours) if hours else _("{d} d").format(d=days)
 
 
-def safe(text: str | None, multiline: bool = False) -> str:
-    """User text as it may appear in any export: control and bidi characters removed."""
-    if not text:
+def safe(text: object, multiline: bool = False) -> str:
+    """Anything from the database as it may appear in any export: a string (or a number, or
+    an enum member) with control characters, escape sequences and bidi overrides removed."""
+    if text is None or text == "":
         return ""
+    if not isinstance(text, str):
+        text = str(getattr(text, "value", text))
     if text.isprintable():  # no Cc/Cf (controls, bidi overrides), no line breaks: nothing to clean
         return text
     return clean(text, multiline=multiline)
@@ -169,8 +173,27 @@ def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRec
     calls = tuple(Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
                   for r in call_rows)
     shifts = tuple(ShiftInfo(Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
-                             json.loads(r.summary or "{}")) for r in shift_rows)
+                             _summary(r.summary)) for r in shift_rows)
     return ShiftRecord(site, window, now, shifts, incidents, reports, entries, calls)
+
+
+def _summary(stored: str | None) -> dict:
+    """A recorded handover summary; anything that is not a JSON object (a damaged or
+    foreign value) reads as empty rather than stopping the export."""
+    try:
+        value = json.loads(stored or "{}")
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def handover_counts(info: ShiftInfo) -> list[tuple[str, str]]:
+    """The counts of a handover as (label, value) pairs, cleaned, in key order; the values
+    are whatever was recorded (a peer's summary may hold anything)."""
+    counts = info.summary.get("counts")
+    if not isinstance(counts, dict):
+        return []
+    return [(count_label(key), safe(value)) for key, value in sorted(counts.items(), key=lambda kv: str(kv[0]))]
 
 
 def site_of(config) -> Site:

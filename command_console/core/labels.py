@@ -1,0 +1,83 @@
+"""How stored values are shown: a severity, status, step state, entry kind or call outcome
+in the chosen language. A value this console does not know (written by a newer one) is
+shown as it is, cleaned, never a crash."""
+
+from __future__ import annotations
+
+from command_console.core.text import clean
+from command_console.i18n import _, pgettext
+
+
+def raw(value: object) -> str:
+    """The stored word behind an enum member or a plain string, cleaned for showing."""
+    return clean(str(getattr(value, "value", value) if value is not None else ""))
+
+
+# The seed's level names (seeds 000 and 001): 一般/较大/重大/特别重大.
+SEVERITY_ZH = {"general": "一般", "serious": "较大", "major": "重大", "critical": "特别重大"}
+
+
+def severity(value: object) -> str:
+    """'serious' in English, '较大' in Chinese."""
+    word = raw(value)
+    return {
+        "general": pgettext("severity", "general"), "serious": pgettext("severity", "serious"),
+        "major": pgettext("severity", "major"), "critical": pgettext("severity", "critical"),
+    }.get(word, word)
+
+
+def severity_both(value: object) -> str:
+    """The level with the seed's Chinese name: 'serious 较大' in English, '较大' in Chinese."""
+    word = raw(value)
+    # TRANSLATORS: a severity level followed by its Chinese name from the seeds; Chinese shows the name once.
+    return _("{level} {level_zh}").format(level=severity(word), level_zh=SEVERITY_ZH.get(word, word)).strip()
+
+
+def status(value: object) -> str:
+    word = raw(value)
+    return {
+        "active": pgettext("incident status", "active"), "contained": pgettext("incident status", "contained"),
+        "resolved": pgettext("incident status", "resolved"),
+    }.get(word, word)
+
+
+def step_state(value: object) -> str:
+    word = raw(value)
+    return {
+        "pending": pgettext("step state", "pending"), "done": pgettext("step state", "done"),
+        "skipped": pgettext("step state", "skipped"),
+    }.get(word, word)
+
+
+def entry_kind(value: object) -> str:
+    word = raw(value)
+    return {
+        "note": pgettext("entry kind", "note"), "call": pgettext("entry kind", "call"),
+        "step": pgettext("entry kind", "step"), "status": pgettext("entry kind", "status"),
+        "report": pgettext("entry kind", "report"), "shift": pgettext("entry kind", "shift"),
+        "conflict": pgettext("entry kind", "conflict"),
+    }.get(word, word)
+
+
+def call_outcome(value: object) -> str:
+    word = raw(value)
+    return {
+        "reached": pgettext("call outcome", "reached"), "no answer": pgettext("call outcome", "no answer"),
+        "left message": pgettext("call outcome", "left message"),
+    }.get(word, word)
+
+
+def report_status(value: object) -> str:
+    word = raw(value)
+    return {"draft": pgettext("report status", "draft"),
+            "complete": pgettext("report status", "complete")}.get(word, word)
+
+
+def step_outcome(label: str) -> str:
+    """An export's step outcome: done, done late, skipped, pending, overdue, not done."""
+    word = raw(label)
+    return {
+        "done": pgettext("step outcome", "done"), "done late": pgettext("step outcome", "done late"),
+        "skipped": pgettext("step outcome", "skipped"), "pending": pgettext("step outcome", "pending"),
+        "overdue": pgettext("step outcome", "overdue"), "not done": pgettext("step outcome", "not done"),
+    }.get(word, word)
