@@ -14,8 +14,10 @@ from command_console import config as config_io
 from command_console.config import Config
 from command_console.core.clock import Clock, SystemClock
 from command_console.core.plans import Plan
-from command_console.core.matching import resolve
-from command_console.paths import Paths, demo_roster_file, ensure_private_dir, resolve_paths, shipped_plans_dir
+from command_console.core.matching import resolve_named
+from command_console.paths import (
+    Paths, check_data_dir, claim_data_dir, demo_roster_file, ensure_private_dir, resolve_paths, shipped_plans_dir,
+)
 
 
 class Workspace:
@@ -31,20 +33,25 @@ class Workspace:
         return workspace
 
     def initialise(self, **settings) -> Config:
-        """First use: directory, config, database, demo roster, first shift."""
-        ensure_private_dir(self.paths.root)
+        """First use: directory, config, database, demo roster, first shift. The folder and
+        the settings are checked as a whole before anything is written; settings given here
+        replace those in an existing config.toml, so `init` also repairs a bad value."""
+        check_data_dir(self.paths)
+        config = self._settings_for_init(settings)
+        claim_data_dir(self.paths)
         ensure_private_dir(self.paths.plans)
-        if self.paths.config.exists():
-            config = config_io.load(self.paths)
-        else:
-            config = config_io.default_config()
-        for key, value in settings.items():
-            if value is not None:
-                setattr(config, key, value)
         config_io.save(self.paths, config)
         self.__dict__.pop("config", None)
         self._seed_database()
         return config
+
+    def _settings_for_init(self, settings: dict) -> Config:
+        given = {key: value for key, value in settings.items() if value is not None}
+        if self.paths.config.exists():
+            current, text = config_io.read_raw(self.paths.config)
+        else:
+            current, text = config_io.to_dict(config_io.default_config()), ""
+        return config_io.from_dict({**current, **given}, self.paths.config, text)
 
     def _seed_database(self) -> None:
         from command_console.data import actions, queries
@@ -63,7 +70,10 @@ class Workspace:
     def store(self):
         from command_console.data.store import Store
 
-        store = Store(self.paths.database, self.config.console_id, self.config.lead_name or "lead", self.clock)
+        from command_console.data.sync import keys
+
+        store = Store(self.paths.database, self.config.console_id, self.config.lead_name or "lead", self.clock,
+                      signer=keys.load_or_create(self.paths.root))
         self.refresh_author(store)
         return store
 
@@ -81,7 +91,9 @@ class Workspace:
         return load_library([shipped_plans_dir(), self.paths.plans])
 
     def plan(self, query: str) -> Plan:
-        return self.plans.plans[resolve(query, sorted(self.plans.plans), "plan")]
+        """A plan by id (or unique prefix), English or Chinese title, or fuzzy match."""
+        titles = {plan_id: (plan.title, plan.title_zh) for plan_id, plan in sorted(self.plans.plans.items())}
+        return self.plans.plans[resolve_named(query, titles, "plan")]
 
     def close(self) -> None:
         if "store" in self.__dict__:

@@ -10,9 +10,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from command_console.core.errors import StoreError, UserError
+from command_console.cli.failures import ConsoleGroup, describe, say_error
+from command_console.core.errors import StoreError, UserError, WriteError
+from command_console.i18n import _, set_language
 
-app = typer.Typer(add_completion=False, no_args_is_help=False, help="Incident command console for the shift lead.")
+app = typer.Typer(cls=ConsoleGroup, add_completion=False, no_args_is_help=False,
+                  help="Incident command console for the shift lead.")
 plans_app = typer.Typer(help="Emergency plans: list, show, check.", no_args_is_help=True)
 contacts_app = typer.Typer(help="The contact roster.", no_args_is_help=True)
 incident_app = typer.Typer(help="Open, list and resolve incidents.", no_args_is_help=True)
@@ -23,17 +26,21 @@ app.add_typer(incident_app, name="incident")
 app.add_typer(report_app, name="report")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+# For commands whose values may start with '-' (a step '-1', a time '-1h', a log line '-- x'):
+# an unknown option-like word is taken as the value it stands in for.
+VALUES = {"ignore_unknown_options": True}
 
 
 class State:
     data_dir: Optional[str] = None
+    lang: Optional[str] = None
     _workspace = None
 
     @classmethod
-    def reset(cls, data_dir: Optional[str]) -> None:
+    def reset(cls, data_dir: Optional[str], lang: Optional[str] = None) -> None:
         if cls._workspace is not None:
             cls._workspace.close()
-        cls.data_dir, cls._workspace = data_dir, None
+        cls.data_dir, cls.lang, cls._workspace = data_dir, lang, None
 
     @classmethod
     def workspace(cls):
@@ -45,21 +52,36 @@ class State:
 
 
 def fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
+    say_error(message)
     raise typer.Exit(code)
 
 
 def guarded(command):
-    """Bad input and unusable stores end as one line on stderr, never a traceback."""
+    """Bad input and unusable stores end as one line on stderr, never a traceback.
+    (The root group does the same for every command; this keeps the exit explicit.)"""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except (UserError, StoreError) as exc:
-            fail(str(exc), exc.exit_code)
+        except (UserError, StoreError, WriteError) as exc:
+            fail(*describe(exc))
 
     return wrapper
+
+
+def choose_language() -> str:
+    """--lang, else config.toml's `language`, else the locale. A config that cannot be
+    read yet leaves the choice to the locale (the command itself reports the problem)."""
+    from command_console.i18n import normalize
+
+    if State.lang is not None:
+        if normalize(State.lang) is None:
+            raise UserError(_("--lang {value!r} is not one of zh-CN, en").format(value=State.lang))
+        return set_language(State.lang)
+    from command_console.config import configured_language
+
+    return set_language(configured_language(State.data_dir))
 
 
 def emit_json(data) -> None:
@@ -70,8 +92,10 @@ def emit_json(data) -> None:
 def root(
     ctx: typer.Context,
     data_dir: Annotated[Optional[str], typer.Option("--data-dir", help="Data directory (default: $COMMAND_CONSOLE_HOME or the user data dir).")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Language: zh-CN or en (default: config.toml's language, else the locale).")] = None,
 ) -> None:
-    State.reset(data_dir)
+    State.reset(data_dir, lang)
+    choose_language()
     if ctx.invoked_subcommand is None:
         run_console()
 
@@ -80,7 +104,9 @@ def root(
 def run_console() -> None:
     from command_console.app import run
 
-    run(State.workspace())
+    workspace = State.workspace()
+    set_language(State.lang or workspace.config.language)
+    run(workspace)
 
 
 @app.command("run")
@@ -97,8 +123,10 @@ def init(
     site_location: Annotated[Optional[str], typer.Option(help="Site location for reports.")] = None,
     lead_name: Annotated[Optional[str], typer.Option(help="Default shift lead name.")] = None,
     time_zone: Annotated[Optional[str], typer.Option(help="IANA zone, e.g. Asia/Shanghai.")] = None,
+    language: Annotated[Optional[str], typer.Option(help="zh-CN or en (default: the locale).")] = None,
 ) -> None:
-    """Create (or update) the data directory, config and database."""
+    """Create (or update) the data directory, config and database. Settings are checked as
+    a whole first: a bad value writes nothing (and init with good values repairs a bad file)."""
     from command_console.paths import resolve_paths
     from command_console.workspace import Workspace
 
@@ -106,12 +134,9 @@ def init(
     if sync_dir:
         sync_dir = str(Path(sync_dir).expanduser().resolve())
     config = workspace.initialise(sync_dir=sync_dir, site_name=site_name, site_location=site_location,
-                                  lead_name=lead_name, time_zone=time_zone)
-    from command_console import config as config_io
-
-    config_io.load(workspace.paths)  # validates what was just written
+                                  lead_name=lead_name, time_zone=time_zone, language=language)
     workspace.close()
-    typer.echo(f"data dir {workspace.paths.root} (console {config.console_id})")
+    typer.echo(_("data dir {root} (console {console_id})").format(root=workspace.paths.root, console_id=config.console_id))
 
 
 def main() -> None:
@@ -119,4 +144,4 @@ def main() -> None:
 
 
 # The command modules register themselves on `app` and its sub-apps.
-from command_console.cli import commands, report, export, sync  # noqa: E402,F401,I001
+from command_console.cli import commands, report, export, sync, settings, peers  # noqa: E402,F401,I001

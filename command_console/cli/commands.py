@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from command_console.cli import (
-    JsonOpt, State, app, contacts_app, emit_json, guarded, incident_app, plans_app,
+    VALUES, JsonOpt, State, app, contacts_app, emit_json, guarded, incident_app, plans_app,
 )
+from command_console.i18n import _
 from command_console.core.text import pad
 
 
@@ -107,6 +108,11 @@ def contacts_list(role: Annotated[Optional[str], typer.Option(help="Only this ro
     from command_console.core.contacts import contacts_for_role
     from command_console.data import queries
 
+    if role is not None:
+        from command_console.core.contacts import ROLES
+        from command_console.core.matching import resolve
+
+        role = resolve(role, ROLES, _("role"))
     contacts = queries.list_contacts(_store())
     if role:
         contacts = contacts_for_role(contacts, role)
@@ -213,7 +219,7 @@ def incident_resolve(incident: str) -> None:
     typer.echo(f"{incident_id} resolved")
 
 
-@incident_app.command("set")
+@incident_app.command("set", context_settings=VALUES)
 @guarded
 def incident_set(incident: str, field: str, value: str) -> None:
     """Change severity, status, title or started-at of an incident."""
@@ -241,7 +247,7 @@ def incident_set(incident: str, field: str, value: str) -> None:
 
 # -- log, steps, timeline ------------------------------------------------------
 
-@app.command("log")
+@app.command("log", context_settings=VALUES)
 @guarded
 def log_entry(incident: str, text: str) -> None:
     """Add a timeline entry. Exit 0 means it is durably stored."""
@@ -250,7 +256,7 @@ def log_entry(incident: str, text: str) -> None:
     actions.log(_store(), _incident_id(incident), text)
 
 
-@app.command("step")
+@app.command("step", context_settings=VALUES)
 @guarded
 def step(incident: str, step_query: Annotated[str, typer.Argument(metavar="STEP")],
          action: Annotated[str, typer.Argument(help="done | skip | reopen | ack")],

@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, guarded
+from command_console.core.errors import UserError
+from command_console.i18n import _
 
 
 def _ask(value: Optional[str], option: str, prompt: str) -> str:
@@ -19,9 +21,7 @@ def _ask(value: Optional[str], option: str, prompt: str) -> str:
     if value is not None:
         return value
     if not sys.stdin.isatty():
-        from command_console.core.errors import UserError
-
-        raise UserError(f"{option} is required (no terminal to ask on)")
+        raise UserError(_("{option} is required (no terminal to ask on)").format(option=option))
     return typer.prompt(prompt)
 
 
@@ -92,26 +92,47 @@ def shifts(json_: JsonOpt = False) -> None:
 @guarded
 def export(
     format_: Annotated[str, typer.Option("--format", "-f", help="md | html | csv | json")] = "md",
-    shift_id: Annotated[Optional[str], typer.Option("--shift", help="Shift id or unique prefix (see `shifts`).")] = None,
+    shift_id: Annotated[Optional[str], typer.Option("--shift", help="Shift id or unique prefix (see `shifts`), or 'previous'.")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Window start: 14:05, '2026-11-22 14:05', '8h ago'.")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Window end (default: now).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="File or folder to write (private, 0600); default: stdout.")] = None,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help="File or folder to write (private, 0600), '-' for stdout; default: <data dir>/reports/.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a UTF-8 BOM for spreadsheet programs.")] = False,
 ) -> None:
-    """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON."""
-    from command_console.core.when import parse_when
-    from command_console.data import exports, shift
+    """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON.
+
+    Never replaces an existing file without --force, never writes inside the data dir
+    (except its reports folder)."""
+    from command_console.data import exports
+    from command_console.paths import export_path, write_private
 
     fmt = exports.parse_format(format_)
     workspace = State.workspace()
-    now, zone = workspace.clock.now(), workspace.config.zone
-    start = parse_when(since, now, zone, field="--since") if since else None
-    end = parse_when(until, now, zone, field="--until") if until else None
-    window = shift.shift_window(workspace.store, now, shift_id=shift_id, since=start, until=end)
+    now = workspace.clock.now()
+    window = _window(workspace, now, shift_id, since, until)
     record = exports.collect(workspace.store, exports.site_of(workspace.config), window, now)
-    if out is None:
+    if out == "-":
         sys.stdout.buffer.write(exports.render(record, fmt, bom))
         sys.stdout.buffer.flush()
         return
-    path = exports.write(record, fmt, out, bom)
-    typer.echo(f"wrote {path}")
+    path = export_path(Path(out) if out else None, exports.default_name(record, fmt), workspace.paths, force=force)
+    data = exports.render(record, fmt, bom)
+    try:
+        write_private(path, data, replace=force)
+    except FileExistsError:
+        raise UserError(_("--out: {path!r} already exists; add --force to replace it").format(path=str(path))) from None
+    typer.echo(_("wrote {path}").format(path=path))
+
+
+def _window(workspace, now, shift_id, since, until):
+    from command_console.core.when import parse_when
+    from command_console.data import shift
+
+    zone = workspace.config.zone
+    if shift_id and shift_id.strip().lower() in ("previous", "prev"):
+        if since or until:
+            raise UserError(_("use either --shift or --since/--until, not both"))
+        return shift.window_from_text(workspace.store, now, "previous", zone)
+    start = parse_when(since, now, zone, field="--since") if since is not None else None
+    end = parse_when(until, now, zone, field="--until") if until is not None else None
+    return shift.shift_window(workspace.store, now, shift_id=shift_id, since=start, until=end)

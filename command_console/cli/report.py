@@ -6,11 +6,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from command_console.cli import JsonOpt, State, app, emit_json, guarded, report_app
+from command_console.cli import VALUES, JsonOpt, State, app, emit_json, guarded, report_app
+from command_console.i18n import _
 from command_console.cli.commands import _incident_id, _store
 
 
-@report_app.command("set")
+@report_app.command("set", context_settings=VALUES)
 @guarded
 def report_set(incident: str, field: str, value: str) -> None:
     """Set one of the seven fields: site, occurred_at, type, impact, measures, trend, other."""
@@ -18,6 +19,11 @@ def report_set(incident: str, field: str, value: str) -> None:
 
     incident_id = _incident_id(incident)
     key = actions.resolve_field(field)
+    if key == "occurred_at" and value.strip():
+        from command_console.core.when import as_local_text
+
+        workspace = State.workspace()  # one parser for every time: kept as local 'YYYY-MM-DD HH:MM'
+        value = as_local_text(value, workspace.clock.now(), workspace.config.zone, field="occurred_at")
     changed = actions.set_report_field(_store(), incident_id, key, value)
     typer.echo(f"{incident_id} report {key} {'set' if changed else 'unchanged'}")
 

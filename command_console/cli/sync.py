@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, fail, guarded
+from command_console.i18n import _
 
 
 def _syncer():
@@ -37,7 +38,9 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
     if json_:
         emit_json({"published": result.published, "applied": result.applied, "unpublished": result.unpublished,
                    "share_ok": result.share_ok, "share_state": result.share_state, "problems": result.problems,
-                   "bad_files": known, "duplicate_console": result.duplicate_console, "skew": result.skew})
+                   "bad_files": known, "duplicate_console": result.duplicate_console, "skew": result.skew,
+                   "rejected": result.rejected, "rejected_total": result.rejected_total, "held": result.held,
+                   "unreadable": result.unreadable})
     else:
         for line in result.problems + [p for p in known if p not in result.problems]:
             typer.echo(f"sync: {line}", err=True)
@@ -45,7 +48,7 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
             if warning:
                 typer.echo(f"warning: {warning}", err=True)
         typer.echo(f"published {result.published}, applied {result.applied} · {syncer.status_text()}")
-    if not result.share_ok or result.duplicate_console:
+    if not result.share_ok or result.duplicate_console or result.rejected or result.unreadable:
         raise typer.Exit(1)
 
 
@@ -88,9 +91,23 @@ def verify(local_only: Annotated[bool, typer.Option("--local", help="Only the lo
         typer.echo(line)
     for line in problems:
         typer.echo(f"problem: {line}", err=True)
+    _print_rejected(workspace.store)
     integrity = workspace.store.integrity_check()
     if integrity != "ok":
         typer.echo(f"problem: {workspace.paths.database}: integrity_check {integrity}", err=True)
     typer.echo(f"{len(problems) + (integrity != 'ok')} problems")
     if problems or integrity != "ok":
         raise typer.Exit(1)
+
+
+def _print_rejected(store) -> None:
+    """Operations refused from other consoles (kept aside, never applied), one line each."""
+    from command_console.data.sync import peers
+
+    rejected = peers.list_rejected(store, limit=1000)
+    for item in rejected:
+        typer.echo(_("rejected: console {console} seq {seq} in {file}: {reason}").format(
+            console=item.console_id, seq=item.seq, file=item.file, reason=item.reason))
+    total = sum(peers.rejected_counts(store).values())
+    if total > len(rejected):
+        typer.echo(_("rejected: ... and {n} more (command-console peers)").format(n=total - len(rejected)))

@@ -10,29 +10,14 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
-OP_FORMAT_VERSION = 1
+from command_console.core.op_schema import envelope_problem, payload_problem
+
+# 2: operations carry the author's wall-clock time (`wall`) and a signature (`sig`).
+OP_FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 MAX_PAYLOAD_BYTES = 64 * 1024
 GENESIS_HASH = "0" * 64
 
-_STR, _INT, _BOOL, _DICT, _LIST = str, int, bool, dict, list
-_OPT_STR = (str, type(None))
-_OPT_INT = (int, type(None))
-
-# kind -> required payload keys and their types. Unknown keys are refused too.
-PAYLOAD_SCHEMAS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "incident.open": {"id": _STR, "title": _STR, "plan": _DICT, "severity": _STR, "started_at": _INT},
-    "incident.set": {"id": _STR, "field": _STR, "value": (str, int), "base": _OPT_STR},
-    "entry.add": {"incident_id": _STR, "kind": _STR, "text": _STR},
-    "call.add": {"incident_id": _STR, "contact_id": _STR, "name": _STR, "phone": _STR, "role": _STR, "outcome": _STR},
-    "step.set": {"incident_id": _STR, "step_id": _STR, "state": _STR, "note": _STR},
-    "step.ack": {"incident_id": _STR, "step_id": _STR},
-    "report.set": {"incident_id": _STR, "field": _STR, "value": _STR, "base": _OPT_STR},
-    "report.status": {"incident_id": _STR, "status": _STR},
-    "contact.upsert": {"id": _STR, "name": _STR, "roles": _DICT, "phones": _LIST, "notes": _STR, "on_duty": _BOOL},
-    "contact.remove": {"id": _STR},
-    "shift.start": {"id": _STR, "lead": _STR},
-    "shift.handover": {"id": _STR, "note": _STR, "next_lead": _STR, "summary": _DICT},
-}
 INCIDENT_FIELDS = ("title", "severity", "status", "started_at")
 
 
@@ -58,6 +43,8 @@ class Op:
     prev_hash: str
     hash: str = ""
     v: int = OP_FORMAT_VERSION
+    wall: int = 0  # the author's clock at writing, ms (0 in version 1: the hlc tells it)
+    sig: str = ""  # Ed25519 signature of the hash by the console's key (base64)
 
     @property
     def sort_key(self) -> tuple[int, str, int]:
@@ -66,11 +53,14 @@ class Op:
     def as_dict(self) -> dict:
         return {"id": self.id, "console_id": self.console_id, "seq": self.seq, "hlc": self.hlc, "kind": self.kind,
                 "entity": self.entity, "author": self.author, "payload": self.payload,
-                "prev_hash": self.prev_hash, "hash": self.hash, "v": self.v}
+                "prev_hash": self.prev_hash, "hash": self.hash, "v": self.v, "wall": self.wall, "sig": self.sig}
 
     def canonical(self) -> bytes:
+        """What the hash covers: every field but the hash and the signature (which signs the hash)."""
         body = self.as_dict()
-        del body["hash"]
+        del body["hash"], body["sig"]
+        if self.v == 1:
+            del body["wall"]
         return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
     def compute_hash(self) -> str:
@@ -84,6 +74,13 @@ class Op:
 
     @staticmethod
     def from_dict(data: dict) -> Op:
+        """An operation from a record read anywhere; raises ValueError when its fields are unusable."""
+        if not isinstance(data, dict):
+            raise ValueError("record is not an object")
+        data = {"wall": 0, "sig": "", **data}
+        problem = envelope_problem(data)
+        if problem:
+            raise ValueError(problem)
         return Op(**data)
 
 
@@ -92,23 +89,17 @@ def payload_json(payload: dict) -> str:
 
 
 def validate(op: Op) -> str | None:
-    """Why an operation (typically one read from another console) is unusable, or None."""
-    if op.v != OP_FORMAT_VERSION:
-        return f"format version {op.v} (this console reads {OP_FORMAT_VERSION})"
-    schema = PAYLOAD_SCHEMAS.get(op.kind)
-    if schema is None:
-        return f"unknown kind {op.kind!r}"
-    if not isinstance(op.payload, dict):
-        return "payload is not an object"
-    if len(payload_json(op.payload).encode()) > MAX_PAYLOAD_BYTES:
-        return f"payload over {MAX_PAYLOAD_BYTES} bytes"
-    extra = set(op.payload) - set(schema)
-    if extra:
-        return f"unknown payload keys {sorted(extra)}"
-    for key, expected in schema.items():
-        value = op.payload.get(key)
-        if key not in op.payload or not isinstance(value, expected) or isinstance(value, bool) != (expected is bool):
-            return f"payload key {key!r} missing or of the wrong type"
+    """Why an operation, written here or read from another console, is unusable, or None.
+
+    The signature is checked by sync, which knows the author's key."""
+    if op.v not in READABLE_VERSIONS:
+        return f"format version {op.v} (this console reads {', '.join(map(str, READABLE_VERSIONS))})"
+    problem = envelope_problem(op.as_dict()) or payload_problem(op.kind, op.payload)
+    if problem:
+        return problem
+    size = len(payload_json(op.payload).encode())
+    if size > MAX_PAYLOAD_BYTES:
+        return f"payload is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}"
     if op.entity != entity_of(op.kind, op.payload):
         return "entity does not match payload"
     if op.hash != op.compute_hash():

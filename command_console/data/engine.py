@@ -16,11 +16,14 @@ from command_console.core.errors import StoreError
 
 # Bump when a readable table changes (migration = refold) or the ops table changes
 # (add an explicit step to OPS_MIGRATIONS).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000
 # from-version -> SQL for the ops/meta tables; readable tables are refolded after any bump.
-OPS_MIGRATIONS: dict[int, list[str]] = {}
+# Columns added to the ops table: (table, column, declaration), added when missing.
+OPS_MIGRATIONS: dict[int, list[tuple[str, str, str]]] = {
+    1: [("ops", "wall", "INTEGER NOT NULL DEFAULT 0"), ("ops", "sig", "VARCHAR NOT NULL DEFAULT ''")],
+}
 
 
 def _inspect_existing(path: Path) -> int | None:
@@ -136,8 +139,10 @@ def _migrate(conn, version: int) -> None:
     from command_console.data import schema
 
     for from_version in range(version, SCHEMA_VERSION):
-        for statement in OPS_MIGRATIONS.get(from_version, []):
-            conn.exec_driver_sql(statement)
+        for table, column, declaration in OPS_MIGRATIONS.get(from_version, []):
+            present = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
     for table in schema.FOLDED_TABLES:
         table.__table__.drop(conn)
     SQLModel.metadata.create_all(conn)

@@ -115,7 +115,7 @@ def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
         if end <= start:
             raise UserError(f"--until ({end:%Y-%m-%d %H:%M}Z) must be after --since ({start:%Y-%m-%d %H:%M}Z)")
         return Window(start, end)
-    shift = queries.current_shift(store) or (queries.list_shifts(store) or [None])[-1]
+    shift = queries.current_shift(store) or (queries.list_shifts(store, own=True) or [None])[-1]
     if shift is None:
         raise UserError("no shift recorded yet; give --since and --until")
     return Window(shift.started_at, shift.ended_at or now, shift.id)
@@ -130,7 +130,7 @@ def window_from_text(store: Store, now: datetime, text: str, zone) -> Window:
     if not text:
         return shift_window(store, now)
     if text.lower() in ("previous", "prev"):
-        ended = [s for s in queries.list_shifts(store) if s.ended_at is not None]
+        ended = [s for s in queries.list_shifts(store, own=True) if s.ended_at is not None]
         if not ended:
             raise UserError("window: no shift has ended yet; leave it blank for the current shift")
         return shift_window(store, now, shift_id=ended[-1].id)

@@ -18,15 +18,20 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from functools import cached_property
+from dataclasses import replace
 from pathlib import Path
 
-from command_console.core.clock import Clock, SystemClock, next_hlc
-from command_console.core.ops import GENESIS_HASH, Op, entity_of, payload_json
+from command_console.core.clock import HLC_COUNTER_BITS, Clock, SystemClock, next_hlc, to_ms
+from command_console.core.errors import UserError
+from command_console.core.ops import GENESIS_HASH, Op, entity_of, payload_json, validate
 from command_console.data import engine as db
 from command_console.data import fold
 
 PayloadBuilder = Callable[[sqlite3.Connection], dict]
 OP_ORDER = "ORDER BY hlc, console_id, seq"
+# An operation stamped further ahead of this clock is never merged (sync holds it back),
+# and none already stored may pull our clock past it.
+SKEW_LIMIT_MS = 5 * 60 * 1000
 
 
 def __getattr__(name: str):
@@ -39,11 +44,13 @@ def __getattr__(name: str):
 
 
 class Store:
-    def __init__(self, path: Path, console_id: str, author: str, clock: Clock | None = None) -> None:
+    def __init__(self, path: Path, console_id: str, author: str, clock: Clock | None = None,
+                 signer=None) -> None:
         self.path = Path(path)
         self.console_id = console_id
         self.author = author
         self.clock = clock or SystemClock()
+        self.signer = signer  # signs each op's hash (data/sync/keys.py); None: unsigned, peers refuse them
         self._idle: list[sqlite3.Connection] = []  # open connections no transaction is using
         self._pool_lock = threading.Lock()
         self._generation = 0  # close() bumps it: connections lent before are closed on return
@@ -129,19 +136,27 @@ class Store:
     def append_many(self, changes: Iterable[tuple[str, dict | PayloadBuilder] | tuple[str, dict, str]]) -> list[Op]:
         """Commit several operations in one durable transaction.
 
-        A change is (kind, payload) signed by `self.author`, or (kind, payload, author).
+        A change is (kind, payload) by `self.author`, or (kind, payload, author). Each op
+        passes the same schema as a peer's (core/op_schema.py): what is stored here is never
+        refused elsewhere. A change that does not fit raises UserError and nothing is written.
         """
         written: list[Op] = []
         with self.transaction() as conn:
             last_hlc, seq, prev_hash = self._chain_head(conn)
-            for kind, payload, *signer in changes:
+            for kind, payload, *author in changes:
                 if callable(payload):  # built inside the write lock, e.g. to number an incident
                     payload = payload(conn)
                 seq += 1
-                last_hlc = next_hlc(self.clock.now(), last_hlc)
+                now = self.clock.now()
+                last_hlc = next_hlc(now, last_hlc)
                 op = Op(id=uuid.uuid4().hex, console_id=self.console_id, seq=seq, hlc=last_hlc, kind=kind,
-                        entity=entity_of(kind, payload), author=signer[0] if signer else self.author, payload=payload,
-                        prev_hash=prev_hash).sealed()
+                        entity=entity_of(kind, payload), author=author[0] if author else self.author, payload=payload,
+                        prev_hash=prev_hash, wall=to_ms(now)).sealed()
+                problem = validate(op)
+                if problem:
+                    raise UserError(f"{kind}: {problem}")
+                if self.signer is not None:
+                    op = replace(op, sig=self.signer.sign(op.hash))
                 self._insert_op(conn, op)
                 fold.apply(conn, op)
                 prev_hash = op.hash
@@ -149,19 +164,25 @@ class Store:
         return written
 
     def _chain_head(self, conn: sqlite3.Connection) -> tuple[int, int, str]:
-        """(newest hlc seen from anyone, this console's last seq, its hash), read under the write lock."""
-        last_hlc = conn.execute("SELECT max(hlc) FROM ops").fetchone()[0] or 0
-        last = conn.execute("SELECT seq, hash FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
+        """(newest hlc to follow, this console's last seq, its hash), read under the write lock.
+
+        Stamps further ahead of our clock than the skew limit are not followed: one op from
+        a clock in 2100 (stored before this check existed) must not date every later write."""
+        horizon = (to_ms(self.clock.now()) + SKEW_LIMIT_MS) << HLC_COUNTER_BITS
+        last_hlc = conn.execute("SELECT max(hlc) FROM ops WHERE hlc <= ?", (horizon,)).fetchone()[0] or 0
+        last = conn.execute("SELECT seq, hash, hlc FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
                            (self.console_id,)).fetchone()
-        return (last_hlc, last[0], last[1]) if last else (last_hlc, 0, GENESIS_HASH)
+        if not last:
+            return last_hlc, 0, GENESIS_HASH
+        return max(last_hlc, min(last[2], horizon)), last[0], last[1]
 
     @staticmethod
     def _insert_op(conn: sqlite3.Connection, op: Op) -> bool:
         result = conn.execute(
-            "INSERT OR IGNORE INTO ops (id, console_id, seq, hlc, kind, entity, author, payload, v, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO ops (id, console_id, seq, hlc, kind, entity, author, payload, v, prev_hash, hash, "
+            "wall, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (op.id, op.console_id, op.seq, op.hlc, op.kind, op.entity, op.author, payload_json(op.payload),
-             op.v, op.prev_hash, op.hash),
+             op.v, op.prev_hash, op.hash, op.wall, op.sig),
         )
         return result.rowcount == 1
 
@@ -221,7 +242,8 @@ class Store:
         return [r[0] for r in self.rows("SELECT id FROM incidents")]
 
     def current_lead(self) -> str | None:
-        return self.scalar("SELECT lead FROM shifts WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1")
+        return self.scalar("SELECT lead FROM shifts WHERE ended_at IS NULL AND console_id = ? "
+                           "ORDER BY started_at DESC LIMIT 1", self.console_id)
 
     def last_writer(self, entity: str, field: str) -> str | None:
         """The operation that last set a field: the `base` a new write of it names."""
@@ -264,4 +286,5 @@ def op_from_row(row) -> Op:
     return Op(
         id=row.id, console_id=row.console_id, seq=row.seq, hlc=row.hlc, kind=row.kind, entity=row.entity,
         author=row.author, payload=json.loads(row.payload), prev_hash=row.prev_hash, hash=row.hash, v=row.v,
+        wall=row.wall, sig=row.sig,
     )

@@ -59,7 +59,7 @@ def test_export_writes_a_private_file_per_format(cli, tmp_path):
 
 
 def test_export_to_stdout_and_into_a_folder(cli, tmp_path):
-    shown = cli("export", "-f", "md")
+    shown = cli("export", "-f", "md", "--out", "-")
     assert shown.exit_code == 0 and shown.output.startswith("# Shift report")
     folder = tmp_path / "out"
     folder.mkdir()

@@ -27,7 +27,10 @@ from datetime import datetime
 from pathlib import Path
 
 from command_console.core.clock import to_ms
-from command_console.core.ops import GENESIS_HASH, Op, validate
+from command_console.core.ops import GENESIS_HASH, Op
+from command_console.core.text import clean
+from command_console.i18n import _, ngettext
+from command_console.data.sync import admit, keys, peers
 from command_console.data.sync import segments as seg
 from command_console.data.store import op_from_row
 from command_console.data.sync.own import COMPACT_AGE_S, SKEW_LIMIT_MS, OwnFolder
@@ -57,6 +60,10 @@ class SyncResult:
     busy: bool = False  # another sync held the lock; nothing was done
     files_read: int = 0  # segment files opened this pass (0 when nothing is new)
     seconds: float = 0.0
+    rejected: dict[str, int] = field(default_factory=dict)  # console -> ops refused this pass
+    rejected_total: dict[str, int] = field(default_factory=dict)  # console -> ops kept aside so far
+    held: int = 0  # ops stamped in our future, waiting
+    unreadable: int = 0  # files in the share this console may not read (another OS user)
 
 
 class Syncer(OwnFolder):
@@ -84,6 +91,11 @@ class Syncer(OwnFolder):
         self._marks: list | None = None
         self._doomed: list[str] = []
         self._started: float | None = None
+        self.signer = self.store.signer
+        self.require_approval = bool(getattr(workspace.config, "require_approval", False))
+        self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
+        self._held: set[str] = set()  # files holding ops stamped in our future: read again later
+        self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
 
     # -- public ----------------------------------------------------------------
 
@@ -147,6 +159,10 @@ class Syncer(OwnFolder):
             parts.append(f"{unpublished} unpublished")
         else:
             parts += [last.share_state, f"{unpublished} unpublished", "retrying"]
+        for console, count in sorted(last.rejected_total.items()):
+            parts.append(_("{count} rejected from {console}").format(count=count, console=clean(console)))
+        if last.unreadable:
+            parts.append(ngettext("{n} file unreadable", "{n} files unreadable", last.unreadable).format(n=last.unreadable))
         if last.bad_files:
             parts.append(f"{last.bad_files} bad file{'s' if last.bad_files != 1 else ''}")
         if last.skew:
@@ -195,6 +211,7 @@ class Syncer(OwnFolder):
             result.duplicate_console = state.duplicate_warning()
             result.skew = state.skew_warning()
             result.bad_files = len(state.bad)
+            result.rejected_total = peers.rejected_counts(self.store)
         return result
 
     def _share_is_ours(self, state: SyncState, result: SyncResult) -> bool:
@@ -230,7 +247,8 @@ class Syncer(OwnFolder):
     def _read_others(self, state: SyncState, result: SyncResult) -> None:
         try:
             with os.scandir(self.share) as entries:
-                consoles = sorted(e.name for e in entries if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir())
+                consoles = sorted(e.name for e in entries
+                                  if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir(follow_symlinks=False))
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "unavailable")
             return
@@ -247,6 +265,8 @@ class Syncer(OwnFolder):
                 continue
             seen = state.seen_for(console)
             state.prune(console, listing)
+            if not self._trust(console, folder, state, result):
+                continue
             self._answer_requests(console, listing, state, result)
             new = [(n, s, m) for n, (s, m) in listing.items()
                    if not seg.is_ignorable(n) and not n.startswith(seg.NEED_PREFIX) and seen.get(n) != s]
@@ -302,50 +322,98 @@ class Syncer(OwnFolder):
         by_console: dict[str, list[tuple[Op, str, int]]] = {}
         for console, ops, rel, size in pending:
             by_console.setdefault(console, []).extend((op, rel, size) for op in ops)
+        for console in set(self._bad_records) - set(by_console):
+            by_console[console] = []
         for console, items in by_console.items():
-            self._apply(console, items, None, None, state, result)
+            self._apply(console, items, state, result)
         for console, _ops, rel, size in pending:
-            state.seen_for(console)[rel.split("/", 1)[1]] = size
+            if rel not in self._held:
+                state.seen_for(console)[rel.split("/", 1)[1]] = size
+        self._held.clear()
         pending.clear()
 
-    def _apply(self, console: str, items, rel: str | None, size: int | None, state: SyncState, result: SyncResult) -> list[Op]:
-        """Check ops of one console against each other and the local log, then merge them."""
-        if rel is not None:
-            items = [(op, rel, size) for op in items]
+    def _trust(self, console: str, folder: Path, state: SyncState, result: SyncResult) -> bool:
+        """Whether this pass may read a console's folder: its key is published, pinned (first
+        sight) or matches the pinned one, and the console is not waiting for approval or revoked."""
+        rel = f"{console}/{keys.PUBLIC_KEY_FILE}"
+        published = peers.read_public_key(folder)
+        if published is None:
+            state.report(result, rel, None, f"console {console} publishes no readable key; its operations wait")
+            return False
+        peer = peers.pin(self.store, console, published, self.clock.now(), self.require_approval)
+        if peer.key_mismatch:
+            state.report(result, rel, None, f"console {console}'s key changed to {keys.fingerprint(published)} "
+                         f"(pinned {peer.fingerprint}); refused. If it was re-installed on purpose: "
+                         f"command-console peers approve {console}")
+            return False
+        if peer.status != peers.APPROVED:
+            state.report(result, rel, None, f"console {console} is {peer.status} ({peer.fingerprint}); its operations "
+                         f"wait. To accept it: command-console peers approve {console}")
+            return False
+        state.bad.pop(rel, None)
+        self._peer_keys[console] = published
+        return True
+
+    def _apply(self, console: str, items, state: SyncState, result: SyncResult) -> list[Op]:
+        """Check ops of one console one by one (schema, namespace, time, chain, signature), keep
+        the refused ones aside, hold back those stamped in our future, and merge the rest."""
+        public_key = self._peer_keys.get(console)
+        now_ms = to_ms(self.clock.now())
         items = sorted(items, key=lambda t: t[0].seq)
         local = self._local_ids(console, [op.seq for op, _, _ in items] + [op.seq - 1 for op, _, _ in items])
-        taken: dict[int, Op] = {}
-        admitted: list[Op] = []
+        taken: dict[int, tuple[Op, str]] = {}
+        refused: list[tuple] = []
         for op, where, where_size in items:
             known = local.get(op.seq)
             if known and known[0] == op.id:  # held already (e.g. re-read in a compacted file)
                 if known[1] != op.hash:
-                    state.report(result, where, where_size, f"seq {op.seq}: differs from the local copy (tampered); skipped")
+                    refused.append((op, where, "differs from the copy this console holds (tampered)"))
                 continue
-            why = validate(op)
-            if why is None and op.console_id != console:
-                why = f"operation of console {op.console_id!r} in folder {console!r}"
+            why = admit.problem(op, console)
             if why is not None:
-                state.report(result, where, where_size, f"seq {op.seq}: {why}; skipped")
+                refused.append((op, where, why))
+                continue
+            late = admit.ahead(op, now_ms)
+            if late:
+                self._held.add(where)
+                result.held += 1
+                state.report(result, where, where_size, f"seq {op.seq}: stamped {late // 60000 + 5} min or more ahead "
+                             "of this console's clock; held back until then")
                 continue
             have = taken.get(op.seq)
-            if have and have.id == op.id:
+            if have and have[0].id == op.id:
                 continue
             if known or have:
                 state.report(result, where, where_size, self._duplicate_text(console, op.seq, own=console == self.console_id), dup=True)
                 continue
             pred = taken.get(op.seq - 1)
-            pred_hash = pred.hash if pred else (local[op.seq - 1][1] if op.seq - 1 in local else None)
+            pred_hash = pred[0].hash if pred else (local[op.seq - 1][1] if op.seq - 1 in local else None)
             if op.seq == 1:
                 pred_hash = GENESIS_HASH
             if pred_hash is not None and op.prev_hash != pred_hash:
-                state.report(result, where, where_size, f"seq {op.seq}: hash chain broken (tampered, or two consoles share id {console}); skipped")
+                refused.append((op, where, "hash chain broken (tampered, or two consoles share this id)"))
                 continue
-            taken[op.seq] = op
-            admitted.append(op)
-        new = self._merge_in_slices(admitted)
+            taken[op.seq] = (op, where)
+        forged = admit.unsigned([op for op, _ in taken.values()], public_key) if public_key else set(taken)
+        for seq in sorted(forged):
+            op, where = taken.pop(seq)
+            refused.append((op, where, f"signature does not verify with the key pinned for console {console}"))
+        self._quarantine(console, refused, result)
+        new = self._merge_in_slices([op for op, _ in taken.values()])
         result.applied += len(new)
         return new
+
+    def _quarantine(self, console: str, refused: list[tuple], result: SyncResult) -> None:
+        items = [(console, op.seq, where, op.id, why, op.as_dict()) for op, where, why in refused]
+        items += [(console, seq, where, "", why, record) for seq, where, why, record in self._bad_records.pop(console, [])]
+        if not items:
+            return
+        added = peers.quarantine(self.store, items, self.clock.now())
+        if added:
+            result.rejected[console] = result.rejected.get(console, 0) + added
+            first = items[0]
+            result.problems.append(f"{self.share / first[2]}: seq {first[1]}: {first[4]}; rejected"
+                                   + (f" (+{added - 1} more from console {console})" if added > 1 else ""))
 
     def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
         """Merge in short transactions with pauses between them, so the lead's own writes
@@ -382,14 +450,22 @@ class Syncer(OwnFolder):
             state.report(result, rel, size, f"{size} bytes: too large for a segment, not read")
             return None
         try:
-            data = path.read_bytes()
+            data = seg.read_bounded(path, seg.MAX_SEGMENT_BYTES)
         except FileNotFoundError:
             return None  # replaced by compaction while we listed: the new file has the ops
+        except PermissionError:
+            result.unreadable += 1
+            result.problems.append(f"{path}: not readable by this OS user; see README (group-shared mode)")
+            return None
         except OSError as exc:
             result.problems.append(f"{path}: cannot read ({exc.strerror or exc}); will retry")
             return None
         result.files_read += 1
         decoded = seg.decode(data)
+        if decoded.bad_records:
+            console = rel.split("/", 1)[0]
+            self._bad_records.setdefault(console, []).extend(
+                (seq, rel, why, record) for seq, why, record in decoded.bad_records)
         if decoded.problems:
             state.report(result, rel, size, "; ".join(decoded.problems[:3]) + ("" if decoded.fatal else "; intact records applied"))
             console, name = rel.split("/", 1)

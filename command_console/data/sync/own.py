@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from command_console.core.clock import to_ms
 from command_console.core.ops import Op
+from command_console.data.sync import peers
 from command_console.data.sync import segments as seg
 from command_console.data.sync.state import SyncState, share_error
 
@@ -32,6 +33,14 @@ class OwnFolder:
         folder = self.share / self.console_id
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
+            if folder.is_symlink() or not folder.is_dir():
+                result.share_ok, result.share_state = False, "own folder refused"
+                result.problems.append(f"{folder}: this console's folder in the share is a link or not a folder; "
+                                       "nothing written (remove it; the next sync recreates it)")
+                return
+            if self.signer is not None:
+                self._peer_keys[self.console_id] = self.signer.public_key
+                peers.publish_public_key(folder, self.signer.public_key)
             listing = list_files(folder)
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "unavailable")
@@ -103,7 +112,8 @@ class OwnFolder:
                            key=lambda kv: (kv[1][0], kv[1][1]))
             if len(files) <= COMPACT_KEEP:
                 return
-            pairs = [(a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i) for i, (a, b) in enumerate(zip(files, files[1:]))]
+            pairs = [(a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i) for i, (a, b) in enumerate(zip(files, files[1:]))
+                     if a[1][2] + b[1][2] <= seg.MAX_SEGMENT_BYTES // 2]  # readers refuse files past the limit
             pairs = [p for p in pairs if p[0] <= COMPACT_MAX_OPS]
             if not pairs:
                 return
@@ -145,7 +155,7 @@ class OwnFolder:
             state.report(result, rel, size, self._duplicate_text(self.console_id, clashes[0].seq, own=True), dup=True)
             return
         if missing:
-            new = self._apply(self.console_id, missing, rel, size, state, result)
+            new = self._apply(self.console_id, [(op, rel, size) for op in missing], state, result)
             if new:
                 result.problems.append(
                     f"{folder / name}: {len(new)} operations of this console id were in the share but not in this "

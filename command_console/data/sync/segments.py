@@ -22,8 +22,10 @@ Nothing here imports SQL or Textual.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 import re
 import secrets
 import struct
@@ -39,8 +41,9 @@ HEADER = MAGIC + bytes([SEGMENT_VERSION, 0, 0])
 FRAME = struct.Struct(">II")
 MAX_FRAME = MAX_PAYLOAD_BYTES + 16 * 1024  # an op is its payload plus a few hundred bytes
 MAX_SEGMENT_OPS = 5000
-MAX_SEGMENT_BYTES = 512 * 1024 * 1024  # compaction caps a file near 32,768 ops
+MAX_SEGMENT_BYTES = 64 * 1024 * 1024  # never read more at once; compaction stays well under it
 SUFFIX = ".seg"
+PUBLIC_KEY_FILE = "console.pub"  # the console's signing key (see keys.py), beside its segments
 TEMP_PREFIX = ".tmp-"
 NEED_PREFIX = "need-"  # need-<console>-<first>-<last>: "please publish this range again"
 NEED_RE = re.compile(r"^need-([a-z0-9]{2,12})-(\d{1,10})-(\d{1,10})$")
@@ -87,8 +90,8 @@ def parse_need(name: str) -> tuple[str, int, int] | None:
 
 
 def is_ignorable(name: str) -> bool:
-    """Our own temp files, hidden files and file-sync tools' temp/marker files."""
-    return name.startswith((".", "~")) or name.endswith((".tmp", ".part", ".partial", "~"))
+    """Our own temp files and public key, hidden files and file-sync tools' temp/marker files."""
+    return name == PUBLIC_KEY_FILE or name.startswith((".", "~")) or name.endswith((".tmp", ".part", ".partial", "~"))
 
 
 def _frame(body: bytes) -> bytes:
@@ -109,6 +112,7 @@ class Decoded:
     header: dict | None = None
     ops: list[Op] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # short reasons, without the file name
+    bad_records: list[tuple[int, str, object]] = field(default_factory=list)  # (seq or -index, why, record)
     fatal: bool = False  # nothing in the file can be trusted (foreign, future version)
 
 
@@ -149,16 +153,18 @@ def decode(data: bytes) -> Decoded:
     for index, body in frames[1:]:
         try:
             value = json.loads(body)
-        except ValueError:
-            out.problems.append(f"record {index}: not JSON")
+        except (ValueError, RecursionError):
+            out.bad_records.append((-index, "not JSON (or nested too deep)", body[:200].decode("utf-8", "replace")))
             continue
         if isinstance(value, dict) and set(value) == {"end"}:
             trailer_seen = value["end"]
             continue
         try:
             out.ops.append(Op.from_dict(value))
-        except (TypeError, ValueError):
-            out.problems.append(f"record {index}: not an operation")
+        except (TypeError, ValueError) as exc:
+            seq = value.get("seq") if isinstance(value, dict) else None
+            seq = seq if isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq < 2**53 else -index
+            out.bad_records.append((seq, f"record {index} is not a valid operation: {exc}", value))
     expected = out.header.get("count")
     if trailer_seen is None:
         out.problems.append(f"truncated: {len(out.ops)} of {expected} operations readable")
@@ -186,6 +192,27 @@ def _frames(data: bytes, pos: int, problems: list[str]) -> list[tuple[int, bytes
         pos += FRAME.size + length
         index += 1
     return frames
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, never through a symlink, never past limit (OSError otherwise)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        if info.st_size > limit:
+            raise OSError(errno.EFBIG, f"{info.st_size} bytes, over the {limit} a segment may have")
+        chunks, left = [], info.st_size
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def write_segment(folder: Path, console_id: str, ops: list[Op], created_ms: int) -> tuple[str, int]:

@@ -31,17 +31,18 @@ def verify(store, share: Path | None) -> tuple[list[str], list[str]]:
     if not share.is_dir():
         problems.append(f"{share}: share unavailable")
         return summary, problems
-    for folder in sorted(p for p in share.iterdir() if p.is_dir() and seg.CONSOLE_DIR_RE.match(p.name)):
+    for folder in sorted(p for p in share.iterdir()
+                         if p.is_dir() and not p.is_symlink() and seg.CONSOLE_DIR_RE.match(p.name)):
         console, found = folder.name, []
         by_seq: dict[int, Op] = {}
         for path in sorted(folder.iterdir()):
-            if not path.is_file() or seg.is_ignorable(path.name):
+            if path.is_symlink() or not path.is_file() or seg.is_ignorable(path.name):
                 continue
             if seg.parse_name(path.name) is None:
                 found.append(f"{path}: not a segment file (foreign file)")
                 continue
             try:
-                decoded = seg.decode(path.read_bytes())
+                decoded = seg.decode(seg.read_bounded(path, seg.MAX_SEGMENT_BYTES))
             except OSError as exc:
                 found.append(f"{path}: cannot read ({exc.strerror or exc})")
                 continue

@@ -1,0 +1,93 @@
+"""Every CLI failure ends as one line on stderr and a documented exit code, never a
+traceback: bad arguments, bad input, a refused store, a full or read-only disk, a lock
+held too long, and (as a last resort) a bug."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import sys
+
+import typer
+from typer._click import exceptions as click_errors
+from typer.core import TyperGroup
+from typer.exceptions import Abort
+
+from command_console.core import errors
+from command_console.i18n import _
+
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
+DEBUG_ENV = "COMMAND_CONSOLE_DEBUG"
+
+
+def say_error(message: str) -> None:
+    """The one line: 'error: ...' on stderr, unprintable characters escaped."""
+    line = _("error: {message}").format(message=" ".join(str(message).split()))
+    typer.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+
+
+def describe(exc: BaseException) -> tuple[str, int]:
+    """The line to show and the exit code for an exception raised by a command."""
+    if isinstance(exc, (errors.UserError, errors.StoreError, errors.WriteError)):
+        return str(exc), exc.exit_code
+    if isinstance(exc, sqlite3.Error):
+        return _describe_sqlite(exc)
+    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+        where = f" {exc.filename}" if exc.filename else ""
+        return (_("cannot write{where}: {reason}; nothing was changed").format(where=where, reason=exc.strerror),
+                errors.EXIT_CANNOT_WRITE)
+    if isinstance(exc, OSError):
+        return _("{reason} ({filename})").format(reason=exc.strerror or exc, filename=exc.filename or "?"), errors.EXIT_CANNOT_WRITE
+    if isinstance(exc, RecursionError):
+        return _("input nested too deeply"), errors.EXIT_BAD_INPUT
+    return (_("unexpected {kind}: {detail} (a bug; {env}=1 shows the traceback)").format(
+        kind=type(exc).__name__, detail=exc, env=DEBUG_ENV), errors.EXIT_INTERNAL)
+
+
+def _describe_sqlite(exc: sqlite3.Error) -> tuple[str, int]:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return _("the database is locked by another process (waited 10 s); nothing was changed, try again"), errors.EXIT_CANNOT_WRITE
+    if "full" in text:
+        return _("the disk is full; nothing was changed, free some space and try again"), errors.EXIT_CANNOT_WRITE
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "i/o error" in text:
+        return _("cannot write the database ({detail}); nothing was changed").format(detail=exc), errors.EXIT_CANNOT_WRITE
+    return (_("the database is damaged ({detail}); run `command-console verify`, then restore it from a peer "
+              "or the last backup").format(detail=exc), errors.EXIT_STORE_REFUSED)
+
+
+class ConsoleGroup(TyperGroup):
+    """The root command: runs in Click's non-standalone mode and turns every exception,
+    usage errors included, into one line and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            typer.echo(exc.format_message(), err=True)
+            sys.exit(errors.EXIT_BAD_INPUT)
+        except click_errors.ClickException as exc:
+            say_error(_usage_line(exc))
+            sys.exit(exc.exit_code)
+        except Abort:
+            sys.exit(errors.EXIT_INTERRUPTED)
+        except (KeyboardInterrupt, EOFError):
+            sys.exit(errors.EXIT_INTERRUPTED)
+        except Exception as exc:  # noqa: BLE001  (the last line of defence: one line, never a traceback)
+            if os.environ.get(DEBUG_ENV):
+                raise
+            message, code = describe(exc)
+            say_error(message)
+            sys.exit(code)
+        sys.exit(result if isinstance(result, int) else errors.EXIT_OK)
+
+
+def _usage_line(exc: click_errors.ClickException) -> str:
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and isinstance(exc, click_errors.UsageError):
+        return _("{message} (see `{command} --help`; a value starting with '-' goes after `--`)").format(
+            message=message, command=ctx.command_path)
+    return message

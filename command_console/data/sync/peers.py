@@ -1,0 +1,163 @@
+"""Other consoles' keys, pinned on first sight (like SSH's known_hosts), and what was refused.
+
+A console publishes its public key as `<share>/<console id>/console.pub`. The first key
+seen for a console is pinned; a different key later is refused, never adopted. With
+`require_approval`, a new console's operations wait until `command-console peers approve`.
+Refused operations are kept aside in the `quarantine` table with console, file, seq and
+reason: never applied, listed by `verify` and `peers`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from command_console.core.text import clean
+from command_console.data.store import Store
+from command_console.data.sync import keys
+from command_console.data.timestamps import from_iso, to_iso
+from command_console.i18n import N_
+
+APPROVED, PENDING, REVOKED = "approved", "pending", "revoked"
+STATUS_LABELS = {APPROVED: N_("approved"), PENDING: N_("pending"), REVOKED: N_("revoked")}
+RECORD_KEEP_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Peer:
+    console_id: str
+    public_key: str
+    status: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    rejected: int
+    key_mismatch: str
+
+    @property
+    def fingerprint(self) -> str:
+        return keys.fingerprint(self.public_key)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    console_id: str
+    seq: int
+    file: str
+    op_id: str
+    reason: str
+    at: datetime | None
+
+
+def read_public_key(folder: Path) -> str | None:
+    """The key a console folder publishes, or None (missing, not a regular file, too large, not a key).
+    Never follows a symlink and never reads more than a key's size."""
+    try:
+        fd = os.open(folder / keys.PUBLIC_KEY_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > keys.PUBLIC_KEY_MAX_BYTES:
+            return None
+        text = os.read(fd, keys.PUBLIC_KEY_MAX_BYTES).decode("ascii", "replace")
+    finally:
+        os.close(fd)
+    return keys.parse_public_key(text)
+
+
+def publish_public_key(folder: Path, public_key: str) -> None:
+    """Write our key into our own folder (temp file, fsync, rename) when it is not there yet."""
+    if read_public_key(folder) == public_key:
+        return
+    temp = folder / f".tmp-{keys.PUBLIC_KEY_FILE}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "w") as out:
+        out.write(public_key + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temp, folder / keys.PUBLIC_KEY_FILE)
+
+
+def get(store: Store, console_id: str) -> Peer | None:
+    rows = store.rows("SELECT * FROM peers WHERE console_id = ?", console_id)
+    return _peer(rows[0]) if rows else None
+
+
+def list_peers(store: Store) -> list[Peer]:
+    return [_peer(r) for r in store.rows("SELECT * FROM peers ORDER BY console_id")]
+
+
+def _peer(row) -> Peer:
+    return Peer(row.console_id, row.public_key, row.status, from_iso(row.first_seen), from_iso(row.last_seen),
+                row.rejected, row.key_mismatch)
+
+
+def pin(store: Store, console_id: str, public_key: str, now: datetime, require_approval: bool) -> Peer:
+    """The pinned peer for a console, pinning this key when the console is new."""
+    status = PENDING if require_approval else APPROVED
+    with store.transaction() as conn:
+        conn.execute("INSERT OR IGNORE INTO peers (console_id, public_key, status, first_seen, last_seen, rejected, "
+                     "key_mismatch) VALUES (?, ?, ?, ?, ?, 0, '')", (console_id, public_key, status, to_iso(now),
+                                                                     to_iso(now)))
+        mismatch = conn.execute("SELECT public_key FROM peers WHERE console_id = ?", (console_id,)).fetchone()[0]
+        conn.execute("UPDATE peers SET last_seen = ?, key_mismatch = ? WHERE console_id = ?",
+                     (to_iso(now), "" if mismatch == public_key else public_key, console_id))
+    peer = get(store, console_id)
+    assert peer is not None
+    return peer
+
+
+def set_status(store: Store, console_id: str, status: str) -> bool:
+    """approve / revoke a peer; approving a changed key pins the new one. False: unknown console."""
+    with store.transaction() as conn:
+        row = conn.execute("SELECT key_mismatch FROM peers WHERE console_id = ?", (console_id,)).fetchone()
+        if row is None:
+            return False
+        if status == APPROVED and row[0]:
+            conn.execute("UPDATE peers SET public_key = key_mismatch, key_mismatch = '' WHERE console_id = ?",
+                         (console_id,))
+        conn.execute("UPDATE peers SET status = ? WHERE console_id = ?", (status, console_id))
+    return True
+
+
+def quarantine(store: Store, items: list[tuple[str, int, str, str, str, object]], now: datetime) -> int:
+    """Keep refused operations aside: (console, seq, file, op id, reason, record). Returns how many were new."""
+    if not items:
+        return 0
+    rows = [(console, seq, file, op_id, reason[:500], to_iso(now), _record_text(record))
+            for console, seq, file, op_id, reason, record in items]
+    with store.transaction() as conn:
+        before = conn.total_changes
+        conn.executemany("INSERT OR IGNORE INTO quarantine (console_id, seq, file, op_id, reason, at, record) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        added = conn.total_changes - before
+        counts: dict[str, int] = {}
+        for console, *_ in items:
+            counts[console] = counts.get(console, 0) + 1
+        conn.executemany("UPDATE peers SET rejected = (SELECT count(*) FROM quarantine q WHERE q.console_id = ?) "
+                         "WHERE console_id = ?", [(c, c) for c in counts])
+    return added
+
+
+def list_rejected(store: Store, limit: int | None = None) -> list[Rejected]:
+    sql = "SELECT * FROM quarantine ORDER BY console_id, seq, file" + (" LIMIT ?" if limit else "")
+    rows = store.rows(sql, *((limit,) if limit else ()))
+    return [Rejected(clean(r.console_id), r.seq, clean(r.file), clean(r.op_id), clean(r.reason), from_iso(r.at))
+            for r in rows]
+
+
+def rejected_counts(store: Store) -> dict[str, int]:
+    return {console: count for console, count in
+            store.rows("SELECT console_id, count(*) FROM quarantine GROUP BY console_id ORDER BY console_id")}
+
+
+def _record_text(record: object) -> str:
+    try:
+        text = json.dumps(record, ensure_ascii=True, sort_keys=True, default=repr)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(type(record))
+    return text[:RECORD_KEEP_BYTES]
