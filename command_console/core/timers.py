@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from command_console.core.incidents import Incident, PlanStepRun
+from command_console.core.incidents import Incident, PlanStepRun, StepState
 
 
 def due_at(started_at: datetime, deadline_s: int | None) -> datetime | None:
@@ -43,6 +43,17 @@ def next_deadline(incident: Incident) -> PlanStepRun | None:
     """The earliest open step with a deadline (overdue ones first, naturally)."""
     timed = [s for s in incident.steps if s.is_open and s.due_at is not None]
     return min(timed, key=lambda s: s.due_at) if timed else None
+
+
+def waiting_for(incident: Incident, step: PlanStepRun) -> PlanStepRun | None:
+    """The step this one waits for (`after`), while that step is not done; else None.
+    A waiting step has no due time yet: show "waiting for <that step>" instead of a countdown."""
+    if step.after is None or not step.is_open:
+        return None
+    ref = next((s for s in incident.steps if s.step_id == step.after), None)
+    if ref is not None and ref.state == StepState.DONE:
+        return None
+    return ref or PlanStepRun(incident.id, step.after, -1, step.after, None, None, False, "", None)
 
 
 def format_countdown(seconds: int) -> str:

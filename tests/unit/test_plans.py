@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from command_console.core.incidents import Severity
 from command_console.core.plans import format_duration, parse_duration, parse_plan
 from command_console.data.plan_files import load_library
 from command_console.paths import shipped_plans_dir
@@ -64,19 +65,57 @@ def test_missing_fields_and_syntax_errors():
     assert "TOML syntax" in str(problems[0])
 
 
-def test_shipped_plans_are_all_valid_and_carry_seed_deadlines():
+def test_shipped_plans_are_all_valid():
     library = load_library([shipped_plans_dir()])
-    assert library.problems == []
-    assert len(library.plans) >= 12
-    deadlines = {pid: {s.id: s.deadline_s for s in p.steps if s.deadline_s} for pid, p in library.plans.items()}
-    assert 300 in deadlines["power-outage"].values()
-    assert 3600 in deadlines["system-failure"].values()
-    assert sorted(deadlines["bank-system-fault-l12"].values()) == [1800, 3600]
-    assert sorted(deadlines["bank-system-fault-l34"].values()) == [900, 1800]
-    assert 1800 in deadlines["inbound-call-surge"].values()
-    assert {60, 120} <= set(deadlines["fire-alarm"].values())
-    assert 300 in deadlines["seat-equipment-failure"].values()
-    assert 1800 in deadlines["any-emergency"].values()
+    assert library.problems == [] and len(library.plans) >= 25  # deadlines: tests/plans/test_plan_deadlines.py
+
+
+def test_new_step_keys_parse():
+    source = GOOD + '''text_zh = "做"
+note = "n"
+note_zh = "注"
+
+[[steps]]
+id = "second"
+text = "Then"
+deadline = "2m"
+after = "first"
+from_severity = "major"
+
+[[steps]]
+id = "now"
+text = "Now"
+at_once = true
+guidance = true
+'''
+    plan, problems = parse_plan(source, "plans/demo.toml")
+    assert problems == []
+    first, second, now = plan.steps
+    assert (first.text_zh, first.note_zh) == ("做", "注")
+    assert (second.after, second.from_severity, second.deadline_s) == ("first", Severity.MAJOR, 120)
+    assert now.at_once and now.guidance and now.deadline_s is None
+    assert [s.id for s in plan.steps_at(Severity.SERIOUS)] == ["first", "now"]
+
+
+def test_new_step_keys_are_checked():
+    source = GOOD + '''at_once = true
+after = "first"
+
+[[steps]]
+id = "second"
+text = "Then"
+after = "missing"
+from_severity = "general"
+guidance = "yes"
+'''
+    plan, problems = parse_plan(source, "plans/demo.toml")
+    messages = [str(p) for p in problems]
+    assert plan is None
+    assert "plans/demo.toml:9:1: step 1: an 'at_once' step has no deadline: it is urgent from the start and never rings" in messages
+    assert "plans/demo.toml:12:1: step 1: 'after' must name another step of this plan, not 'first'" in messages
+    assert "plans/demo.toml:17:1: step 2: 'after' must name another step of this plan, not 'missing'" in messages
+    assert any(m.startswith("plans/demo.toml:18:1: step 2: unknown from_severity 'general' (allowed: serious") for m in messages)
+    assert "plans/demo.toml:19:1: step 2: 'guidance' must be true or false" in messages
 
 
 def test_user_plan_overrides_shipped_and_broken_file_is_not_used(tmp_path: Path):
