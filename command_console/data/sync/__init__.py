@@ -43,6 +43,8 @@ SLOW_S = 5.0
 MERGE_BATCH = 5_000  # ops read before they are merged
 MERGE_SLICE = 200  # ops per write transaction
 MARKER = ".command-console-share"
+REPUBLISH_EVERY_S = 60  # per asking console
+REPUBLISH_MAX_OPS = 20_000  # per answer
 
 
 @dataclass
@@ -295,20 +297,33 @@ class Syncer(OwnFolder):
         self._flush(pending, state, result)
 
     def _answer_requests(self, console: str, listing: dict, state: SyncState, result: SyncResult) -> None:
-        """Another console read a damaged segment of ours and asks for the range again."""
+        """Another console read a damaged segment of ours and asks for the range again.
+
+        Requests are merged into one span per console and answered at most once a minute,
+        at most REPUBLISH_MAX_OPS ops a pass: a folder full of requests (damaged, or
+        written to make us fill the share) costs one bounded rewrite, not one per file."""
+        spans = []
         for name in listing:
             request = seg.parse_need(name) if name.startswith(seg.NEED_PREFIX) else None
             rel = f"{console}/{name}"
             if request is None or request[0] != self.console_id or rel in state.answered:
                 continue
-            ops = self._own_ops(request[1], request[2])
-            try:
-                if ops:
-                    self._write(self.share / self.console_id, ops, state)
-                    result.problems.append(f"{self.share / rel}: console {console} asked for seq {request[1]}-{request[2]} again; republished")
-                state.answered[rel] = 1
-            except OSError as exc:
-                result.share_ok, result.share_state = False, share_error(exc, "not writable")
+            state.answered[rel] = 1
+            spans.append((request[1], request[2]))
+        last_answer = state.answered.get(f"{console}/", 0)
+        if not spans or time.time() - last_answer < REPUBLISH_EVERY_S:
+            return
+        first = max(1, min(a for a, _ in spans))
+        last = min(max(b for _, b in spans), state.published, first + REPUBLISH_MAX_OPS - 1)
+        ops = self._own_ops(first, last) if first <= last else []
+        try:
+            if ops:
+                self._write(self.share / self.console_id, ops, state)
+                result.problems.append(f"{self.share / console}: console {console} asked for seq {first}-{last} "
+                                       "again; republished")
+            state.answered[f"{console}/"] = int(time.time())
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "not writable")
 
     def _request(self, console: str, first: int, last: int) -> None:
         """Ask the owner of a damaged segment to publish its range again."""

@@ -80,8 +80,9 @@ class SyncState:
         if console == self.console_id:
             for name in [n for n in self.ownseen if n not in listing]:
                 del self.ownseen[name]
-        for table in (self.bad, self.answered):
-            for rel in [r for r in table if r.split("/", 1)[0] == console and r.split("/", 1)[1] not in listing]:
+        for table in (self.bad, self.answered):  # "<console>/" alone is not a file: when it was last answered
+            for rel in [r for r in table if r.split("/", 1)[0] == console and r.split("/", 1)[1] not in listing
+                        and not r.endswith("/")]:
                 del table[rel]
 
     def forget_consoles_except(self, consoles: set[str]) -> None:
