@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gettext
 import os
+import struct
 from pathlib import Path
 
 DOMAIN = "command_console"
@@ -78,7 +79,7 @@ def set_language(language: str | None) -> str:
 def _load(language: str) -> gettext.NullTranslations | None:
     try:
         return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language.replace("-", "_")])
-    except (OSError, ValueError, UnicodeError, IndexError):  # no catalog, or a damaged .mo
+    except (OSError, ValueError, UnicodeError, IndexError, KeyError, struct.error):  # no catalog, or a damaged .mo
         return None
 
 

@@ -5,7 +5,7 @@ shown as it is, cleaned, never a crash."""
 from __future__ import annotations
 
 from command_console.core.text import clean
-from command_console.i18n import _, pgettext
+from command_console.i18n import pgettext
 
 
 def raw(value: object) -> str:
@@ -29,8 +29,8 @@ def severity(value: object) -> str:
 def severity_both(value: object) -> str:
     """The level with the seed's Chinese name: 'serious 较大' in English, '较大' in Chinese."""
     word = raw(value)
-    # TRANSLATORS: a severity level followed by its Chinese name from the seeds; Chinese shows the name once.
-    return _("{level} {level_zh}").format(level=severity(word), level_zh=SEVERITY_ZH.get(word, word)).strip()
+    shown, seed = severity(word), SEVERITY_ZH.get(word, word)
+    return shown if shown == seed else f"{shown} {seed}"
 
 
 def status(value: object) -> str:

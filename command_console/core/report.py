@@ -68,8 +68,8 @@ def parse_local_time(text: str) -> datetime | None:
 
 def field_title(spec: ReportField) -> str:
     """'Measures taken and degree of control / 已采取的应急措施，对事件的控制程度' in English; the seed's name alone in Chinese."""
-    # TRANSLATORS: a report field's English name, then seed 000's Chinese name; Chinese shows only {label_zh}.
-    return _("{label} / {label_zh}").format(label=_(spec.label), label_zh=spec.label_zh)
+    label = _(spec.label)
+    return label if label == spec.label_zh else f"{label} / {spec.label_zh}"
 
 
 def field_name(key: str) -> str:

@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from command_console.core.errors import UserError
+from command_console.i18n import _
 
 LOG_ENTRY_LIMIT = 2000
 TITLE_LIMIT = 200
@@ -39,21 +40,24 @@ def _visible(ch: str) -> bool:
 
 
 def clean_line(text: str, *, field: str, limit: int) -> str:
-    """One line of user text, cleaned, non-empty, within limit characters."""
+    """One line of user text, cleaned, non-empty, within limit characters.
+    field names the box in errors: mark it with N_() where it is written."""
     cleaned = clean(text).strip()
     if not cleaned:
-        raise UserError(f"{field} is empty")
+        raise UserError(_("{field} is empty").format(field=_(field)))
+    return _within(cleaned, field, limit)
+
+
+def _within(cleaned: str, field: str, limit: int) -> str:
     if len(cleaned) > limit:
-        raise UserError(f"{field} is {len(cleaned)} characters; the limit is {limit}")
+        raise UserError(_("{field} is {length} characters; the limit is {limit}").format(
+            field=_(field), length=len(cleaned), limit=limit))
     return cleaned
 
 
 def clean_block(text: str, *, field: str, limit: int = FIELD_LIMIT) -> str:
     """Multi-line user text (report fields, notes), cleaned, within limit."""
-    cleaned = clean(text, multiline=True).strip()
-    if len(cleaned) > limit:
-        raise UserError(f"{field} is {len(cleaned)} characters; the limit is {limit}")
-    return cleaned
+    return _within(clean(text, multiline=True).strip(), field, limit)
 
 
 def cell_width(text: str) -> int:

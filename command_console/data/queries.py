@@ -19,6 +19,7 @@ from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
+from command_console.i18n import _
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def get_incident(store: Store, incident_id: str) -> Incident:
         step_rows = _plain_rows(conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",
                                 incident_id)
     if row is None:
-        raise NotFound(f"unknown incident {incident_id!r}")
+        raise NotFound(_("unknown incident {incident_id!r}").format(incident_id=incident_id))
     return _incident(row, step_rows)
 
 
