@@ -43,7 +43,7 @@ def reports_dir(paths: Paths) -> Path:
     return paths.root / "reports"
 
 
-def export_path(out: Path | None, default_name: str, paths: Paths, *, force: bool = False) -> Path:
+def export_path(out: Path | None, default_name: str, paths: Paths, *, force: bool = False, option: str = "--out") -> Path:
     """Where an export goes: --out (a file, or a folder for the default name), else the
     reports folder. Never an existing file without force, never a file that is not a
     regular file, never inside the data dir except its reports folder."""
@@ -57,16 +57,16 @@ def export_path(out: Path | None, default_name: str, paths: Paths, *, force: boo
     if target.is_dir():
         target = target / default_name
     if not target.parent.is_dir():
-        raise UserError(_("--out: folder {folder!r} does not exist").format(folder=str(target.parent)))
+        raise UserError(_("{option}: folder {folder!r} does not exist").format(option=option, folder=str(target.parent)))
     resolved = target.resolve()
     if is_inside(resolved, paths.root) and not is_inside(resolved, reports):
-        raise UserError(_("--out: {path!r} is inside the data dir; exports go elsewhere or in {reports}").format(
-            path=str(target), reports=reports))
+        raise UserError(_("{option}: {path!r} is inside the data dir; exports go elsewhere or in {reports}").format(
+            option=option, path=str(target), reports=reports))
     if resolved.exists() or target.is_symlink():
         if not resolved.is_file():
-            raise UserError(_("--out: {path!r} is not a regular file").format(path=str(target)))
+            raise UserError(_("{option}: {path!r} is not a regular file").format(option=option, path=str(target)))
         if not force:
-            raise UserError(_("--out: {path!r} already exists; add --force to replace it").format(path=str(target)))
+            raise UserError(_("{option}: {path!r} already exists; add --force to replace it").format(option=option, path=str(target)))
     return resolved
 
 

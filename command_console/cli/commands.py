@@ -291,3 +291,20 @@ def timeline(incident: str, json_: JsonOpt = False) -> None:
         return
     for e in entries:
         typer.echo(f"{local(e.at, workspace.config.zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(e.kind.value, 6)} {e.text}")
+
+
+@app.command("backup")
+@guarded
+def backup(path: Annotated[Path, typer.Argument(help="File or folder for the copy.")],
+           force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False) -> None:
+    """Copy the database with SQLite's backup API (safe while the console runs); the copy
+    passes integrity_check before it is kept. Restore: stop the console, copy it back as console.db."""
+    from command_console.data.backup import backup as copy_database
+    from command_console.paths import export_path
+
+    workspace = State.workspace()
+    store = workspace.store  # opening checks the source, so a damaged one is refused
+    name = f"console-{workspace.config.console_id}-{workspace.clock.now():%Y%m%d-%H%M%S}.db"
+    target = export_path(path, name, workspace.paths, force=force, option="PATH")
+    size = copy_database(store.path, target, replace=force)
+    typer.echo(_("backup {path} ({size} bytes)").format(path=target, size=size))

@@ -48,7 +48,10 @@ def describe(exc: BaseException) -> tuple[str, int]:
 def _describe_sqlite(exc: sqlite3.Error) -> tuple[str, int]:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
-        return _("the database is locked by another process (waited 10 s); nothing was changed, try again"), errors.EXIT_CANNOT_WRITE
+        from command_console.data.engine import BUSY_TIMEOUT_MS
+
+        return (_("the database is locked by another process (waited {seconds:g} s); nothing was changed, "
+                  "try again").format(seconds=BUSY_TIMEOUT_MS / 1000), errors.EXIT_CANNOT_WRITE)
     if "full" in text:
         return _("the disk is full; nothing was changed, free some space and try again"), errors.EXIT_CANNOT_WRITE
     if "readonly" in text or "read-only" in text or "unable to open" in text or "i/o error" in text:

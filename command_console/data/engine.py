@@ -13,12 +13,16 @@ from pathlib import Path
 
 
 from command_console.core.errors import StoreError
+from command_console.i18n import _
 
 # Bump when a readable table changes (migration = refold) or the ops table changes
 # (add an explicit step to OPS_MIGRATIONS).
 SCHEMA_VERSION = 3
 APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000
+_timeout_env = os.environ.get("COMMAND_CONSOLE_BUSY_TIMEOUT_MS", "")
+if _timeout_env.isdigit() and 0 < int(_timeout_env) <= 600_000:
+    BUSY_TIMEOUT_MS = int(_timeout_env)  # how long a write waits for another process's lock
 # from-version -> SQL for the ops/meta tables; readable tables are refolded after any bump.
 # Columns added to the ops table: (table, column, declaration), added when missing.
 OPS_MIGRATIONS: dict[int, list[tuple[str, str, str]]] = {
@@ -26,34 +30,74 @@ OPS_MIGRATIONS: dict[int, list[tuple[str, str, str]]] = {
 }
 
 
-def _inspect_existing(path: Path) -> int | None:
-    """The schema version of an existing database file; refuses foreign or corrupt files.
+# SQLite's application_id (file header offset 68): "CmCo". Set on create; a file of ours
+# from before it existed (meta app mark, id 0) gets it on its next open.
+APPLICATION_ID = 0x436D436F
 
-    Opens read-only so a file that is not ours is never modified.
-    """
+
+def _inspect_existing(path: Path) -> tuple[int, bool] | None:
+    """The schema version of an existing database file and whether it still needs our
+    application_id; refuses foreign, damaged or newer files with a StoreError.
+
+    Opens read-only so a file that is not ours, or a damaged one, is never modified. The
+    quick check reads every page once (about 45 ms on 1,000 incidents / 20,000 entries;
+    bench/open_check.py)."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id not in (0, APPLICATION_ID):
+                raise StoreError(_("{path}: not a Command Console database (application id {id:#x}); "
+                                   "refusing to use it").format(path=path, id=app_id))
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not names:
                 return None
             if "meta" not in names:
-                raise StoreError(f"{path}: not a Command Console database (tables: {', '.join(sorted(names)[:5])}); refusing to use it")
+                raise StoreError(_("{path}: not a Command Console database (tables: {tables}); refusing to use it").format(
+                    path=path, tables=", ".join(sorted(names)[:5])))
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            _quick_check(conn, path)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: unreadable database ({exc}); refusing to use or overwrite it") from None
+        raise StoreError(damaged(path, exc)) from None
     if meta.get("app") != APP_MARK:
-        raise StoreError(f"{path}: not a Command Console database; refusing to use it")
-    version = int(meta.get("schema_version", "0"))
+        raise StoreError(_("{path}: not a Command Console database; refusing to use it").format(path=path))
+    version = _schema_version(meta, path)
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: made by a newer Command Console (schema {version}, this one reads {SCHEMA_VERSION}); upgrade"
-        )
-    return version
+        raise StoreError(_("{path}: made by a newer Command Console (schema {version}, this one reads {ours}); "
+                           "upgrade").format(path=path, version=version, ours=SCHEMA_VERSION))
+    return version, app_id == 0
+
+
+def damaged(path: Path, detail: object) -> str:
+    return _("{path}: the database is damaged ({detail}); refusing to use it, nothing was written. Run "
+             "`command-console verify`, then restore it from a peer or from the last `command-console backup`").format(
+        path=path, detail=detail)
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    result = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if result != "ok":
+        raise StoreError(damaged(path, result))
+
+
+def _schema_version(meta: dict, path: Path) -> int:
+    text = str(meta.get("schema_version", "0"))
+    if not text.isascii() or not text.isdigit() or len(text) > 6:
+        raise StoreError(_("{path}: schema_version {value!r} is not a number; the database is damaged or "
+                           "not ours; refusing to use it").format(path=path, value=text[:40]))
+    return int(text)
+
+
+def _set_application_id(path: Path) -> None:
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    finally:
+        conn.close()
 
 
 PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=OFF")
@@ -109,11 +153,14 @@ def make_engine(path: Path):
 def prepare(path: Path) -> bool:
     """Create or migrate the database at path as needed. Returns True when the readable
     tables must be refolded from the operations (after a migration)."""
-    version = _inspect_existing(path)
+    existing = _inspect_existing(path)
+    version = existing[0] if existing else None
     if version is None:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(fd)
     os.chmod(path, 0o600)
+    if version is None or existing[1]:
+        _set_application_id(path)
     if version == SCHEMA_VERSION:
         return False  # the common case: no ORM models imported, start-up stays fast
     from sqlmodel import SQLModel
