@@ -70,6 +70,8 @@ class Settings(BaseModel):
     lead_name: Text = ""
     sync_dir: Annotated[str, Field(max_length=4096)] = ""
     alarm_repeat_s: Annotated[int, Field(ge=5, le=86_400)] = 60
+    require_approval: bool = False
+    share_group: bool = False
     emergency_numbers: dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, AfterValidator(_phone)]] = {}
     keymap: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, AfterValidator(_key_name)]] = {}
 
@@ -89,6 +91,8 @@ class Config:
     emergency_numbers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EMERGENCY_NUMBERS))
     keymap: dict[str, str] = field(default_factory=dict)
     language: str = ""  # "" = from the locale
+    require_approval: bool = False  # a new peer's operations wait for `peers approve`
+    share_group: bool = False  # share files group-readable, for consoles run by different OS users
 
     @property
     def zone(self) -> ZoneInfo:
@@ -281,9 +285,18 @@ def settings_with(current: dict, key: str, value: str) -> dict:
         updated.pop(parts[0], None)
     elif parts[0] == "alarm_repeat_s":
         updated[parts[0]] = _whole_number(value, parts[0])
+    elif parts[0] in ("require_approval", "share_group"):
+        updated[parts[0]] = _yes_no(value, parts[0])
     else:
         updated[parts[0]] = value
     return updated
+
+
+def _yes_no(value: str, key: str) -> bool:
+    answer = value.strip().lower()
+    if answer not in ("true", "false", "yes", "no", "1", "0"):
+        raise UserError(_("{key}: {value!r} is not true or false").format(key=key, value=value))
+    return answer in ("true", "yes", "1")
 
 
 def _whole_number(value: str, key: str) -> int:

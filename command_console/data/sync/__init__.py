@@ -95,6 +95,7 @@ class Syncer(OwnFolder):
         self._started: float | None = None
         self.signer = self.store.signer
         self.require_approval = bool(getattr(workspace.config, "require_approval", False))
+        self.share_group = bool(getattr(workspace.config, "share_group", False))
         self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
@@ -329,7 +330,7 @@ class Syncer(OwnFolder):
         """Ask the owner of a damaged segment to publish its range again."""
         path = self.share / self.console_id / seg.need_name(console, first, last)
         try:
-            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o640 if self.share_group else 0o600))
         except OSError:
             pass  # best effort: the owner's compaction also heals the hole
 

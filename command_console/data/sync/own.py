@@ -32,7 +32,7 @@ class OwnFolder:
     def _own_folder(self, state: SyncState, result: SyncResult) -> None:
         folder = self.share / self.console_id
         try:
-            folder.mkdir(mode=0o700, exist_ok=True)
+            folder.mkdir(mode=0o750 if self.share_group else 0o700, exist_ok=True)
             if folder.is_symlink() or not folder.is_dir():
                 result.share_ok, result.share_state = False, "own folder refused"
                 result.problems.append(f"{folder}: this console's folder in the share is a link or not a folder; "
@@ -91,7 +91,7 @@ class OwnFolder:
 
     def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str:
         now_ms = to_ms(self.clock.now())
-        name, size = seg.write_segment(folder, self.console_id, ops, now_ms)
+        name, size = seg.write_segment(folder, self.console_id, ops, now_ms, 0o640 if self.share_group else 0o600)
         state.own[name] = [ops[0].seq, ops[-1].seq, size, int(time.time())]
         try:
             mtime_ms = int(os.stat(folder / name).st_mtime * 1000)

@@ -215,7 +215,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def write_segment(folder: Path, console_id: str, ops: list[Op], created_ms: int) -> tuple[str, int]:
+def write_segment(folder: Path, console_id: str, ops: list[Op], created_ms: int, mode: int = 0o600) -> tuple[str, int]:
     """Write ops durably as a new segment in folder: temp name, fsync, rename, fsync dir.
 
     Returns (file name, size). On any OSError the temp file is removed and the error raised.
@@ -224,7 +224,7 @@ def write_segment(folder: Path, console_id: str, ops: list[Op], created_ms: int)
     name = segment_name(ops[0].seq, ops[-1].seq)
     tmp = folder / f"{TEMP_PREFIX}{secrets.token_hex(6)}.part"
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         try:
             view = memoryview(data)
             while view:
