@@ -58,18 +58,18 @@ def build_shift(workspace: Workspace, clock: FakeClock, text: dict[str, str] | N
     t = {"title": "Floor 3 dark, UPS on 三楼停电", "note": "Generator started 发电机启动",
          "callee": "Zhou Min 周敏", "handover": "Watch the UPS.\nIT will call back about the CRM.", **(text or {})}
     store = workspace.store
-    callee = Contact("c-zhou", t["callee"], {"operations": 1}, ("+86 10 5550 0199",), "", True)
+    callee = Contact("c-zhou", t["callee"], {"maintenance": 1}, ("+86 10 5550 0199",), "", True)
     actions.upsert_contacts(store, [callee])
     clock.advance(minutes=30)
     power = actions.open_incident(store, workspace.plan("power-outage"), title=t["title"],
                                   started_at=clock.now() - timedelta(minutes=2))
     clock.advance(minutes=1)
-    actions.set_step(store, power, "phone-operations", StepState.DONE, "Ops on the way")
-    actions.log_call(store, power, callee, callee.phones[0], CallOutcome.NO_ANSWER, "operations")
+    actions.set_step(store, power, "phone-maintenance", StepState.DONE, "Maintenance on the way")
+    actions.log_call(store, power, callee, callee.phones[0], CallOutcome.NO_ANSWER, "maintenance")
     clock.advance(minutes=9)  # phone-superior (5 min) is now late
     actions.set_step(store, power, "phone-superior", StepState.DONE)
     actions.log(store, power, t["note"])
-    actions.log_call(store, power, callee, callee.phones[0], CallOutcome.LEFT_MESSAGE, "operations")
+    actions.log_call(store, power, callee, callee.phones[0], CallOutcome.LEFT_MESSAGE, "maintenance")
     clock.advance(minutes=20)
     crm = actions.open_incident(store, workspace.plan("system-failure"), severity=Severity.MAJOR,
                                 title="CRM not loading")
@@ -82,7 +82,7 @@ def build_shift(workspace: Workspace, clock: FakeClock, text: dict[str, str] | N
     clock.advance(minutes=15)
     alarm = actions.open_incident(store, workspace.plan("fire-alarm"), title="Smoke alarm, pantry")
     actions.log(store, alarm, "False alarm: burnt toast", EntryKind.NOTE)
-    actions.set_step(store, alarm, "notify-patrol", StepState.SKIPPED, "Guard already there")
+    actions.set_step(store, alarm, "check-alarm", StepState.SKIPPED, "Guard already there")
     clock.advance(minutes=5)
     actions.set_status(store, alarm, Status.RESOLVED)
     actions.set_report_field(store, alarm, "site", "Pantry, zone B")

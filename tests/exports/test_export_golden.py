@@ -33,8 +33,8 @@ def test_golden_shift_has_what_the_issue_asks_for(shift_workspace):
     md = exports.render(record_for(workspace, ids["shift"]), "md").decode()
     assert "- **Window:** 2026-11-22 08:00 – 2026-11-22 10:20 (Asia/Shanghai)" in md
     assert "Wang Li (11-22 08:00 – 11-22 10:20)" in md and "handed over to Zhang Wei 张伟" in md
-    assert "[x] Outage 5 min or more: phone your superior at once — due 08:33; done 08:40 by Wang Li; LATE by 7 min" in md
-    assert "[-] Send patrol" in md and "Guard already there" in md
+    assert "[x] Outage of 5 min or more: phone your superior at once — due 08:33; done 08:40 by Wang Li; LATE by 7 min" in md
+    assert "[-] Check the admin offices: alarm fault or test?" in md and "Guard already there" in md
     assert "Zhou Min 周敏 +86 10 5550 0199 — left message at 11-22 08:40 (2 attempts)" in md
     assert "5. **Measures taken and degree of control / 已采取的应急措施，对事件的控制程度:** Manual notes\n   \\- printed" in md
     assert "Power back, UPS recharging" not in md  # logged after the window closed
