@@ -47,6 +47,10 @@ def h(text: object, multiline: bool = False) -> str:
     return escape(safe(text, multiline), quote=True)
 
 
+def tag(name: str, text: str) -> str:
+    return f"<{name}>{h(text)}</{name}>"
+
+
 def _t(record: ShiftRecord, instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return instant.astimezone(record.zone).strftime(fmt) if instant else "—"
 
@@ -59,22 +63,23 @@ def render(record: ShiftRecord) -> str:
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            f"<title>{h(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
            f"<h1>{h(title)}</h1>", '<dl class="meta">']
+    running = h(_("running"))
     leads = "; ".join(f"{h(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')} – "
-                      f"{_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else h(_('running'))})"
+                      f"{_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else running})"
                       for s in record.shifts)
     meta = [(_("Window"), f"{_t(record, w.since)} – {_t(record, w.until)} ({h(record.site.time_zone)})"),
             (_("Shift"), h(w.shift_id or "—")), (_("Console"), h(record.site.console_id)),
             (_("Leads"), leads or "—"), (_("Generated"), _t(record, record.generated_at)),
             (_("Incidents"), h(totals(record)))]
     out += [f"<dt>{h(k)}</dt><dd>{v}</dd>" for k, v in meta]
-    out += ["</dl>", f"<h2>{h(_('Shift timeline'))}</h2>", "<figure>", timeline_svg.render(record), "</figure>"]
+    out += ["</dl>", tag("h2", _("Shift timeline")), "<figure>", timeline_svg.render(record), "</figure>"]
     out += _handovers(record) + _callbacks(record)
-    out.append(f"<h2>{h(_('Incidents'))}</h2>")
+    out.append(tag("h2", _("Incidents")))
     if not record.incidents:
-        out.append(f"<p>{h(_('No incidents in this window.'))}</p>")
+        out.append(tag("p", _("No incidents in this window.")))
     for incident in record.incidents:
         out += _incident(record, incident)
-    out += [f"<h2>{h(_('Shift log'))}</h2>"] + _entries(record, record.entries_of(""))
+    out += [tag("h2", _("Shift log"))] + _entries(record, record.entries_of(""))
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
@@ -83,7 +88,7 @@ def _handovers(record: ShiftRecord) -> list[str]:
     done = [s for s in record.shifts if s.shift.ended_at is not None]
     if not done:
         return []
-    out = [f"<h2>{h(_('Handovers'))}</h2>", "<ul>"]
+    out = [tag("h2", _("Handovers")), "<ul>"]
     for info in done:
         s = info.shift
         counts = ", ".join(f"{h(label)} {h(value)}" for label, value in handover_counts(info))
@@ -97,7 +102,7 @@ def _callbacks(record: ShiftRecord) -> list[str]:
     pending = record.callbacks()
     if not pending:
         return []
-    out = [f"<h2>{h(_('Calls awaiting a call-back'))}</h2>", "<ul>"]
+    out = [tag("h2", _("Calls awaiting a call-back")), "<ul>"]
     out += [f"<li>{h(c.incident_id)}: {h(c.name)} {h(c.phone)} — "
             + h(_("{outcome} at {time}").format(outcome=labels.call_outcome(c.outcome),
                                                 time=_t(record, c.at, "%m-%d %H:%M")) + attempts(c.attempts))
@@ -107,7 +112,7 @@ def _callbacks(record: ShiftRecord) -> list[str]:
 
 def _entries(record: ShiftRecord, entries) -> list[str]:
     if not entries:
-        return [f"<p>{h(_('No entries in this window.'))}</p>"]
+        return [tag("p", _("No entries in this window."))]
     head = "".join(f"<th>{h(label)}</th>" for label in (_("Time"), _("Author"), _("Kind"), _("Entry")))
     out = ["<table>", f"<tr>{head}</tr>"]
     out += [f'<tr><td class="when">{_t(record, e.at, "%m-%d %H:%M:%S")}</td><td>{h(e.author)}</td>'
@@ -128,10 +133,10 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
     if incident.steps:
         head = "".join(f"<th>{h(label)}</th>" for label in
                        ("#", _("Step"), _("Due"), _("State"), _("When / by"), _("Late")))
-        out += [f"<h4>{h(_('Plan steps'))}</h4>", "<table>", f"<tr>{head}</tr>"]
+        out += [tag("h4", _("Plan steps")), "<table>", f"<tr>{head}</tr>"]
         out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
         out.append("</table>")
-    out += [f"<h4>{h(_('Timeline'))}</h4>"] + _entries(record, record.entries_of(incident.id))
+    out += [tag("h4", _("Timeline"))] + _entries(record, record.entries_of(incident.id))
     return out + _report(record, incident)
 
 
@@ -152,10 +157,11 @@ def _report(record: ShiftRecord, incident) -> list[str]:
     status = labels.report_status(report.status if report else "draft")
     missing = (' <span class="missing">' + h(_("missing or invalid: {fields}").format(
         fields=", ".join(field_name(k) for k in found))) + "</span>") if found else ""
-    out = [f"<h4>{h(_('Report ({status})').format(status=status))}{missing}</h4>", '<dl class="meta report">']
+    heading = h(_("Report ({status})").format(status=status))
+    out = [f"<h4>{heading}{missing}</h4>", '<dl class="meta report">']
     for n, spec in enumerate(REPORT_FIELDS, 1):
         value = report.value(spec.key) if report else ""
         body = (f'<span class="note">{h(value, True)}</span>' if value.strip()
-                else f'<span class="missing">{h(_("(missing)"))}</span>')
+                else '<span class="missing">' + h(_("(missing)")) + "</span>")
         out.append(f"<dt>{n}. {h(field_title(spec))}</dt><dd>{body}</dd>")
     return out + ["</dl>", "</section>"]

@@ -48,8 +48,9 @@ def render(record: ShiftRecord) -> str:
         out.append(_item(_("Shift"), md(w.shift_id)))
     out.append(_item(_("Console"), md(record.site.console_id)))
     out.append(_item(_("Generated"), _t(record, record.generated_at)))
+    running = _("running")
     leads = "; ".join(f"{md(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')}"
-                      f" – {_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else _('running')})"
+                      f" – {_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else running})"
                       for s in record.shifts)
     out.append(_item(_("Leads"), leads or "—"))
     out.append(_item(_("Incidents"), totals(record)))

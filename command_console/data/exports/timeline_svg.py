@@ -80,7 +80,8 @@ def render(record: ShiftRecord) -> str:
                 out.append(f'<path class="deadline" d="M{x} {y + 1} L{x + 4} {y + 7} L{x} {y + 13} L{x - 4} {y + 7} Z" '
                            f'fill="#222"><title>{tip}</title></path>')
     if not incidents:
-        out.append(f'<text x="{LABEL_W}" y="{TOP + 15}" fill="#666">{_x_text(_("No incidents in this window"))}</text>')
+        empty = _x_text(_("No incidents in this window"))
+        out.append(f'<text x="{LABEL_W}" y="{TOP + 15}" fill="#666">{empty}</text>')
     legend_y = bottom + 18
     legend = _("◆ step deadline    ✕ overdue or done late    "
                "bar colour: severity (blue general, yellow serious, orange major, red critical)")
