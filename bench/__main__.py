@@ -18,6 +18,7 @@ from pathlib import Path
 # name -> (module, arguments for the figures, arguments for --quick)
 BENCHES = {
     "store": ("bench.store_bench", [], ["--runs", "5", "--appends", "200"]),
+    "open_check": ("bench.open_check", ["--runs", "9"], ["--runs", "3"]),
     "console": ("bench.console_bench", ["--runs", "9", "--steady", "20"], ["--runs", "2", "--steady", "5"]),
     "export": ("bench.export_bench", [], ["--runs", "3"]),
     "sync": ("bench.sync_bench", [], ["--ops", "2000", "--history", "20000", "--passes", "10"]),
