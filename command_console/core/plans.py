@@ -168,9 +168,36 @@ class _PlanChecker:
         severity = self._severity(data, "severity", Severity)
         steps = self._steps()
         optional = {k: self.text(data, k, required=False) for k in ("title_zh", "source", "summary", "summary_zh")}
+        self._limits(data)
         if self.problems or severity is None:
             return None
         return Plan(plan_id, title, category, severity, steps, path=self.path, **optional)
+
+    def _limits(self, data: dict) -> None:
+        """What the incident.open schema accepts, so a plan that passes here can always be opened."""
+        from command_console.core import op_schema as limit
+
+        def too_long(table: dict, keys: tuple[str, ...], most: int, step: int | None = None) -> None:
+            for key in keys:
+                if isinstance(table.get(key), str) and len(table[key]) > most:
+                    self.problem(_("'{key}' is longer than {most} characters").format(key=key, most=most), key, step)
+
+        too_long(data, ("title", "title_zh"), limit.TITLE_LIMIT)
+        too_long(data, ("source", "summary", "summary_zh"), limit.NOTE_LIMIT)
+        steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        if len(steps) > limit.MAX_PLAN_STEPS:
+            self.problem(_("more than {most} steps").format(most=limit.MAX_PLAN_STEPS), "steps")
+        for index, table in enumerate(s for s in steps if isinstance(s, dict)):
+            too_long(table, ("id", "after"), 64, index)
+            too_long(table, ("text", "text_zh"), limit.STEP_TEXT_LIMIT, index)
+            too_long(table, ("note", "note_zh"), limit.NOTE_LIMIT, index)
+            try:
+                seconds = parse_duration(table["deadline"]) if "deadline" in table else 0
+            except ValueError:
+                continue  # already reported
+            if seconds > limit.MAX_DEADLINE_S:
+                self.problem(_("a deadline may be at most {most}").format(most=format_duration(limit.MAX_DEADLINE_S)),
+                             "deadline", index)
 
     def _severity(self, table: dict, key: str, allowed: tuple[Severity, ...] | type[Severity],
                   step: int | None = None) -> Severity | None:

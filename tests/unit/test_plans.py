@@ -126,3 +126,20 @@ def test_user_plan_overrides_shipped_and_broken_file_is_not_used(tmp_path: Path)
     assert library.plans["power-outage"].title == "Local power"
     assert "broken" not in library.plans
     assert len(library.problems) == 1 and "broken.toml" in library.problems[0].path
+
+
+def test_plans_over_the_op_schema_limits_are_refused_and_at_the_limits_open(workspace):
+    """A plan that passes `plans check` can always be opened (the incident.open schema accepts it)."""
+    from command_console.data import actions
+
+    at_limit = GOOD.replace('title = "Demo"', 'title = "' + "T" * 200 + '"').replace(
+        'text = "Do it"', 'text = "' + "x" * 1000 + '"').replace('"5m"', '"720h"')
+    plan, problems = parse_plan(at_limit, "plans/demo.toml")
+    assert problems == []
+    assert actions.open_incident(workspace.store, plan)
+    over = at_limit.replace("T" * 200, "T" * 201).replace("x" * 1000, "x" * 1001).replace('"720h"', '"721h"')
+    plan, problems = parse_plan(over, "plans/demo.toml")
+    assert plan is None and [str(p) for p in problems] == [
+        "plans/demo.toml:2:1: 'title' is longer than 200 characters",
+        "plans/demo.toml:8:1: step 1: 'text' is longer than 1000 characters",
+        "plans/demo.toml:9:1: step 1: a deadline may be at most 720h"]
