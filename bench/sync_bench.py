@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from command_console.core.ops import GENESIS_HASH, Op, entity_of
@@ -156,7 +157,10 @@ def chain(store, console: str, count: int, start_ms: int, rng: random.Random) ->
             kind, payload = "entry.add", {"incident_id": incident, "kind": "note", "text": f"{console} entry {seq} 排队"}
         hlc = max((start_ms + (seq - first) * 50) << 16, hlc + 1)
         op = Op(id=os.urandom(16).hex(), console_id=console, seq=seq, hlc=hlc, kind=kind,
-                entity=entity_of(kind, payload), author="bench", payload=payload, prev_hash=prev).sealed()
+                entity=entity_of(kind, payload), author="bench", payload=payload, prev_hash=prev,
+                wall=hlc >> 16).sealed()
+        if store.signer is not None:
+            op = replace(op, sig=store.signer.sign(op.hash))
         ops.append(op)
         prev = op.hash
     return ops

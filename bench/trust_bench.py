@@ -1,0 +1,153 @@
+"""Trust-boundary figures (issue 11).
+
+1. A sync pass of a fresh console over a share holding 10,000 good operations, with and
+   without 10,000 hostile files beside them (a third console's folder: bad enums, wrong
+   types, HLC 2**63-1, forged signatures, ids outside its namespace, deep JSON, damaged
+   bytes): time of each pass, their ratio (target <= 2x), and peak RSS growth of the pass
+   with the hostile files (target <= 64 MiB). Each pass runs in a process of its own.
+2. Durable append with signing and validation: p50 / p99 of actions.log (target p99 <= 5 ms).
+
+Run: python -m bench.trust_bench [--ops 10000] [--hostile 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from bench.sync_bench import chain
+from command_console.data import actions
+from command_console.data.sync import Syncer, keys
+from command_console.data.sync import segments as seg
+from command_console.workspace import Workspace
+
+HOSTILE = "evil"
+
+
+def _mutations(good, rng: random.Random, signer) -> list[bytes]:
+    """One hostile segment's records, as raw bytes, from a valid operation."""
+    op = replace(good, console_id=HOSTILE, id=os.urandom(16).hex())
+    choice = rng.randrange(8)
+    record = op.as_dict()
+    if choice == 0:
+        record["payload"] = {**record["payload"], "kind": "rumour"} if op.kind == "entry.add" else {"id": 1}
+    elif choice == 1:
+        record["hlc"] = 2**63 - 1
+    elif choice == 2:
+        record["seq"] = "7"
+    elif choice == 3:
+        record["sig"] = signer.sign("0" * 64)  # a signature of something else
+    elif choice == 4:
+        record["payload"] = {"id": "1-abcd", "title": "DRILL", "plan": {"steps": []}, "severity": "general",
+                             "started_at": 0}
+        record["kind"] = "incident.open"
+    elif choice == 5:
+        return [b"[" * 40_000 + b"]" * 40_000]
+    elif choice == 6:
+        record["author"] = "x" * 100_000
+    else:
+        return [b"\x00garbage" * rng.randrange(1, 50)]
+    return [json.dumps(record).encode()]
+
+
+def make_share(folder: Path, ops: int, hostile: int) -> tuple[Path, Path]:
+    good_share, bad_share = folder / "good", folder / "bad"
+    good_share.mkdir()
+    writer = Workspace.open(folder / "writer")
+    writer.initialise(sync_dir=str(good_share))
+    history = chain(writer.store, writer.config.console_id, ops, int(time.time() * 1000) - ops * 50, random.Random(1))
+    writer.store.merge(history)
+    Syncer(writer).sync_once(wait=True)
+    writer.close()
+    shutil.copytree(good_share, bad_share)
+    evil_dir = bad_share / HOSTILE
+    evil_dir.mkdir()
+    (folder / "evilkey").mkdir()
+    signer = keys.load_or_create(folder / "evilkey")
+    (evil_dir / keys.PUBLIC_KEY_FILE).write_text(signer.public_key + "\n")
+    rng = random.Random(2)
+    for n in range(hostile):
+        records = _mutations(history[n % len(history)], rng, signer)
+        header = json.dumps({"console_id": HOSTILE, "first_seq": n + 1, "last_seq": n + 1, "count": len(records),
+                             "created_ms": int(time.time() * 1000)}).encode()
+        body = seg.HEADER + seg._frame(header) + b"".join(seg._frame(r) for r in records)
+        body += seg._frame(json.dumps({"end": len(records)}).encode())
+        (evil_dir / seg.segment_name(n + 1, n + 1)).write_bytes(body)
+    return good_share, bad_share
+
+
+def one_pass(share: str, data_dir: str) -> None:
+    """Child: open a fresh console on share, sync once, print seconds and peak RSS growth."""
+    workspace = Workspace.open(data_dir)
+    workspace.initialise(sync_dir=share)
+    syncer = Syncer(workspace)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    result = syncer.sync_once(wait=True)
+    seconds = time.perf_counter() - started
+    growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    print(json.dumps({"seconds": seconds, "rss_growth_kib": growth, "applied": result.applied,
+                      "rejected": sum(result.rejected.values()), "problems": len(result.problems)}))
+
+
+def run_pass(share: Path, data_dir: Path) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.trust_bench", "--pass", str(share), str(data_dir)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def bench_hostile(folder: Path, ops: int, hostile: int) -> None:
+    good, bad = make_share(folder, ops, hostile)
+    clean_pass = run_pass(good, folder / "reader-good")
+    hostile_pass = run_pass(bad, folder / "reader-bad")
+    ratio = hostile_pass["seconds"] / clean_pass["seconds"]
+    print(f"sync pass, {ops} good ops:                    {clean_pass['seconds']:.2f} s, applied {clean_pass['applied']}")
+    print(f"sync pass, same + {hostile} hostile files:     {hostile_pass['seconds']:.2f} s, applied "
+          f"{hostile_pass['applied']}, rejected {hostile_pass['rejected']}  ratio {ratio:.2f}x (target <= 2x)")
+    print(f"  peak RSS growth of the hostile pass: {hostile_pass['rss_growth_kib'] / 1024:.1f} MiB (target <= 64 MiB); "
+          f"clean pass {clean_pass['rss_growth_kib'] / 1024:.1f} MiB")
+
+
+def bench_append(folder: Path, count: int = 300) -> None:
+    workspace = Workspace.open(folder / "append")
+    store = workspace.store
+    incident = actions.open_incident(store, workspace.plan("power"))
+    timings = []
+    for n in range(count):
+        started = time.perf_counter()
+        actions.log(store, incident, f"entry {n}")
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    print(f"durable append with validation and signing (n={count}): p50 {statistics.median(timings):.2f} ms  "
+          f"p99 {p99:.2f} ms  max {timings[-1]:.2f} ms (target p99 <= 5 ms)")
+    workspace.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ops", type=int, default=10_000)
+    parser.add_argument("--hostile", type=int, default=10_000)
+    parser.add_argument("--pass", dest="one", nargs=2)
+    args = parser.parse_args()
+    if args.one:
+        one_pass(*args.one)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_append(Path(tmp))
+        bench_hostile(Path(tmp), args.ops, args.hostile)
+
+
+if __name__ == "__main__":
+    main()
