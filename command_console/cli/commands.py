@@ -68,22 +68,24 @@ def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help="File
 @guarded
 def plans_show(plan: str, json_: JsonOpt = False) -> None:
     """One plan's steps with deadlines and contact roles."""
-    from command_console.core.plans import format_duration
+    from command_console.core.plans import format_duration, step_marks
     from command_console.data.actions import plan_snapshot
+    from command_console.i18n import current_language
 
     found = State.workspace().plan(plan)
     if json_:
         emit_json({**plan_snapshot(found), "severity": found.severity.value, "title_zh": found.title_zh,
                    "summary": found.summary, "source": found.source})
         return
+    language = current_language()
     typer.echo(f"{found.title} {found.title_zh}  [{found.id}]  default severity {found.severity.value}")
-    if found.summary:
-        typer.echo(found.summary)
+    if found.summary_in(language):
+        typer.echo(found.summary_in(language))
     for n, step in enumerate(found.steps, 1):
         due = f"by +{format_duration(step.deadline_s)}" if step.deadline_s else ""
         role = f"-> {step.contact_role}" if step.contact_role else ""
-        flag = "ESCALATE" if step.escalate else ""
-        typer.echo(f"{n:>2}. {pad(step.text, 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip())
+        flag = ", ".join(step_marks(step))
+        typer.echo(f"{n:>2}. {pad(step.text_in(language), 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip())
 
 
 # -- contacts ----------------------------------------------------------------

@@ -26,7 +26,7 @@ _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 RAISABLE = tuple(s for s in Severity if s != Severity.GENERAL)
 
-__all__ = ["Plan", "PlanStep", "Problem", "in_language", "parse_plan", "parse_duration", "format_duration"]
+__all__ = ["Plan", "PlanStep", "Problem", "in_language", "parse_plan", "parse_duration", "format_duration", "step_marks"]
 
 
 def in_language(english: str, chinese: str, language: str) -> str:
@@ -81,6 +81,23 @@ class Plan:
     def steps_at(self, severity: Severity) -> tuple[PlanStep, ...]:
         """The steps that apply to an incident of this severity."""
         return tuple(s for s in self.steps if s.from_severity is None or s.from_severity.rank <= severity.rank)
+
+
+def step_marks(step: object) -> list[str]:
+    """Short labels of what is special about a step (a plan step or an incident's step):
+    at once, after <step>, from <severity>, guidance, escalate. Shown beside its text."""
+    from command_console.core import labels
+
+    marks = [_("at once")] if getattr(step, "at_once", False) else []
+    if getattr(step, "after", None):
+        marks.append(_("after {step}").format(step=step.after))
+    if getattr(step, "from_severity", None):
+        marks.append(_("from {severity}").format(severity=labels.severity(step.from_severity)))
+    if getattr(step, "guidance", False):
+        marks.append(_("guidance"))
+    if getattr(step, "escalate", False):
+        marks.append(_("escalate"))
+    return marks
 
 
 def parse_duration(text: str) -> int:

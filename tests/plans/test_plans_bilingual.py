@@ -106,3 +106,22 @@ def test_plan_files_keep_their_keys_in_the_documented_order():
         keys = list(data)
         assert keys.index("title_zh") == keys.index("title") + 1, path.name
         assert keys.index("summary_zh") == keys.index("summary") + 1, path.name
+
+
+def test_plans_show_marks_the_step_kinds_in_the_chosen_language(tmp_path):
+    from typer.testing import CliRunner
+
+    from command_console.cli import app
+    from command_console.i18n import set_language
+
+    runner = CliRunner()
+    data = str(tmp_path / "data")
+    try:
+        english = runner.invoke(app, ["--data-dir", data, "--lang", "en", "plans", "show", "fire-alarm"])
+        assert english.exit_code == 0, english.output
+        assert "Other posts at the fire" in english.output and "after real-fire-confirmed" in english.output
+        assert "at once" in english.output
+        chinese = runner.invoke(app, ["--data-dir", data, "--lang", "zh-CN", "plans", "show", "fire-alarm"])
+        assert "其它岗位赶到火灾现场" in chinese.output and "确认为真实火警" in chinese.output
+    finally:
+        set_language("en")
