@@ -29,26 +29,29 @@ def fill_sandbox(folder: Path, clock: Clock | None = None) -> Workspace:
 
 
 def add_sample_incidents(workspace: Workspace) -> list[str]:
+    """Four sample incidents, their texts in the chosen language (a demo a lead can read)."""
+    from command_console.i18n import _
+
     store, now = workspace.store, workspace.clock.now()
 
     def opened(plan: str, minutes_ago: int, **kwargs) -> str:
         return actions.open_incident(store, workspace.plan(plan), started_at=now - timedelta(minutes=minutes_ago), **kwargs)
 
-    power = opened("power-outage", 7, title="Power out on floor 3, UPS carrying seats")
-    actions.set_step(store, power, actions.resolve_step(store, power, "1"), StepState.DONE, "Ops on the way")
-    actions.log(store, power, "UPS at 80%, generator starting")
+    power = opened("power-outage", 7, title=_("Power out on floor 3, UPS carrying seats"))
+    actions.set_step(store, power, actions.resolve_step(store, power, "1"), StepState.DONE, _("Ops on the way"))
+    actions.log(store, power, _("UPS at 80%, generator starting"))
 
-    system = opened("system-failure", 22, title="CRM not loading customer records")
+    system = opened("system-failure", 22, title=_("CRM not loading customer records"))
     actions.set_step(store, system, actions.resolve_step(store, system, "1"), StepState.DONE)
-    actions.log(store, system, "IT confirms database failover in progress")
-    actions.set_report_field(store, system, "site", workspace.config.site or "Hotline centre")
+    actions.log(store, system, _("IT confirms database failover in progress"))
+    actions.set_report_field(store, system, "site", workspace.config.site or _("Hotline centre"))
 
-    surge = opened("inbound-call-surge", 34, severity=Severity.MAJOR, title="Call surge after billing SMS 呼入激增")
-    actions.log(store, surge, "Queue at 140 calls, wait 6 min")
-    actions.set_step(store, surge, "level-1-all-inbound", StepState.DONE, "All agents on inbound")
+    surge = opened("inbound-call-surge", 34, severity=Severity.MAJOR, title=_("Call surge after billing SMS 呼入激增"))
+    actions.log(store, surge, _("Queue at 140 calls, wait 6 min"))
+    actions.set_step(store, surge, "level-1-all-inbound", StepState.DONE, _("All agents on inbound"))
 
-    fire = opened("fire-alarm", 90, title="Smoke alarm, zone B pantry")
-    actions.log(store, fire, "False alarm: burnt toast. Alarm reset.", EntryKind.NOTE)
+    fire = opened("fire-alarm", 90, title=_("Smoke alarm, zone B pantry"))
+    actions.log(store, fire, _("False alarm: burnt toast. Alarm reset."), EntryKind.NOTE)
     actions.set_step(store, fire, "check-alarm", StepState.DONE)
     actions.set_step(store, fire, "false-alarm-reset", StepState.DONE)
     actions.set_status(store, fire, Status.RESOLVED)
