@@ -132,7 +132,11 @@ def init(
 
     workspace = Workspace(resolve_paths(State.data_dir))
     if sync_dir:
-        sync_dir = str(Path(sync_dir).expanduser().resolve())
+        share = Path(sync_dir).expanduser().resolve()
+        if not share.is_dir():
+            raise UserError(_("--sync-dir: folder {folder!r} does not exist; mount or create the share first "
+                              "(an empty value turns sync off)").format(folder=str(share)))
+        sync_dir = str(share)
     config = workspace.initialise(sync_dir=sync_dir, site_name=site_name, site_location=site_location,
                                   lead_name=lead_name, time_zone=time_zone, language=language)
     workspace.close()

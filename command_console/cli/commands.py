@@ -147,9 +147,9 @@ def incident_open(
 
     workspace = State.workspace()
     found = workspace.plan(plan)
-    level = actions.parse_severity(severity) if severity else None
+    level = actions.parse_severity(severity) if severity is not None else None
     started = None
-    if started_at:
+    if started_at is not None:
         now = workspace.clock.now()
         started = parse_when(started_at, now, workspace.config.zone, field="--started-at")
         check_started_at(started, now)

@@ -31,6 +31,8 @@ def describe(exc: BaseException) -> tuple[str, int]:
     """The line to show and the exit code for an exception raised by a command."""
     if isinstance(exc, (errors.UserError, errors.StoreError, errors.WriteError)):
         return str(exc), exc.exit_code
+    if isinstance(exc, UnicodeError):
+        return _("a value is not valid text (undecodable bytes: {detail}); retype it").format(detail=exc.reason), errors.EXIT_BAD_INPUT
     if isinstance(exc, sqlite3.Error):
         return _describe_sqlite(exc)
     if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:

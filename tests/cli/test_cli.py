@@ -108,7 +108,7 @@ def test_plans_list_and_show(cli):
     plans = json.loads(cli("plans", "list", "--json").output)
     assert len(plans) >= 12
     shown = cli("plans", "show", "power-outage")
-    assert shown.exit_code == 0 and "by +5m" in shown.output and "ESCALATE" in shown.output
+    assert shown.exit_code == 0 and "by +5m" in shown.output and "escalate" in shown.output
 
 
 def test_contacts_import_csv_and_toml(cli, tmp_path):
