@@ -18,6 +18,25 @@ def _store():
     return State.workspace().store
 
 
+SyncOpt = Annotated[bool, typer.Option("--sync", help="Sync once with the share first (reads use the local database).")]
+
+
+def _sync_first(sync: bool) -> None:
+    """With --sync and a share set, one sync pass before reading; problems go to stderr and
+    the read goes on with what the local database has."""
+    if not sync:
+        return
+    workspace = State.workspace()
+    if not workspace.config.sync_dir:
+        typer.echo(_("sync: no shared folder set; showing the local database"), err=True)
+        return
+    from command_console.data.sync import Syncer
+
+    result = Syncer(workspace).sync_once(wait=True)
+    for line in result.problems:
+        typer.echo(_("sync: {problem}").format(problem=line), err=True)
+
+
 def _incident_id(query: str) -> str:
     from command_console.core.matching import resolve
 
@@ -159,8 +178,9 @@ def incident_open(
 @incident_app.command("list")
 @guarded
 def incident_list(all_: Annotated[bool, typer.Option("--all", help="Include resolved incidents.")] = False,
-                  json_: JsonOpt = False) -> None:
+                  json_: JsonOpt = False, sync: SyncOpt = False) -> None:
     """Open incidents, most severe first, with the next deadline of each."""
+    _sync_first(sync)
     from command_console.core.timers import format_age, format_countdown, next_deadline, seconds_until
     from command_console.data import queries
 
@@ -188,8 +208,9 @@ def incident_json(i) -> dict:
 
 @incident_app.command("show")
 @guarded
-def incident_show(incident: str, json_: JsonOpt = False) -> None:
+def incident_show(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> None:
     """One incident with its steps."""
+    _sync_first(sync)
     from command_console.core.timers import format_countdown, step_timer
     from command_console.core.when import local
     from command_console.data import queries
@@ -281,8 +302,9 @@ def step(incident: str, step_query: Annotated[str, typer.Argument(metavar="STEP"
 
 @app.command("timeline")
 @guarded
-def timeline(incident: str, json_: JsonOpt = False) -> None:
+def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> None:
     """Every entry of an incident, oldest first, in local time."""
+    _sync_first(sync)
     from command_console.core.when import local
     from command_console.data import queries
 
