@@ -15,7 +15,7 @@ from command_console.core import labels
 from command_console.core.incidents import CallOutcome, Incident, Severity
 from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, field_name, problems
 from command_console.core.text import clean
-from command_console.i18n import N_, _, ngettext
+from command_console.i18n import N_, _, current_language, ngettext
 from command_console.core.timers import format_age, format_countdown, seconds_until
 
 SUMMARY_VERSION = 1
@@ -145,7 +145,8 @@ def pending_steps(incidents: Iterable[Incident], now: datetime) -> list[PendingS
         for step in incident.steps:
             if step.is_open:
                 left = None if step.due_at is None else seconds_until(step.due_at, now)
-                found.append(PendingStep(incident.id, step.step_id, step.position, step.text, step.due_at, left))
+                found.append(PendingStep(incident.id, step.step_id, step.position,
+                                         step.text_in(current_language()), step.due_at, left))
     return sorted(found, key=lambda s: (s.seconds_left is None, s.seconds_left or 0, s.incident_id, s.position))
 
 

@@ -147,7 +147,7 @@ def _step(record: ShiftRecord, incident, n: int, step) -> str:
     when = f"{_t(record, step.state_at, '%H:%M')} {h(step.state_by)}" if step.state_at else ""
     note = f"<br><i>{h(step.state_note)}</i>" if step.state_note else ""
     due = _t(record, step.due_at, "%H:%M") if step.due_at else ""
-    return (f"<tr><td>{n}</td><td>{h(step.text)}{note}</td><td class=\"when\">{due}</td>"
+    return (f"<tr><td>{n}</td><td>{h(step.text_in(current_language()))}{note}</td><td class=\"when\">{due}</td>"
             f"<td{cls}>{h(labels.step_outcome(outcome.label))}</td><td>{when}</td><td{cls}>{h(late)}</td></tr>")
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from command_console.core import labels
 from command_console.core.report import REPORT_FIELDS, field_name, field_title, problems
 from command_console.data.exports.record import ShiftRecord, duration_text, handover_counts, safe
-from command_console.i18n import _, ngettext
+from command_console.i18n import _, current_language, ngettext
 
 _INLINE = re.compile(r"([\\`*_\[\]<|~&])")
 _LINE_START = re.compile(r"^(\s*)([#+\-=>!]|\d+[.)])")
@@ -145,7 +145,7 @@ def _step(record: ShiftRecord, incident, n: int, step) -> str:
     if step.state_note:
         parts.append(md(step.state_note))
     detail = "; ".join(p for p in parts if p)
-    return f"{n}. [{box}] {md(step.text)}" + (f" — {detail}" if detail else "")
+    return f"{n}. [{box}] {md(step.text_in(current_language()))}" + (f" — {detail}" if detail else "")
 
 
 def _report(record: ShiftRecord, incident) -> list[str]:

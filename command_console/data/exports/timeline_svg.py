@@ -9,7 +9,7 @@ from html import escape
 from command_console.core import labels
 from command_console.core.text import pad
 from command_console.data.exports.record import ShiftRecord, safe
-from command_console.i18n import _
+from command_console.i18n import _, current_language
 
 WIDTH, LABEL_W, RIGHT_PAD, ROW_H, TOP = 900, 250, 20, 24, 36
 SEVERITY_FILL = {"general": "#7fa7d9", "serious": "#e0b040", "major": "#e07b39", "critical": "#c8322d"}
@@ -71,7 +71,7 @@ def render(record: ShiftRecord) -> str:
             x = _x(record, step.due_at)
             outcome = record.outcome(incident, step)
             tip = _x_text(_("{step}: due {time}, {outcome}").format(
-                step=safe(step.text), time=f"{step.due_at.astimezone(record.zone):%H:%M}",
+                step=safe(step.text_in(current_language())), time=f"{step.due_at.astimezone(record.zone):%H:%M}",
                 outcome=labels.step_outcome(outcome.label)))
             if outcome.late:
                 out.append(f'<path class="overdue" d="M{x - 5} {y + 2} L{x + 5} {y + 12} M{x + 5} {y + 2} '
