@@ -257,6 +257,7 @@ class Syncer(OwnFolder):
             return
         state.forget_consoles_except(set(consoles) | {self.console_id})
         pending: list[tuple[str, list[Op], str, int]] = []
+        waiting = 0  # ops and files read since the last flush
         for console in consoles:
             if console == self.console_id:
                 continue
@@ -293,8 +294,10 @@ class Syncer(OwnFolder):
                     continue
                 self._check_skew(console, decoded, mtime, state)
                 pending.append((console, decoded.ops, rel, size))
-                if sum(len(p[1]) for p in pending) >= MERGE_BATCH:
+                waiting += len(decoded.ops) + 1  # a file counts too: many tiny files also make a batch
+                if waiting >= MERGE_BATCH:
                     self._flush(pending, state, result)
+                    waiting = 0
         self._flush(pending, state, result)
 
     def _answer_requests(self, console: str, listing: dict, state: SyncState, result: SyncResult) -> None:
