@@ -34,7 +34,7 @@ def test_markdown_in_chinese(shift_workspace, chinese):
     assert "5. **已采取的应急措施，对事件的控制程度:** Manual notes\n   \\- printed" in md
     assert "## 事件" in md and "#### 预案步骤" in md and "#### 报告（已完成）" in md
     assert "缺少或无效：服务大厅名称、地点, 事件发生的时间" in md
-    assert "[x] 线路故障导致断电:值班组长立即电话上报主管 — 时限 08:33" in md  # the plan's Chinese step text
+    assert "7. [x] 断电持续5分钟以上:立即电话上报上级领导 — 时限 08:33；Wang Li 08:40 已完成；逾时 7 分钟" in md
     assert "逾时 7 分钟" in md and "- **级别：** 较大；**状态：** 处置中" in md
     for english in ("**Window:**", "Plan steps", "(missing)", "LATE by", "Measures taken", "Shift log"):
         assert english not in md, english

@@ -144,7 +144,8 @@ def _step(record: ShiftRecord, incident, n: int, step) -> str:
         parts.append(late.format(duration=duration_text(outcome.late_s)))
     if step.state_note:
         parts.append(md(step.state_note))
-    detail = "; ".join(p for p in parts if p)
+    # TRANSLATORS: separates the parts of a step's detail line (a full-width semicolon in Chinese).
+    detail = _("; ").join(p for p in parts if p)
     return f"{n}. [{box}] {md(step.text_in(current_language()))}" + (f" — {detail}" if detail else "")
 
 
