@@ -11,9 +11,11 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from command_console.core.clock import Clock
 from command_console.data.drafts import DraftStore
+from command_console.i18n import _, ngettext
 from command_console.typeahead import TypeAheadApp
 from command_console.workspace import Workspace
 
@@ -124,6 +126,28 @@ class CommandConsoleApp(TypeAheadApp):
                 screen.want_select = select
             if hasattr(screen, "load"):
                 screen.load()
+
+    # -- quitting ------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Quit from the main screen only, and ask first while incidents are open or alarms
+        ring: alarms stop ringing on this console when it closes, and nobody would be told."""
+        from command_console.screens.confirm import ConfirmScreen
+        from command_console.screens.main import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen) or isinstance(self.focused, (Input, TextArea)):
+            self.refuse(_("The console quits only from the main screen: Esc closes this first"))
+            return
+        open_count, ringing = screen.open_and_ringing()
+        if not open_count and not ringing:
+            self.exit()
+            return
+        question = " ".join((
+            ngettext("Quit with {n} incident open", "Quit with {n} incidents open", open_count).format(n=open_count),
+            ngettext("and {n} alarm ringing?", "and {n} alarms ringing?", ringing).format(n=ringing),
+            _("Alarms stop on this console when it closes.")))
+        self.push_screen(ConfirmScreen(question), lambda yes: self.exit() if yes else None)
 
     # -- help and palette ----------------------------------------------------
 

@@ -15,20 +15,30 @@ So the app routes keys itself, one at a time:
   whatever has the focus when it is ready.
 
 Actions that move the focus use `Screen.set_focus`, which is immediate (`Widget.focus`
-waits behind the keys already read).
+waits behind the keys already read). Tab in a multi-line box that passes Tab on (the report
+fields, the handover note) moves the focus the same way, so `abc Tab def` fills two boxes.
+
+A refused key (a binding that does not apply now: `s` on a step already done) says why in
+one line, and the keys typed right after it are dropped, not run as commands: they were
+meant for the dialog the lead expected (a skip reason), and `l` in that text would have
+opened the quick log and stored the rest. A pause (REFUSED_QUIET_S) ends the quiet.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 
 from textual import events
 from textual.app import App
 from textual.widgets import Input, TextArea
 
+from command_console.i18n import ngettext
+
 HOLD_MAX_S = 2.0  # a hold nobody releases (a bug) must never swallow keys for longer
 SETTLE_ROUNDS = 20  # event-loop turns for a key's messages to reach their handlers
+REFUSED_QUIET_S = 0.6  # keys this close after a refused one (or a dropped one) are dropped
 
 
 class TypeAheadApp(App):
@@ -37,6 +47,49 @@ class TypeAheadApp(App):
         self._held: deque[events.Key | events.Paste] | None = None  # not None: keys wait here, in order
         self._holding = 0  # the hold in force (0: none), so a stale release frees nothing
         self._holds = 0  # every hold gets a new number
+        self._quiet_until = 0.0  # monotonic time until which keys are dropped (after a refusal)
+        self._refusal = ""
+        self._dropped = 0
+
+    # -- refusals ----------------------------------------------------------------
+
+    def say(self, text: str, *, warning: bool = False) -> None:
+        """One line for the lead: on the screen's own notice line where it has one."""
+        screen_say = getattr(self.screen, "say", None)
+        if screen_say is not None:
+            screen_say(text, warning=warning)
+        else:
+            self.notify(text, severity="warning" if warning else "information", markup=False, timeout=4)
+
+    def refuse(self, reason: str) -> None:
+        """An action did not run: say why, and drop the keys typed right after it."""
+        self._refusal, self._dropped = reason, 0
+        self._quiet_until = time.monotonic() + REFUSED_QUIET_S
+        self.say(reason, warning=True)
+
+    def forget_refusal(self) -> None:
+        self._quiet_until = 0.0
+
+    def _drop_if_quiet(self) -> bool:
+        now = time.monotonic()
+        if now >= self._quiet_until:
+            return False
+        self._quiet_until = now + REFUSED_QUIET_S
+        self._dropped += 1
+        self.say(ngettext("{reason} · {n} key typed after it was not run",
+                          "{reason} · {n} keys typed after it were not run", self._dropped)
+                 .format(reason=self._refusal, n=self._dropped), warning=True)
+        return True
+
+    def refusal_reason(self, key: str) -> str:
+        """Why a key bound to an action that does not apply now does nothing ('' if unbound)."""
+        for namespace, bindings in self.screen._modal_binding_chain:
+            for binding in bindings.key_to_bindings.get(key, ()):
+                explain = getattr(namespace, "refusal", None)
+                reason = explain(binding.action.split("(", 1)[0]) if explain else ""
+                if reason:
+                    return reason
+        return ""
 
     # -- holding -----------------------------------------------------------------
 
@@ -86,8 +139,12 @@ class TypeAheadApp(App):
         await super().on_event(event)
 
     async def _route(self, event: events.Key | events.Paste) -> None:
+        if self._drop_if_quiet():
+            return
         focused = self.focused
-        if isinstance(event, events.Paste) or isinstance(focused, TextArea) or (
+        passes_tab = isinstance(focused, TextArea) and focused.tab_behavior == "focus" and (
+            isinstance(event, events.Key) and event.key in ("tab", "shift+tab"))
+        if isinstance(event, events.Paste) or (isinstance(focused, TextArea) and not passes_tab) or (
                 isinstance(focused, Input) and event.is_printable):
             await super().on_event(event)  # typing: the box takes the key
             return
@@ -103,7 +160,11 @@ class TypeAheadApp(App):
             self.call_later(self._release, until_idle)
         else:
             self._release(until_idle)
-            await super().on_event(event)
+            reason = self.refusal_reason(event.key)
+            if reason:
+                self.refuse(reason)
+            else:
+                await super().on_event(event)
 
     async def _settle(self) -> None:
         """Let the messages a key's action posted be handled before the next key."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from command_console.core.contacts import Contact, contacts_for_role
-from command_console.core.incidents import Incident, PlanStepRun
+from command_console.core.incidents import Call, CallOutcome, Incident, PlanStepRun
 
 
 @dataclass
@@ -46,15 +46,45 @@ class AlarmTracker:
         return ring
 
 
-def whom_to_call(step: PlanStepRun, contacts: list[Contact]) -> Contact | None:
+def call_order(step: PlanStepRun, contacts: list[Contact]) -> list[Contact]:
+    """Whom to call for a step, in order: the plan's first then second contact, people on
+    duty before people off duty (an off-duty first contact is tried after the second)."""
     if not step.contact_role:
-        return None
-    chosen = contacts_for_role(contacts, step.contact_role)
-    return chosen[0] if chosen else None
+        return []
+    return sorted(contacts_for_role(contacts, step.contact_role), key=lambda c: not c.on_duty)
 
 
-def alarm_message(incident: Incident, step: PlanStepRun, contact: Contact | None, now: datetime) -> str:
-    late = int((now - step.due_at).total_seconds()) if step.due_at else 0
-    who = f"call {contact.name} {contact.phones[0] if contact.phones else ''}".rstrip() if contact else (
-        f"contact: {step.contact_role}" if step.contact_role else "no contact named")
-    return f"{incident.id} {incident.title}\nOverdue {late // 60:02d}:{late % 60:02d}: {step.text}\n→ {who}"
+@dataclass(frozen=True)
+class CallAdvice:
+    """What the call log says about a step's contacts: who answered, who to try next."""
+
+    next_contact: Contact | None
+    reached: Contact | None = None
+    unanswered: tuple[str, ...] = ()  # names tried without an answer, in order
+
+
+def advise(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> CallAdvice:
+    """Follows the calls logged on the step's incident: after "no answer" from the first
+    contact the advice names the second; once somebody is reached it says so."""
+    order = call_order(step, contacts)
+    latest: dict[str, Call] = {}
+    for call in sorted(calls, key=lambda c: c.at):
+        if call.incident_id == step.incident_id:
+            latest[call.contact_id] = call
+    reached = next((c for c in order if c.id in latest and latest[c.id].outcome == CallOutcome.REACHED), None)
+    tried = [c for c in order if c.id in latest and latest[c.id].outcome != CallOutcome.REACHED]
+    untried = [c for c in order if c.id not in latest]
+    following = untried[0] if untried else (tried[0] if tried else None)
+    return CallAdvice(None if reached else following, reached, tuple(c.name for c in tried))
+
+
+def whom_to_call(step: PlanStepRun, contacts: list[Contact]) -> Contact | None:
+    order = call_order(step, contacts)
+    return order[0] if order else None
+
+
+def ringing(incidents, now: datetime) -> list[tuple[Incident, PlanStepRun]]:
+    """Every overdue, unacknowledged open step of an open incident: most overdue first."""
+    found = [(incident, step) for incident in incidents if incident.is_open for step in incident.steps
+             if step.is_open and step.due_at is not None and step.due_at <= now and step.acked_at is None]
+    return sorted(found, key=lambda pair: pair[1].due_at)

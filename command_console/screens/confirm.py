@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from command_console.i18n import _
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
@@ -23,7 +25,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
             yield Label(Content(self.question), classes="dialog-title")
-            yield Label("y  yes    n / Esc  no")
+            yield Label(_("y  yes    n / Esc  no"))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -15,22 +15,27 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from command_console.core.contacts import Contact
+from command_console.i18n import _, ngettext
+from command_console.screens.saving import CANNOT_WRITE
 from command_console.core.errors import UserError
-from command_console.core.incidents import Incident, Status, StepState
+from command_console.core.incidents import Call, Incident, Status, StepState
 from command_console.core.text import clean
 from command_console.data import actions, queries
-from command_console.screens.alarms import AlarmTracker, alarm_message, whom_to_call
+from command_console.screens.alarms import AlarmTracker, call_order, ringing
+from command_console.widgets.alarm_strip import AlarmStrip
 from command_console.widgets.footer import KeyFooter
 from command_console.widgets.incidents import IncidentTable
 from command_console.widgets.keyed_table import KeyedTable
+from command_console.widgets.notice import NoticeLine
 from command_console.widgets.roster import Roster, RosterTable, external_contacts
 from command_console.widgets.status import StatusLine
+from command_console.widgets.step_line import StepLine
 from command_console.widgets.steps import StepTable
 
 NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve"}
 NEEDS_OPEN_STEP = {"step_done", "skip_step"}
-NARROW = 120
-MAX_TOASTS = 3
+COMPACT_WIDTH, COMPACT_HEIGHT = 72, 22  # below either: incidents, steps and whom to call only
+TALL = 32  # from this height the alarm strip has room for three alarms
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Snapshot:
     incidents: list[Incident]
     contacts: list[Contact]
     lead: str
+    calls: list[Call]
 
 
 class MainScreen(Screen):
@@ -77,17 +83,21 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         config = self.app.config
         yield StatusLine(config.site, config.zone, id="status")
+        yield AlarmStrip(id="alarm-strip")
         yield IncidentTable(id="incidents")
         with Horizontal(id="lower"):
             yield StepTable(config.zone, id="steps")
             yield Roster(config.emergency_numbers, id="roster")
+        yield StepLine(id="step-line")
+        yield NoticeLine(id="notice")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.alarms = AlarmTracker(self.app.config.alarm_repeat_s)
-        self.query_one("#incidents").border_title = "Incidents"
-        self.query_one("#steps").border_title = "Steps"
-        self.query_one("#roster").border_title = "Roster (c)"
+        self.calls: list[Call] = []
+        self.query_one("#incidents").border_title = _("Incidents")
+        self.query_one("#steps").border_title = _("Steps")
+        self.query_one("#roster").border_title = _("Roster (c)")
         self.watch(self.app, "sync_status", lambda value: self.status.set_state(sync=value))
         self.tick()
         self.set_interval(0.5, self.tick)
@@ -110,7 +120,30 @@ class MainScreen(Screen):
         import command_console.screens.skip_reason  # noqa: F401
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "narrow")
+        width, height = self.size
+        self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "compact")
+        self.alarm_strip.max_lines = 1 if self.has_class("compact") else (3 if height >= TALL else 2)
+        self._size_incidents()
+
+    def _size_incidents(self) -> None:
+        """The incident list is as tall as its rows (up to a share of the screen), so the
+        steps and roster get the rest instead of a dozen empty rows."""
+        height = self.size.height or 24
+        cap = 3 if self.has_class("compact") else max(3, min(12, (height - 12) // 2))
+        rows = max(1, min(cap, self.incidents.row_count))
+        self.incidents.styles.height = rows + 3  # border and header
+
+    @property
+    def alarm_strip(self) -> AlarmStrip:
+        return self.query_one(AlarmStrip)
+
+    @property
+    def step_line(self) -> StepLine:
+        return self.query_one(StepLine)
+
+    def say(self, text: str, *, warning: bool = False) -> None:
+        """One line on the notice line: confirmations, and why a key did nothing."""
+        self.query_one(NoticeLine).show(text, warning=warning)
 
     @property
     def incidents(self) -> IncidentTable:
@@ -147,13 +180,16 @@ class MainScreen(Screen):
         incidents = queries.list_incidents(store, include_resolved=self.show_resolved)
         contacts = queries.list_contacts(store)
         shift = queries.current_shift(store)
-        return Snapshot(head, incidents, contacts, shift.lead if shift else "")
+        open_ids = {i.id for i in incidents if i.is_open}
+        calls = [c for c in queries.list_calls(store) if c.incident_id in open_ids]
+        return Snapshot(head, incidents, contacts, shift.lead if shift else "", calls)
 
     def on_main_screen_loaded(self, message: Loaded) -> None:
         snap, now = message.snapshot, self.app.clock.now()
         self.app.seen_head = max(self.app.seen_head, snap.head)
-        self.contacts = snap.contacts
+        self.contacts, self.calls = snap.contacts, snap.calls
         self.incidents.set_incidents(snap.incidents, now)
+        self._size_incidents()
         if self.want_select in self.incidents.incidents:
             self.incidents.move_cursor(row=self.incidents.get_row_index(self.want_select), animate=False)
             self.want_select = None
@@ -162,7 +198,8 @@ class MainScreen(Screen):
             self.release_at_head = 0
             self.app.release_keys()
         open_count = sum(1 for i in snap.incidents if i.is_open)
-        self.incidents.border_title = f"Incidents ({open_count} open{', all shown' if self.show_resolved else ''})"
+        self.incidents.border_title = (_("Incidents ({n} open, all shown)") if self.show_resolved
+                                       else _("Incidents ({n} open)")).format(n=open_count)
         self.roster.set_contacts(snap.contacts)
         self.status.set_state(lead=snap.lead)
         self._show_selected()
@@ -173,13 +210,19 @@ class MainScreen(Screen):
     def _show_selected(self) -> None:
         incident = self.incident
         self.steps.set_incident(incident, self.app.clock.now())
-        self.steps.border_title = Content(f"Steps · {incident.id} {clean(incident.title)}") if incident else "Steps"
+        self.steps.border_title = (Content(_("Steps · {id} {title}").format(id=incident.id, title=clean(incident.title)))
+                                   if incident else _("Steps"))
         self._highlight_role()
 
     def _highlight_role(self) -> None:
         step = self.steps.selected_step
         self.roster.highlight_role(step.contact_role if step else None)
+        self.step_line.show(step, self.everyone, self.calls)
         self.refresh_bindings()
+
+    @property
+    def everyone(self) -> list[Contact]:
+        return self.contacts + external_contacts(self.app.config.emergency_numbers)
 
     def on_keyed_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
         if event.table is self.incidents:
@@ -198,7 +241,8 @@ class MainScreen(Screen):
 
     def tick(self) -> None:
         """Every half second: ring due alarms; once a second (or with an alarm) repaint the
-        time cells that changed. One repaint a second keeps 200 running timers cheap."""
+        time cells that changed and the alarm strip. One repaint a second keeps 200 running
+        timers cheap."""
         now = self.app.clock.now()
         ring = self.alarms.due(self.incidents.incidents, now) if self.loaded else []
         second = now.replace(microsecond=0)
@@ -208,16 +252,9 @@ class MainScreen(Screen):
             if self.loaded:
                 self.incidents.tick(now)
                 self.steps.tick(now)
+                self.alarm_strip.show(self.incidents.incidents.values(), self.everyone, self.calls, now)
         if ring:
             self.app.bell()
-            everyone = self.contacts + external_contacts(self.app.config.emergency_numbers)
-            for incident, step in ring[:MAX_TOASTS]:
-                message = alarm_message(incident, step, whom_to_call(step, everyone), now)
-                self.notify(message, title="DEADLINE PASSED", severity="error", timeout=10, markup=False)
-            if len(ring) > MAX_TOASTS:  # a flood of alarms becomes one line, not a wall of toasts
-                more = ", ".join(sorted({i.id for i, _ in ring[MAX_TOASTS:]}))
-                self.notify(f"{len(ring) - MAX_TOASTS} more deadlines passed: {more[:300]}",
-                            title="DEADLINES PASSED", severity="error", timeout=10, markup=False)
             self.refresh_bindings()
 
     # -- writes --------------------------------------------------------------
@@ -233,11 +270,15 @@ class MainScreen(Screen):
         try:
             change()
         except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.app.call_from_thread(self.say, str(exc), warning=True)
+            self.app.call_from_thread(self.app.release_keys)
+            return
+        except CANNOT_WRITE as exc:  # disk full, database locked: nothing was stored
+            self.app.call_from_thread(self.say, _("Not saved, try again: {error}").format(error=exc), warning=True)
             self.app.call_from_thread(self.app.release_keys)
             return
         if success:
-            self.notify(success, markup=False, timeout=3)
+            self.app.call_from_thread(self.say, success)
         self.app.call_from_thread(self._written, self.app.store.head())
 
     def _written(self, head: int) -> None:
@@ -247,12 +288,13 @@ class MainScreen(Screen):
     def on_roster_table_call_attempt(self, message: RosterTable.CallAttempt) -> None:
         incident = self.incident
         if incident is None:
-            self.notify("Select an incident first: the call is logged on its timeline", severity="warning")
+            self.app.refuse(_("Select an incident first: the call is logged on its timeline"))
             return
         row, store = message.row, self.app.store
         role = self.roster.role if self.roster.role in row.contact.roles else next(iter(row.contact.roles), "")
         self.write(lambda: actions.log_call(store, incident.id, row.contact, row.phone, message.outcome, role),
-                   f"Call {row.contact.name}: {message.outcome.value} → {incident.id}")
+                   _("Logged: call {name} {outcome} → {id}").format(
+                       name=clean(row.contact.name), outcome=_(message.outcome.value), id=incident.id))
 
     # -- actions -------------------------------------------------------------
 
@@ -267,6 +309,29 @@ class MainScreen(Screen):
         if action == "copy_number":
             return True if self.roster.table.selected is not None else None
         return True
+
+    def refusal(self, action: str) -> str:
+        """Why a key does nothing now, in one line (the type-ahead router shows it)."""
+        incident, step = self.incident, self.steps.selected_step
+        if action in NEEDS_INCIDENT | NEEDS_OPEN_STEP | {"acknowledge"} and incident is None:
+            return _("No incident selected: n opens one")
+        if action in NEEDS_OPEN_STEP:
+            if not incident.is_open:
+                return _("{id} is resolved: its steps are closed").format(id=incident.id)
+            if step is None:
+                return _("{id} has no step selected").format(id=incident.id)
+            if step.state == StepState.DONE:
+                return _("Step {n} is already done").format(n=step.position + 1)
+            return _("Step {n} is already skipped").format(n=step.position + 1)
+        if action == "acknowledge":
+            return _("No alarm is ringing on {id}").format(id=incident.id)
+        if action == "copy_number":
+            return _("No contact selected: c filters the roster")
+        return ""
+
+    def open_and_ringing(self) -> tuple[int, int]:
+        incidents = list(self.incidents.incidents.values())
+        return sum(1 for i in incidents if i.is_open), len(ringing(incidents, self.app.clock.now()))
 
     def _alarming(self) -> list:
         incident, now = self.incident, self.app.clock.now()
@@ -286,13 +351,22 @@ class MainScreen(Screen):
     def action_quick_log(self) -> None:
         from command_console.screens.quick_log import QuickLogScreen
 
-        if self.incident is not None:
-            self.app.push_screen(QuickLogScreen(self.incident), lambda _: self.app.store_changed())
+        incident = self.incident
+        if incident is None:
+            return
+
+        def logged(text: str | None) -> None:
+            if text:
+                self.say(_("Logged on {id}: {text}").format(id=incident.id, text=clean(text)))
+            self.app.store_changed()
+
+        self.app.push_screen(QuickLogScreen(incident), logged)
 
     def action_step_done(self) -> None:
         incident, step, store = self.incident, self.steps.selected_step, self.app.store
         if incident and step and step.is_open:
-            self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.DONE))
+            self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.DONE),
+                       _("Step {n} done").format(n=step.position + 1))
 
     def action_skip_step(self) -> None:
         from command_console.screens.skip_reason import SkipReasonScreen
@@ -303,7 +377,8 @@ class MainScreen(Screen):
 
         def skip(reason: str | None) -> None:
             if reason:
-                self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.SKIPPED, reason))
+                self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.SKIPPED, reason),
+                           _("Step {n} skipped: {reason}").format(n=step.position + 1, reason=clean(reason)))
 
         self.app.push_screen(SkipReasonScreen(step), skip)
 
@@ -313,7 +388,8 @@ class MainScreen(Screen):
             def ack() -> None:
                 for step in steps:
                     actions.acknowledge_step(store, incident.id, step.step_id)
-            self.write(ack, f"Acknowledged {len(steps)} alarm(s) on {incident.id}")
+            self.write(ack, ngettext("Acknowledged {n} alarm on {id}", "Acknowledged {n} alarms on {id}",
+                                     len(steps)).format(n=len(steps), id=incident.id))
 
     def action_detail(self) -> None:
         from command_console.screens.detail import DetailScreen
@@ -325,16 +401,26 @@ class MainScreen(Screen):
         from command_console.screens.report import ReportScreen
 
         if self.incident is not None:
-            self.app.push_screen(ReportScreen(self.incident.id), lambda _: self.app.store_changed())
+            self.app.push_screen(ReportScreen(self.incident.id), lambda _result: self.app.store_changed())
 
     def action_roster(self) -> None:
+        """To the roster filter, the list's cursor on the selected step's first contact to
+        call (`c Enter 1` logs a call to that person, never to the row selected before)."""
+        step = self.steps.selected_step
+        order = call_order(step, self.everyone) if step is not None else []
+        self.add_class("roster-open")
+        self.roster.put_cursor_on(order[0] if order else None)
         self.set_focus(self.query_one("#roster-filter"))  # now, not later: the next key is for it
+
+    def on_descendant_focus(self) -> None:
+        if self.focused is None or self.roster not in self.focused.ancestors_with_self:
+            self.remove_class("roster-open")  # compact mode shows the steps again
 
     def action_copy_number(self) -> None:
         row = self.roster.table.selected
         if row is not None and row.phone:
             self.app.copy_to_clipboard(row.phone)
-            self.notify(f"Copied {row.phone} ({row.contact.name})", markup=False, timeout=3)
+            self.say(_("Copied {phone} ({name})").format(phone=row.phone, name=clean(row.contact.name)))
 
     def action_resolve(self) -> None:
         from command_console.screens.confirm import ConfirmScreen
@@ -343,16 +429,21 @@ class MainScreen(Screen):
         if incident is None:
             return
         if not incident.is_open:
-            self.notify(f"{incident.id} is already resolved", severity="warning")
+            self.app.refuse(_("{id} is already resolved").format(id=incident.id))
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.write(lambda: actions.set_status(store, incident.id, Status.RESOLVED), f"Resolved {incident.id}")
+                self.write(lambda: actions.set_status(store, incident.id, Status.RESOLVED),
+                           _("Resolved {id}").format(id=incident.id))
 
-        self.app.push_screen(ConfirmScreen(f"Resolve {incident.id} “{clean(incident.title)}”?"), confirmed)
+        still_open = sum(1 for s in incident.steps if s.is_open)
+        question = _("Resolve {id} “{title}”?").format(id=incident.id, title=clean(incident.title))
+        if still_open:
+            question += " " + ngettext("{n} step is still open.", "{n} steps are still open.",
+                                       still_open).format(n=still_open)
+        self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def action_toggle_resolved(self) -> None:
         self.show_resolved = not self.show_resolved
         self.load()
-

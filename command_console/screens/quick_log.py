@@ -16,10 +16,14 @@ from command_console.core.errors import UserError
 from command_console.core.incidents import Incident
 from command_console.core.text import clean
 from command_console.data import actions
+from command_console.i18n import _
+from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 
 
-class QuickLogScreen(ModalScreen[bool]):
+class QuickLogScreen(ModalScreen[str | None]):
+    """Dismisses with the stored text (None: cancelled)."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
     def __init__(self, incident: Incident) -> None:
@@ -29,8 +33,8 @@ class QuickLogScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
-            yield Label(Content(f"Log · {self.incident.id} {clean(self.incident.title)}"), classes="dialog-title")
-            yield CleanInput(placeholder="what happened — Enter stores it, Esc cancels", id="entry")
+            yield Label(Content(_("Log · {id} {title}").format(id=self.incident.id, title=clean(self.incident.title))), classes="dialog-title")
+            yield CleanInput(placeholder=_("what happened — Enter stores it, Esc cancels"), id="entry")
             yield Static("", id="error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -46,10 +50,14 @@ class QuickLogScreen(ModalScreen[bool]):
         except UserError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return
-        self.app.call_from_thread(self.stored)
+        except CANNOT_WRITE as exc:  # disk full, database locked: the line stays to retry
+            self.app.call_from_thread(self.failed, _("Not saved, your text is kept: Enter tries again ({error})")
+                                      .format(error=exc))
+            return
+        self.app.call_from_thread(self.stored, text)
 
-    def stored(self) -> None:
-        self.dismiss(True)
+    def stored(self, text: str) -> None:
+        self.dismiss(text)
         self.app.release_keys()
 
     def failed(self, message: str) -> None:
@@ -58,4 +66,4 @@ class QuickLogScreen(ModalScreen[bool]):
         self.app.release_keys()
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)

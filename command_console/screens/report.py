@@ -23,6 +23,8 @@ from command_console.core.text import clean
 from command_console.core.when import local
 from command_console.data import actions, queries
 from command_console.data.drafts import DraftStore
+from command_console.i18n import _, ngettext
+from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
 
@@ -78,7 +80,8 @@ class ReportScreen(Screen[None]):
                     if spec.multiline:
                         yield CleanTextArea("", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus")
                     else:
-                        yield CleanInput("", id=f"field-{spec.key}", compact=True)
+                        # Not selected on focus: the first key typed must not replace the prefill.
+                        yield CleanInput("", id=f"field-{spec.key}", compact=True, select_on_focus=False)
                     yield Static("", id=f"error-{spec.key}", classes="error")
             yield Button("Mark complete (ctrl+o)", id="complete", variant="primary")
         yield Footer()
@@ -112,8 +115,10 @@ class ReportScreen(Screen[None]):
             widget.disabled = False
             if isinstance(widget, TextArea):
                 widget.load_text(self.values.get(spec.key, ""))
+                widget.move_cursor(widget.document.end)
             else:
                 widget.value = self.values.get(spec.key, "")
+                widget.cursor_position = len(widget.value)
         self.ready = True
         self._show_title()
         self.set_focus(self.query_one(f"#field-{REPORT_FIELDS[0].key}"))
@@ -161,6 +166,8 @@ class ReportScreen(Screen[None]):
                     actions.set_report_field(self.app.store, self.incident_id, key, value)
                 except UserError as exc:
                     errors[key] = str(exc)
+                except CANNOT_WRITE as exc:  # disk full, locked: the text stays in the box and the draft
+                    errors[key] = _("not saved, kept in the draft: {error}").format(error=exc)
         return errors
 
     def action_save(self) -> None:
@@ -209,10 +216,11 @@ class ReportScreen(Screen[None]):
             found.update({k: v for k, v in problems(stored).items() if k not in found} if complete_error else {})
         self.show_problems(found)
         if found:
-            self.notify("Not complete: " + "; ".join(found.values()), severity="error", timeout=10, markup=False)
+            pass  # each field says what is wrong under it; the title line counts them
         elif then == "complete" and stored.status == ReportStatus.COMPLETE:
-            self.notify("Report marked complete and logged", timeout=4)
+            self.app.clear_notifications()
             self.dismiss(None)
+            self.app.say(_("Report of {id} marked complete and logged").format(id=self.incident_id))
         elif then == "leave":
             self.dismiss(None)
         else:
@@ -223,7 +231,8 @@ class ReportScreen(Screen[None]):
             message = found.get(spec.key, "")
             self.query_one(f"#error-{spec.key}", Static).update(Content(f"⚠ {message}" if message else ""))
             self.query_one(f"#block-{spec.key}").set_class(bool(message), "-invalid")
-        self.problem_note = f" · {len(found)} field(s) need attention" if found else ""
+        self.problem_note = (" · " + ngettext("{n} field needs attention", "{n} fields need attention",
+                                              len(found)).format(n=len(found))) if found else ""
         self._show_title()
         if found:
             first = next(spec.key for spec in REPORT_FIELDS if spec.key in found)

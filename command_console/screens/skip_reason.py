@@ -11,7 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from command_console.core.incidents import PlanStepRun
-from command_console.core.text import clean
+from command_console.core.errors import UserError
+from command_console.core.text import LOG_ENTRY_LIMIT, clean, clean_line
+from command_console.i18n import _
 from command_console.widgets.clean_input import CleanInput
 
 
@@ -24,14 +26,20 @@ class SkipReasonScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
-            yield Label(Content(f"Skip step {self.step.position + 1}: {clean(self.step.text)}"), classes="dialog-title")
-            yield CleanInput(placeholder="why is this step skipped? Enter confirms, Esc cancels", id="reason")
+            yield Label(Content(_("Skip step {n}: {text}").format(n=self.step.position + 1, text=clean(self.step.text))), classes="dialog-title")
+            yield CleanInput(placeholder=_("why is this step skipped? Enter confirms, Esc cancels"), id="reason")
             yield Static("", id="error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Checked here, so a refused reason stays in the box to fix, not lost with the dialog."""
         reason = clean(event.value).strip()
         if not reason:
-            self.query_one("#error", Static).update(Text("A skipped step needs a reason"))
+            self.query_one("#error", Static).update(Text(_("A skipped step needs a reason")))
+            return
+        try:
+            clean_line(event.value, field="note", limit=LOG_ENTRY_LIMIT)
+        except UserError as exc:
+            self.query_one("#error", Static).update(Text(str(exc)))
             return
         self.dismiss(event.value)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -11,6 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 PALETTE_GAP = " │ "
+SHORT = 6  # cells a key's description keeps when the footer is too narrow
 DIM = Style(dim=True)
 
 
@@ -20,6 +22,7 @@ class ShownKey(NamedTuple):
     description: str
     tooltip: str
     enabled: bool
+    everywhere: bool = False  # an app-wide key (quit, help, handover, export)
 
 
 class KeyFooter(Widget):
@@ -66,7 +69,7 @@ class KeyFooter(Widget):
             palette_key = key == self.app.COMMAND_PALETTE_BINDING
             if binding.show or palette_key:
                 shown = ShownKey(binding.key, self.app.get_key_display(binding), binding.description,
-                                 tooltip or binding.tooltip or binding.description, enabled)
+                                 tooltip or binding.tooltip or binding.description, enabled, _node is self.app)
                 if palette_key:
                     palette = shown
                 else:
@@ -78,10 +81,12 @@ class KeyFooter(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-footer--key", partial=True)
         description_style = self.get_component_rich_style("key-footer--description", partial=True)
-        line, self._spans = Text(no_wrap=True, overflow="crop", end=""), []
-        for shown in self.keys:
-            self._append(line, shown, key_style, description_style)
-            line.append(" ")
+        line, self._spans = self._line(self.keys, key_style, description_style)
+        if line.cell_len > self.size.width:
+            # Too narrow: the app-wide keys (quit, help, handover, export) come first so they
+            # are never cut, then the rest with short descriptions.
+            ordered = sorted(self.keys, key=lambda shown: not shown.everywhere)
+            line, self._spans = self._line(ordered, key_style, description_style, short=True)
         if self.palette is not None and self.app.ENABLE_COMMAND_PALETTE:
             room = self.size.width - line.cell_len - len(PALETTE_GAP) - len(self.palette.display) - len(self.palette.description) - 1
             if room >= 0:
@@ -90,11 +95,21 @@ class KeyFooter(Widget):
                 self._append(line, self.palette, key_style, description_style)
         return line
 
-    def _append(self, line: Text, shown: ShownKey, key_style, description_style) -> None:
+    def _line(self, keys, key_style, description_style, short: bool = False) -> tuple[Text, list]:
+        line, self._spans = Text(no_wrap=True, overflow="crop", end=""), []
+        for shown in keys:
+            self._append(line, shown, key_style, description_style, short)
+            line.append(" ")
+        return line, self._spans
+
+    def _append(self, line: Text, shown: ShownKey, key_style, description_style, short: bool = False) -> None:
         start = line.cell_len
         dim = Style() if shown.enabled else DIM
+        description = shown.description
+        if short and cell_len(description) > SHORT:
+            description = description[:SHORT - 1] + "…"
         line.append(shown.display, style=key_style + dim)
-        line.append(shown.description, style=description_style + dim)
+        line.append(description, style=description_style + dim)
         self._spans.append((start, line.cell_len, shown))
 
     def _key_at(self, x: int) -> ShownKey | None:

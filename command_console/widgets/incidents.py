@@ -9,6 +9,7 @@ from rich.text import Text
 
 from command_console.core.incidents import Incident
 from command_console.core.timers import format_age, next_deadline
+from command_console.i18n import _
 from command_console.widgets import cells
 from command_console.widgets.keyed_table import KeyedTable
 
@@ -28,8 +29,8 @@ class IncidentTable(KeyedTable):
         self._now: datetime | None = None  # the last tick's time
 
     def on_mount(self) -> None:
-        for key, label in (("sev", "Severity"), ("id", "ID"), ("title", "Title"), ("plan", "Plan"),
-                           ("age", "Age"), ("status", "Status"), ("next", "Next")):
+        for key, label in (("sev", _("Severity")), ("id", _("ID")), ("title", _("Title")), ("plan", _("Plan")),
+                           ("age", _("Age")), ("status", _("Status")), ("next", _("Next"))):
             self.add_column(label, key=key, width=FIXED.get(key, MIN_TITLE))
 
     def on_resize(self) -> None:
@@ -37,8 +38,13 @@ class IncidentTable(KeyedTable):
         if not self.columns:
             return
         rest = self.size.width - 2 - 2 * 7 - sum(FIXED.values())
-        plan = min(MAX_PLAN, max(6, rest * 2 // 5))
-        self.set_widths({"title": max(MIN_TITLE, rest - plan), "plan": plan})
+        widths = {"status": FIXED["status"], "age": FIXED["age"]}
+        for column in ("status", "age"):  # a narrow terminal keeps the title and the next deadline
+            if rest < MIN_TITLE + 6:
+                rest += widths[column] + 2
+                widths[column] = 0
+        plan = min(MAX_PLAN, max(6, rest * 2 // 5)) if rest >= MIN_TITLE + 6 + 2 else 0
+        self.set_widths({**widths, "title": max(MIN_TITLE, rest - plan - (2 if plan else -2)), "plan": plan})
 
     @property
     def selected_id(self) -> str | None:

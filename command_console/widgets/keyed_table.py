@@ -212,7 +212,10 @@ class KeyedTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _row_width(self) -> int:
-        return sum(column.width + 2 * PAD for column in self.columns.values())
+        return sum(column.width + 2 * PAD for column in self.columns.values() if column.width)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._scroll_to_cursor)  # the cursor row stays in view in a smaller pane
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -243,6 +246,8 @@ class KeyedTable(ScrollView, can_focus=True):
         then keep wide characters inside their column)."""
         line = Text(no_wrap=True, end="")
         for n, column in enumerate(self.columns.values()):
+            if not column.width:  # a column the pane has no room for
+                continue
             cell = (cells.get(column.key) or Text()).copy()
             cell.truncate(column.width, overflow="ellipsis", pad=True)
             start = len(line)

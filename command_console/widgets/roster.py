@@ -14,12 +14,13 @@ from textual.widgets import Input, Static
 
 from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role
 from command_console.core.incidents import CallOutcome
+from command_console.i18n import _
 from command_console.widgets import cells
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.keyed_table import KeyedTable
 
 RANK_STYLE = {1: "bold black on #e5c07b", 2: "black on #c8b27a"}
-FIXED = {"mark": 3, "role": 14, "phone": 17}
+FIXED = {"mark": 4, "role": 14, "phone": 17}
 NAME_ROOM = 16  # a name keeps this much before the role column gives way
 
 
@@ -29,6 +30,7 @@ class RosterRow:
     phone: str
     rank: int | None
     phone_index: int = 0  # 0: the contact's first number (the row with name and role)
+    role: str = ""  # the role shown: the selected step's, if the contact has it
 
 
 def external_contacts(numbers: dict[str, str]) -> list[Contact]:
@@ -55,7 +57,7 @@ class RosterTable(KeyedTable):
         self.by_key: dict[str, RosterRow] = {}
 
     def on_mount(self) -> None:
-        for key, label in (("mark", ""), ("name", "Name"), ("role", "Role"), ("phone", "Phone")):
+        for key, label in (("mark", ""), ("name", _("Name")), ("role", _("Role")), ("phone", _("Phone"))):
             self.add_column(label, key=key, width=FIXED.get(key, 10))
 
     def on_resize(self) -> None:
@@ -63,7 +65,8 @@ class RosterTable(KeyedTable):
         if not self.columns:
             return
         rest = self.size.width - 2 - 2 * 4 - FIXED["mark"] - FIXED["phone"]  # scrollbar, padding
-        role = max(6, min(FIXED["role"], rest - NAME_ROOM))
+        role = max(0, min(FIXED["role"], rest - NAME_ROOM))
+        role = role if role >= 6 else 0  # no room: the step's line names the role
         self.set_widths({"name": max(8, rest - role), "role": role})
 
     @property
@@ -71,12 +74,15 @@ class RosterTable(KeyedTable):
         key = self.cursor_key
         return self.by_key.get(key) if key is not None else None
 
-    def show(self, rows: list[RosterRow]) -> None:
-        """Replace the rows; the cursor stays on the same number if it is still shown."""
+    def show(self, rows: list[RosterRow], cursor_on: str | None = None) -> None:
+        """Replace the rows; the cursor goes to the first number of contact `cursor_on`,
+        else stays on the same number if it is still shown."""
         keep = self.selected
         self.by_key = {f"{index}:{row.contact.id}:{row.phone}": row for index, row in enumerate(rows)}
         cursor_key = next(iter(self.by_key), None)  # else the best match, on top
-        if keep is not None:
+        if cursor_on is not None:
+            cursor_key = next((key for key, row in self.by_key.items() if row.contact.id == cursor_on), cursor_key)
+        elif keep is not None:
             cursor_key = next((key for key, row in self.by_key.items()
                                if (row.contact.id, row.phone) == (keep.contact.id, keep.phone)), cursor_key)
         self.set_rows([(key, self._cells(row)) for key, row in self.by_key.items()], cursor_key=cursor_key)
@@ -85,11 +91,18 @@ class RosterTable(KeyedTable):
     def _cells(row: RosterRow) -> dict[str, Text]:
         if row.phone_index:  # another number of the contact on the row above
             return {"name": Text("  ↳", style="dim"), "phone": cells.user(row.phone)}
-        name_style = "bold" if row.rank else ("dim" if not row.contact.on_duty else "")
-        return {"mark": Text({1: "1st", 2: "2nd"}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, "")),
-                "name": cells.user(row.contact.name, name_style),
-                "role": cells.user(", ".join(row.contact.roles), "italic"),
-                "phone": cells.user(row.phone)}
+        off = not row.contact.on_duty
+        name_style = "dim" if off else ("bold" if row.rank else "")
+        mark = Text(_("off"), style="italic dim") if off else Text(
+            {1: _("1st"), 2: _("2nd")}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, ""))
+        if off and row.rank:
+            mark = Text({1: _("1st"), 2: _("2nd")}.get(row.rank, ""), style="italic dim")
+        name = cells.user(row.contact.name, name_style)
+        if off:
+            name.append(" " + _("(off duty)"), style="italic dim")
+        return {"mark": mark, "name": name,
+                "role": cells.user(row.role or ", ".join(row.contact.roles), "italic"),
+                "phone": cells.user(row.phone, "dim" if off else "")}
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "call":
@@ -109,11 +122,12 @@ class Roster(Vertical):
         self.numbers = emergency_numbers
         self.contacts: list[Contact] = []
         self.role: str | None = None
+        self._cursor_on: str | None = None
 
     def compose(self) -> ComposeResult:
         yield CleanInput(placeholder="filter contacts…", id="roster-filter", compact=True)
         yield RosterTable(id="roster-table")
-        line = Text("☎ ", style="bold")
+        line = Text("☎ ", style="bold", no_wrap=True, overflow="ellipsis")
         for role, number in self.numbers.items():
             line.append(f" {number} ", style="bold white on #b3001b")
             line.append(f" {role}  ")
@@ -128,9 +142,11 @@ class Roster(Vertical):
         self.refill()
 
     def highlight_role(self, role: str | None) -> None:
+        """Another step's role: its contacts go on top, the cursor on the first to call."""
         if role != self.role:
             self.role = role
-            self.refill()
+            ranked = sorted(contacts_for_role(self.contacts, role), key=lambda c: not c.on_duty) if role else []
+            self.put_cursor_on(ranked[0] if ranked else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -140,13 +156,24 @@ class Roster(Vertical):
         event.stop()
         self.refill()
 
+    def put_cursor_on(self, contact: Contact | None) -> None:
+        """The list's cursor goes to this contact's first number (kept while filtering)."""
+        self._cursor_on = contact.id if contact is not None else None
+        self.refill()
+        self._cursor_on = None
+
     def refill(self) -> None:
+        """The step's contacts first (1st, 2nd), then everybody else; within each group
+        people on duty before people off duty; emergency services last."""
         query = self.query_one(Input).value
         everyone = self.contacts + external_contacts(self.numbers)
         ranked = contacts_for_role(everyone, self.role) if self.role else []
+        ranked.sort(key=lambda c: not c.on_duty)
         first_ids = {c.id for c in ranked}
-        ordered = ranked + [c for c in everyone if c.id not in first_ids and not set(c.roles) & set(EXTERNAL_ROLES)]
+        rest = [c for c in everyone if c.id not in first_ids and not set(c.roles) & set(EXTERNAL_ROLES)]
+        ordered = ranked + sorted(rest, key=lambda c: not c.on_duty)
         ordered += [c for c in everyone if c.id not in first_ids and set(c.roles) & set(EXTERNAL_ROLES)]
-        rows = [RosterRow(c, phone, c.rank_for(self.role) if self.role else None, n)
+        rows = [RosterRow(c, phone, c.rank_for(self.role) if self.role else None, n,
+                          self.role if self.role in c.roles else "")
                 for c in ordered if c.matches(query) for n, phone in enumerate(c.phones or ("",))]
-        self.table.show(rows)
+        self.table.show(rows, cursor_on=self._cursor_on)

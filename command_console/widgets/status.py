@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from command_console.core.text import clean
+from command_console.i18n import _
 
 
 class StatusLine(Static):
@@ -35,11 +36,13 @@ class StatusLine(Static):
     def status_text(self) -> Text:
         clock = self.now.astimezone(self.zone).strftime("%H:%M:%S %Z") if self.now else "--:--:--"
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f" {clean(self.site)} ", style="bold")
-        line.append("│ lead ")
-        line.append(clean(self.lead) or "—", style="bold")
-        line.append(" │ ")
-        line.append(clock, style="bold")
+        # Most needed first: a narrow terminal cuts the site, never the clock or the sync state
+        # (the count of changes not yet published).
+        line.append(" " + clock, style="bold")
         line.append(" │ ")
         line.append(clean(self.sync), style="italic")
+        line.append(" │ " + _("lead") + " ")
+        line.append(clean(self.lead) or "—", style="bold")
+        line.append(" │ ")
+        line.append(clean(self.site), style="bold")
         return line

@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 
 from command_console.core.incidents import Incident, PlanStepRun
+from command_console.i18n import _
 from command_console.widgets import cells
 from command_console.widgets.keyed_table import KeyedTable
 
 FIXED = {"n": 2, "timer": 7}
 MIN_TEXT = 16
+WHO_FROM = 70  # cells left for text and who/role before the who column is shown
 
 
 class StepTable(KeyedTable):
@@ -23,7 +25,7 @@ class StepTable(KeyedTable):
         self._shown: dict[str, tuple[str, str]] = {}
 
     def on_mount(self) -> None:
-        for key, label in (("n", "#"), ("timer", "Timer"), ("text", "Step"), ("who", "Who / role")):
+        for key, label in (("n", "#"), ("timer", _("Timer")), ("text", _("Step")), ("who", _("Who / role"))):
             self.add_column(label, key=key, width=FIXED.get(key, MIN_TEXT))
 
     def on_resize(self) -> None:
@@ -31,8 +33,8 @@ class StepTable(KeyedTable):
         if not self.columns:
             return
         rest = self.size.width - 2 - 2 * 4 - FIXED["n"] - FIXED["timer"]
-        who = min(40, max(12, rest // 3))
-        self.set_widths({"text": max(MIN_TEXT, rest - who), "who": who})
+        who = min(30, rest // 3) if rest >= WHO_FROM else 0  # narrower: the line under the steps names them
+        self.set_widths({"text": max(MIN_TEXT, rest - who + (4 if not who else 0)), "who": who})
 
     @property
     def selected_step(self) -> PlanStepRun | None:

@@ -1,0 +1,55 @@
+"""The line under the steps: the selected step in full (the table cuts long text), its
+note, escalation mark and whom to call with the numbers, so nothing needs a wider pane."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from command_console.core.contacts import Contact
+from command_console.core.incidents import Call, PlanStepRun
+from command_console.core.text import clean
+from command_console.i18n import _
+from command_console.screens.alarms import call_order
+from command_console.widgets import cells
+from command_console.widgets.alarm_strip import who_text
+
+
+def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Call]) -> Text:
+    line = Text(end="")
+    if step is None:
+        return line
+    line.append("{n}. ".format(n=step.position + 1), style="bold")
+    if step.escalate:
+        line.append("⚑ " + _("escalate") + " ", style="bold white on #b3001b")
+    line.append(clean(step.text), style="bold")
+    waiting = getattr(step, "waiting_for", "")  # plans with `after`: the step this one waits for
+    if waiting:
+        line.append(" · " + _("waiting for {step}").format(step=clean(waiting)), style="italic")
+    if step.is_open and step.contact_role:
+        line.append(" · ")
+        line.append_text(who_text(step, contacts, calls))
+        shown = who_text(step, contacts, calls).plain
+        others = [c for c in call_order(step, contacts) if c.name not in shown][:2]
+        if others:
+            line.append(" · " + _("then {names}").format(
+                names=", ".join("{0} {1}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
+                                for c in others)), style="dim")
+    if step.note:
+        line.append(" · " + _("note: {note}").format(note=clean(step.note)), style="italic")
+    if not step.is_open:
+        line.append(" · ")
+        line.append_text(cells.step_who(step))
+    return line
+
+
+class StepLine(Static):
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self._last = ""
+
+    def show(self, step: PlanStepRun | None, contacts: list[Contact], calls: list[Call]) -> None:
+        text = step_line(step, contacts, calls)
+        if text.plain != self._last:
+            self._last = text.plain
+            self.update(text)
