@@ -204,6 +204,7 @@ class MainScreen(Screen):
         self.status.set_state(lead=snap.lead)
         self._show_selected()
         self.loaded = True
+        self.alarm_strip.show(snap.incidents, self.everyone, self.calls, now)  # a call just logged shows now
         self.tick()  # alarms for what just arrived ring now, not at the next interval
         self.refresh_bindings()
 

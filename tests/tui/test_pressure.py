@@ -4,6 +4,7 @@ Each test is one of the issue's numbered problems, driven with real keys."""
 from __future__ import annotations
 
 from command_console.core.incidents import StepState
+from command_console.data import actions, queries
 from tests.tui.conftest import screen_text, settle
 from tests.tui.test_typeahead import burst, timeline_texts
 
@@ -135,3 +136,86 @@ async def test_tab_in_a_burst_in_the_handover_note(app, demo):
         await settle(pilot)
         assert app.screen.query_one("#handover-note").text == "abc"
         assert app.focused.id != "handover-note"
+
+
+# 5. c then Enter landed on whatever roster row was selected before
+
+
+async def test_c_enter_1_calls_the_selected_steps_first_contact(app, demo):
+    from command_console.screens.alarms import call_order
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        step = next(s for s in screen.incident.steps if s.is_open and s.contact_role)
+        screen.steps.move_cursor(row=screen.steps.get_row_index(step.step_id))
+        await settle(pilot)
+        screen.roster.table.move_cursor(5)  # somebody else, as a lead scrolling the list would leave it
+        await settle(pilot)
+        first = call_order(step, screen.everyone)[0]
+        burst(app, "c", "enter", "1")
+        await settle(pilot)
+        await settle(pilot)
+        last = queries.list_calls(demo.store, screen.incident.id)[-1]
+        assert last.contact_id == first.id and last.role == step.contact_role
+
+
+async def test_roster_shows_the_steps_role_and_marks_off_duty_people_last(app, demo):
+    from dataclasses import replace
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        step = next(s for s in screen.incident.steps if s.is_open and s.contact_role)
+        screen.steps.move_cursor(row=screen.steps.get_row_index(step.step_id))
+        await settle(pilot)
+        contacts = list(screen.contacts)
+        first_of_role = next(c for c in contacts if step.contact_role in c.roles)
+        contacts[contacts.index(first_of_role)] = replace(first_of_role, on_duty=False)
+        screen.roster.set_contacts(contacts)
+        await settle(pilot)
+        table = screen.roster.table
+        rows = [table.by_key[key] for key in table.row_keys]
+        off_row = next(n for n, r in enumerate(rows) if r.contact.id == first_of_role.id)
+        ranked_on_duty = [n for n, r in enumerate(rows) if r.rank and r.contact.on_duty]
+        assert all(n < off_row for n in ranked_on_duty)  # on-duty contacts of the role first
+        assert "off duty" in table.get_cell(table.row_keys[off_row], "name").plain
+        ranked_key = table.row_keys[ranked_on_duty[0]]
+        assert table.get_cell(ranked_key, "role").plain == step.contact_role
+
+
+# 6. the repeating alarm kept saying "call Wang Fang" after her "no answer" was logged
+
+
+async def test_alarm_strip_follows_the_call_log(workspace, clock):
+    from command_console.app import CommandConsoleApp
+    from command_console.core.incidents import CallOutcome
+    from command_console.screens.alarms import call_order
+
+    incident = actions.open_incident(workspace.store, workspace.plan("power-outage"), title="Mains down")
+    app = CommandConsoleApp(workspace)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        clock.advance(6 * 60)
+        screen.tick()
+        await settle(pilot)
+        step = next(s for s in screen.incident.steps if s.step_id == "phone-superior")
+        first, second = call_order(step, screen.everyone)[:2]
+        strip = screen.query_one("#alarm-strip")
+        assert strip.display and f"call {first.name}" in strip._last
+        assert not [n for n in app._notifications]  # no toast covers the roster
+        actions.log_call(workspace.store, incident, first, first.phones[0], CallOutcome.NO_ANSWER, "superior")
+        app.store_changed()
+        await settle(pilot)
+        screen.tick()
+        assert f"call {second.name}" in strip._last and f"call {first.name}" not in strip._last
+        actions.log_call(workspace.store, incident, second, second.phones[0], CallOutcome.REACHED, "superior")
+        app.store_changed()
+        await settle(pilot)
+        screen.tick()
+        assert f"reached {second.name}" in strip._last and "a acknowledges" in strip._last
+        await pilot.press("a")
+        await settle(pilot)
+        screen.tick()
+        assert not strip.display
