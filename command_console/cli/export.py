@@ -88,6 +88,17 @@ def shifts(json_: JsonOpt = False) -> None:
         typer.echo(f"{s.id}  {local(s.started_at, zone)} – {end}  {s.lead}")
 
 
+@app.command("join-shift")
+@guarded
+def join_shift(console: Annotated[str, typer.Argument(help="The console whose lead this console now works under (see `shifts`).")]) -> None:
+    """A deputy console joins another console's current shift: entries here are then that lead's."""
+    from command_console.data import shift
+
+    store = State.workspace().store
+    shift.join_shift(store, console)
+    typer.echo(_("this console now works under {lead}").format(lead=store.author))
+
+
 @app.command("export")
 @guarded
 def export(
@@ -98,6 +109,7 @@ def export(
     out: Annotated[Optional[str], typer.Option("--out", "-o", help="File or folder to write (private, 0600), '-' for stdout; default: <data dir>/reports/.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a UTF-8 BOM for spreadsheet programs.")] = False,
+    consoles: Annotated[str, typer.Option("--consoles", help="all: every console's entries in the window; this: only this console's.")] = "all",
 ) -> None:
     """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON.
 
@@ -110,7 +122,10 @@ def export(
     workspace = State.workspace()
     now = workspace.clock.now()
     window = _window(workspace, now, shift_id, since, until)
-    record = exports.collect(workspace.store, exports.site_of(workspace.config), window, now)
+    if consoles not in ("all", "this"):
+        raise UserError(_("--consoles: {value!r} is not 'all' or 'this'").format(value=consoles))
+    scope = workspace.config.console_id if consoles == "this" else None
+    record = exports.collect(workspace.store, exports.site_of(workspace.config), window, now, scope)
     if out == "-":
         sys.stdout.buffer.write(exports.render(record, fmt, bom))
         sys.stdout.buffer.flush()

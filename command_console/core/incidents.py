@@ -16,11 +16,25 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Severity).index(self)
+        """0 (general) to 3 (critical); an unknown stored value (see read_enum) ranks first."""
+        levels = list(Severity)
+        return levels.index(self) if self in levels else len(levels)
 
     @property
     def label_zh(self) -> str:
-        return {"general": "一般", "serious": "较大", "major": "重大", "critical": "特别重大"}[self.value]
+        return {"general": "一般", "serious": "较大", "major": "重大", "critical": "特别重大"}.get(self.value, self.value)
+
+
+def read_enum(kind, value):
+    """A stored value as a member of its enum; a value this version does not know (a newer
+    console's, or a damaged row) becomes a stand-in member that shows as it is, so reads
+    never fail on what the database holds."""
+    try:
+        return kind(value)
+    except ValueError:
+        member = str.__new__(kind, str(value))
+        member._name_, member._value_ = "UNKNOWN", str(value)
+        return member
 
 
 class Status(StrEnum):

@@ -39,6 +39,13 @@ def _visible(ch: str) -> bool:
     return category != "Cf" or ch in _KEEP_FORMAT
 
 
+def shown(text: object, *, multiline: bool = False) -> str:
+    """Text read from the database, safe to show: what another console or a hand edit
+    stored may hold escape sequences; printable text (the usual case) is returned as is."""
+    text = text if isinstance(text, str) else ("" if text is None else str(text))
+    return text if text.isprintable() else clean(text, multiline=multiline)
+
+
 def clean_line(text: str, *, field: str, limit: int) -> str:
     """One line of user text, cleaned, non-empty, within limit characters.
     field names the box in errors: mark it with N_() where it is written."""

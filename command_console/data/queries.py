@@ -13,10 +13,11 @@ from datetime import datetime
 from command_console.core.contacts import Contact
 from command_console.core.errors import NotFound
 from command_console.core.incidents import (
-    Call, EntryKind, Incident, PlanStepRun, Severity, Shift, Status, StepState, TimelineEntry,
+    Call, EntryKind, Incident, PlanStepRun, Severity, Shift, Status, StepState, TimelineEntry, read_enum,
 )
 from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
+from command_console.core.text import shown
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
 from command_console.i18n import _
@@ -50,9 +51,11 @@ def _step(row: tuple) -> PlanStepRun:
     (incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state,
      state_at, state_by, state_note, acked_at, text_zh, note_zh, after, from_severity, at_once, guidance,
      added_at) = row
-    return PlanStepRun(incident_id, step_id, position, text, deadline_s, contact_role, bool(escalate), note,
-                       from_iso(due_at), StepState(state), from_iso(state_at), state_by, state_note, from_iso(acked_at),
-                       text_zh, note_zh, after, from_severity, bool(at_once), bool(guidance), from_iso(added_at))
+    return PlanStepRun(incident_id, step_id, position, shown(text), deadline_s, contact_role and shown(contact_role),
+                       bool(escalate), shown(note, multiline=True), from_iso(due_at), read_enum(StepState, state),
+                       from_iso(state_at), shown(state_by), shown(state_note, multiline=True), from_iso(acked_at),
+                       shown(text_zh), shown(note_zh, multiline=True), after, from_severity, bool(at_once),
+                       bool(guidance), from_iso(added_at))
 
 
 def _plain_rows(conn, sql: str, *params) -> list[tuple]:
@@ -63,9 +66,10 @@ def _plain_rows(conn, sql: str, *params) -> list[tuple]:
 
 def _incident(row, step_rows: list) -> Incident:
     return Incident(
-        id=row.id, title=row.title, plan_id=row.plan_id, plan_title=row.plan_title, category=row.category,
-        severity=Severity(row.severity), status=Status(row.status), started_at=from_iso(row.started_at),
-        opened_at=from_iso(row.opened_at), opened_by=row.opened_by, console_id=row.console_id,
+        id=shown(row.id), title=shown(row.title), plan_id=shown(row.plan_id), plan_title=shown(row.plan_title),
+        category=shown(row.category), severity=read_enum(Severity, row.severity), status=read_enum(Status, row.status),
+        started_at=from_iso(row.started_at), opened_at=from_iso(row.opened_at), opened_by=shown(row.opened_by),
+        console_id=shown(row.console_id),
         resolved_at=from_iso(row.resolved_at), steps=tuple(_step(s) for s in step_rows),
     )
 
@@ -101,7 +105,7 @@ def get_incident(store: Store, incident_id: str) -> Incident:
 
 def report_status(store: Store, incident_id: str) -> ReportStatus:
     value = store.scalar("SELECT report_status FROM incidents WHERE id = ?", incident_id)
-    return ReportStatus(value or "draft")
+    return read_enum(ReportStatus, value or "draft")
 
 
 def timeline(store: Store, incident_id: str | None, limit: int | None = None) -> list[TimelineEntry]:
@@ -114,48 +118,70 @@ def timeline(store: Store, incident_id: str | None, limit: int | None = None) ->
         rows.reverse()
     else:
         rows = _rows(store, f"SELECT * FROM entries {where} ORDER BY hlc, console_id, id", *params)
-    return [TimelineEntry(r.id, r.incident_id, from_iso(r.at), r.author, r.console_id, EntryKind(r.kind), r.text)
-            for r in rows]
+    return [TimelineEntry(r.id, r.incident_id, from_iso(r.at), shown(r.author), shown(r.console_id),
+                          read_enum(EntryKind, r.kind), shown(r.text, multiline=True)) for r in rows]
 
 
 def get_report(store: Store, incident_id: str) -> Report:
     rows = _rows(store, "SELECT field, value FROM report_fields WHERE incident_id = ?", incident_id)
-    return Report(incident_id, {r.field: r.value for r in rows}, report_status(store, incident_id))
+    return Report(incident_id, {r.field: shown(r.value, multiline=True) for r in rows}, report_status(store, incident_id))
 
 
 def list_contacts(store: Store) -> list[Contact]:
     rows = _rows(store, "SELECT * FROM contacts ORDER BY name")
-    return [Contact(r.id, r.name, json.loads(r.roles), tuple(json.loads(r.phones)), r.notes, bool(r.on_duty))
-            for r in rows]
+    return [Contact(r.id, shown(r.name), _roles(r.roles), _phones(r.phones), shown(r.notes, multiline=True),
+                    bool(r.on_duty)) for r in rows]
+
+
+def _roles(stored: str) -> dict[str, int]:
+    """A contact's roles as stored; anything unreadable reads as none rather than stopping a read."""
+    try:
+        value = json.loads(stored)
+    except (ValueError, TypeError, RecursionError):
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {shown(role): rank for role, rank in value.items() if isinstance(rank, int)}
+
+
+def _phones(stored: str) -> tuple[str, ...]:
+    try:
+        value = json.loads(stored)
+    except (ValueError, TypeError, RecursionError):
+        return ()
+    return tuple(shown(p) for p in value if isinstance(p, str)) if isinstance(value, list) else ()
+
+
+def _shift(r) -> Shift:
+    return Shift(shown(r.id), shown(r.lead), from_iso(r.started_at), from_iso(r.ended_at),
+                 shown(r.handover_note, multiline=True), shown(r.next_lead))
 
 
 def list_shifts(store: Store, *, own: bool = False) -> list[Shift]:
     """Every console's shifts, or (own) this console's only, oldest first."""
     where, params = ("WHERE console_id = ?", (store.console_id,)) if own else ("", ())
     rows = _rows(store, f"SELECT * FROM shifts {where} ORDER BY started_at", *params)
-    return [Shift(r.id, r.lead, from_iso(r.started_at), from_iso(r.ended_at), r.handover_note, r.next_lead)
-            for r in rows]
+    return [_shift(r) for r in rows]
 
 
 def current_shift(store: Store) -> Shift | None:
     """This console's open shift: another console's shift never makes its lead ours."""
     rows = _rows(store, "SELECT * FROM shifts WHERE ended_at IS NULL AND console_id = ? ORDER BY started_at DESC "
                         "LIMIT 1", store.console_id)
-    return next((Shift(r.id, r.lead, from_iso(r.started_at), from_iso(r.ended_at), r.handover_note, r.next_lead)
-                 for r in rows), None)
+    return next((_shift(r) for r in rows), None)
 
 
 def list_calls(store: Store, incident_id: str | None = None) -> list[Call]:
     """Call attempts, oldest first."""
     where, params = ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
     rows = _rows(store, f"SELECT * FROM calls {where} ORDER BY at, id", *params)
-    return [Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, from_iso(r.at), r.author)
-            for r in rows]
+    return [Call(r.id, r.incident_id, r.contact_id, shown(r.name), shown(r.phone), shown(r.role), shown(r.outcome),
+                 from_iso(r.at), shown(r.author)) for r in rows]
 
 
 def list_conflicts(store: Store, entity: str | None = None) -> list[Conflict]:
     where, params = ("", ()) if entity is None else ("WHERE entity = ?", (entity,))
     rows = _rows(store, f"SELECT * FROM conflicts {where} ORDER BY at, id", *params)
-    return [Conflict(r.id, r.entity, r.field, r.kept_value, r.lost_value, r.lost_op, r.lost_console, from_iso(r.at))
-            for r in rows]
+    return [Conflict(r.id, shown(r.entity), shown(r.field), shown(r.kept_value, multiline=True),
+                     shown(r.lost_value, multiline=True), r.lost_op, shown(r.lost_console), from_iso(r.at)) for r in rows]
 

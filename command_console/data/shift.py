@@ -23,6 +23,7 @@ from command_console.core.matching import resolve
 from command_console.data import queries
 from command_console.data.schema import ShiftRow
 from command_console.data.store import Store
+from command_console.i18n import _
 
 NOTE_LIMIT = 4000
 
@@ -140,3 +141,27 @@ def window_from_text(store: Store, now: datetime, text: str, zone) -> Window:
 def _first_instant(store: Store, now: datetime) -> datetime:
     shifts = queries.list_shifts(store)
     return shifts[0].started_at if shifts else now
+
+
+def join_shift(store: Store, console_id: str) -> str:
+    """Make this console's lead the lead on shift at another console (a deputy working
+    under the same lead): this console's shift is handed over to that lead. Only ever
+    done when asked; a peer's shift never changes ours by itself. Returns the new shift id."""
+    rows = store.rows("SELECT id, lead FROM shifts WHERE console_id = ? AND ended_at IS NULL "
+                      "ORDER BY started_at DESC LIMIT 1", console_id)
+    if not rows or console_id == store.console_id:
+        known = [r[0] for r in store.rows("SELECT DISTINCT console_id FROM shifts WHERE ended_at IS NULL "
+                                          "AND console_id != ? ORDER BY console_id", store.console_id)]
+        raise UserError(_("console {console!r} has no shift running here (sync first?); consoles with one: {known}")
+                        .format(console=clean.clean(console_id), known=", ".join(known) or _("none")))
+    lead = clean.clean(rows[0][1])
+    own = queries.current_shift(store)
+    new_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
+    changes = []
+    if own is not None:
+        note = _("joined the shift of console {console}").format(console=console_id)
+        changes.append(("shift.handover", {"id": own.id, "note": note, "next_lead": lead, "summary": {}}, own.lead))
+    changes.append(("shift.start", {"id": new_id, "lead": lead}, lead))
+    store.append_many(changes)
+    store.author = lead
+    return new_id

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from command_console.core.handover import Callback, awaiting_callbacks, count_label
-from command_console.core.incidents import Call, Incident, PlanStepRun, Shift, StepState, TimelineEntry
+from command_console.core.incidents import Call, Incident, PlanStepRun, Shift, StepState, TimelineEntry, read_enum
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import clean
 from command_console.data import queries
@@ -139,9 +139,11 @@ def safe(text: object, multiline: bool = False) -> str:
     return clean(text, multiline=multiline)
 
 
-def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRecord:
+def collect(store: Store, site: Site, window: Window, now: datetime, console: str | None = None) -> ShiftRecord:
     """Everything in the window: shifts overlapping it, incidents alive in it or with
-    entries in it, their steps and reports, and the entries and calls inside it."""
+    entries in it, their steps and reports, and the entries and calls inside it; with
+    `console`, only what that console wrote (its shifts, entries and calls, the incidents
+    it opened or wrote on)."""
     since, until = window.since, window.until
     with store.read() as conn:
         entry_rows = conn.execute(
@@ -154,10 +156,18 @@ def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRec
             select(shifts_t).where(shifts_t.c.started_at <= until,
                                    or_(shifts_t.c.ended_at.is_(None), shifts_t.c.ended_at >= since))
             .order_by(shifts_t.c.started_at, shifts_t.c.id)).all()
+        if console is not None:
+            entry_rows = [r for r in entry_rows if r.console_id == console]
+            written = {r.id for r in entry_rows}
+            call_rows = [r for r in call_rows if r.id in written]
+            shift_rows = [r for r in shift_rows if r.console_id == console]
         touched = {r.incident_id for r in entry_rows if r.incident_id}
-        alive = conn.execute(select(incidents_t.c.id).where(
+        alive_query = select(incidents_t.c.id).where(
             incidents_t.c.started_at <= until,
-            or_(incidents_t.c.resolved_at.is_(None), incidents_t.c.resolved_at >= since))).scalars()
+            or_(incidents_t.c.resolved_at.is_(None), incidents_t.c.resolved_at >= since))
+        if console is not None:
+            alive_query = alive_query.where(incidents_t.c.console_id == console)
+        alive = conn.execute(alive_query).scalars()
         wanted = touched | set(alive)
         field_rows = conn.execute(select(fields_t).where(fields_t.c.incident_id.in_(wanted))).all()
         statuses = dict(conn.execute(select(incidents_t.c.id, incidents_t.c.report_status)
@@ -167,9 +177,9 @@ def collect(store: Store, site: Site, window: Window, now: datetime) -> ShiftRec
     values: dict[str, dict[str, str]] = {}
     for row in field_rows:
         values.setdefault(row.incident_id, {})[row.field] = row.value
-    reports = {i.id: Report(i.id, values.get(i.id, {}), ReportStatus(statuses.get(i.id) or "draft")) for i in incidents}
+    reports = {i.id: Report(i.id, values.get(i.id, {}), read_enum(ReportStatus, statuses.get(i.id) or "draft")) for i in incidents}
     entries = tuple(TimelineEntry(r.id, r.incident_id, r.at, r.author, r.console_id,
-                                  queries.EntryKind(r.kind), r.text) for r in entry_rows)
+                                  read_enum(queries.EntryKind, r.kind), r.text) for r in entry_rows)
     calls = tuple(Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
                   for r in call_rows)
     shifts = tuple(ShiftInfo(Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
