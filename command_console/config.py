@@ -8,6 +8,8 @@ a candidate without writing, so `init` and `config set` can repair a broken file
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import tomllib
@@ -15,8 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from command_console.core.errors import UserError
 from command_console.core.incidents import new_console_id
@@ -54,29 +54,39 @@ def _key_name(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(max_length=500)]
+KNOWN_KEYS = ("console_id", "site_name", "site_location", "time_zone", "language", "lead_name", "sync_dir",
+              "alarm_repeat_s", "require_approval", "share_group", "emergency_numbers", "keymap")
 
 
-class Settings(BaseModel):
-    """The schema of config.toml. Strict: 119 is not "119", true is not 1."""
+@functools.cache
+def settings_model():
+    """The schema of config.toml (pydantic). Built on first use: importing pydantic costs the
+    console's cold start ~100 ms, so an unchanged, already checked file skips it (see load)."""
+    from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    Text = Annotated[str, Field(max_length=500)]
 
-    console_id: Annotated[str, AfterValidator(_console_id)]
-    site_name: Text = "Customer Service Centre"
-    site_location: Text = ""
-    time_zone: Annotated[str, AfterValidator(_zone_name)] = "UTC"
-    language: Optional[Literal["zh-CN", "en"]] = None
-    lead_name: Text = ""
-    sync_dir: Annotated[str, Field(max_length=4096)] = ""
-    alarm_repeat_s: Annotated[int, Field(ge=5, le=86_400)] = 60
-    require_approval: bool = False
-    share_group: bool = False
-    emergency_numbers: dict[Annotated[str, Field(min_length=1, max_length=40)], Annotated[str, AfterValidator(_phone)]] = {}
-    keymap: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, AfterValidator(_key_name)]] = {}
+    class Settings(BaseModel):
+        """Strict: 119 is not "119", true is not 1."""
 
+        model_config = ConfigDict(extra="forbid", strict=True)
 
-KNOWN_KEYS = tuple(Settings.model_fields)
+        console_id: Annotated[str, AfterValidator(_console_id)]
+        site_name: Text = "Customer Service Centre"
+        site_location: Text = ""
+        time_zone: Annotated[str, AfterValidator(_zone_name)] = "UTC"
+        language: Optional[Literal["zh-CN", "en"]] = None
+        lead_name: Text = ""
+        sync_dir: Annotated[str, Field(max_length=4096)] = ""
+        alarm_repeat_s: Annotated[int, Field(ge=5, le=86_400)] = 60
+        require_approval: bool = False
+        share_group: bool = False
+        emergency_numbers: dict[Annotated[str, Field(min_length=1, max_length=40)],
+                                Annotated[str, AfterValidator(_phone)]] = {}
+        keymap: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, AfterValidator(_key_name)]] = {}
+
+    assert tuple(Settings.model_fields) == KNOWN_KEYS
+    return Settings
 
 
 @dataclass
@@ -151,6 +161,7 @@ def save(paths: Paths, config: Config) -> None:
     data = to_toml(config)
     from_dict(to_dict(config), paths.config, data.decode())
     write_private(paths.config, data)
+    _remember_checked(paths, data.decode())
 
 
 def read_raw(path: Path) -> tuple[dict, str]:
@@ -177,19 +188,56 @@ def read_raw(path: Path) -> tuple[dict, str]:
 
 
 def load(paths: Paths) -> Config:
+    """The validated config. A file whose exact text already passed this schema (its
+    fingerprint is in CHECKED_FILE) is not validated again, so the console starts without
+    importing pydantic; any edit of the file, or of this module, validates it again."""
     data, text = read_raw(paths.config)
-    return from_dict(data, paths.config, text)
+    try:
+        if (paths.root / CHECKED_FILE).read_text(encoding="ascii") == _fingerprint(text):
+            return _config_of(dict(data))
+    except (OSError, UnicodeError):
+        pass
+    config = from_dict(data, paths.config, text)
+    _remember_checked(paths, text)
+    return config
+
+
+CHECKED_FILE = ".config-checked"
+
+
+def _fingerprint(text: str) -> str:
+    return hashlib.sha256(Path(__file__).read_bytes() + b"\0" + text.encode("utf-8")).hexdigest()
+
+
+def _remember_checked(paths: Paths, text: str) -> None:
+    """Best effort (a read-only data dir just validates every time); no fsync: a lost
+    fingerprint only costs one more validation."""
+    try:
+        fd = os.open(paths.root / CHECKED_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, _fingerprint(text).encode("ascii"))
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
 
 
 def from_dict(data: dict, path: Path, text: str = "") -> Config:
     """A Config from a TOML table, or UserError 'path:line: key: problem' for the first problem."""
+    from pydantic import ValidationError
+
     try:
-        settings = Settings.model_validate(data)
+        settings = settings_model().model_validate(data)
     except ValidationError as exc:
         raise UserError(_describe(exc.errors()[0], path, text)) from None
-    values = settings.model_dump()
-    values["language"] = values["language"] or ""
-    values["emergency_numbers"] = {**DEFAULT_EMERGENCY_NUMBERS, **values["emergency_numbers"]}
+    return _config_of(settings.model_dump())
+
+
+def _config_of(values: dict) -> Config:
+    """A Config from values that passed the schema."""
+    values["language"] = values.get("language") or ""
+    values["emergency_numbers"] = {**DEFAULT_EMERGENCY_NUMBERS, **values.get("emergency_numbers", {})}
+    values["keymap"] = dict(values.get("keymap", {}))
     return Config(**values)
 
 

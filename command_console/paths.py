@@ -10,7 +10,7 @@ ENV_HOME = "COMMAND_CONSOLE_HOME"
 MARKER = ".command-console"  # a data dir carries it; only such a folder is ever written into
 # What a data dir made before the marker existed may hold: such a folder is adopted.
 _DATA_DIR_NAMES = {"config.toml", "console.db", "console.db-wal", "console.db-shm", "plans", "drafts",
-                   "reports", "sync.lock", "console.key", "sync-state.json", ".demo", MARKER}
+                   "reports", "sync.lock", "console.key", ".config-checked", "sync-state.json", ".demo", MARKER}
 
 
 @dataclass(frozen=True)
