@@ -58,12 +58,9 @@ def field_by_key(key: str) -> ReportField | None:
 
 
 def parse_local_time(text: str) -> datetime | None:
-    for pattern in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return datetime.strptime(text.strip(), pattern)
-        except ValueError:
-            continue
-    return None
+    from command_console.core.when import parse_stamp  # one parser for every time the lead types
+
+    return parse_stamp(text)
 
 
 def field_title(spec: ReportField) -> str:

@@ -103,6 +103,18 @@ def _clock_time(value: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     return candidate
 
 
+def parse_stamp(text: str) -> datetime | None:
+    """A date with a time as kept in a report ('2026-11-22 14:05', ISO 8601 with or without a
+    zone, full-width digits too), or None: the same forms parse_when reads."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not re.match(r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}", value):
+        return None
+    try:
+        return datetime.fromisoformat(value.replace(" ", "T", 1))
+    except (ValueError, OverflowError):
+        return None
+
+
 def check_started_at(started: datetime, now: datetime) -> None:
     if started > now + timedelta(minutes=1):
         raise UserError(_("started-at {when}Z is in the future").format(when=f"{started:%Y-%m-%d %H:%M}"))

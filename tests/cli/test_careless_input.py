@@ -220,3 +220,13 @@ def test_incident_open_finds_a_plan_by_its_chinese_title_or_suggests(cli):
     assert json.loads(cli("incident", "show", iid, "--json").output)["plan_id"] == "power-outage"
     assert "power-outage" in one_error_line(cli("incident", "open", "断点"))
     assert "ambiguous" in one_error_line(cli("incident", "open", "故障"))
+
+
+def test_report_check_reads_the_times_the_cli_takes(cli, data):
+    """A time stored by another path (the console's form, a sync) in ISO 8601 with a zone passes too."""
+    from command_console.core.report import parse_local_time
+
+    for text in ("2026-11-22 14:05", "2026-11-22T09:30:00+08:00", "２０２６-１１-２２ １４：０５"):
+        assert parse_local_time(text) is not None, text
+    for text in ("yesterday", "14:05", "2026-11-22", "9999-99-99 99:99"):
+        assert parse_local_time(text) is None, text
