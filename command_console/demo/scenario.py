@@ -48,7 +48,6 @@ def add_sample_incidents(workspace: Workspace) -> list[str]:
 
     surge = opened("inbound-call-surge", 34, severity=Severity.MAJOR, title=_("Call surge after billing SMS 呼入激增"))
     actions.log(store, surge, _("Queue at 140 calls, wait 6 min"))
-    actions.set_step(store, surge, "level-1-all-inbound", StepState.DONE, _("All agents on inbound"))
 
     fire = opened("fire-alarm", 90, title=_("Smoke alarm, zone B pantry"))
     actions.log(store, fire, _("False alarm: burnt toast. Alarm reset."), EntryKind.NOTE)
