@@ -61,7 +61,7 @@ def plans_list(json_: JsonOpt = False) -> None:
         timed = ", ".join(format_duration(s.deadline_s) for s in p.steps if s.deadline_s)
         typer.echo(f"{pad(p.id, 28)} {pad(p.severity.value, 9)} {pad(p.title + ' ' + p.title_zh, 40)} {timed}")
     for problem in library.problems:
-        typer.echo(f"skipped: {problem}", err=True)
+        typer.echo(_("skipped: {problem}").format(problem=problem), err=True)
 
 
 @plans_app.command("check")
@@ -73,12 +73,12 @@ def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help="File
     targets = paths or [shipped_plans_dir(), State.workspace().paths.plans]
     missing = [p for p in targets if not p.exists()]
     for path in missing:
-        typer.echo(f"{path}:1:1: no such file or folder", err=True)
+        typer.echo(_("{path}:1:1: no such file or folder").format(path=path), err=True)
     files = plan_files([p for p in targets if p.exists()])
     problems = [problem for f in files for problem in check_file(f)[1]]
     for problem in problems:
         typer.echo(str(problem), err=True)
-    typer.echo(f"{len(files)} files checked, {len(problems) + len(missing)} problems")
+    typer.echo(_("{files} files checked, {problems} problems").format(files=len(files), problems=len(problems) + len(missing)))
     if problems or missing:
         raise typer.Exit(1)
 
@@ -97,11 +97,12 @@ def plans_show(plan: str, json_: JsonOpt = False) -> None:
                    "summary": found.summary, "source": found.source})
         return
     language = current_language()
-    typer.echo(f"{found.title} {found.title_zh}  [{found.id}]  default severity {found.severity.value}")
+    typer.echo(_("{title} {title_zh}  [{id}]  default severity {severity}").format(
+        title=found.title, title_zh=found.title_zh, id=found.id, severity=found.severity.value))
     if found.summary_in(language):
         typer.echo(found.summary_in(language))
     for n, step in enumerate(found.steps, 1):
-        due = f"by +{format_duration(step.deadline_s)}" if step.deadline_s else ""
+        due = _("by +{duration}").format(duration=format_duration(step.deadline_s)) if step.deadline_s else ""
         role = f"-> {step.contact_role}" if step.contact_role else ""
         flag = ", ".join(step_marks(step))
         typer.echo(f"{n:>2}. {pad(step.text_in(language), 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip())
@@ -118,7 +119,7 @@ def contacts_import(file: Path) -> None:
 
     contacts = read_roster(file)
     written = actions.upsert_contacts(_store(), contacts)
-    typer.echo(f"{len(contacts)} contacts read, {len(written)} added or changed")
+    typer.echo(_("{read} contacts read, {written} added or changed").format(read=len(contacts), written=len(written)))
 
 
 @contacts_app.command("list")
@@ -145,9 +146,9 @@ def contacts_list(role: Annotated[Optional[str], typer.Option(help="Only this ro
         return
     for c in contacts:
         roles = ", ".join(f"{r}:{n}" for r, n in sorted(c.roles.items()))
-        duty = "" if c.on_duty else "(off duty)"
+        duty = "" if c.on_duty else _("(off duty)")
         typer.echo(f"{pad(c.name, 24)} {pad(' / '.join(c.phones), 36)} {pad(roles, 30)} {duty}".rstrip())
-    typer.echo("emergency: " + "  ".join(f"{k} {v}" for k, v in numbers.items()))
+    typer.echo(_("emergency: {numbers}").format(numbers="  ".join(f"{k} {v}" for k, v in numbers.items())))
 
 
 # -- incidents ---------------------------------------------------------------
@@ -222,7 +223,8 @@ def incident_show(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) 
         return
     zone, now = workspace.config.zone, workspace.clock.now()
     typer.echo(f"{found.id}  {found.severity.value}  {found.status.value}  {found.title}")
-    typer.echo(f"plan {found.plan_title}; started {local(found.started_at, zone)}; opened by {found.opened_by}")
+    typer.echo(_("plan {plan}; started {started}; opened by {author}").format(
+        plan=found.plan_title, started=local(found.started_at, zone), author=found.opened_by))
     for n, step in enumerate(found.steps, 1):
         timer = step_timer(step, now)
         when = format_countdown(timer.seconds_left) if timer.seconds_left is not None else ""
@@ -239,7 +241,7 @@ def incident_resolve(incident: str) -> None:
 
     incident_id = _incident_id(incident)
     actions.set_status(_store(), incident_id, Status.RESOLVED)
-    typer.echo(f"{incident_id} resolved")
+    typer.echo(_("{incident} resolved").format(incident=incident_id))
 
 
 @incident_app.command("set", context_settings=VALUES)
@@ -265,7 +267,7 @@ def incident_set(incident: str, field: str, value: str) -> None:
         started = parse_when(value, workspace.clock.now(), workspace.config.zone, field="started-at")
         check_started_at(started, workspace.clock.now())
         actions.set_started_at(store, incident_id, started)
-    typer.echo(f"{incident_id} {field} set")
+    typer.echo(_("{incident} {field} set").format(incident=incident_id, field=field))
 
 
 # -- log, steps, timeline ------------------------------------------------------

@@ -50,23 +50,23 @@ def handover(
     if not json_:
         current = queries.current_shift(store)
         if current:
-            typer.echo(f"Shift {current.id}, lead {current.lead}")
+            typer.echo(_("Shift {shift}, lead {lead}").format(shift=current.id, lead=current.lead))
         for line in summary_lines(built, workspace.config.zone):
             typer.echo(line)
     if show:
         return
     if note is None:
         interactive = sys.stdin.isatty() and (outgoing is None or incoming is None)
-        note = typer.prompt("Handover note (empty for none)", default="", show_default=False) if interactive else ""
-    signed = _ask(outgoing, "--outgoing", "Outgoing lead, sign with your name")
-    taker = _ask(incoming, "--incoming", "Incoming lead, acknowledge with your name")
+        note = typer.prompt(_("Handover note (empty for none)"), default="", show_default=False) if interactive else ""
+    signed = _ask(outgoing, "--outgoing", _("Outgoing lead, sign with your name"))
+    taker = _ask(incoming, "--incoming", _("Incoming lead, acknowledge with your name"))
     old_id, new_id = shift.handover(store, outgoing=signed, incoming=taker, note=note)
     workspace.refresh_author()
     if json_:
         emit_json({"handed_over": old_id, "new_shift": new_id, "lead": store.author,
                    "summary": summary_to_dict(built)})
         return
-    typer.echo(f"Shift {old_id} handed over to {store.author}; new shift {new_id}")
+    typer.echo(_("Shift {old} handed over to {lead}; new shift {new}").format(old=old_id, lead=store.author, new=new_id))
 
 
 @app.command("shifts")
@@ -84,7 +84,7 @@ def shifts(json_: JsonOpt = False) -> None:
         return
     zone = workspace.config.zone
     for s in found:
-        end = local(s.ended_at, zone) if s.ended_at else "running"
+        end = local(s.ended_at, zone) if s.ended_at else _("running")
         typer.echo(f"{s.id}  {local(s.started_at, zone)} – {end}  {s.lead}")
 
 

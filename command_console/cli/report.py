@@ -25,7 +25,8 @@ def report_set(incident: str, field: str, value: str) -> None:
         workspace = State.workspace()  # one parser for every time: kept as local 'YYYY-MM-DD HH:MM'
         value = as_local_text(value, workspace.clock.now(), workspace.config.zone, field="occurred_at")
     changed = actions.set_report_field(_store(), incident_id, key, value)
-    typer.echo(f"{incident_id} report {key} {'set' if changed else 'unchanged'}")
+    message = _("{incident} report {field} set") if changed else _("{incident} report {field} unchanged")
+    typer.echo(message.format(incident=incident_id, field=key))
 
 
 @report_app.command("show")
@@ -41,9 +42,9 @@ def report_show(incident: str, json_: JsonOpt = False) -> None:
                    "fields": {f.key: report.value(f.key) for f in REPORT_FIELDS},
                    "problems": problems(report)})
         return
-    typer.echo(f"Report for {report.incident_id} ({report.status.value})")
+    typer.echo(_("Report for {incident} ({status})").format(incident=report.incident_id, status=report.status.value))
     for n, spec in enumerate(REPORT_FIELDS, 1):
-        value = report.value(spec.key) or "(missing)"
+        value = report.value(spec.key) or _("(missing)")
         typer.echo(f"{n}. {spec.label} / {spec.label_zh} [{spec.key}]")
         for line in value.splitlines():
             typer.echo(f"   {line}")
@@ -62,7 +63,7 @@ def report_check(incident: str) -> None:
         typer.echo(f"{key}: {message}")
     if found:
         raise typer.Exit(1)
-    typer.echo(f"{report.incident_id}: all seven fields present ({report.status.value})")
+    typer.echo(_("{incident}: all seven fields present ({status})").format(incident=report.incident_id, status=report.status.value))
 
 
 @report_app.command("complete")
@@ -73,7 +74,7 @@ def report_complete(incident: str) -> None:
 
     incident_id = _incident_id(incident)
     actions.complete_report(_store(), incident_id)
-    typer.echo(f"{incident_id} report complete")
+    typer.echo(_("{incident} report complete").format(incident=incident_id))
 
 
 @app.command("demo")
@@ -88,8 +89,8 @@ def demo(run: Annotated[bool, typer.Option("--run", help="Start the console on t
 
     target = Path(sandbox) if sandbox else resolve_paths(State.data_dir).root.with_name("command-console-demo")
     workspace = fill_sandbox(target)
-    typer.echo(f"demo data in {workspace.paths.root}")
-    typer.echo(f"explore it with: command-console --data-dir {workspace.paths.root}")
+    typer.echo(_("demo data in {root}").format(root=workspace.paths.root))
+    typer.echo(_("explore it with: command-console --data-dir {root}").format(root=workspace.paths.root))
     if run:
         from command_console.app import run as run_app
 
