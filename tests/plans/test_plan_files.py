@@ -97,3 +97,22 @@ def test_not_utf8_is_one_problem(tmp_path):
     (tmp_path / "latin.toml").write_bytes(b'id = "caf\xe9"\n')
     (problem,) = load_library([tmp_path]).problems
     assert str(problem).endswith("latin.toml:1:1: not UTF-8 text (invalid continuation byte at byte 9)")
+
+
+def test_cli_lists_and_opens_with_a_bad_file_in_the_users_plans_folder(tmp_path):
+    """Issue #12: one deep file made `plans list` and `incident open` of any plan end in a traceback."""
+    from typer.testing import CliRunner
+
+    from command_console.cli import app
+
+    runner = CliRunner()
+    data = tmp_path / "data"
+    assert runner.invoke(app, ["--data-dir", str(data), "init"]).exit_code == 0
+    (data / "plans" / "deep.toml").write_text('id = "deep"\nv = ' + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    listed = runner.invoke(app, ["--data-dir", str(data), "plans", "list"])
+    assert listed.exit_code == 0 and "power-outage" in listed.output
+    assert f"skipped: {data / 'plans' / 'deep.toml'}:2:21: nested more than 16 levels deep" in listed.output
+    opened = runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"])
+    assert opened.exit_code == 0, opened.output
+    checked = runner.invoke(app, ["--data-dir", str(data), "plans", "check"])
+    assert checked.exit_code == 1 and "Traceback" not in checked.output
