@@ -12,12 +12,12 @@ from collections import namedtuple
 from pathlib import Path
 
 
-from command_console.core.errors import StoreError
+from command_console.core.errors import StoreError, WriteError
 from command_console.i18n import _
 
 # Bump when a readable table changes (migration = refold) or the ops table changes
 # (add an explicit step to OPS_MIGRATIONS).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines)
 APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000
 _timeout_env = os.environ.get("COMMAND_CONSOLE_BUSY_TIMEOUT_MS", "")
@@ -61,6 +61,11 @@ def _inspect_existing(path: Path) -> tuple[int, bool] | None:
             _quick_check(conn, path)
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if not _is_damage(exc):  # a full disk, an I/O error or a lock says nothing about the file
+            raise WriteError(_("{path}: cannot open the database now ({detail}); nothing was changed, "
+                               "check the disk and try again").format(path=path, detail=exc)) from None
+        raise StoreError(damaged(path, exc)) from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(damaged(path, exc)) from None
     if meta.get("app") != APP_MARK:
@@ -76,6 +81,11 @@ def damaged(path: Path, detail: object) -> str:
     return _("{path}: the database is damaged ({detail}); refusing to use it, nothing was written. Run "
              "`command-console verify`, then restore it from a peer or from the last `command-console backup`").format(
         path=path, detail=detail)
+
+
+def _is_damage(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return not any(word in text for word in ("i/o error", "unable to open", "locked", "busy", "full", "readonly"))
 
 
 def _quick_check(conn: sqlite3.Connection, path: Path) -> None:

@@ -137,7 +137,7 @@ def test_a_read_only_mount_is_one_line_and_nothing_changes(tmp_path, db_state):
     if os.geteuid() != 0:
         pytest.skip("needs root to mount")
     data, mount = tmp_path / "data", tmp_path / "ro"
-    runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"])
+    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
     mount.mkdir()
     if subprocess.run(["mount", "--bind", str(data), str(mount)], capture_output=True).returncode != 0:
         pytest.skip("mount not permitted here")
@@ -162,7 +162,7 @@ def _limit_file_size():
 
 
 def test_disk_full_during_log_is_one_line_and_nothing_half_written(data, db_state):
-    runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"])
+    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
     conn = sqlite3.connect(data / "console.db")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -179,7 +179,7 @@ def test_disk_full_during_log_is_one_line_and_nothing_half_written(data, db_stat
 
 
 def test_a_lock_held_too_long_is_one_line(data, db_state):
-    runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"])
+    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
     before = db_state(data / "console.db")
     holder = sqlite3.connect(data / "console.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
@@ -193,3 +193,18 @@ def test_a_lock_held_too_long_is_one_line(data, db_state):
     assert result.returncode in (3, 4), result.stderr
     assert "locked" in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert db_state(data / "console.db") == before
+
+
+@pytest.mark.parametrize("checkpointed", [True, False])
+def test_disk_full_during_export_is_one_line_and_leaves_no_file(data, tmp_path, checkpointed):
+    """Without a checkpoint the read-only open itself needs space: still exit 4, not 'damaged'."""
+    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
+    if not checkpointed:
+        (data / "console.db-shm").unlink(missing_ok=True)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = subprocess.run([sys.executable, "-m", "command_console", "--data-dir", str(data), "export", "--out", str(out)],
+                            capture_output=True, text=True, preexec_fn=_limit_file_size)
+    assert result.returncode == 4, (result.stdout, result.stderr)
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert list(out.iterdir()) == []
