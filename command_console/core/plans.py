@@ -236,7 +236,20 @@ class _PlanChecker:
             if step.after is not None and (step.after == step.id or step.after not in seen):
                 self.problem(_("'after' must name another step of this plan, not {after!r}").format(
                     after=step.after), "after", index)
+        self._at_once_first(steps)
         return tuple(steps)
+
+    def _at_once_first(self, steps: list[PlanStep]) -> None:
+        """Urgent steps are listed first (an `after` step sits where its trigger makes sense)."""
+        plain_seen = False
+        for index, step in enumerate(steps):
+            if step.after is not None:
+                continue
+            if not step.at_once:
+                plain_seen = True
+            elif plain_seen:
+                self.problem(_("an 'at_once' step is listed after steps that are not: list it first"), "at_once", index)
+                return
 
     def _step(self, table: dict, index: int, seen: set[str]) -> PlanStep | None:
         if not isinstance(table, dict):

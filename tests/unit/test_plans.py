@@ -86,6 +86,7 @@ from_severity = "major"
 id = "now"
 text = "Now"
 at_once = true
+after = "first"
 guidance = true
 '''
     plan, problems = parse_plan(source, "plans/demo.toml")
@@ -143,3 +144,15 @@ def test_plans_over_the_op_schema_limits_are_refused_and_at_the_limits_open(work
         "plans/demo.toml:2:1: 'title' is longer than 200 characters",
         "plans/demo.toml:8:1: step 1: 'text' is longer than 1000 characters",
         "plans/demo.toml:9:1: step 1: a deadline may be at most 720h"]
+
+
+def test_at_once_steps_are_listed_first():
+    source = GOOD + '''
+[[steps]]
+id = "urgent"
+text = "Urgent"
+at_once = true
+'''
+    plan, problems = parse_plan(source, "plans/demo.toml")
+    assert plan is None
+    assert [str(p) for p in problems] == ["plans/demo.toml:15:1: step 2: an 'at_once' step is listed after steps that are not: list it first"]
