@@ -117,9 +117,28 @@ def contacts_import(file: Path) -> None:
     from command_console.data import actions
     from command_console.data.contacts_io import read_roster
 
-    contacts = read_roster(file)
+    contacts = read_roster(_roster_file(file))
     written = actions.upsert_contacts(_store(), contacts)
     typer.echo(_("{read} contacts read, {written} added or changed").format(read=len(contacts), written=len(written)))
+
+
+ROSTER_LIMIT = 10_000_000  # bytes; a roster of thousands of people is well under 1 MB
+
+
+def _roster_file(file: Path) -> Path:
+    """Only a regular file of sane size: a FIFO or /dev/zero would hang the import."""
+    from command_console.core.errors import UserError
+
+    try:
+        info = file.stat()
+    except OSError as exc:
+        raise UserError(_("{path}: cannot read ({reason})").format(path=file, reason=exc.strerror)) from None
+    if not file.is_file():
+        raise UserError(_("{path}: not a regular file; give a .csv or .toml roster").format(path=file))
+    if info.st_size > ROSTER_LIMIT:
+        raise UserError(_("{path}: {size} bytes is too large for a roster (limit {limit})").format(
+            path=file, size=info.st_size, limit=ROSTER_LIMIT))
+    return file
 
 
 @contacts_app.command("list")
@@ -160,6 +179,7 @@ def incident_open(
     severity: Annotated[Optional[str], typer.Option(help="general | serious | major | critical (default: the plan's).")] = None,
     title: Annotated[str, typer.Option(help="Short title (default: the plan's title).")] = "",
     started_at: Annotated[Optional[str], typer.Option(help="When it began: 14:05, '2026-11-22 14:05', '10m ago'.")] = None,
+    drill: Annotated[bool, typer.Option("--drill", help="A drill, not a real incident: marked everywhere, counted apart.")] = False,
 ) -> None:
     """Open an incident with a plan; prints its id."""
     from command_console.core.when import check_started_at, parse_when
@@ -173,28 +193,32 @@ def incident_open(
         now = workspace.clock.now()
         started = parse_when(started_at, now, workspace.config.zone, field="--started-at")
         check_started_at(started, now)
-    typer.echo(actions.open_incident(workspace.store, found, severity=level, title=title, started_at=started))
+    typer.echo(actions.open_incident(workspace.store, found, severity=level, title=title, started_at=started,
+                                      drill=drill))
 
 
 @incident_app.command("list")
 @guarded
 def incident_list(all_: Annotated[bool, typer.Option("--all", help="Include resolved incidents.")] = False,
+                  archived: Annotated[bool, typer.Option("--archived", help="Archived incidents only (they leave the other lists).")] = False,
                   json_: JsonOpt = False, sync: SyncOpt = False) -> None:
-    """Open incidents, most severe first, with the next deadline of each."""
+    """Open incidents, most severe first, with the next deadline of each; drills listed apart."""
     _sync_first(sync)
+    from command_console.cli.duties import drill_mark, split_listing
     from command_console.core.timers import format_age, format_countdown, next_deadline, seconds_until
     from command_console.data import queries
 
     workspace = State.workspace()
     now = workspace.clock.now()
-    found = queries.list_incidents(workspace.store, include_resolved=all_)
+    found = queries.list_incidents(workspace.store, include_resolved=all_ or archived)
+    real, drills = split_listing(workspace.store, found, archived)
     if json_:
-        emit_json([incident_json(i) for i in found])
+        emit_json([incident_json(i) | {"drill": i in drills, "archived": archived} for i in real + drills])
         return
-    for i in found:
+    for i in real + drills:
         step = next_deadline(i) if i.is_open else None
         due = f"{format_countdown(seconds_until(step.due_at, now))} {step.step_id}" if step else ""
-        typer.echo(f"{pad(i.id, 10)} {pad(i.severity.value, 9)} {pad(i.status.value, 9)} "
+        typer.echo(drill_mark(i, real, drills) + f"{pad(i.id, 10)} {pad(i.severity.value, 9)} {pad(i.status.value, 9)} "
                    f"{pad(format_age(i.started_at, now), 7)} {pad(i.title, 34)} {due}".rstrip())
 
 

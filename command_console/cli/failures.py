@@ -92,7 +92,9 @@ class ConsoleGroup(TyperGroup):
 def _usage_line(exc: click_errors.ClickException) -> str:
     message = exc.format_message()
     ctx = getattr(exc, "ctx", None)
-    if ctx is not None and isinstance(exc, click_errors.UsageError):
+    if ctx is not None and isinstance(exc, click_errors.NoSuchOption):
         return _("{message} (see `{command} --help`; a value starting with '-' goes after `--`)").format(
             message=message, command=ctx.command_path)
+    if ctx is not None and isinstance(exc, click_errors.UsageError):
+        return _("{message} (see `{command} --help`)").format(message=message, command=ctx.command_path)
     return message

@@ -230,3 +230,23 @@ def test_report_check_reads_the_times_the_cli_takes(cli, data):
         assert parse_local_time(text) is not None, text
     for text in ("yesterday", "14:05", "2026-11-22", "9999-99-99 99:99"):
         assert parse_local_time(text) is None, text
+
+
+def test_contacts_import_refuses_what_is_not_a_regular_file(cli, tmp_path):
+    fifo = tmp_path / "roster.csv"
+    os.mkfifo(fifo)
+    assert "not a regular file" in one_error_line(cli("contacts", "import", str(fifo)))
+    assert "not a regular file" in one_error_line(cli("contacts", "import", "/dev/zero"))
+    assert "not a regular file" in one_error_line(cli("contacts", "import", str(tmp_path)))
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--data-dir", "/dev/null", "incident", "list"], 3),
+    (["--data-dir"], 2),
+    (["--lang", "xx", "incident", "list"], 2),
+    (["nosuch"], 2),
+    (["incident", "list", "--al"], 2),
+])
+def test_bad_global_options_and_commands_are_one_line(data, args, code):
+    result = runner.invoke(app, args if args[0] == "--data-dir" else ["--data-dir", str(data), *args])
+    one_error_line(result, code)
