@@ -58,6 +58,14 @@ def fuzzy_score(query: str, text: str) -> float:
     return score / (1 + len(hay) / 50)
 
 
+def rank_named(query: str, names: dict[str, tuple[str, ...]]) -> list[str]:
+    """The ids whose id or any title fuzzy-matches query, best first: the order a picker
+    (the console's plan picker, the CLI's suggestions) shows them in."""
+    wanted = query.strip()
+    scored = [(max(fuzzy_score(wanted, t) for t in (key, *titles) if t), key) for key, titles in names.items()]
+    return [key for score, key in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
+
+
 def resolve_named(query: str, names: dict[str, tuple[str, ...]], what: str) -> str:
     """An id from an id or from one of its titles (e.g. a plan's English or Chinese title):
     an exact or unique-prefix id first, then a title equal to the query, then the only
@@ -77,9 +85,7 @@ def resolve_named(query: str, names: dict[str, tuple[str, ...]], what: str) -> s
                 raise NotFound(_ambiguous(query, what, hits)) from None
         if difflib.get_close_matches(query.strip(), list(names), n=1, cutoff=0.5):
             raise  # the id itself was mistyped: its close matches say it best
-        scored = sorted(((max(fuzzy_score(wanted, t) for t in (key, *titles) if t), key)
-                         for key, titles in names.items()), reverse=True)
-        hits = [key for score, key in scored if score > 0]
+        hits = rank_named(query, names)
         if not hits:
             by_title = {t: key for key, titles in names.items() for t in titles if t}
             hits = [by_title[t] for t in difflib.get_close_matches(query.strip(), list(by_title), n=3, cutoff=0.4)]
