@@ -70,6 +70,7 @@ class CommandConsoleApp(TypeAheadApp):
         self.syncer = None
         self.last_full_sync = 0.0
         self.last_checkpoint = 0.0
+        self.handed_over: str | None = None  # the shift handed over here last: the export's default window
 
     def on_mount(self) -> None:
         from command_console.screens.main import MainScreen
@@ -161,7 +162,8 @@ class CommandConsoleApp(TypeAheadApp):
         from command_console.screens.export import ExportScreen
 
         if not isinstance(self.screen, ExportScreen):
-            self.push_screen(ExportScreen(self.workspace))
+            # Right after a handover the report wanted is the shift just handed over.
+            self.push_screen(ExportScreen(self.workspace, window="previous" if self.handed_over else ""))
 
     def action_help(self) -> None:
         from command_console.screens.help import HelpScreen

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from command_console.core.incidents import EntryKind, Incident, TimelineEntry
 from command_console.core.report import ReportStatus
 from command_console.core.text import clean
+from command_console.i18n import _
 from command_console.core.when import local
 from command_console.data import queries
 from command_console.widgets import cells
@@ -84,16 +85,16 @@ class DetailScreen(Screen):
     def timeline(self, entries: list[TimelineEntry]) -> Table:
         zone = self.app.config.zone
         table = Table(expand=True, show_edge=False, box=None, padding=(0, 1), title=None)
-        table.add_column("Time", width=16, no_wrap=True)
-        table.add_column("Who", width=12, no_wrap=True, overflow="ellipsis")
-        table.add_column("Kind", width=7)
-        table.add_column("Entry", ratio=1, overflow="fold")  # a long URL or unspaced Chinese wraps, never cut
+        table.add_column(_("Time"), width=19, no_wrap=True)
+        table.add_column(_("Who"), width=12, no_wrap=True, overflow="ellipsis")
+        table.add_column(_("Kind"), width=7)
+        table.add_column(_("Entry"), ratio=1, overflow="fold")  # a long URL or unspaced Chinese wraps, never cut
         for entry in entries:
-            table.add_row(local(entry.at, zone), Text(clean(entry.author)),
+            table.add_row(local(entry.at, zone, "%Y-%m-%d %H:%M:%S"), Text(clean(entry.author)),
                           Text(entry.kind.value, style=KIND_STYLE.get(entry.kind, "")),
                           Text(clean(entry.text, multiline=True), overflow="fold"))
         if not entries:
-            table.add_row("", "", "", Text("(nothing logged yet)", style="dim"))
+            table.add_row("", "", "", Text(_("(nothing logged yet)"), style="dim"))
         return table
 
     def action_quick_log(self) -> None:

@@ -18,6 +18,7 @@ from command_console.core.errors import UserError
 from command_console.core.handover import HandoverSummary, summary_lines
 from command_console.core.incidents import Shift
 from command_console.core.text import clean
+from command_console.i18n import _
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
 
@@ -37,16 +38,17 @@ class HandoverScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     HandoverScreen { align: center middle; }
-    #handover-dialog { width: 96; max-width: 100%; height: 90%; border: thick $accent; background: $surface;
-                       padding: 0 1; }
+    #handover-dialog { width: 96; max-width: 100%; height: 100%; max-height: 44; border: thick $accent;
+                       background: $surface; padding: 0 1; }
     #handover-dialog .title { text-style: bold; width: 100%; }
-    #handover-summary { height: 1fr; border: round $primary; }
-    #handover-note { height: 5; }
+    #handover-summary { height: 1fr; min-height: 4; border: round $primary; }
+    #handover-note { height: 4; min-height: 3; }
     #handover-dialog Input { width: 1fr; }
-    #handover-dialog Horizontal.row { height: auto; }
-    #handover-dialog Label.field { width: 29; padding: 1 1 0 0; }
+    #handover-dialog Horizontal.row { height: 1; margin-top: 1; }
+    #handover-dialog Label.field { width: 29; padding: 0 1 0 0; }
     #handover-error { color: $error; height: auto; }
     #handover-buttons { height: auto; align: right middle; }
+    #handover-buttons Button { height: 1; min-width: 12; border: none; margin-left: 1; }
     """
     BINDINGS = [Binding("escape", "close", "Close", id="handover_close")]
 
@@ -69,21 +71,23 @@ class HandoverScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="handover-dialog"):
-            yield Label("Shift handover — loading…", id="handover-title", classes="title")
+            yield Label(_("Shift handover — loading…"), id="handover-title", classes="title")
             with VerticalScroll(id="handover-summary"):
-                yield Static("Building the summary…", id="handover-body")
-            yield Label("Note for the next lead (free text):")
+                yield Static(_("Building the summary…"), id="handover-body")
+            yield Label(_("Note for the next lead (free text, Tab to the next box):"))
             yield CleanTextArea(id="handover-note", tab_behavior="focus", soft_wrap=True)
             with Horizontal(classes="row"):
-                yield Label("Outgoing lead signs:", classes="field")
-                yield CleanInput(placeholder="your name, as on the shift", id="handover-outgoing")
+                yield Label(_("Outgoing lead (Enter confirms):"), classes="field")
+                yield CleanInput(placeholder=_("the lead on shift"), id="handover-outgoing", compact=True,
+                                 select_on_focus=False)
             with Horizontal(classes="row"):
-                yield Label("Incoming lead acknowledges:", classes="field")
-                yield CleanInput(placeholder="incoming lead's name — Enter hands over", id="handover-incoming")
+                yield Label(_("Incoming lead acknowledges:"), classes="field")
+                yield CleanInput(placeholder=_("incoming lead's name — Enter hands over"), id="handover-incoming",
+                                 compact=True)
             yield Static("", id="handover-error")
             with Horizontal(id="handover-buttons"):
-                yield Button("Hand over", id="handover-go", variant="primary")
-                yield Button("Close (Esc)", id="handover-cancel")
+                yield Button(_("Hand over"), id="handover-go", variant="primary", compact=True)
+                yield Button(_("Close (Esc)"), id="handover-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.load()
@@ -102,10 +106,17 @@ class HandoverScreen(ModalScreen[str | None]):
         self.post_message(self.Built(shift.summary(store), queries.current_shift(store)))
 
     def on_handover_screen_built(self, message: Built) -> None:
+        first = self.shift is None
         self.summary, self.shift = message.summary, message.shift
         zone = self.workspace.config.zone
-        lead = f"shift {message.shift.id}, lead {clean(message.shift.lead)}" if message.shift else "no shift running"
-        self.query_one("#handover-title", Label).update(Content(f"Shift handover — {lead}"))
+        lead = (_("shift {id}, lead {lead}").format(id=message.shift.id, lead=clean(message.shift.lead))
+                if message.shift else _("no shift running"))
+        self.query_one("#handover-title", Label).update(Content(_("Shift handover — {lead}").format(lead=lead)))
+        outgoing = self.query_one("#handover-outgoing", Input)
+        if first and message.shift and not outgoing.value:
+            # A confirmation, not a spelling test: the lead on shift is filled in; Enter confirms.
+            outgoing.value = clean(message.shift.lead)
+            outgoing.cursor_position = len(outgoing.value)
         self.query_one("#handover-body", Static).update(summary_text(message.summary, zone))
 
     @on(Input.Submitted, "#handover-outgoing")
@@ -140,9 +151,11 @@ class HandoverScreen(ModalScreen[str | None]):
         if message.error:
             self.query_one("#handover-error", Static).update(Text(message.error))
             return
-        self.app.notify(f"Shift handed over; {clean(message.lead)} now leads shift {message.new_shift}",
-                        title="Handover", markup=False)
+        self.app.handed_over = self.shift.id if self.shift else None  # the export's default window now
         self.dismiss(message.new_shift)
+        say = getattr(self.app, "say", None) or self.app.notify
+        say(_("Shift handed over; {lead} now leads shift {id}").format(
+            lead=clean(message.lead), id=message.new_shift))
 
     @on(Button.Pressed, "#handover-cancel")
     def action_close(self) -> None:

@@ -3,6 +3,9 @@ title and optional "started at". Enter opens it (durably, in a worker); Esc canc
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,10 +17,12 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from command_console.core.errors import UserError
+from command_console.core.incidents import Severity
 from command_console.core.plans import Plan, format_duration
 from command_console.core.text import clean
 from command_console.core.when import ACCEPTED, check_started_at, parse_when
 from command_console.data import actions
+from command_console.i18n import _
 from command_console.widgets.cells import SEVERITY_STYLE
 from command_console.widgets.severity import SeverityPicker
 from command_console.widgets.clean_input import CleanInput
@@ -36,12 +41,32 @@ def plan_option(plan: Plan) -> Text:
     return line
 
 
+def whole_words(plan: Plan, query: str) -> bool:
+    """Every typed word is a whole word of the English title, or part of the Chinese one
+    (Chinese has no spaces between words)."""
+    words = re.findall(r"\w+", query.casefold())
+    english = set(re.findall(r"\w+", plan.title.casefold()))
+    return bool(words) and all(w in english or (plan.title_zh and w in plan.title_zh) for w in words)
+
+
 def rank_plans(plans: list[Plan], query: str) -> list[Plan]:
+    """Whole-word matches first ("surge": every surge plan on top, the more severe plan
+    first: missing it costs more), then fuzzy matches by score."""
     if not query.strip():
         return plans
     matcher = Matcher(query.strip())
     scored = [(max(matcher.match(p.title), matcher.match(p.id), matcher.match(p.title_zh or "-")), p) for p in plans]
-    return [p for score, p in sorted(scored, key=lambda sp: -sp[0]) if score > 0]
+    severities = list(Severity)
+    ranked = []
+    for score, plan in scored:
+        whole = whole_words(plan, query)
+        if whole or score > 0:
+            ranked.append(((not whole, -severities.index(plan.severity) if whole else 0, -score, plan.title), plan))
+    return [plan for _key, plan in sorted(ranked, key=lambda entry: entry[0])]
+
+
+TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}$")
+CONFIRM_AGO = timedelta(hours=12)
 
 
 class NewIncidentScreen(ModalScreen[str | None]):
@@ -62,6 +87,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:
+        self.confirmed_started = ""
         self.plans = self.app.workspace.plans.sorted()
         self.shown: list[Plan] = []
         self.refill("")
@@ -110,7 +136,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
     def submit(self) -> None:
         plan = self.plan
         if plan is None:
-            self.show_error("No plan matches: change the filter")
+            self.show_error(_("No plan matches: change the filter"))
             return
         started_text = self.query_one("#started", Input).value
         now, zone = self.app.clock.now(), self.app.config.zone
@@ -121,8 +147,23 @@ class NewIncidentScreen(ModalScreen[str | None]):
         except UserError as exc:
             self.show_error(str(exc))
             return
+        if started is not None and self._needs_confirming(started_text, started, now):
+            return
         self.app.hold_keys()  # keys typed after Enter act on the new incident, once it is selected
         self.open(plan, self.query_one(SeverityPicker).value, self.query_one("#title", Input).value, started)
+
+    def _needs_confirming(self, text: str, started, now) -> bool:
+        """A bare HH:MM that means more than CONFIRM_AGO ago (23:50 typed at 23:16 is
+        yesterday) is said in full and needs a second Enter, not silently assumed."""
+        ago = now - started
+        if not TIME_ONLY.match(text.strip()) or ago <= CONFIRM_AGO or self.confirmed_started == text:
+            return False
+        self.confirmed_started = text
+        when = started.astimezone(self.app.config.zone).strftime("%Y-%m-%d %H:%M")
+        hours, minutes = divmod(int(ago.total_seconds()) // 60, 60)
+        self.show_error(_("{text} means {when}, {h} h {m} min ago: Enter again to confirm, or type a date")
+                        .format(text=text.strip(), when=when, h=hours, m=minutes))
+        return True
 
     def show_error(self, message: str) -> None:
         self.query_one("#error", Static).update(Text(message))

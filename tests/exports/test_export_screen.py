@@ -1,4 +1,4 @@
-"""The export screen in a real (headless) Textual app: pick a format, write, notify."""
+"""The export screen in a real (headless) Textual app: every format at once into a folder."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import stat
 
 from textual.app import App
-from textual.widgets import Input, RadioButton
+from textual.widgets import Input
 
 from command_console.screens.export import ExportScreen
 
@@ -33,26 +33,25 @@ class Host(App):
         self.result = result
 
 
-def test_export_screen_writes_the_chosen_format_privately(shift_workspace, tmp_path):
+def test_export_screen_writes_every_format_privately_in_one_action(shift_workspace, tmp_path):
     workspace, _ = shift_workspace
-    app = Host(workspace, tmp_path)
-    run(write_html(app))
+    app = Host(workspace, tmp_path / "reports")
+    run(write_all(app, tmp_path / "reports"))
 
 
-async def write_html(app) -> None:
-    async with app.run_test(size=(100, 40)) as pilot:
+async def write_all(app, folder) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        await pilot.press("down", "enter")  # RadioSet: Markdown -> HTML
-        path_box = app.screen.query_one("#export-path", Input)
-        assert path_box.value.endswith(".html")
-        path_box.focus()
+        assert app.screen.query_one("#export-path", Input).value == str(folder)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.result is not None and app.result.suffix == ".html"
-        assert stat.S_IMODE(app.result.stat().st_mode) == 0o600
-        assert "<svg" in app.result.read_text() and "Floor 3 dark" in app.result.read_text()
-        assert any(str(app.result) in str(n.message) for n in app._notifications)
+        assert sorted(path.suffix for path in app.result) == [".csv", ".html", ".json", ".md"]
+        for path in app.result:
+            assert path.parent == folder and stat.S_IMODE(path.stat().st_mode) == 0o600
+        html = next(path for path in app.result if path.suffix == ".html").read_text()
+        assert "<svg" in html and "Floor 3 dark" in html
+        assert any(str(folder) in str(n.message) for n in app._notifications)
 
 
 def test_export_screen_shows_one_line_for_a_bad_path_and_esc_closes(shift_workspace, tmp_path):
@@ -64,13 +63,14 @@ async def bad_path(app, tmp_path) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         box = app.screen.query_one("#export-path", Input)
-        box.value = str(tmp_path / "no-such-folder" / "x.md")
+        (tmp_path / "a-file").write_text("x")
+        box.value = str(tmp_path / "a-file")
         box.focus()
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         error = str(app.screen.query_one("#export-error").render())
-        assert "does not exist" in error and "\n" not in error.strip()
+        assert "is not a folder" in error and "\n" not in error.strip()
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("escape")
         await pilot.pause()
@@ -95,13 +95,9 @@ async def export_windows(app, tmp_path, previous_shift: str) -> None:
         await pilot.pause()
         error = str(app.screen.query_one("#export-error").render())
         assert error.startswith("window 'about noon' is not a time") and "\n" not in error.strip()
-        app.screen.query_one("#export-json", RadioButton).value = True
-        await pilot.pause()
-        app.screen.query_one("#export-path", Input).value = str(tmp_path / "previous.json")
         window.value = "previous"
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.result == tmp_path / "previous.json"
-        report = json.loads(app.result.read_text())
-        assert report["window"]["shift_id"] == previous_shift and "Floor 3 dark" in app.result.read_text()
+        report = json.loads(next(path for path in app.result if path.suffix == ".json").read_text())
+        assert report["window"]["shift_id"] == previous_shift and "Floor 3 dark" in json.dumps(report, ensure_ascii=False)

@@ -55,8 +55,10 @@ def test_screen_shows_the_summary_then_outgoing_signs_and_incoming_acknowledges(
             assert "OVERDUE +01:00" in text and "Incomplete reports (1)" in text
             assert app.screen.query_one("#handover-note", TextArea).has_focus
             await pilot.press(*"UPS low", "enter", *"[red]x")
-            app.screen.query_one("#handover-outgoing", Input).focus()
-            await pilot.press(*"wang li", "enter")
+            outgoing = app.screen.query_one("#handover-outgoing", Input)
+            assert outgoing.value == queries.current_shift(ws.store).lead  # filled in: Enter confirms
+            outgoing.focus()
+            await pilot.press("enter")
             assert app.screen.query_one("#handover-incoming", Input).has_focus
             await pilot.press(*"Zhang Wei", "enter")
             await settle(app, pilot)
