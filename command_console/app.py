@@ -15,7 +15,7 @@ from textual.widgets import Input, TextArea
 
 from command_console.core.clock import Clock
 from command_console.data.drafts import DraftStore
-from command_console.i18n import _, ngettext
+from command_console.i18n import N_, _, ngettext
 from command_console.typeahead import TypeAheadApp
 from command_console.workspace import Workspace
 
@@ -26,22 +26,26 @@ GIL_SWITCH_S = 0.001
 CHECKPOINT_S = 5.0  # the store's WAL is copied into the database here, not in a commit
 
 COMMANDS_FOR_MAIN = (
-    ("New incident", "Open an incident from a plan (n)", "new_incident"),
-    ("Quick log", "Log one line on the selected incident (l)", "quick_log"),
-    ("Step done", "Mark the selected step done (space)", "step_done"),
-    ("Skip step", "Skip the selected step with a reason (s)", "skip_step"),
-    ("Acknowledge alarms", "Silence the selected incident's overdue alarms (a)", "acknowledge"),
-    ("Incident detail", "Whole timeline of the selected incident (enter)", "detail"),
-    ("Report form", "The seven-field report of the selected incident (r)", "report"),
-    ("Roster", "Filter the contact roster (c)", "roster"),
-    ("Copy number", "Copy the selected contact's number (y)", "copy_number"),
-    ("Resolve incident", "Resolve the selected incident, with confirmation (x)", "resolve"),
-    ("Show / hide resolved", "Toggle resolved incidents in the list (o)", "toggle_resolved"),
-    ("Handover", "End-of-shift handover: summary, note, signatures (h)", "app.handover"),
-    ("Export shift report", "Markdown, HTML, CSV or JSON (e)", "app.export"),
-    ("Call: reached", "Log a call to the selected contact: reached (1)", "call:reached"),
-    ("Call: no answer", "Log a call to the selected contact: no answer (2)", "call:no answer"),
-    ("Call: left message", "Log a call to the selected contact: left message (3)", "call:left message"),
+    (N_("New incident"), N_("Open an incident from a plan (n)"), "new_incident"),
+    (N_("Quick log"), N_("Log one line on the selected incident (l)"), "quick_log"),
+    (N_("Step done"), N_("Mark the selected step done (space)"), "step_done"),
+    (N_("Skip step"), N_("Skip the selected step with a reason (s)"), "skip_step"),
+    (N_("Acknowledge alarms"), N_("Silence the selected incident's overdue alarms (a)"), "acknowledge"),
+    (N_("Incident detail"), N_("Whole timeline of the selected incident (enter)"), "detail"),
+    (N_("Report form"), N_("The seven-field report of the selected incident (r)"), "report"),
+    (N_("Roster"), N_("Filter the contact roster (c)"), "roster"),
+    (N_("Copy number"), N_("Copy the selected contact's number (y)"), "copy_number"),
+    (N_("Resolve incident"), N_("Resolve the selected incident, with confirmation (x)"), "resolve"),
+    (N_("Show / hide resolved"), N_("Toggle resolved incidents in the list (o)"), "toggle_resolved"),
+    (N_("Change severity"), N_("Edit the selected incident's severity (i)"), "edit_incident:severity"),
+    (N_("Edit title"), N_("Edit the selected incident's title (i, Tab)"), "edit_incident:title"),
+    (N_("Change start time"), N_("Correct when the selected incident started (i, Tab Tab)"), "edit_incident:started"),
+    (N_("Reopen step"), N_("Reopen the selected step, done or skipped by mistake (u)"), "reopen_step"),
+    (N_("Handover"), N_("End-of-shift handover: summary, note, signatures (h)"), "app.handover"),
+    (N_("Export shift report"), N_("Markdown, HTML, CSV and JSON at once, into the reports folder (e)"), "app.export"),
+    (N_("Call: reached"), N_("Log a call to the selected contact: reached (1)"), "call:reached"),
+    (N_("Call: no answer"), N_("Log a call to the selected contact: no answer (2)"), "call:no answer"),
+    (N_("Call: left message"), N_("Log a call to the selected contact: left message (3)"), "call:left message"),
 )
 
 
@@ -177,14 +181,18 @@ class CommandConsoleApp(TypeAheadApp):
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
             for title, help_text, action in COMMANDS_FOR_MAIN:
+                title, help_text = _(title), _(help_text)
                 if action.startswith("app."):
                     yield SystemCommand(title, help_text, getattr(self, f"action_{action[4:]}"))
+                elif action.startswith("edit_incident:"):
+                    focus = action.split(":", 1)[1]
+                    yield SystemCommand(title, help_text, lambda f=focus: screen.action_edit_incident(f))
                 elif action.startswith("call:"):
                     outcome = action.split(":", 1)[1]
                     yield SystemCommand(title, help_text, lambda o=outcome: screen.roster.table.action_call(o))
                 else:
                     yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
-        yield SystemCommand("Help", "Every key and what it does (?)", self.action_help)
+        yield SystemCommand(_("Help"), _("Every key and what it does (?)"), self.action_help)
 
 
 def run(workspace: Workspace) -> None:

@@ -22,6 +22,7 @@ from command_console.core.incidents import Call, Incident, Status, StepState
 from command_console.core.text import clean
 from command_console.data import actions, queries
 from command_console.screens.alarms import AlarmTracker, call_order, ringing
+from command_console.screens.main_edit import EditActions
 from command_console.widgets.alarm_strip import AlarmStrip
 from command_console.widgets.footer import KeyFooter
 from command_console.widgets.incidents import IncidentTable
@@ -32,7 +33,7 @@ from command_console.widgets.status import StatusLine
 from command_console.widgets.step_line import StepLine
 from command_console.widgets.steps import StepTable
 
-NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve"}
+NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve", "edit_incident"}
 NEEDS_OPEN_STEP = {"step_done", "skip_step"}
 COMPACT_WIDTH, COMPACT_HEIGHT = 72, 22  # below either: incidents, steps and whom to call only
 TALL = 32  # from this height the alarm strip has room for three alarms
@@ -47,7 +48,7 @@ class Snapshot:
     calls: list[Call]
 
 
-class MainScreen(Screen):
+class MainScreen(EditActions, Screen):
     BINDINGS = [
         Binding("n", "new_incident", "New", id="new_incident", tooltip="New incident from a plan (fuzzy filter, severity, title, started-at)"),
         Binding("l", "quick_log", "Log", id="quick_log", tooltip="Quick log: one line on the selected incident's timeline"),
@@ -59,6 +60,8 @@ class MainScreen(Screen):
         Binding("c", "roster", "Roster", id="roster", show=False, tooltip="Filter the roster (Enter goes to the list)"),
         Binding("y", "copy_number", "Copy no.", id="copy_number", show=False, tooltip="Copy the selected contact's number (OSC 52)"),
         Binding("x", "resolve", "Resolve", id="resolve", tooltip="Resolve the selected incident (asks first)"),
+        Binding("i", "edit_incident", "Edit", id="edit_incident", show=False, tooltip="Edit the incident: severity, title, start time"),
+        Binding("u", "reopen_step", "Reopen", id="reopen_step", show=False, tooltip="Reopen a step marked done or skipped by mistake"),
         Binding("o", "toggle_resolved", "Show resolved", id="toggle_resolved", show=False, tooltip="Show or hide resolved incidents"),
         Binding("tab", "app.focus_next", "Next pane", id="next_pane", show=False, tooltip="Next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", id="previous_pane", show=False, tooltip="Previous pane"),
@@ -309,6 +312,9 @@ class MainScreen(Screen):
             return bool(self._alarming())  # shown in the footer only while an alarm rings
         if action == "copy_number":
             return True if self.roster.table.selected is not None else None
+        if action == "reopen_step":
+            step = self.steps.selected_step
+            return True if step is not None and not step.is_open else None
         return True
 
     def refusal(self, action: str) -> str:
@@ -328,7 +334,7 @@ class MainScreen(Screen):
             return _("No alarm is ringing on {id}").format(id=incident.id)
         if action == "copy_number":
             return _("No contact selected: c filters the roster")
-        return ""
+        return self.edit_refusal(action) if action in ("edit_incident", "reopen_step") else ""
 
     def open_and_ringing(self) -> tuple[int, int]:
         incidents = list(self.incidents.incidents.values())

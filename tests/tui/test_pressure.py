@@ -219,3 +219,46 @@ async def test_alarm_strip_follows_the_call_log(workspace, clock):
         await settle(pilot)
         screen.tick()
         assert not strip.display
+
+
+# 8. a mistaken incident could not be fixed in the console
+
+
+async def test_i_changes_severity_and_title_each_kept_in_the_audit(app, demo):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        incident = app.screen.incident
+        await pilot.press("i")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EditIncidentScreen"
+        title = app.screen.query_one("#edit-title")
+        await pilot.press("4", "tab", *" (mistyped)", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        after = queries.get_incident(demo.store, incident.id)
+        assert after.severity.value == "critical" and after.title == incident.title + " (mistyped)"
+        assert title.value == after.title
+        assert "severity, title changed" in screen_text(app)
+
+
+async def test_u_reopens_a_step_done_by_mistake(app, demo):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        incident, done = with_a_done_step(screen)
+        await settle(pilot)
+        screen.steps.move_cursor(row=screen.steps.get_row_index(done.step_id))
+        await settle(pilot)
+        await pilot.press("u", "y")
+        await settle(pilot)
+        await settle(pilot)
+        step = next(s for s in queries.get_incident(demo.store, incident).steps if s.step_id == done.step_id)
+        assert step.is_open
+
+
+async def test_palette_finds_severity_and_reopen(app, demo):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for word in ("severity", "reopen", "title", "start time"):
+            assert any(word in title.lower() for title in titles), word
