@@ -232,11 +232,28 @@ def routine_due(routine: Routine, last_done: datetime | None, since: datetime, n
     today = datetime.combine(local_now.date(), routine.at or time(0, 0), zone)
     day_start = datetime.combine(local_now.date(), time(0, 0), zone)
     if last_done is not None and last_done >= day_start:
-        return today + timedelta(days=1)
-    return today
+        today = datetime.combine(local_now.date() + timedelta(days=1), routine.at or time(0, 0), zone)
+    return today.astimezone(now.tzinfo)
 
 
 def routine_states(routines, done_times: dict[str, datetime], since: datetime, now: datetime,
                    zone: ZoneInfo) -> list[RoutineState]:
     return [RoutineState(r, routine_due(r, done_times.get(r.id), since, now, zone), done_times.get(r.id))
             for r in routines]
+
+
+def parse_due(text: str, now: datetime, zone: ZoneInfo, *, field: str = "--due") -> datetime:
+    """A due date as typed: '2026-11-30 17:00', ISO 8601, or ahead of now: '+2d', 'in 3 days', '3天后'.
+    (core.when reads the past forms; a span ahead is the same span, the other way.)"""
+    from command_console.core.when import parse_when
+
+    value = text.strip()
+    ahead = None
+    for prefix in ("+", "in "):
+        if value.lower().startswith(prefix):
+            ahead = value[len(prefix):].strip()
+    if value.endswith(("后", "以后", "之后")):
+        ahead = value.rstrip("以之后").strip()
+    if ahead is not None:
+        return now + (now - parse_when(ahead + " ago", now, zone, field=field))
+    return parse_when(value, now, zone, field=field)

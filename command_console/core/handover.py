@@ -27,7 +27,8 @@ CALLBACK_OUTCOMES = (CallOutcome.NO_ANSWER.value, CallOutcome.LEFT_MESSAGE.value
 COUNT_LABELS = {
     "open_incidents": N_("open incidents"), "timed_steps": N_("timed steps"), "overdue_steps": N_("overdue steps"),
     "untimed_steps": N_("untimed steps"), "incomplete_reports": N_("incomplete reports"),
-    "callbacks": N_("callbacks"),
+    "callbacks": N_("callbacks"), "open_actions": N_("open corrective actions"),
+    "upward_owed": N_("upward reports owed"), "drills": N_("drills running"),
 }
 
 
@@ -104,6 +105,7 @@ class HandoverSummary:
     callbacks: tuple[Callback, ...] = ()
     untimed_steps: int = 0  # open steps without a deadline (not listed one by one)
     note: str = field(default="", compare=False)
+    duties: object = field(default=None, compare=False)  # core.handover_duties.HandoverDuties
 
     @property
     def overdue(self) -> tuple[PendingStep, ...]:
@@ -111,7 +113,8 @@ class HandoverSummary:
 
     @property
     def is_quiet(self) -> bool:
-        return not (self.open_incidents or self.steps or self.reports or self.callbacks)
+        return not (self.open_incidents or self.steps or self.reports or self.callbacks) and (
+            self.duties is None or self.duties.is_quiet)
 
 
 def awaiting_callbacks(calls: Iterable) -> list[Callback]:
@@ -208,6 +211,11 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
         "incomplete_reports": len(summary.reports),
         "callbacks": len(summary.callbacks),
     }
+    if summary.duties is not None:
+        from command_console.core.handover_duties import duties_dict, duty_counts
+
+        counts.update(duty_counts(summary.duties))
+        lists["duties"] = duties_dict(summary.duties)
     result = {"version": SUMMARY_VERSION, "at": _iso(summary.at), "lead": clean(summary.lead), "counts": counts,
               **lists, "omitted": {}}
     order = ["steps", "callbacks", "reports", "open_incidents"]  # trimmed first to last
@@ -249,4 +257,8 @@ def summary_lines(summary: HandoverSummary, zone) -> list[str]:
               + _("{outcome} at {time}").format(outcome=labels.call_outcome(c.outcome), time=hm(c.at))
               + (" " + ngettext("({n} attempt)", "({n} attempts)", c.attempts).format(n=c.attempts)
                  if c.attempts > 1 else "") for c in summary.callbacks] or [none]
+    if summary.duties is not None:
+        from command_console.core.handover_duties import duty_lines
+
+        lines += duty_lines(summary.duties, zone)
     return [clean(line) for line in lines]

@@ -238,3 +238,8 @@ def _enum(kind):
             raise ValueError(f"value must be one of {', '.join(allowed)}")
 
     return check
+
+
+from command_console.core.op_schema_duties import DUTY_PAYLOADS  # noqa: E402  (they build on the types above)
+
+PAYLOADS.update(DUTY_PAYLOADS)

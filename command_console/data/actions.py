@@ -54,8 +54,9 @@ def _step_snapshot(step: PlanStep) -> dict:
 
 
 def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None, title: str = "",
-                  started_at: datetime | None = None, language: str | None = None) -> str:
-    """Without a title, the incident takes the plan's title in the language (default: the console's)."""
+                  started_at: datetime | None = None, language: str | None = None, drill: bool = False) -> str:
+    """Without a title, the incident takes the plan's title in the language (default: the console's).
+    A drill is marked from its opening; the site's upward-report rule goes with it (actions_duties)."""
     now = store.clock.now()
     if clean.clean(title).strip():
         title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT)
@@ -63,12 +64,19 @@ def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None,
         title = plan.title_in(language or current_language())
     started = started_at or now
 
+    from command_console.data.actions_duties import extra_payload
+
+    opened: dict = {}
+
     def payload(conn: Connection) -> dict:
         mine = conn.execute("SELECT count(*) FROM incidents WHERE console_id = ?", (store.console_id,)).fetchone()[0]
-        return {"id": incident_id(mine + 1, store.console_id), "title": title, "plan": plan_snapshot(plan),
+        opened["id"] = incident_id(mine + 1, store.console_id)
+        return {"id": opened["id"], "title": title, "plan": plan_snapshot(plan),
                 "severity": (severity or plan.severity).value, "started_at": int(started.timestamp() * 1000)}
 
-    return store.append("incident.open", payload).payload["id"]
+    written = store.append_many([("incident.open", payload), ("incident.extra", lambda conn: extra_payload(
+        store, opened["id"], drill))])
+    return written[0].payload["id"]
 
 
 def _set_incident(store: Store, incident_id_: str, field: str, value: str | int) -> Op:

@@ -16,7 +16,7 @@ from sqlite3 import Connection
 from command_console.core.clock import from_ms, hlc_time
 from command_console.core.incidents import EntryKind, StepState
 from command_console.core.ops import Op
-from command_console.data import fold_steps
+from command_console.data import fold_duties, fold_steps
 from command_console.data.timestamps import from_iso, to_iso
 
 
@@ -60,6 +60,7 @@ def clear_entity(conn: Connection, entity: str) -> None:
         _sql(conn, "DELETE FROM shifts WHERE id = :k", {"k": key})
     for table in ("entries", "calls", "stamps", "conflicts"):
         _sql(conn, f"DELETE FROM {table} WHERE entity = :e", {"e": entity})
+    fold_duties.clear_entity(conn, entity)
 
 
 def _entry(conn: Connection, op: Op, at: datetime, kind: EntryKind, text: str, incident_id: str = "",
@@ -249,3 +250,4 @@ HANDLERS: dict[str, Callable[[Connection, Op, datetime], None]] = {
     "shift.start": _shift_start,
     "shift.handover": _shift_handover,
 }
+HANDLERS.update(fold_duties.handlers(HANDLERS))  # drills, upward reports, review, routines

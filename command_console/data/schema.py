@@ -218,3 +218,7 @@ class ConflictRow(SQLModel, table=True):
 
 # Tables derived from ops: cleared and refilled by a rebuild, compared by digests.
 FOLDED_TABLES = (IncidentRow, StepRow, HeldStepRow, EntryRow, CallRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)
+
+from command_console.data.schema_duties import DUTY_TABLES  # noqa: E402  (they use _time above)
+
+FOLDED_TABLES += DUTY_TABLES

@@ -48,14 +48,19 @@ def _incidents_of_shift(store: Store, since: datetime) -> list[Incident]:
 
 def summary(store: Store, now: datetime | None = None, note: str = "") -> HandoverSummary:
     """The handover summary of the current shift, built from the store."""
+    from dataclasses import replace
+
+    from command_console.data.duties_summary import handover_duties, real_incidents
+
     now = now or store.clock.now()
     shift = queries.current_shift(store)
     since = shift.started_at if shift else now
-    incidents = _incidents_of_shift(store, since)
+    incidents, drills = real_incidents(store, _incidents_of_shift(store, since))
     ids = {i.id for i in incidents}
     reports = {i: queries.get_report(store, i) for i in ids}
     calls = [c for c in queries.list_calls(store) if c.incident_id in ids]
-    return build_summary(incidents, reports, calls, now, lead=shift.lead if shift else "", note=note)
+    built = build_summary(incidents, reports, calls, now, lead=shift.lead if shift else "", note=note)
+    return replace(built, duties=handover_duties(store, now, since, drills))
 
 
 def _same_name(a: str, b: str) -> bool:

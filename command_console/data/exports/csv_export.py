@@ -15,7 +15,7 @@ import io
 
 from command_console.core import labels
 from command_console.data.exports.record import ShiftRecord, safe
-from command_console.i18n import pgettext
+from command_console.i18n import _, pgettext
 
 COLUMNS = ("at_utc", "at_local", "incident_id", "incident_title", "severity", "kind", "author", "console_id",
            "text", "entry_id")
@@ -48,8 +48,13 @@ def render(record: ShiftRecord, bom: bool = False) -> str:
     for e in record.entries:
         incident = incidents.get(e.incident_id)
         row = (e.at.strftime("%Y-%m-%dT%H:%M:%SZ"), e.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-               e.incident_id, incident.title if incident else "",
+               e.incident_id, (_drill(record, e.incident_id) + incident.title) if incident else "",
                labels.severity(incident.severity) if incident else "", labels.entry_kind(e.kind), e.author,
                e.console_id, e.text, e.id)
         writer.writerow([neutralise(safe(cell)) for cell in row])
     return (BOM if bom else "") + buffer.getvalue()
+
+
+def _drill(record: ShiftRecord, incident_id: str) -> str:
+    """Drills are marked in the title column, so no spreadsheet sum takes one for a real incident."""
+    return "[" + _("DRILL") + "] " if record.is_drill(incident_id) else ""

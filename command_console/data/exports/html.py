@@ -11,7 +11,7 @@ from html import escape
 from command_console.core import labels
 from command_console.core.report import REPORT_FIELDS, field_name, field_title, problems
 from command_console.data.exports import timeline_svg
-from command_console.data.exports.markdown import attempts, totals
+from command_console.data.exports.markdown import attempts, incident_mark, totals
 from command_console.data.exports.record import ShiftRecord, duration_text, handover_counts, safe
 from command_console.i18n import _, current_language
 
@@ -73,7 +73,7 @@ def render(record: ShiftRecord) -> str:
             (_("Incidents"), h(totals(record)))]
     out += [f"<dt>{h(k)}</dt><dd>{v}</dd>" for k, v in meta]
     out += ["</dl>", tag("h2", _("Shift timeline")), "<figure>", timeline_svg.render(record), "</figure>"]
-    out += _handovers(record) + _callbacks(record)
+    out += _handovers(record) + _callbacks(record) + _duty_sections(record)
     out.append(tag("h2", _("Incidents")))
     if not record.incidents:
         out.append(tag("p", _("No incidents in this window.")))
@@ -123,8 +123,8 @@ def _entries(record: ShiftRecord, entries) -> list[str]:
 def _incident(record: ShiftRecord, incident) -> list[str]:
     sev = labels.raw(incident.severity)
     out = ['<section class="incident">',
-           f'<h3>{h(incident.id)} — {h(incident.title)} <span class="sev sev-{h(sev)}">'
-           f"{h(labels.severity_both(sev))}</span></h3>",
+           f'<h3>{h(incident.id)} — {h(incident.title)}{h(incident_mark(record, incident.id))} '
+           f'<span class="sev sev-{h(sev)}">{h(labels.severity_both(sev))}</span></h3>',
            "<p>" + _("Status <b>{status}</b>. Plan {plan}. Started {started}; opened {opened} by {author}; "
                      "resolved {resolved}.").format(
                status=h(labels.status(incident.status)), plan=h(incident.plan_title),
@@ -137,7 +137,8 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
         out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
         out.append("</table>")
     out += [tag("h4", _("Timeline"))] + _entries(record, record.entries_of(incident.id))
-    return out + _report(record, incident)
+    report = _report(record, incident)
+    return out + report[:-1] + _incident_duties(record, incident) + report[-1:]
 
 
 def _step(record: ShiftRecord, incident, n: int, step) -> str:
@@ -165,3 +166,40 @@ def _report(record: ShiftRecord, incident) -> list[str]:
                 else '<span class="missing">' + h(_("(missing)")) + "</span>")
         out.append(f"<dt>{n}. {h(field_title(spec))}</dt><dd>{body}</dd>")
     return out + ["</dl>", "</section>"]
+
+
+def _list(lines: list[str]) -> list[str]:
+    return ["<ul>"] + [f"<li>{h(line)}</li>" for line in lines] + ["</ul>"] if lines else [tag("p", _("none"))]
+
+
+def _incident_duties(record: ShiftRecord, incident) -> list[str]:
+    """Upward reports (required, made, versions sent) and the review with its corrective actions."""
+    from command_console.data.exports import duties as d
+
+    found = record.duties.get(incident.id)
+    if found is None:
+        return []
+    out = [tag("h4", _("Upward reports")), *_list([d.due_line(record, due) for due in found.dues])]
+    out += [tag("p", _("Reported:")), *_list([d.sent_line(record, sent) for sent in found.sent])]
+    out += [tag("p", _("Report versions sent:"))] if found.versions else []
+    for version in found.versions:
+        head, *fields = d.version_lines(record, version)
+        out += [tag("p", head), *(_list(fields) if fields else [])]
+    if found.review or found.actions or not incident.is_open:
+        out += [tag("h4", _("Review")), *_list(d.review_lines(found)), tag("p", _("Corrective actions:")),
+                *_list([d.action_line(record, a) for a in found.actions])]
+    return out
+
+
+def _duty_sections(record: ShiftRecord) -> list[str]:
+    from command_console.data.exports import duties as d
+
+    out = []
+    if record.open_actions:
+        out += [tag("h2", _("Open corrective actions")),
+                *_list([f"{a.incident_id}: {d.action_line(record, a)}" for a in record.open_actions])]
+    if record.routines:
+        out += [tag("h2", _("Routines done")),
+                *_list([f"{_t(record, r.at, '%m-%d %H:%M')} {r.author}: {r.title}" + (f" — {r.note}" if r.note else "")
+                        for r in record.routines])]
+    return out

@@ -46,6 +46,33 @@ def to_dict(record: ShiftRecord) -> dict:
         "awaiting_callback": [{"incident_id": c.incident_id, "contact_id": c.contact_id, "name": safe(c.name),
                                "outcome": c.outcome, "at": iso(c.at), "attempts": c.attempts}
                               for c in record.callbacks()],
+        "open_corrective_actions": [_action(a, record) for a in record.open_actions],
+        "routines_done": [{"routine": r.routine, "title": r.title, "at": iso(r.at), "author": r.author,
+                           "console_id": r.console_id, "note": r.note} for r in record.routines],
+    }
+
+
+def _action(a, record: ShiftRecord) -> dict:
+    return {"id": a.id, "incident_id": a.incident_id, "text": a.text, "owner": a.owner, "due_at": iso(a.due_at),
+            "status": a.status, "overdue": a.overdue(record.reference), "done_at": iso(a.done_at),
+            "done_by": a.done_by, "done_note": a.done_note}
+
+
+def _duties(record: ShiftRecord, incident_id: str) -> dict:
+    """Drill and archive marks, upward reports (required, made, versions sent), the review."""
+    found = record.duties.get(incident_id)
+    if found is None:
+        return {"drill": False, "archived_at": None}
+    return {
+        "drill": found.drill, "archived_at": iso(found.archived_at),
+        "upward_reports": {
+            "required": [{"role": d.role, "due_at": iso(d.due_at), "told_at": iso(d.told_at), "told_to": d.told_to,
+                          "late_s": d.late_by(record.reference), "reported": d.done} for d in found.dues],
+            "sent": [{"to": r.to, "role": r.role, "via": r.via, "told_at": iso(r.told_at), "version": r.version,
+                      "version_kind": r.version_kind, "author": r.author} for r in found.sent],
+            "versions": [{"number": v.number, "kind": v.kind, "fields": v.fields, "frozen_at": iso(v.frozen_at),
+                          "frozen_by": v.frozen_by} for v in found.versions]},
+        "review": {"fields": found.review, "corrective_actions": [_action(a, record) for a in found.actions]},
     }
 
 
@@ -82,6 +109,7 @@ def _incident(record: ShiftRecord, i) -> dict:
                    "fields": {f.key: safe(report.value(f.key) if report else "", True) for f in REPORT_FIELDS},
                    "problems": problems(report) if report else {}},
         "entries": [_entry(e) for e in record.entries_of(i.id)],
+        **_duties(record, i.id),
     }
 
 

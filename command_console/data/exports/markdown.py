@@ -56,6 +56,7 @@ def render(record: ShiftRecord) -> str:
     out.append(_item(_("Incidents"), totals(record)))
     out += _handovers(record)
     out += _callbacks(record)
+    out += duty_sections(record)
     out += ["", _("## Incidents")]
     if not record.incidents:
         out += ["", _("No incidents in this window.")]
@@ -71,12 +72,15 @@ def render(record: ShiftRecord) -> str:
 
 def totals(record: ShiftRecord) -> str:
     """'3 (1 open), 15 timeline entries, 4 calls' (plain text; numbers only)."""
-    open_count = sum(1 for i in record.incidents if i.is_open)
-    return _("{incidents} ({open} open), {entries}, {calls}").format(
-        incidents=len(record.incidents), open=open_count,
+    real = [i for i in record.incidents if not record.is_drill(i.id)]  # drills never count as incidents
+    open_count = sum(1 for i in real if i.is_open)
+    drills = len(record.incidents) - len(real)
+    text = _("{incidents} ({open} open), {entries}, {calls}").format(
+        incidents=len(real), open=open_count,
         entries=ngettext("{n} timeline entry", "{n} timeline entries", len(record.entries)).format(
             n=len(record.entries)),
         calls=ngettext("{n} call", "{n} calls", len(record.calls)).format(n=len(record.calls)))
+    return text + ("; " + ngettext("{n} drill", "{n} drills", drills).format(n=drills) if drills else "")
 
 
 def _handovers(record: ShiftRecord) -> list[str]:
@@ -114,7 +118,7 @@ def _callbacks(record: ShiftRecord) -> list[str]:
 
 
 def _incident(record: ShiftRecord, incident) -> list[str]:
-    out = ["", f"### {md(incident.id)} — {md(incident.title)}", ""]
+    out = ["", f"### {md(incident.id)} — {md(incident.title)}{md(incident_mark(record, incident.id))}", ""]
     out.append(_("- **Severity:** {severity}; **status:** {status}").format(
         severity=md(labels.severity_both(incident.severity)), status=md(labels.status(incident.status))))
     out.append(_item(_("Plan"), f"{md(incident.plan_title)} ({md(incident.plan_id)})"))
@@ -128,7 +132,7 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
     out += ["", _("#### Timeline"), ""]
     out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({md(labels.entry_kind(e.kind))}): {md(e.text)}"
             for e in entries] or ["- " + _("no entries in this window")]
-    return out + _report(record, incident)
+    return out + _report(record, incident) + incident_duties(record, incident)
 
 
 def _step(record: ShiftRecord, incident, n: int, step) -> str:
@@ -161,4 +165,55 @@ def _report(record: ShiftRecord, incident) -> list[str]:
         lines = md(value, multiline=True).split("\n") if value.strip() else [_("(missing)")]
         out.append(f"{n}. **{field_title(spec)}:** {lines[0]}")
         out += [f"   {line}" for line in lines[1:]]
+    return out
+
+
+def incident_mark(record: ShiftRecord, incident_id: str) -> str:
+    """' — DRILL (not a real incident)', ' — archived' or both; '' for a plain incident."""
+    duties = record.duties.get(incident_id)
+    marks = []
+    if duties is not None and duties.drill:
+        marks.append(_("DRILL (not a real incident)"))
+    if duties is not None and duties.archived_at is not None:
+        marks.append(_("archived"))
+    return "".join(" — " + m for m in marks)
+
+
+def _bullets(lines: list[str], indent: str = "") -> list[str]:
+    return [f"{indent}- {md(line)}" for line in lines]
+
+
+def incident_duties(record: ShiftRecord, incident) -> list[str]:
+    from command_console.data.exports import duties as d
+
+    found = record.duties.get(incident.id)
+    if found is None:
+        return []
+    out = ["", _("#### Upward reports"), ""]
+    out += _bullets([d.due_line(record, due) for due in found.dues]) or ["- " + _("none required")]
+    out += ["", _("Reported:")] + (_bullets([d.sent_line(record, sent) for sent in found.sent])
+                                   or ["- " + _("nobody told yet")])
+    out += ["", _("Report versions sent:")] if found.versions else []
+    for version in found.versions:
+        head, *fields = d.version_lines(record, version)
+        out += _bullets([head]) + _bullets(fields, "  ")
+    if found.review or found.actions or not incident.is_open:
+        out += ["", _("#### Review"), ""] + _bullets(d.review_lines(found))
+        out += ["", _("Corrective actions:")] + (_bullets([d.action_line(record, a) for a in found.actions])
+                                                 or ["- " + _("none")])
+    return out
+
+
+def duty_sections(record: ShiftRecord) -> list[str]:
+    """Open corrective actions (of any incident: they carry across shifts) and routines done."""
+    from command_console.data.exports import duties as d
+
+    out = []
+    if record.open_actions:
+        out += ["", _("## Open corrective actions"), ""]
+        out += [f"- {md(a.incident_id)}: {md(d.action_line(record, a))}" for a in record.open_actions]
+    if record.routines:
+        out += ["", _("## Routines done"), ""]
+        out += [f"- {_t(record, r.at, '%m-%d %H:%M')} {md(r.author)}: {md(r.title)}" + (f" — {md(r.note)}" if r.note else "")
+                for r in record.routines]
     return out

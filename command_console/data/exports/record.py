@@ -55,6 +55,13 @@ class ShiftRecord:
     reports: dict[str, Report]
     entries: tuple[TimelineEntry, ...]
     calls: tuple[Call, ...]
+    duties: dict = field(default_factory=dict)  # incident id -> exports.duties.IncidentDuties
+    routines: tuple = ()  # routines done in the window (queries_duties.RoutineDoneEntry)
+    open_actions: tuple = ()  # corrective actions still open, of any incident (they carry across shifts)
+
+    def is_drill(self, incident_id: str) -> bool:
+        found = self.duties.get(incident_id)
+        return bool(found and found.drill)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -184,7 +191,13 @@ def collect(store: Store, site: Site, window: Window, now: datetime, console: st
                   for r in call_rows)
     shifts = tuple(ShiftInfo(Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
                              _summary(r.summary)) for r in shift_rows)
-    return ShiftRecord(site, window, now, shifts, incidents, reports, entries, calls)
+    from command_console.data import queries_duties
+    from command_console.data.exports.duties import collect_duties
+
+    routines = tuple(r for r in queries_duties.routine_log(store, since, until) if console in (None, r.console_id))
+    return ShiftRecord(site, window, now, shifts, incidents, reports, entries, calls,
+                       collect_duties(store, [i.id for i in incidents]), routines,
+                       tuple(queries_duties.actions(store, open_only=True)))
 
 
 def _summary(stored: str | None) -> dict:
