@@ -25,11 +25,14 @@ def _syncer():
 def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on each local change and every --interval seconds.")] = False,
          interval: Annotated[float, typer.Option(help="Seconds between passes with --watch.")] = 1.0,
          republish: Annotated[bool, typer.Option("--republish", help="Write everything to the share again (after it was emptied or replaced).")] = False,
+         new_identity: Annotated[bool, typer.Option("--new-identity", help="On a copied data directory: take a new console id and key and re-issue this copy's operations under it (close the console on this data directory first).")] = False,
          json_: JsonOpt = False) -> None:
     """Publish this console's operations to the shared folder and apply everyone else's."""
     syncer = _syncer()
     if republish:
         syncer.republish()
+    if new_identity:
+        syncer = _new_identity(syncer)
     if watch:
         _watch(syncer, max(0.1, interval))
         return
@@ -50,6 +53,21 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
         typer.echo(f"published {result.published}, applied {result.applied} · {syncer.status_text()}")
     if not result.share_ok or result.duplicate_console or result.rejected or result.unreadable:
         raise typer.Exit(1)
+
+
+def _new_identity(syncer):
+    """Give this data directory a new console id; returns a syncer for the new id."""
+    from command_console.data.sync import Syncer
+    from command_console.data.sync.identity import new_identity
+
+    done = new_identity(syncer)
+    if done.finished_only:
+        typer.echo(_("console id {old} is now {new} (an interrupted change was finished)").format(old=done.old, new=done.new))
+    else:
+        typer.echo(_("console id {old} is now {new}: {count} operations re-issued under it; the old key is kept as "
+                     "console.key.{old}. Other consoles apply them once and drop the duplicate warning after their "
+                     "next syncs").format(old=done.old, new=done.new, count=done.reissued))
+    return Syncer(syncer.workspace)
 
 
 def _watch(syncer, interval: float) -> None:

@@ -158,6 +158,28 @@ class ShiftHandover(_Strict):
     summary: Annotated[dict[Annotated[StrictStr, Field(max_length=64)], Any], Field(max_length=MAX_SUMMARY_KEYS)]
 
 
+REISSUE = "op.reissue"
+
+
+class Reissue(_Strict):
+    """Another console id's operation written again by this console (a copied data
+    directory given a new identity, see data/sync/identity.py). The original keeps its
+    id, content and signature: receivers check it as its own console's, and fold it once."""
+
+    original: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _original_is_an_operation(self) -> Reissue:
+        problem = envelope_problem(self.original)
+        if problem is None and self.original["kind"] == REISSUE:
+            problem = "kind: a re-issue cannot carry another re-issue"
+        if problem is None:
+            problem = payload_problem(self.original["kind"], self.original["payload"])
+        if problem is not None:
+            raise ValueError(f"original: {problem}")
+        return self
+
+
 PAYLOADS: dict[str, type[_Strict]] = {
     "incident.open": IncidentOpen,
     "incident.set": IncidentSet,
@@ -171,6 +193,7 @@ PAYLOADS: dict[str, type[_Strict]] = {
     "contact.remove": ContactRemove,
     "shift.start": ShiftStart,
     "shift.handover": ShiftHandover,
+    REISSUE: Reissue,
 }
 
 

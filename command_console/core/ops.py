@@ -10,12 +10,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
-from command_console.core.op_schema import envelope_problem, payload_problem
+from command_console.core.op_schema import REISSUE, envelope_problem, payload_problem
 
 # 2: operations carry the author's wall-clock time (`wall`) and a signature (`sig`).
 OP_FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 MAX_PAYLOAD_BYTES = 64 * 1024
+REISSUE_EXTRA_BYTES = 4 * 1024  # a re-issue's payload is its original: payload, envelope and signature
 GENESIS_HASH = "0" * 64
 
 INCIDENT_FIELDS = ("title", "severity", "status", "started_at")
@@ -23,6 +24,9 @@ INCIDENT_FIELDS = ("title", "severity", "status", "started_at")
 
 def entity_of(kind: str, payload: dict) -> str:
     """The entity an operation belongs to; each entity's tables fold from its ops alone."""
+    if kind == REISSUE:
+        original = payload["original"]
+        return entity_of(original["kind"], original["payload"])
     if kind.startswith(("incident.", "entry.", "call.", "step.", "report.")):
         return "incident:" + (payload.get("incident_id") or payload["id"])
     if kind.startswith("contact."):
@@ -84,6 +88,11 @@ class Op:
         return Op(**data)
 
 
+def original_of(op: Op) -> Op:
+    """The operation a re-issue carries (the op itself for any other kind)."""
+    return Op.from_dict(op.payload["original"]) if op.kind == REISSUE else op
+
+
 def payload_json(payload: dict) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
@@ -98,10 +107,17 @@ def validate(op: Op) -> str | None:
     if problem:
         return problem
     size = len(payload_json(op.payload).encode())
-    if size > MAX_PAYLOAD_BYTES:
-        return f"payload is {size} bytes; the limit is {MAX_PAYLOAD_BYTES}"
+    limit = MAX_PAYLOAD_BYTES + (REISSUE_EXTRA_BYTES if op.kind == REISSUE else 0)
+    if size > limit:
+        return f"payload is {size} bytes; the limit is {limit}"
     if op.entity != entity_of(op.kind, op.payload):
         return "entity does not match payload"
     if op.hash != op.compute_hash():
         return "hash does not match content"
+    if op.kind == REISSUE:
+        original = original_of(op)
+        if original.console_id == op.console_id:
+            return "re-issues an operation of its own console id"
+        problem = validate(original)
+        return f"original: {problem}" if problem else None
     return None

@@ -72,6 +72,18 @@ class PeerRow(SQLModel, table=True):
     key_mismatch: str = ""  # a different key later found in the share (refused)
 
 
+class ReissuedRow(SQLModel, table=True):
+    """An operation carried by a re-issue (another console id's op written again by a copied
+    data directory under its new id): kept beside the ops so sync and the fold find it by id."""
+
+    __tablename__ = "reissued"
+    op_id: str = Field(primary_key=True)  # the original's id
+    reissue_id: str
+    console_id: str  # the original's console
+    seq: int  # the original's seq
+    hash: str  # the original's hash
+
+
 class MetaRow(SQLModel, table=True):
     __tablename__ = "meta"
     key: str = Field(primary_key=True)

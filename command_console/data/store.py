@@ -23,15 +23,19 @@ from pathlib import Path
 
 from command_console.core.clock import HLC_COUNTER_BITS, Clock, SystemClock, next_hlc, to_ms
 from command_console.core.errors import UserError
-from command_console.core.ops import GENESIS_HASH, Op, entity_of, payload_json, validate
+from command_console.core.ops import GENESIS_HASH, REISSUE, Op, entity_of, original_of, payload_json, validate
 from command_console.data import engine as db
 from command_console.data import fold
+from command_console.i18n import _
 
 PayloadBuilder = Callable[[sqlite3.Connection], dict]
 OP_ORDER = "ORDER BY hlc, console_id, seq"
 # An operation stamped further ahead of this clock is never merged (sync holds it back),
 # and none already stored may pull our clock past it.
 SKEW_LIMIT_MS = 5 * 60 * 1000
+# meta key: identity.retired.<id> = {"new": <id>}, a console id this data dir gave up
+# (sync --new-identity): nothing is written under it again.
+RETIRED_KEY = "identity.retired."
 
 
 def __getattr__(name: str):
@@ -140,27 +144,31 @@ class Store:
         passes the same schema as a peer's (core/op_schema.py): what is stored here is never
         refused elsewhere. A change that does not fit raises UserError and nothing is written.
         """
-        written: list[Op] = []
         with self.transaction() as conn:
-            last_hlc, seq, prev_hash = self._chain_head(conn)
-            for kind, payload, *author in changes:
-                if callable(payload):  # built inside the write lock, e.g. to number an incident
-                    payload = payload(conn)
-                seq += 1
-                now = self.clock.now()
-                last_hlc = next_hlc(now, last_hlc)
-                op = Op(id=uuid.uuid4().hex, console_id=self.console_id, seq=seq, hlc=last_hlc, kind=kind,
-                        entity=entity_of(kind, payload), author=author[0] if author else self.author, payload=payload,
-                        prev_hash=prev_hash, wall=to_ms(now)).sealed()
-                problem = validate(op)
-                if problem:
-                    raise UserError(f"{kind}: {problem}")
-                if self.signer is not None:
-                    op = replace(op, sig=self.signer.sign(op.hash))
-                self._insert_op(conn, op)
-                fold.apply(conn, op)
-                prev_hash = op.hash
-                written.append(op)
+            return self.append_in(conn, changes)
+
+    def append_in(self, conn: sqlite3.Connection, changes) -> list[Op]:
+        """append_many inside a transaction the caller holds (with other statements of its own)."""
+        written: list[Op] = []
+        last_hlc, seq, prev_hash = self._chain_head(conn)
+        for kind, payload, *author in changes:
+            if callable(payload):  # built inside the write lock, e.g. to number an incident
+                payload = payload(conn)
+            seq += 1
+            now = self.clock.now()
+            last_hlc = next_hlc(now, last_hlc)
+            op = Op(id=uuid.uuid4().hex, console_id=self.console_id, seq=seq, hlc=last_hlc, kind=kind,
+                    entity=entity_of(kind, payload), author=author[0] if author else self.author, payload=payload,
+                    prev_hash=prev_hash, wall=to_ms(now)).sealed()
+            problem = validate(op)
+            if problem:
+                raise UserError(f"{kind}: {problem}")
+            if self.signer is not None:
+                op = replace(op, sig=self.signer.sign(op.hash))
+            self._insert_op(conn, op)
+            fold.apply(conn, op)
+            prev_hash = op.hash
+            written.append(op)
         return written
 
     def _chain_head(self, conn: sqlite3.Connection) -> tuple[int, int, str]:
@@ -173,6 +181,10 @@ class Store:
         last = conn.execute("SELECT seq, hash, hlc FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
                            (self.console_id,)).fetchone()
         if not last:
+            if conn.execute("SELECT 1 FROM meta WHERE key = ?", (RETIRED_KEY + self.console_id,)).fetchone():
+                raise UserError(_("this data directory gave up console id {id} (sync --new-identity); restart "
+                                  "it, or run `command-console sync --new-identity` again to finish").format(
+                    id=self.console_id))
             return last_hlc, 0, GENESIS_HASH
         return max(last_hlc, min(last[2], horizon)), last[0], last[1]
 
@@ -184,6 +196,8 @@ class Store:
             (op.id, op.console_id, op.seq, op.hlc, op.kind, op.entity, op.author, payload_json(op.payload),
              op.v, op.prev_hash, op.hash, op.wall, op.sig),
         )
+        if result.rowcount == 1 and op.kind == REISSUE:
+            _note_reissue(conn, op)
         return result.rowcount == 1
 
     def merge(self, incoming: Iterable[Op]) -> list[Op]:
@@ -191,29 +205,39 @@ class Store:
 
         An entity whose new ops all sort after what it already holds (or are plain inserts
         such as log entries) folds forward; otherwise it is refolded from its ops, so
-        arrival order never matters.
+        arrival order never matters. A re-issue folds as its original, once however many
+        ways the original arrived (see `effective`); the original's row, held under
+        another console id, is then dropped: the re-issue carries it, and the slot is free
+        for that id's other copy.
         """
         by_entity: dict[str, list[Op]] = {}
         for op in sorted(incoming, key=lambda o: o.sort_key):
             by_entity.setdefault(op.entity, []).append(op)
         new: list[Op] = []
         with self.transaction() as conn:
+            any_reissued = conn.execute("SELECT 1 FROM reissued LIMIT 1").fetchone() is not None
             for entity, ops in by_entity.items():
                 newest = conn.execute("SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).fetchone()[0]
                 fresh = [op for op in ops if self._insert_op(conn, op)]
                 new.extend(fresh)
+                carried = any(op.kind == REISSUE for op in fresh) or (
+                    any_reissued and bool(reissued_among(conn, [op.id for op in fresh])))
                 late = [op for op in fresh if newest is not None and op.hlc <= newest]
-                if all(op.kind in fold.ORDER_FREE for op in late):
+                if not carried and all(op.kind in fold.ORDER_FREE for op in late):
                     for op in fresh:
                         fold.apply(conn, op)
                 else:
                     self._refold_entity(conn, entity)
+            if any(op.kind == REISSUE for op in new):
+                conn.execute("DELETE FROM ops WHERE console_id != ? AND kind != ? AND id IN "
+                             "(SELECT op_id FROM reissued)", (self.console_id, REISSUE))
         return sorted(new, key=lambda o: o.sort_key)
 
     def _refold_entity(self, conn: sqlite3.Connection, entity: str) -> None:
         fold.clear_entity(conn, entity)
-        for row in conn.execute(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).fetchall():
-            fold.apply(conn, op_from_row(row))
+        rows = conn.execute(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).fetchall()
+        for op in effective(op_from_row(row) for row in rows):
+            fold.apply(conn, op)
 
     def rebuild(self) -> None:
         """Clear every folded table and replay all operations in order."""
@@ -222,8 +246,13 @@ class Store:
         with self.transaction() as conn:
             for model in FOLDED_TABLES:
                 conn.execute(f"DELETE FROM {model.__tablename__}")
-            for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall():
-                fold.apply(conn, op_from_row(row))
+            ops = [op_from_row(row) for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall()]
+            conn.execute("DELETE FROM reissued")
+            for op in ops:
+                if op.kind == REISSUE:
+                    _note_reissue(conn, op)
+            for op in effective(ops):
+                fold.apply(conn, op)
 
     # -- small reads the write path needs (plain SQL) ---------------------------
 
@@ -280,6 +309,37 @@ class Store:
 
     def integrity_check(self) -> str:
         return self.scalar("PRAGMA integrity_check")
+
+
+def effective(ops: Iterable[Op]) -> list[Op]:
+    """What to fold: each re-issue stands for its original, each operation once (by id),
+    in fold order. So an op folds the same whether it came itself or re-issued."""
+    chosen: dict[str, Op] = {}
+    for op in ops:
+        try:
+            op = original_of(op)
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged re-issue row (sync admits none): it folds to nothing
+        have = chosen.get(op.id)
+        if have is None or op.hash < have.hash:
+            chosen[op.id] = op
+    return sorted(chosen.values(), key=lambda o: (*o.sort_key, o.id))
+
+
+def _note_reissue(conn: sqlite3.Connection, op: Op) -> None:
+    original = op.payload["original"]
+    conn.execute("INSERT OR IGNORE INTO reissued (op_id, reissue_id, console_id, seq, hash) VALUES (?, ?, ?, ?, ?)",
+                 (original["id"], op.id, original["console_id"], original["seq"], original["hash"]))
+
+
+def reissued_among(conn: sqlite3.Connection, op_ids: list[str]) -> dict[str, str]:
+    """op id -> hash, for the ids among op_ids that a held re-issue carries."""
+    found: dict[str, str] = {}
+    for start in range(0, len(op_ids), 500):
+        chunk = op_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.execute(f"SELECT op_id, hash FROM reissued WHERE op_id IN ({marks})", chunk).fetchall())
+    return found
 
 
 def op_from_row(row) -> Op:

@@ -214,7 +214,7 @@ def test_copied_data_dir_is_detected_with_a_fix(consoles, share, tmp_path):
     actions.log(twin.store, incident, "from the copy")
     sa.sync_once()
     got = st.sync_once()
-    assert got.duplicate_console and "new console_id" in got.duplicate_console and "config.toml" in got.duplicate_console
+    assert got.duplicate_console and "sync --new-identity" in got.duplicate_console
     assert st.status_text().startswith("DUPLICATE CONSOLE ID")
     assert sa.sync_once().duplicate_console
     third = sc.sync_once()

@@ -27,12 +27,14 @@ from datetime import datetime
 from pathlib import Path
 
 from command_console.core.clock import to_ms
-from command_console.core.ops import GENESIS_HASH, Op
+from command_console.core.op_schema import REISSUE
+from command_console.core.ops import GENESIS_HASH, Op, original_of
 from command_console.core.text import clean
 from command_console.i18n import _, ngettext
 from command_console.data.sync import admit, keys, peers
 from command_console.data.sync import segments as seg
 from command_console.data.store import op_from_row
+from command_console.data.sync.identity import Reissues
 from command_console.data.sync.own import COMPACT_AGE_S, SKEW_LIMIT_MS, OwnFolder
 from command_console.data.sync.own import list_files as _list
 from command_console.data.sync.own import skew_text as _skew_text
@@ -68,7 +70,7 @@ class SyncResult:
     unreadable: int = 0  # files in the share this console may not read (another OS user)
 
 
-class Syncer(OwnFolder):
+class Syncer(OwnFolder, Reissues):
     """One console's sync, for the CLI and the console's worker.
 
     In the console: build one Syncer per workspace; in a thread worker, every 0.2 s call
@@ -99,6 +101,7 @@ class Syncer(OwnFolder):
         self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
+        self._reread: set[str] = set()  # consoles whose folders re-issues freed: read them again
 
     # -- public ----------------------------------------------------------------
 
@@ -191,6 +194,11 @@ class Syncer(OwnFolder):
                 result.problems.append("another process is syncing this data directory; skipped")
                 result.unpublished = self._max_own_seq() - SyncState.load(self.store).published
                 return result
+            unfinished = self._identity_unfinished()
+            if unfinished:
+                result.share_ok, result.share_state = False, _("identity change unfinished")
+                result.problems.append(unfinished)
+                return result
             state = SyncState.load(self.store)
             state.root, state.console_id = self.share, self.console_id
             try:
@@ -202,6 +210,7 @@ class Syncer(OwnFolder):
             else:
                 if self._share_is_ours(state, result):
                     self._own_folder(state, result)
+                    self._delete_retired(state, result)
                     state.save(self.store)  # a pass cut short while reading must not orphan what it published
                     self._read_others(state, result)
             state.save(self.store)
@@ -256,6 +265,9 @@ class Syncer(OwnFolder):
             result.share_ok, result.share_state = False, share_error(exc, "unavailable")
             return
         state.forget_consoles_except(set(consoles) | {self.console_id})
+        # Every folder's key first: a re-issue is checked with the key of another console.
+        trusted = {console for console in consoles
+                   if console != self.console_id and self._trust(console, self.share / console, state, result)}
         pending: list[tuple[str, list[Op], str, int]] = []
         waiting = 0  # ops and files read since the last flush
         for console in consoles:
@@ -269,7 +281,7 @@ class Syncer(OwnFolder):
                 continue
             seen = state.seen_for(console)
             state.prune(console, listing)
-            if not self._trust(console, folder, state, result):
+            if console not in trusted:
                 continue
             self._answer_requests(console, listing, state, result)
             new = [(n, s, m) for n, (s, m) in listing.items()
@@ -348,6 +360,9 @@ class Syncer(OwnFolder):
         for console, _ops, rel, size in pending:
             if rel not in self._held:
                 state.seen_for(console)[rel.split("/", 1)[1]] = size
+        for console in self._reread:
+            self._read_again(state, console)
+        self._reread.clear()
         self._held.clear()
         pending.clear()
 
@@ -380,19 +395,31 @@ class Syncer(OwnFolder):
         now_ms = to_ms(self.clock.now())
         items = sorted(items, key=lambda t: t[0].seq)
         local = self._local_ids(console, [op.seq for op, _, _ in items] + [op.seq - 1 for op, _, _ in items])
+        carried = self._carried([op.id for op, _, _ in items])
         taken: dict[int, tuple[Op, str]] = {}
         refused: list[tuple] = []
         for op, where, where_size in items:
+            if op.id in carried:  # a re-issue holds it already (a copy that took a new id wrote it)
+                if carried[op.id] != op.hash:
+                    refused.append((op, where, _("differs from the copy a re-issue carries (tampered)")))
+                continue
             known = local.get(op.seq)
             if known and known[0] == op.id:  # held already (e.g. re-read in a compacted file)
                 if known[1] != op.hash:
                     refused.append((op, where, "differs from the copy this console holds (tampered)"))
                 continue
             why = admit.problem(op, console)
+            wait = False
+            if why is None and op.kind == REISSUE:
+                why, wait = self._original_problem(op)
+            if wait:
+                self._held.add(where)
+                state.report(result, where, where_size, _("seq {seq}: {why}; held back").format(seq=op.seq, why=why))
+                continue
             if why is not None:
                 refused.append((op, where, why))
                 continue
-            late = admit.ahead(op, now_ms)
+            late = admit.ahead(op, now_ms) or admit.ahead(original_of(op), now_ms)
             if late:
                 self._held.add(where)
                 result.held += 1
@@ -410,7 +437,7 @@ class Syncer(OwnFolder):
             if op.seq == 1:
                 pred_hash = GENESIS_HASH
             if pred_hash is not None and op.prev_hash != pred_hash:
-                refused.append((op, where, "hash chain broken (tampered, or two consoles share this id)"))
+                refused.append((op, where, admit.CHAIN_BROKEN))
                 continue
             taken[op.seq] = (op, where)
         forged = admit.unsigned([op for op, _ in taken.values()], public_key) if public_key else set(taken)
@@ -419,6 +446,7 @@ class Syncer(OwnFolder):
             refused.append((op, where, f"signature does not verify with the key pinned for console {console}"))
         self._quarantine(console, refused, result)
         new = self._merge_in_slices([op for op, _ in taken.values()])
+        self._note_reissues(new)
         result.applied += len(new)
         return new
 
@@ -499,10 +527,12 @@ class Syncer(OwnFolder):
 
     def _duplicate_text(self, console: str, seq: int, own: bool) -> str:
         if own:
-            return (f"seq {seq} differs from this console's own: another console uses this console id {console!r} "
-                    f"(a copied data directory). Fix: give one of them a new console_id in {self.config_path}")
-        return (f"seq {seq} differs between two copies: two consoles use the console id {console!r} (a copied data "
-                f"directory). Fix: give one of them a new console_id in its config.toml")
+            return _("seq {seq} differs from this console's own: another console uses this console id {console!r} "
+                     "(a copied data directory). Fix: on the copy, run `command-console sync --new-identity` (it "
+                     "keeps every entry)").format(seq=seq, console=console)
+        return _("seq {seq} differs between two copies: two consoles use the console id {console!r} (a copied data "
+                 "directory). Fix: on the copy, run `command-console sync --new-identity` (it keeps every "
+                 "entry)").format(seq=seq, console=console)
 
     def _max_own_seq(self) -> int:
         return self.store.scalar("SELECT max(seq) FROM ops WHERE console_id = ?", self.console_id) or 0

@@ -6,6 +6,8 @@ Checked per operation, so one bad operation never stops the ones after it:
   (incidents `N-<console>`, shifts `<console>-...`);
 - its stamp is not further ahead of our clock than the skew limit (held back, not refused:
   it is merged once our clock catches up, and it never moves our clock);
+- a re-issue (data/sync/identity.py): its original, checked as its own console's
+  (namespace here; its signature by that console's pinned key in the Syncer);
 - its signature, by the key pinned for its console. The hash of each operation covers the
   previous one's, so one good signature vouches for the chained run before it.
 """
@@ -15,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from command_console.core.clock import HLC_COUNTER_BITS
-from command_console.core.ops import Op, validate
+from command_console.core.ops import Op, original_of, validate
 from command_console.data.store import SKEW_LIMIT_MS
 from command_console.data.sync import keys
+
+CHAIN_BROKEN = "hash chain broken (tampered, or two consoles share this id)"
 
 
 def problem(op: Op, console: str) -> str | None:
@@ -32,6 +36,7 @@ def problem(op: Op, console: str) -> str | None:
 
 def outside_namespace(op: Op) -> str | None:
     """An operation may create only its own console's incidents and shifts."""
+    op = original_of(op)  # a re-issue: its original, within the original's console's ids
     if op.kind == "incident.open" and not op.payload["id"].endswith("-" + op.console_id):
         return f"opens incident {op.payload['id']!r}, outside console {op.console_id}'s ids"
     if op.kind.startswith("shift.") and not op.payload["id"].startswith(op.console_id + "-"):

@@ -59,6 +59,17 @@ def load_or_create(root: Path) -> Signer:
     return Signer(key)
 
 
+def generate() -> tuple[Signer, bytes]:
+    """A new key pair: its signer and the private key as PEM, to be written by the caller."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption())
+    return Signer(key), pem
+
+
 def fingerprint(public_key: str) -> str:
     """Like ssh-keygen -l: SHA256 of the raw key, base64 without padding."""
     try:

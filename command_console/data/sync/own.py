@@ -148,6 +148,10 @@ class OwnFolder:
         mine = [op for op in decoded.ops if op.console_id == self.console_id]
         if len(mine) != len(decoded.ops):
             state.report(result, rel, size, "operations of other consoles in this console's folder; skipped them")
+        carried = self._carried([op.id for op in mine])
+        if carried and all(op.id in carried for op in mine):
+            return  # written by a copy of this console before it took a new id; its re-issues carry them
+        mine = [op for op in mine if op.id not in carried]
         local = self._local_ids(self.console_id, [op.seq for op in mine])
         clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
         missing = [op for op in mine if op.seq not in local]

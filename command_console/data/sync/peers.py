@@ -143,6 +143,14 @@ def quarantine(store: Store, items: list[tuple[str, int, str, str, str, object]]
     return added
 
 
+def forget_refused(store: Store, console_id: str, reason: str) -> None:
+    """Drop a console's refused operations kept for one reason (they are checked again)."""
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM quarantine WHERE console_id = ? AND reason = ?", (console_id, reason[:500]))
+        conn.execute("UPDATE peers SET rejected = (SELECT count(*) FROM quarantine q WHERE q.console_id = ?) "
+                     "WHERE console_id = ?", (console_id, console_id))
+
+
 def list_rejected(store: Store, limit: int | None = None) -> list[Rejected]:
     sql = "SELECT * FROM quarantine ORDER BY console_id, seq, file" + (" LIMIT ?" if limit else "")
     rows = store.rows(sql, *((limit,) if limit else ()))

@@ -30,6 +30,8 @@ class SyncState:
         self.skew: dict[str, str] = dict(values.get("sync.skew", {}))
         self.answered: dict[str, int] = dict(values.get("sync.answered", {}))
         self.share_path: str | None = values.get("sync.share")
+        # files this data dir wrote under a console id it gave up (sync --new-identity): {id: {name: size}}
+        self.retired: dict[str, dict[str, int]] = dict(values.get("sync.retired", {}))
         self.seen: dict[str, dict[str, int]] = {
             k[len("sync.seen."):]: dict(v) for k, v in values.items() if k.startswith("sync.seen.")
         }
@@ -48,7 +50,8 @@ class SyncState:
     def _values(self) -> dict[str, object]:
         values: dict[str, object] = {"sync.published": self.published, "sync.own": self.own,
                                      "sync.ownseen": self.ownseen, "sync.bad": self.bad, "sync.skew": self.skew,
-                                     "sync.answered": self.answered, "sync.share": self.share_path}
+                                     "sync.answered": self.answered, "sync.share": self.share_path,
+                                     "sync.retired": self.retired}
         values.update({f"sync.seen.{c}": v for c, v in self.seen.items()})
         return values
 
@@ -59,8 +62,15 @@ class SyncState:
         if not changed and not gone:
             return
         with store.transaction() as conn:
-            conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", changed.items())
-            conn.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in gone])
+            self.save_in(conn)
+
+    def save_in(self, conn) -> None:
+        """Save inside a transaction the caller holds."""
+        current = {k: json.dumps(v, sort_keys=True) for k, v in self._values().items()}
+        changed = {k: v for k, v in current.items() if self._saved.get(k) != v}
+        gone = [k for k in self._saved if k not in current]
+        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", changed.items())
+        conn.executemany("DELETE FROM meta WHERE key = ?", [(key,) for key in gone])
         self._saved = current
 
     def reset(self) -> None:
@@ -91,6 +101,15 @@ class SyncState:
         for table in (self.bad, self.answered):
             for rel in [r for r in table if r.split("/", 1)[0] not in consoles]:
                 del table[rel]
+
+    def read_again(self, console: str) -> None:
+        """Read a console's folder again from scratch and drop its duplicate reports: a
+        re-issue has freed the seqs another copy of this console id wrote."""
+        self.seen.pop(console, None)
+        for rel in [r for r, e in self.bad.items() if e.get("dup") and r.split("/", 1)[0] == console]:
+            del self.bad[rel]
+            if console == self.console_id:
+                self.ownseen.pop(rel.split("/", 1)[1], None)
 
     def report(self, result, rel: str, size: int | None, why: str, dup: bool = False) -> None:
         """Remember a bad file; the line goes into this pass's problems only the first time."""
