@@ -12,20 +12,20 @@ import typer
 
 from command_console.cli.failures import ConsoleGroup, describe, say_error
 from command_console.core.errors import StoreError, UserError, WriteError
-from command_console.i18n import _, set_language
+from command_console.i18n import N_, _, set_language
 
 app = typer.Typer(cls=ConsoleGroup, add_completion=False, no_args_is_help=False,
-                  help="Incident command console for the shift lead.")
-plans_app = typer.Typer(help="Emergency plans: list, show, check.", no_args_is_help=True)
-contacts_app = typer.Typer(help="The contact roster.", no_args_is_help=True)
-incident_app = typer.Typer(help="Open, list and resolve incidents.", no_args_is_help=True)
-report_app = typer.Typer(help="The seven-field incident report.", no_args_is_help=True)
+                  help=N_("Incident command console for the shift lead."))
+plans_app = typer.Typer(help=N_("Emergency plans: list, show, check."), no_args_is_help=True)
+contacts_app = typer.Typer(help=N_("The contact roster."), no_args_is_help=True)
+incident_app = typer.Typer(help=N_("Open, list and resolve incidents."), no_args_is_help=True)
+report_app = typer.Typer(help=N_("The seven-field incident report."), no_args_is_help=True)
 app.add_typer(plans_app, name="plans")
 app.add_typer(contacts_app, name="contacts")
 app.add_typer(incident_app, name="incident")
 app.add_typer(report_app, name="report")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help=N_("Machine-readable output."))]
 # For commands whose values may start with '-' (a step '-1', a time '-1h', a log line '-- x'):
 # an unknown option-like word is taken as the value it stands in for.
 VALUES = {"ignore_unknown_options": True}
@@ -91,8 +91,8 @@ def emit_json(data) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    data_dir: Annotated[Optional[str], typer.Option("--data-dir", help="Data directory (default: $COMMAND_CONSOLE_HOME or the user data dir).")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="Language: zh-CN or en (default: config.toml's language, else the locale).")] = None,
+    data_dir: Annotated[Optional[str], typer.Option("--data-dir", help=N_("Data directory (default: $COMMAND_CONSOLE_HOME or the user data dir)."))] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help=N_("Language: zh-CN or en (default: config.toml's language, else the locale)."))] = None,
 ) -> None:
     State.reset(data_dir, lang)
     choose_language()
@@ -118,12 +118,12 @@ def run_command() -> None:
 @app.command()
 @guarded
 def init(
-    sync_dir: Annotated[Optional[str], typer.Option(help="Shared folder for sync.")] = None,
-    site_name: Annotated[Optional[str], typer.Option(help="Site name for reports.")] = None,
-    site_location: Annotated[Optional[str], typer.Option(help="Site location for reports.")] = None,
-    lead_name: Annotated[Optional[str], typer.Option(help="Default shift lead name.")] = None,
-    time_zone: Annotated[Optional[str], typer.Option(help="IANA zone, e.g. Asia/Shanghai.")] = None,
-    language: Annotated[Optional[str], typer.Option(help="zh-CN or en (default: the locale).")] = None,
+    sync_dir: Annotated[Optional[str], typer.Option(help=N_("Shared folder for sync."))] = None,
+    site_name: Annotated[Optional[str], typer.Option(help=N_("Site name for reports."))] = None,
+    site_location: Annotated[Optional[str], typer.Option(help=N_("Site location for reports."))] = None,
+    lead_name: Annotated[Optional[str], typer.Option(help=N_("Default shift lead name."))] = None,
+    time_zone: Annotated[Optional[str], typer.Option(help=N_("IANA zone, e.g. Asia/Shanghai."))] = None,
+    language: Annotated[Optional[str], typer.Option(help=N_("zh-CN or en (default: the locale)."))] = None,
 ) -> None:
     """Create (or update) the data directory, config and database. Settings are checked as
     a whole first: a bad value writes nothing (and init with good values repairs a bad file)."""

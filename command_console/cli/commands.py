@@ -10,7 +10,7 @@ import typer
 from command_console.cli import (
     VALUES, JsonOpt, State, app, contacts_app, emit_json, guarded, incident_app, plans_app,
 )
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.core.text import pad
 
 
@@ -18,7 +18,7 @@ def _store():
     return State.workspace().store
 
 
-SyncOpt = Annotated[bool, typer.Option("--sync", help="Sync once with the share first (reads use the local database).")]
+SyncOpt = Annotated[bool, typer.Option("--sync", help=N_("Sync once with the share first (reads use the local database)."))]
 
 
 def _sync_first(sync: bool) -> None:
@@ -65,7 +65,7 @@ def plans_list(json_: JsonOpt = False) -> None:
 
 
 @plans_app.command("check")
-def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: all plan folders).")] = None) -> None:
+def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help=N_("Files or folders (default: all plan folders)."))] = None) -> None:
     """Report every problem in every plan file as path:line:col: message."""
     from command_console.data.plan_files import check_file, plan_files
     from command_console.paths import shipped_plans_dir
@@ -143,7 +143,7 @@ def _roster_file(file: Path) -> Path:
 
 @contacts_app.command("list")
 @guarded
-def contacts_list(role: Annotated[Optional[str], typer.Option(help="Only this role, first contact first.")] = None,
+def contacts_list(role: Annotated[Optional[str], typer.Option(help=N_("Only this role, first contact first."))] = None,
                   json_: JsonOpt = False) -> None:
     """The roster and the external emergency numbers."""
     from command_console.core.contacts import contacts_for_role
@@ -176,10 +176,10 @@ def contacts_list(role: Annotated[Optional[str], typer.Option(help="Only this ro
 @guarded
 def incident_open(
     plan: str,
-    severity: Annotated[Optional[str], typer.Option(help="general | serious | major | critical (default: the plan's).")] = None,
-    title: Annotated[str, typer.Option(help="Short title (default: the plan's title).")] = "",
-    started_at: Annotated[Optional[str], typer.Option(help="When it began: 14:05, '2026-11-22 14:05', '10m ago'.")] = None,
-    drill: Annotated[bool, typer.Option("--drill", help="A drill, not a real incident: marked everywhere, counted apart.")] = False,
+    severity: Annotated[Optional[str], typer.Option(help=N_("general | serious | major | critical (default: the plan's)."))] = None,
+    title: Annotated[str, typer.Option(help=N_("Short title (default: the plan's title)."))] = "",
+    started_at: Annotated[Optional[str], typer.Option(help=N_("When it began: 14:05, '2026-11-22 14:05', '10m ago'."))] = None,
+    drill: Annotated[bool, typer.Option("--drill", help=N_("A drill, not a real incident: marked everywhere, counted apart."))] = False,
 ) -> None:
     """Open an incident with a plan; prints its id."""
     from command_console.core.when import check_started_at, parse_when
@@ -199,8 +199,8 @@ def incident_open(
 
 @incident_app.command("list")
 @guarded
-def incident_list(all_: Annotated[bool, typer.Option("--all", help="Include resolved incidents.")] = False,
-                  archived: Annotated[bool, typer.Option("--archived", help="Archived incidents only (they leave the other lists).")] = False,
+def incident_list(all_: Annotated[bool, typer.Option("--all", help=N_("Include resolved incidents."))] = False,
+                  archived: Annotated[bool, typer.Option("--archived", help=N_("Archived incidents only (they leave the other lists)."))] = False,
                   json_: JsonOpt = False, sync: SyncOpt = False) -> None:
     """Open incidents, most severe first, with the next deadline of each; drills listed apart."""
     _sync_first(sync)
@@ -288,7 +288,7 @@ def incident_set(incident: str, field: str, value: str) -> None:
         actions.set_title(store, incident_id, value)
     else:
         workspace = State.workspace()
-        started = parse_when(value, workspace.clock.now(), workspace.config.zone, field="started-at")
+        started = parse_when(value, workspace.clock.now(), workspace.config.zone, field=_("started-at"))
         check_started_at(started, workspace.clock.now())
         actions.set_started_at(store, incident_id, started)
     typer.echo(_("{incident} {field} set").format(incident=incident_id, field=field))
@@ -308,8 +308,8 @@ def log_entry(incident: str, text: str) -> None:
 @app.command("step", context_settings=VALUES)
 @guarded
 def step(incident: str, step_query: Annotated[str, typer.Argument(metavar="STEP")],
-         action: Annotated[str, typer.Argument(help="done | skip | reopen | ack")],
-         note: Annotated[str, typer.Option(help="Why (required for skip).")] = "") -> None:
+         action: Annotated[str, typer.Argument(help=N_("done | skip | reopen | ack"))],
+         note: Annotated[str, typer.Option(help=N_("Why (required for skip)."))] = "") -> None:
     """Mark a plan step done, skipped (with --note), reopened, or its alarm acknowledged."""
     from command_console.core.incidents import StepState
     from command_console.core.matching import resolve
@@ -345,8 +345,8 @@ def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> No
 
 @app.command("backup")
 @guarded
-def backup(path: Annotated[Path, typer.Argument(help="File or folder for the copy.")],
-           force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False) -> None:
+def backup(path: Annotated[Path, typer.Argument(help=N_("File or folder for the copy."))],
+           force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False) -> None:
     """Copy the database with SQLite's backup API (safe while the console runs); the copy
     passes integrity_check before it is kept. Restore: stop the console, copy it back as console.db."""
     from command_console.data.backup import backup as copy_database

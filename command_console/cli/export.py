@@ -13,7 +13,7 @@ import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, guarded
 from command_console.core.errors import UserError
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 
 def _ask(value: Optional[str], option: str, prompt: str) -> str:
@@ -28,10 +28,10 @@ def _ask(value: Optional[str], option: str, prompt: str) -> str:
 @app.command("handover")
 @guarded
 def handover(
-    note: Annotated[Optional[str], typer.Option("--note", help="Free-text handover note for the next lead.")] = None,
-    outgoing: Annotated[Optional[str], typer.Option("--outgoing", help="Outgoing lead signs with their name (the current shift's lead).")] = None,
-    incoming: Annotated[Optional[str], typer.Option("--incoming", help="Incoming lead acknowledges by name; starts their shift.")] = None,
-    show: Annotated[bool, typer.Option("--show", help="Print the summary only; write nothing.")] = False,
+    note: Annotated[Optional[str], typer.Option("--note", help=N_("Free-text handover note for the next lead."))] = None,
+    outgoing: Annotated[Optional[str], typer.Option("--outgoing", help=N_("Outgoing lead signs with their name (the current shift's lead)."))] = None,
+    incoming: Annotated[Optional[str], typer.Option("--incoming", help=N_("Incoming lead acknowledges by name; starts their shift."))] = None,
+    show: Annotated[bool, typer.Option("--show", help=N_("Print the summary only; write nothing."))] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Hand the shift over: summary, note, outgoing signature, incoming acknowledgement.
@@ -90,7 +90,7 @@ def shifts(json_: JsonOpt = False) -> None:
 
 @app.command("join-shift")
 @guarded
-def join_shift(console: Annotated[str, typer.Argument(help="The console whose lead this console now works under (see `shifts`).")]) -> None:
+def join_shift(console: Annotated[str, typer.Argument(help=N_("The console whose lead this console now works under (see `shifts`)."))]) -> None:
     """A deputy console joins another console's current shift: entries here are then that lead's."""
     from command_console.data import shift
 
@@ -102,14 +102,14 @@ def join_shift(console: Annotated[str, typer.Argument(help="The console whose le
 @app.command("export")
 @guarded
 def export(
-    format_: Annotated[str, typer.Option("--format", "-f", help="md | html | csv | json")] = "md",
-    shift_id: Annotated[Optional[str], typer.Option("--shift", help="Shift id or unique prefix (see `shifts`), or 'previous'.")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Window start: 14:05, '2026-11-22 14:05', '8h ago'.")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Window end (default: now).")] = None,
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help="File or folder to write (private, 0600), '-' for stdout; default: <data dir>/reports/.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-    bom: Annotated[bool, typer.Option("--bom", help="CSV: start with a UTF-8 BOM for spreadsheet programs.")] = False,
-    consoles: Annotated[str, typer.Option("--consoles", help="all: every console's entries in the window; this: only this console's.")] = "all",
+    format_: Annotated[str, typer.Option("--format", "-f", help=N_("md | html | csv | json"))] = "md",
+    shift_id: Annotated[Optional[str], typer.Option("--shift", help=N_("Shift id or unique prefix (see `shifts`), or 'previous'."))] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help=N_("Window start: 14:05, '2026-11-22 14:05', '8h ago'."))] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help=N_("Window end (default: now)."))] = None,
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help=N_("File or folder to write (private, 0600), '-' for stdout; default: <data dir>/reports/."))] = None,
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
+    bom: Annotated[bool, typer.Option("--bom", help=N_("CSV: start with a UTF-8 BOM for spreadsheet programs."))] = False,
+    consoles: Annotated[str, typer.Option("--consoles", help=N_("all: every console's entries in the window; this: only this console's."))] = "all",
 ) -> None:
     """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON.
 

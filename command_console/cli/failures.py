@@ -67,6 +67,9 @@ class ConsoleGroup(TyperGroup):
     usage errors included, into one line and an exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if any(arg in ("--help", "-h") for arg in (sys.argv[1:] if args is None else args)):
+            _choose_language_early(sys.argv[1:] if args is None else list(args))
+            translate_help(self)
         try:
             result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                                   standalone_mode=False, **extra)
@@ -98,3 +101,34 @@ def _usage_line(exc: click_errors.ClickException) -> str:
     if ctx is not None and isinstance(exc, click_errors.UsageError):
         return _("{message} (see `{command} --help`)").format(message=message, command=ctx.command_path)
     return message
+
+
+def _choose_language_early(args: list[str]) -> None:
+    """--help is answered before the root callback runs: pick the language from --lang,
+    else the data dir's config, else the locale, from the raw arguments."""
+    from command_console.config import configured_language
+    from command_console.i18n import set_language
+
+    def value(option: str) -> str | None:
+        for n, arg in enumerate(args):
+            if arg == option and n + 1 < len(args):
+                return args[n + 1]
+            if arg.startswith(option + "="):
+                return arg.split("=", 1)[1]
+        return None
+
+    set_language(value("--lang") or configured_language(value("--data-dir")))
+
+
+def translate_help(command) -> None:
+    """Help texts are marked with N_() where declared (before any language is chosen) and
+    translated here, on the command objects Typer builds for this run."""
+    if getattr(command, "help", None):
+        command.help = _(command.help)
+    if getattr(command, "short_help", None):
+        command.short_help = _(command.short_help)
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        translate_help(sub)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from command_console.cli import VALUES, JsonOpt, State, app, emit_json, guarded, report_app
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.cli.commands import _incident_id, _store
 
 
@@ -23,7 +23,7 @@ def report_set(incident: str, field: str, value: str) -> None:
         from command_console.core.when import as_local_text
 
         workspace = State.workspace()  # one parser for every time: kept as local 'YYYY-MM-DD HH:MM'
-        value = as_local_text(value, workspace.clock.now(), workspace.config.zone, field="occurred_at")
+        value = as_local_text(value, workspace.clock.now(), workspace.config.zone, field=_("occurred_at"))
     changed = actions.set_report_field(_store(), incident_id, key, value)
     message = _("{incident} report {field} set") if changed else _("{incident} report {field} unchanged")
     typer.echo(message.format(incident=incident_id, field=key))
@@ -79,8 +79,8 @@ def report_complete(incident: str) -> None:
 
 @app.command("demo")
 @guarded
-def demo(run: Annotated[bool, typer.Option("--run", help="Start the console on the sandbox.")] = False,
-         sandbox: Annotated[Optional[str], typer.Option("--sandbox", help="Sandbox folder (default: beside the data dir).")] = None) -> None:
+def demo(run: Annotated[bool, typer.Option("--run", help=N_("Start the console on the sandbox."))] = False,
+         sandbox: Annotated[Optional[str], typer.Option("--sandbox", help=N_("Sandbox folder (default: beside the data dir)."))] = None) -> None:
     """Fill a separate sandbox data dir with sample incidents to explore."""
     from pathlib import Path
 

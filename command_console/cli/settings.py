@@ -7,9 +7,9 @@ import typer
 
 from command_console.cli import VALUES, JsonOpt, State, app, emit_json, fail
 from command_console.core.errors import EXIT_BAD_INPUT, UserError
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
-config_app = typer.Typer(help="Show or change settings in config.toml.", no_args_is_help=True)
+config_app = typer.Typer(help=N_("Show or change settings in config.toml."), no_args_is_help=True)
 app.add_typer(config_app, name="config")
 
 

@@ -42,3 +42,29 @@ def test_an_unknown_language_is_one_line(tmp_path):
     assert result.exit_code == 2 and result.output.strip() == "error: --lang 'fr' is not one of zh-CN, en"
     bad = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "init", "--language", "fr"])
     assert bad.exit_code == 2 and "language" in bad.output and not (tmp_path / "d").exists()
+
+
+def test_help_texts_go_through_the_chosen_catalog(monkeypatch):
+    """--help is answered before the root callback: its texts are translated on the way out."""
+    import gettext
+
+    from command_console.cli import failures
+
+    class Shouting(gettext.NullTranslations):
+        def gettext(self, message):
+            return message.upper()
+
+    monkeypatch.setattr(failures, "_choose_language_early", lambda args: None)
+    monkeypatch.setattr(i18n, "_translation", Shouting())
+    shown = runner.invoke(app, ["incident", "open", "--help"]).output
+    assert "SHORT TITLE" in shown and "OPEN AN INCIDENT" in shown
+
+
+def test_help_follows_lang_before_any_command_runs(monkeypatch):
+    from command_console.cli import failures
+
+    chosen = []
+    monkeypatch.setattr(i18n, "set_language", lambda language: chosen.append(language) or "en")
+    monkeypatch.setattr(failures, "translate_help", lambda command: None)
+    runner.invoke(app, ["--lang", "zh-CN", "plans", "--help"])
+    assert chosen[:1] == ["zh-CN"]
