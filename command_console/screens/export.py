@@ -59,7 +59,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
             yield Label(_("Export the shift report: Markdown, HTML, CSV and JSON at once"), classes="title")
-            yield Label(_("Window: blank = the current shift · previous · or since a time (20:00, 3h ago)"))
+            yield Label(_("Window: blank = this shift · previous · since 20:00 or 3h ago"))
             yield CleanInput(self.window, placeholder=_("the current shift"), id="export-window", compact=True,
                              select_on_focus=False)
             yield Label(_("Folder:"))

@@ -77,7 +77,7 @@ class HandoverScreen(ModalScreen[str | None]):
             yield Label(_("Note for the next lead (free text, Tab to the next box):"))
             yield CleanTextArea(id="handover-note", tab_behavior="focus", soft_wrap=True)
             with Horizontal(classes="row"):
-                yield Label(_("Outgoing lead (Enter confirms):"), classes="field")
+                yield Label(_("Outgoing lead, Enter signs:"), classes="field")
                 yield CleanInput(placeholder=_("the lead on shift"), id="handover-outgoing", compact=True,
                                  select_on_focus=False)
             with Horizontal(classes="row"):

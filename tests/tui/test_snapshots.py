@@ -36,8 +36,33 @@ def test_main_80x24(snap_compare, demo):
     assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before())
 
 
-def test_main_160x48(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(160, 48), run_before=before(select="1-tst"))
+def test_main_120x40(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(120, 40), run_before=before(select="1-tst"))
+
+
+def test_main_compact_60x20(snap_compare, demo):
+    """Compact mode: incident, next deadline and whom to call (the alarm strip)."""
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(60, 20), run_before=before())
+
+
+def test_roster_from_a_step_80x24(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("c", select="1-tst"))
+
+
+def test_handover_80x24(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("h"))
+
+
+def test_export_80x24(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("e"))
+
+
+def test_quit_asks_80x24(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("q"))
+
+
+def test_edit_incident_80x24(snap_compare, demo):
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("i", select="2-tst"))
 
 
 def test_plan_picker(snap_compare, demo):
