@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import time
 import tomllib
 from pathlib import Path
@@ -59,14 +60,18 @@ def peer(share: Path, name: str) -> Path:
     return folder
 
 
-def open_payload(share: Path, console_id: str, incident: str) -> dict:
-    """The payload of a console's real incident.open, as published (plan snapshot included)."""
+def open_record(share: Path, console_id: str, incident: str) -> dict:
+    """A console's real incident.open, as published (plan snapshot included)."""
     records = h.folder_records(share / console_id)
-    return next(r["payload"] for r in records.values() if r["kind"] == "incident.open" and r["payload"]["id"] == incident)
+    return next(r for r in records.values() if r["kind"] == "incident.open" and r["payload"]["id"] == incident)
+
+
+def open_payload(share: Path, console_id: str, incident: str) -> dict:
+    return open_record(share, console_id, incident)["payload"]
 
 
 def test_hlc_2_63_minus_1_op_does_not_break_later_local_writes_and_sync_names_it(tmp_path, share):
-    a, a_id = console(tmp_path, "a", share)
+    a, _a_id = console(tmp_path, "a", share)
     incident = open_real_fire(a)
     run_cli(a, "sync")
     folder = peer(share, "mal1")
@@ -84,7 +89,7 @@ def test_hlc_2_63_minus_1_op_does_not_break_later_local_writes_and_sync_names_it
 
 
 def test_bad_values_are_quarantined_and_a_bad_folder_sorting_first_stops_no_one(tmp_path, share):
-    a, a_id = console(tmp_path, "a", share)
+    a, _a_id = console(tmp_path, "a", share)
     b, b_id = console(tmp_path, "b", share)
     b_incident = open_real_fire(b)
     run_cli(b, "log", b_incident, "B before")
@@ -134,7 +139,7 @@ def test_bad_values_are_quarantined_and_a_bad_folder_sorting_first_stops_no_one(
 
 
 def test_an_op_stamped_in_2100_is_held_back_and_later_entries_are_not_dated_in_the_future(tmp_path, share):
-    a, a_id = console(tmp_path, "a", share)
+    a, _a_id = console(tmp_path, "a", share)
     incident = open_real_fire(a)
     run_cli(a, "sync")
     year_2100 = 4_102_444_800_000
@@ -154,11 +159,13 @@ def test_an_op_stamped_in_2100_is_held_back_and_later_entries_are_not_dated_in_t
 
 def test_a_replayed_incident_open_from_another_console_keeps_the_title(tmp_path, share):
     a, a_id = console(tmp_path, "a", share)
-    b, b_id = console(tmp_path, "b", share)
+    b, _b_id = console(tmp_path, "b", share)
     incident = open_real_fire(a)
     run_cli(a, "sync")
     payload = dict(open_payload(share, a_id, incident), title=DRILL, severity="general")
-    replay = h.op("mal3", 1, "incident.open", payload, prev_hash=h.GENESIS, ms=now_ms())
+    opened_ms = open_record(share, a_id, incident)["hlc"] >> h.HLC_BITS
+    # Stamped a minute before the real open: a fold in stamp order meets the replay first.
+    replay = h.op("mal3", 1, "incident.open", payload, prev_hash=h.GENESIS, ms=opened_ms - 60_000)
     h.drop_ops(peer(share, "mal3"), "mal3", [replay], now_ms())
     for data in (a, b):
         run_cli(data, "sync", check=False)
@@ -173,8 +180,8 @@ def test_a_second_open_by_the_same_console_keeps_the_title(tmp_path, share):
     from command_console.data import actions
     from command_console.workspace import Workspace
 
-    a, a_id = console(tmp_path, "a", share)
-    b, b_id = console(tmp_path, "b", share)
+    a, _a_id = console(tmp_path, "a", share)
+    b, _b_id = console(tmp_path, "b", share)
     incident = open_real_fire(a)
     workspace = Workspace.open(a)
     try:
@@ -208,7 +215,7 @@ def _forge_extension(share: Path, a_id: str, incident: str, first_in_name: int |
 
 def test_a_forged_chain_extension_does_not_drop_the_real_consoles_next_entries(tmp_path, share):
     a, a_id = console(tmp_path, "a", share)
-    b, b_id = console(tmp_path, "b", share)
+    b, _b_id = console(tmp_path, "b", share)
     incident = open_real_fire(a)
     run_cli(a, "sync")
     run_cli(b, "sync")
@@ -228,7 +235,7 @@ def test_a_forged_chain_extension_does_not_drop_the_real_consoles_next_entries(t
                    "pass as the real one displaces it, and the real op's file is then marked seen")
 def test_a_forged_chain_extension_read_beside_the_real_entry_does_not_drop_it(tmp_path, share):
     a, a_id = console(tmp_path, "a", share)
-    b, b_id = console(tmp_path, "b", share)
+    b, _b_id = console(tmp_path, "b", share)
     incident = open_real_fire(a)
     run_cli(a, "sync")
     run_cli(b, "sync")
@@ -312,6 +319,8 @@ def test_verify_does_not_follow_a_symlink_to_a_big_file_or_a_fifo(tmp_path, shar
     verified = run_cli(a, "verify", check=False, timeout=60)
     assert "Traceback" not in verified.stderr
     assert f"local  {a_id}" in verified.stdout
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child process so far
+    assert peak_kib < 1024 * 1024, f"a CLI process grew to {peak_kib // 1024} MiB"
 
 
 def test_an_op_over_64_kb_is_refused_at_write_time_in_one_line(tmp_path, share):
@@ -321,7 +330,7 @@ def test_an_op_over_64_kb_is_refused_at_write_time_in_one_line(tmp_path, share):
     from command_console.data import actions
     from command_console.workspace import Workspace
 
-    a, a_id = console(tmp_path, "a", share)
+    a, _a_id = console(tmp_path, "a", share)
     roster = tmp_path / "roster.toml"
     roster.write_text('[[contacts]]\nname = "Zhao Lei"\nroles = { superior = 1 }\nphones = ["+86 10 5550 0199"]\n'
                       f'notes = "{"n" * 70_000}"\n')
