@@ -11,6 +11,7 @@ command_console/locale/zh_CN/LC_MESSAGES/command_console.po and run it again to 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -25,6 +26,7 @@ LOCALES = ("zh_CN",)
 
 
 def pybabel(*args: str) -> None:
+    os.chdir(ROOT)  # locations in the catalogs relative to the repository
     CommandLineInterface().run(["pybabel", "-q", *args])
 
 
@@ -32,7 +34,8 @@ def extract() -> None:
     LOCALE_DIR.mkdir(exist_ok=True)
     pybabel("extract", "-F", str(ROOT / "pyproject.toml"), "--no-default-keywords", "-k", "_", "-k", "N_",
             "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "--sort-by-file", "--project", "command-console",
-            "--copyright-holder", "Command Console", "-c", "TRANSLATORS:", "-o", str(TEMPLATE), str(PACKAGE))
+            "--copyright-holder", "Command Console", "-c", "TRANSLATORS:", "-o", str(TEMPLATE.relative_to(ROOT)),
+            PACKAGE.name)
 
 
 def update() -> None:
