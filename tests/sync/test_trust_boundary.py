@@ -230,9 +230,6 @@ def test_a_forged_chain_extension_does_not_drop_the_real_consoles_next_entries(t
     assert "forged" not in texts
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: Syncer._apply takes the first op at a seq and reports the "
-                   "next as a duplicate before signatures are checked; a forged op (bad signature) read in the same "
-                   "pass as the real one displaces it, and the real op's file is then marked seen")
 def test_a_forged_chain_extension_read_beside_the_real_entry_does_not_drop_it(tmp_path, share):
     a, a_id = console(tmp_path, "a", share)
     b, _b_id = console(tmp_path, "b", share)
@@ -249,8 +246,6 @@ def test_a_forged_chain_extension_read_beside_the_real_entry_does_not_drop_it(tm
     assert "forged" not in texts
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: OwnFolder._adopt_or_flag compares only op ids with the local "
-                   "log, so a tampered, re-signed copy of the console's own op in its own folder is adopted silently")
 def test_a_tampered_copy_of_an_own_op_in_the_own_folder_is_reported(tmp_path, share):
     a, a_id = console(tmp_path, "a", share)
     incident = open_real_fire(a)

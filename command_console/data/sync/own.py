@@ -15,6 +15,7 @@ from command_console.core.ops import Op
 from command_console.data.sync import peers
 from command_console.data.sync import segments as seg
 from command_console.data.sync.state import SyncState, share_error
+from command_console.i18n import _
 
 if TYPE_CHECKING:
     from command_console.data.sync import SyncResult
@@ -153,6 +154,11 @@ class OwnFolder:
             return  # written by a copy of this console before it took a new id; its re-issues carry them
         mine = [op for op in mine if op.id not in carried]
         local = self._local_ids(self.console_id, [op.seq for op in mine])
+        tampered = [op for op in mine if local.get(op.seq, ("",))[0] == op.id and local[op.seq][1] != op.hash]
+        if tampered:  # one of our ops, changed: never adopt the file as ours
+            state.report(result, rel, size, _("seq {seq}: differs from this console's own copy (tampered); "
+                                              "ignored").format(seq=tampered[0].seq))
+            return
         clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
         missing = [op for op in mine if op.seq not in local]
         if clashes:
