@@ -132,3 +132,39 @@ def test_a_forged_reissue_is_quarantined(consoles, share, tmp_path):
         assert "signature does not verify with the key pinned for console " + a.config.console_id in reasons
         assert f"console {z.config.console_id}, whose key this console has never pinned" in reasons
         assert texts.count("genuine") == 1
+
+
+def test_a_reissue_folds_its_original_once_whichever_way_it_arrives(tmp_path):
+    from datetime import datetime, timezone
+
+    from command_console.core.clock import FakeClock
+    from command_console.data.plan_files import load_library
+    from command_console.data.store import Store
+    from command_console.paths import shipped_plans_dir
+
+    clock = FakeClock(datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc))
+    plan = load_library([shipped_plans_dir()]).plans["power-outage"]
+    source = Store(tmp_path / "a.db", "aaaa", "Ann", clock)
+    incident = actions.open_incident(source, plan)
+    for i in range(3):
+        clock.advance(seconds=5)
+        actions.log(source, incident, f"line {i}")
+        actions.set_report_field(source, incident, "impact", f"impact {i}")
+    originals = source.all_ops()
+    copy = Store(tmp_path / "n.db", "nnnn", "Ann", clock)
+    copy.merge(originals)
+    clock.advance(seconds=5)
+    reissues = copy.append_many([("op.reissue", {"original": op.as_dict()}) for op in originals])
+    orders = {"originals first": [originals, reissues], "reissues first": [reissues, originals],
+              "reissues only": [reissues], "all at once": [originals + reissues]}
+    digests = {}
+    for name, batches in orders.items():
+        target = Store(tmp_path / f"{name}.db", "tttt", "Ty", clock)
+        for batch in batches:
+            target.merge(batch)
+        digests[name] = target.table_digest()
+        target.rebuild()
+        assert target.table_digest() == digests[name], name
+        texts = entry_texts(target)
+        assert [texts.count(f"line {i}") for i in range(3)] == [1, 1, 1], name
+    assert len(set(map(str, digests.values()))) == 1 and digests["all at once"] == source.table_digest()

@@ -11,6 +11,8 @@ Bookkeeping lives in the local `meta` table (keys `sync.*`, JSON values):
   sync.seen.<c>    other console c's files already read {name: size}
   sync.bad         files skipped or damaged {path: {"size", "why", "dup"}}
   sync.skew        {console: warning}
+  sync.retired     {old console id: {name: size}} segments written under an id this data
+                   dir gave up (sync --new-identity), deleted from the share (identity.py)
 A sync with nothing new lists the share root and each console folder (kept short by
 compaction) and compares names and sizes with sync.seen: its cost does not grow with
 history. Each console's folder is compacted (binary counter, ~log2(ops) files) from the
