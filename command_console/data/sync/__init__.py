@@ -45,7 +45,10 @@ from command_console.data.sync.state import ProcessLock, SyncState, share_error
 
 SLOW_S = 5.0
 MERGE_BATCH = 5_000  # ops read before they are merged
-MERGE_SLICE = 200  # ops per write transaction
+MERGE_SLICE = 200  # ops per write transaction while others write here too
+MERGE_SLICE_IDLE = 500  # ... and while nobody else does
+MERGE_PAUSE_BUSY = 0.02  # seconds between transactions while others write
+MERGE_PAUSE_IDLE = 0.001
 MARKER = ".command-console-share"
 REPUBLISH_EVERY_S = 60  # per asking console
 REPUBLISH_MAX_OPS = 20_000  # per answer
@@ -431,9 +434,16 @@ class Syncer(OwnFolder, Reissues):
             have = taken.get(op.seq)
             if have and have[0].id == op.id:
                 continue
-            if known or have:
-                state.report(result, where, where_size, self._duplicate_text(console, op.seq, own=console == self.console_id), dup=True)
-                continue
+            if known or have:  # two ops at one seq: a forgery, or two consoles sharing this id
+                if not self._signed(console, op):
+                    refused.append((op, where, f"signature does not verify with the key pinned for console {console}"))
+                    continue
+                if have and not self._signed(console, have[0]):  # the one read first was the forgery
+                    refused.append((have[0], have[1], f"signature does not verify with the key pinned for console {console}"))
+                    del taken[op.seq]
+                else:
+                    state.report(result, where, where_size, self._duplicate_text(console, op.seq, own=console == self.console_id), dup=True)
+                    continue
             pred = taken.get(op.seq - 1)
             pred_hash = pred[0].hash if pred else (local[op.seq - 1][1] if op.seq - 1 in local else None)
             if op.seq == 1:
@@ -452,6 +462,12 @@ class Syncer(OwnFolder, Reissues):
         result.applied += len(new)
         return new
 
+    def _signed(self, console: str, op: Op) -> bool:
+        """Whether op carries its own good signature by the key pinned for console (checked
+        one by one only where two ops claim one seq; chained runs are checked together)."""
+        public_key = self._peer_keys.get(console)
+        return bool(public_key and op.sig and keys.signature_ok(public_key, op.hash, op.sig))
+
     def _quarantine(self, console: str, refused: list[tuple], result: SyncResult) -> None:
         items = [(console, op.seq, where, op.id, why, op.as_dict()) for op, where, why in refused]
         items += [(console, seq, where, "", why, record) for seq, where, why, record in self._bad_records.pop(console, [])]
@@ -465,17 +481,31 @@ class Syncer(OwnFolder, Reissues):
                                    + (f" (+{added - 1} more from console {console})" if added > 1 else ""))
 
     def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
-        """Merge in short transactions with pauses between them, so the lead's own writes
-        (waiting on SQLite's write lock, retrying every <= 100 ms) always get in."""
+        """Merge in short transactions. While this data directory is also being written
+        (the lead, or a writer process), pause between them so those writes (waiting on
+        SQLite's write lock, retrying every <= 100 ms) always get in; when nobody else
+        writes, go on at once, so a backlog drains as soon as a burst ends."""
         ops = sorted(ops, key=lambda op: op.sort_key)
         new: list[Op] = []
-        for start in range(0, len(ops), MERGE_SLICE):
+        start, pause, busy = 0, MERGE_PAUSE_BUSY, True
+        while start < len(ops):
+            mark = self.store.head()
             if start:
-                time.sleep(min(0.2, max(0.02, held)))
+                time.sleep(pause)
+            size = MERGE_SLICE if busy else MERGE_SLICE_IDLE
             began = time.monotonic()
-            new += self.store.merge(ops[start:start + MERGE_SLICE])
+            new += self.store.merge(ops[start:start + size])
             held = time.monotonic() - began
+            start += size
+            busy = self._own_writes_since(mark)
+            pause = min(0.2, max(MERGE_PAUSE_BUSY, held)) if busy else MERGE_PAUSE_IDLE
         return new
+
+    def _own_writes_since(self, head: int) -> bool:
+        """Whether this console's own operations were committed since head (rowids grow):
+        the lead is writing, or a writer process on this data directory."""
+        return bool(self.store.scalar("SELECT 1 FROM ops WHERE rowid > ? AND console_id = ? LIMIT 1",
+                                      head, self.console_id))
 
     def _check_skew(self, console: str, decoded: seg.Decoded, mtime: float, state: SyncState) -> None:
         """The writer's clock (header) against the share's (mtime) and, if ahead, against ours.
