@@ -25,7 +25,8 @@ _language = "en"
 
 
 def _(message: str) -> str:
-    return _translation.gettext(message)
+    """The message in the chosen language. '' stays '' (gettext would return the catalog header)."""
+    return _translation.gettext(message) if message else message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

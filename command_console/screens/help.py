@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from command_console.i18n import _
+
 SECTIONS = (
     ("Main screen", "command_console.screens.main", "MainScreen"),
     ("Roster (when focused)", "command_console.widgets.roster", "RosterTable"),
@@ -42,5 +44,5 @@ class HelpScreen(ModalScreen[None]):
                     continue
                 keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
                 shown = ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-                table.add_row(Text(shown), Text(binding.tooltip or binding.description), Text(binding.id or ""))
+                table.add_row(Text(shown), Text(_(binding.tooltip or binding.description)), Text(binding.id or ""))
         return table

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
+
+from command_console.i18n import _
 
 PALETTE_GAP = " │ "
 SHORT = 6  # cells a key's description keeps when the footer is too narrow
@@ -68,8 +70,9 @@ class KeyFooter(Widget):
         for key, (_node, binding, enabled, tooltip) in screen.active_bindings.items():
             palette_key = key == self.app.COMMAND_PALETTE_BINDING
             if binding.show or palette_key:
-                shown = ShownKey(binding.key, self.app.get_key_display(binding), binding.description,
-                                 tooltip or binding.tooltip or binding.description, enabled, _node is self.app)
+                # Descriptions are marked N_() where the bindings are declared: translated here.
+                shown = ShownKey(binding.key, self.app.get_key_display(binding), _(binding.description),
+                                 _(tooltip or binding.tooltip or binding.description), enabled, _node is self.app)
                 if palette_key:
                     palette = shown
                 else:
@@ -106,8 +109,8 @@ class KeyFooter(Widget):
         start = line.cell_len
         dim = Style() if shown.enabled else DIM
         description = shown.description
-        if short and cell_len(description) > SHORT:
-            description = description[:SHORT - 1] + "…"
+        if short and cell_len(description) > SHORT:  # cut in cells: a Chinese character takes two
+            description = set_cell_size(description, SHORT - 1) + "…"
         line.append(shown.display, style=key_style + dim)
         line.append(description, style=description_style + dim)
         self._spans.append((start, line.cell_len, shown))

@@ -56,6 +56,12 @@ def test_missing_or_damaged_catalog_gives_english(tmp_path, monkeypatch):
     assert set_language("zh-CN") == "en" and _("Severity") == "Severity"
 
 
+def test_an_empty_string_stays_empty():
+    """gettext maps '' to the catalog's header: a binding without a description must not show it."""
+    set_language("zh-CN")
+    assert _("") == ""
+
+
 def test_plural_forms():
     from command_console.i18n import ngettext
 
