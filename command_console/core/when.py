@@ -42,7 +42,7 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo, *, field: str = "time")
     parsed = _absolute(value, now, zone)
     if parsed is None:
         raise UserError(_("{field} {value!r} is not a time; use {accepted}").format(
-            field=field, value=_shown(text), accepted=_(ACCEPTED)))
+            field=_(field), value=_shown(text), accepted=_(ACCEPTED)))
     result = _checked(lambda: parsed.astimezone(now.tzinfo), text, field)
     if abs(result - now) > _MAX_SPAN:
         raise _out_of_range(text, field)
@@ -84,7 +84,7 @@ def _checked(compute, text: str, field: str) -> datetime:
 
 def _out_of_range(text: str, field: str) -> UserError:
     return UserError(_("{field} {value!r} is out of range (more than {years} years from now)").format(
-        field=field, value=_shown(text), years=MAX_YEARS))
+        field=_(field), value=_shown(text), years=MAX_YEARS))
 
 
 def _shown(text: str) -> str:
