@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, fail, guarded
-from command_console.i18n import _
+from command_console.i18n import _, ngettext
 
 
 def _syncer():
@@ -32,7 +32,7 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
     if republish:
         syncer.republish()
     if new_identity:
-        syncer = _new_identity(syncer)
+        syncer = _new_identity(syncer, to_stderr=json_)
     if watch:
         _watch(syncer, max(0.1, interval))
         return
@@ -55,18 +55,23 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
         raise typer.Exit(1)
 
 
-def _new_identity(syncer):
-    """Give this data directory a new console id; returns a syncer for the new id."""
+def _new_identity(syncer, to_stderr: bool):
+    """Give this data directory a new console id; returns a syncer for the new id. The line
+    goes to stderr with --json, so stdout stays one JSON document."""
     from command_console.data.sync import Syncer
     from command_console.data.sync.identity import new_identity
 
     done = new_identity(syncer)
     if done.finished_only:
-        typer.echo(_("console id {old} is now {new} (an interrupted change was finished)").format(old=done.old, new=done.new))
+        typer.echo(_("console id {old} is now {new} (an interrupted change was finished)").format(
+            old=done.old, new=done.new), err=to_stderr)
     else:
-        typer.echo(_("console id {old} is now {new}: {count} operations re-issued under it; the old key is kept as "
-                     "console.key.{old}. Other consoles apply them once and drop the duplicate warning after their "
-                     "next syncs").format(old=done.old, new=done.new, count=done.reissued))
+        typer.echo(ngettext(
+            "console id {old} is now {new}: {count} operation re-issued under it; the old key is kept as "
+            "console.key.{old}. Other consoles apply it once and drop the duplicate warning after their next syncs",
+            "console id {old} is now {new}: {count} operations re-issued under it; the old key is kept as "
+            "console.key.{old}. Other consoles apply them once and drop the duplicate warning after their next syncs",
+            done.reissued).format(old=done.old, new=done.new, count=done.reissued), err=to_stderr)
     return Syncer(syncer.workspace)
 
 

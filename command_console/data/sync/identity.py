@@ -124,8 +124,9 @@ class Reissues:
     def _identity_unfinished(self) -> str | None:
         if self.store.scalar("SELECT value FROM meta WHERE key = ?", RETIRED_KEY + self.console_id) is None:
             return None
-        return _("this data directory gave up console id {id}: run `command-console sync --new-identity` "
-                 "again to finish the change").format(id=self.console_id)
+        return _("this data directory gave up console id {id} (sync --new-identity): restart this console, or "
+                 "run `command-console sync --new-identity` again to finish an interrupted change").format(
+            id=self.console_id)
 
 
 def new_identity(syncer: Syncer) -> NewIdentity:
