@@ -23,7 +23,7 @@ from command_console.core.matching import resolve
 from command_console.data import queries
 from command_console.data.schema import ShiftRow
 from command_console.data.store import Store
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 NOTE_LIMIT = 4000
 
@@ -77,12 +77,12 @@ def handover(store: Store, *, outgoing: str, incoming: str, note: str = "",
     """
     shift = queries.current_shift(store)
     if shift is None:
-        raise UserError("no shift is running; start one first")
-    signed = clean.clean_line(outgoing, field="outgoing lead signature", limit=clean.NAME_LIMIT)
+        raise UserError(_("no shift is running; start one first"))
+    signed = clean.clean_line(outgoing, field=N_("outgoing lead signature"), limit=clean.NAME_LIMIT)
     if not _same_name(signed, shift.lead):
-        raise UserError(f"outgoing lead signature {signed!r} does not match the shift lead {shift.lead!r}")
-    incoming = clean.clean_line(incoming, field="incoming lead name", limit=clean.NAME_LIMIT)
-    note = clean.clean_block(note, field="handover note", limit=NOTE_LIMIT)
+        raise UserError(_("outgoing lead signature {signed!r} does not match the shift lead {lead!r}").format(signed=signed, lead=shift.lead))
+    incoming = clean.clean_line(incoming, field=N_("incoming lead name"), limit=clean.NAME_LIMIT)
+    note = clean.clean_block(note, field=N_("handover note"), limit=NOTE_LIMIT)
     built = summary(store, now, note)
     new_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
     store.append_many([
@@ -111,7 +111,7 @@ def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
                  since: datetime | None = None, until: datetime | None = None) -> Window:
     """The window to export: a named shift, since/until, or else the current (or last) shift."""
     if shift_id and (since or until):
-        raise UserError("use either --shift or --since/--until, not both")
+        raise UserError(_("use either --shift or --since/--until, not both"))
     if shift_id:
         shift = resolve_shift(store, shift_id)
         return Window(shift.started_at, shift.ended_at or now, shift.id)
@@ -119,11 +119,11 @@ def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
         start = since or _first_instant(store, now)
         end = until or now
         if end <= start:
-            raise UserError(f"--until ({end:%Y-%m-%d %H:%M}Z) must be after --since ({start:%Y-%m-%d %H:%M}Z)")
+            raise UserError(_("--until ({end:%Y-%m-%d %H:%M}Z) must be after --since ({start:%Y-%m-%d %H:%M}Z)").format(end=end, start=start))
         return Window(start, end)
     shift = queries.current_shift(store) or (queries.list_shifts(store, own=True) or [None])[-1]
     if shift is None:
-        raise UserError("no shift recorded yet; give --since and --until")
+        raise UserError(_("no shift recorded yet; give --since and --until"))
     return Window(shift.started_at, shift.ended_at or now, shift.id)
 
 
@@ -138,9 +138,9 @@ def window_from_text(store: Store, now: datetime, text: str, zone) -> Window:
     if text.lower() in ("previous", "prev"):
         ended = [s for s in queries.list_shifts(store, own=True) if s.ended_at is not None]
         if not ended:
-            raise UserError("window: no shift has ended yet; leave it blank for the current shift")
+            raise UserError(_("window: no shift has ended yet; leave it blank for the current shift"))
         return shift_window(store, now, shift_id=ended[-1].id)
-    return shift_window(store, now, since=parse_when(text, now, zone, field="window"))
+    return shift_window(store, now, since=parse_when(text, now, zone, field=N_("window")))
 
 
 def _first_instant(store: Store, now: datetime) -> datetime:
