@@ -90,6 +90,15 @@ class HandoverScreen(ModalScreen[str | None]):
                 yield Button(_("Close (Esc)"), id="handover-cancel", compact=True)
 
     def on_mount(self) -> None:
+        from command_console.data import queries
+
+        # The lead on shift is filled in before the first key can reach the box (one quick
+        # read; the summary comes later from a worker): Tab, Enter signs, even typed at once.
+        shift = queries.current_shift(self.workspace.store)
+        if shift is not None:
+            outgoing = self.query_one("#handover-outgoing", Input)
+            outgoing.value = clean(shift.lead)
+            outgoing.cursor_position = len(outgoing.value)
         self.load()
         self.set_focus(self.query_one("#handover-note", TextArea))
 
@@ -106,17 +115,12 @@ class HandoverScreen(ModalScreen[str | None]):
         self.post_message(self.Built(shift.summary(store), queries.current_shift(store)))
 
     def on_handover_screen_built(self, message: Built) -> None:
-        first = self.shift is None
         self.summary, self.shift = message.summary, message.shift
         zone = self.workspace.config.zone
         lead = (_("shift {id}, lead {lead}").format(id=message.shift.id, lead=clean(message.shift.lead))
                 if message.shift else _("no shift running"))
         self.query_one("#handover-title", Label).update(Content(_("Shift handover — {lead}").format(lead=lead)))
-        outgoing = self.query_one("#handover-outgoing", Input)
-        if first and message.shift and not outgoing.value:
-            # A confirmation, not a spelling test: the lead on shift is filled in; Enter confirms.
-            outgoing.value = clean(message.shift.lead)
-            outgoing.cursor_position = len(outgoing.value)
+
         self.query_one("#handover-body", Static).update(summary_text(message.summary, zone))
 
     @on(Input.Submitted, "#handover-outgoing")

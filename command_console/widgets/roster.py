@@ -117,6 +117,14 @@ class RosterTable(KeyedTable):
 class Roster(Vertical):
     """Filter input, contact table, emergency numbers line."""
 
+    BINDINGS = [Binding("escape", "back", "Back to the steps", id="roster_back", show=False,
+                        tooltip="Leave the roster: back to the steps")]
+
+    def action_back(self) -> None:
+        steps = self.screen.query("#steps")
+        if steps:
+            self.screen.set_focus(steps.first())  # now, not later: the next key is for the steps
+
     def __init__(self, emergency_numbers: dict[str, str], **kwargs) -> None:
         super().__init__(**kwargs)
         self.numbers = emergency_numbers

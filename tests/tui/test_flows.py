@@ -196,7 +196,7 @@ async def test_help_lists_keys_and_palette_reaches_every_action(app):
     from command_console.app import COMMANDS_FOR_MAIN
     from command_console.screens.main import MainScreen
 
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 56)) as pilot:  # the help lists every key without scrolling
         await settle(pilot)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {t for t, _, _ in COMMANDS_FOR_MAIN} <= titles

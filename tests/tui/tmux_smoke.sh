@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Smoke test of the real console in a real terminal: start `command-console`, open an
-# incident, log an entry, quit; read the screen with capture-pane; check the entry with
-# `command-console timeline`. Usage: tests/tui/tmux_smoke.sh  (needs tmux; exit 0 = pass)
+# Smoke test of the real console in a real 80x24 terminal through a whole shift: open an
+# incident, log, correct its start time so a deadline has passed (the alarm strip names
+# whom to call), log a call with no answer (the strip names the next contact), the report,
+# resolve, hand over, export every format, quit. Reads the screen with capture-pane and
+# checks the store with the CLI. Usage: tests/tui/tmux_smoke.sh  (needs tmux; exit 0 = pass)
 set -euo pipefail
 
 CC=${COMMAND_CONSOLE_BIN:-command-console}
@@ -22,30 +24,70 @@ wait_for() {  # wait_for <text> : poll the screen up to 30 s
     return 1
 }
 
-tmux new-session -d -s "$SESSION" -x 100 -y 30 "$CC --data-dir '$DATA'"
+tmux new-session -d -s "$SESSION" -x 80 -y 24 "$CC --data-dir '$DATA'"
+keys() { tmux send-keys -t "$SESSION" "$@"; }
 wait_for "Incidents (0 open)"
 wait_for "sync: off"
-tmux send-keys -t "$SESSION" n
+keys n
 wait_for "New incident"
-tmux send-keys -t "$SESSION" -l "power"
-tmux send-keys -t "$SESSION" Enter
+keys -l "power"
+keys Enter
 wait_for "Incidents (1 open)"
 wait_for "Power outage"
-tmux send-keys -t "$SESSION" l
+keys l
 wait_for "Enter stores it"
-tmux send-keys -t "$SESSION" -l "$ENTRY"
-tmux send-keys -t "$SESSION" Enter
+keys -l "$ENTRY"
+keys Enter
+wait_for "Logged on"
+# a start time 10 minutes ago: the 5-minute step is overdue, the alarm strip says whom to call
+keys i
+wait_for "Enter saves"
+keys Tab Tab C-u
+keys -l "10m ago"
+keys Enter
+wait_for "started at changed"
+wait_for "⏰ 1-"
+FIRST=$(screen | grep -F "⏰ 1-" | head -1 | sed -n 's/.*call \(.*\) +86.*/\1/p' | sed 's/ *$//')
+[ -n "$FIRST" ] || { echo "FAIL: the alarm strip names nobody to call" >&2; screen >&2; exit 1; }
+# c, Enter (to the list: the cursor is on the step's first contact), 2 = no answer
+keys c
+keys Enter
+keys 2
+wait_for "no answer → "
+wait_for "no answer: $FIRST"  # the strip now names the next contact
+keys Escape
+sleep 0.5  # a lone ESC: the terminal waits to tell it from Alt+<next key>
+# the report form: Esc leaves it (drafted fields are stored)
+keys r
+wait_for "Report ·"
+keys Escape
+wait_for "Incidents (1 open)"
+# q with an incident open asks first; n keeps the console
+keys q
+wait_for "incident open"
+keys n
+wait_for "Incidents (1 open)"
+keys x
+wait_for "still open"
+keys y
+wait_for "Resolved"
+keys h
+wait_for "Shift handover"
+keys Tab
 sleep 0.3
-wait_for "Incidents (1 open)"
-tmux send-keys -t "$SESSION" Enter
-wait_for "Timeline (newest"
-wait_for "smoke entry [bold]not markup[/]"
-tmux send-keys -t "$SESSION" Escape
-wait_for "Incidents (1 open)"
-tmux send-keys -t "$SESSION" q
+keys Enter
+keys -l "Zhang Wei"
+keys Enter
+wait_for "Shift handed over"
+keys e
+wait_for "Export the shift report"
+keys Enter
+wait_for "Exported 4 files"
+keys q
 for _ in $(seq 1 50); do tmux has-session -t "$SESSION" 2>/dev/null || break; sleep 0.1; done
-if tmux has-session -t "$SESSION" 2>/dev/null; then echo "FAIL: q did not quit" >&2; exit 1; fi
+if tmux has-session -t "$SESSION" 2>/dev/null; then echo "FAIL: q did not quit" >&2; screen >&2; exit 1; fi
 
-INCIDENT=$("$CC" --data-dir "$DATA" incident list --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+INCIDENT=$("$CC" --data-dir "$DATA" incident list --all --json | python3 -c 'import json,sys; print(next(i["id"] for i in json.load(sys.stdin) if i["id"].startswith("1-")))')
 "$CC" --data-dir "$DATA" timeline "$INCIDENT" | grep -qF -- "$ENTRY" || { echo "FAIL: entry not in timeline" >&2; exit 1; }
-echo "tmux smoke: OK ($INCIDENT)"
+[ "$(ls "$DATA/reports" | wc -l)" -eq 4 ] || { echo "FAIL: not 4 files in $DATA/reports" >&2; exit 1; }
+echo "tmux smoke: OK ($INCIDENT, a whole shift at 80x24)"
