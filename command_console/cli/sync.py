@@ -134,3 +134,42 @@ def _print_rejected(store) -> None:
     total = sum(peers.rejected_counts(store).values())
     if total > len(rejected):
         typer.echo(_("rejected: ... and {n} more (command-console peers)").format(n=total - len(rejected)))
+
+
+@app.command("restore")
+@guarded
+def restore(from_share: Annotated[bool, typer.Option("--from-share", help="Rebuild this console's database from the shared folder: its own published operations and every other console's.")] = False) -> None:
+    """Rebuild a lost or damaged database from the share. The old file is moved aside, never deleted."""
+    from command_console.data.sync import Syncer, keys
+
+    if not from_share:
+        fail(_("say where from: restore --from-share (a copy made by `backup` is restored by copying it back as console.db)"))
+    workspace = State.workspace()
+    if not workspace.config.sync_dir:
+        fail(_("restore needs the shared folder: set it with `command-console init --sync-dir DIR`"))
+    if not (workspace.paths.root / keys.KEY_FILE).exists():
+        fail(_("{path} is missing: this console's operations in the share are signed with it; restore it first")
+             .format(path=workspace.paths.root / keys.KEY_FILE), code=3)
+    moved = _move_aside(workspace.paths.database, workspace.clock.now())
+    result = Syncer(workspace).sync_once(wait=True)
+    store = workspace.store
+    own = store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", store.console_id) or 0
+    for line in moved:
+        typer.echo(_("moved aside: {path}").format(path=line))
+    typer.echo(_("restored {own} operations of this console and {others} of others from {share}").format(
+        own=own, others=store.op_count() - own, share=workspace.config.sync_dir))
+    if not result.share_ok:
+        fail(_("the share is not usable: {state}").format(state=result.share_state), code=4)
+
+
+def _move_aside(database, now) -> list[str]:
+    """console.db (and its -wal, -shm) renamed with the time, so a restore never loses a file."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    moved = []
+    for suffix in ("", "-wal", "-shm"):
+        path = database.with_name(database.name + suffix)
+        if path.exists():
+            target = database.with_name(f"{database.name}.before-restore-{stamp}{suffix}")
+            path.rename(target)
+            moved.append(str(target))
+    return moved
