@@ -49,12 +49,28 @@ def test_roster_from_a_step_80x24(snap_compare, demo):
     assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("c", select="1-tst"))
 
 
+def fixed(run, selector: str, text: str):
+    """After `run`, put a fixed text where the screen shows a random id or a tmp path."""
+    async def then(pilot) -> None:
+        await run(pilot)
+        widget = pilot.app.screen.query_one(selector)
+        if hasattr(widget, "value"):
+            widget.value = text
+        else:
+            widget.update(text)
+        await settle(pilot)
+
+    return then
+
+
 def test_handover_80x24(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("h"))
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=fixed(
+        before("h"), "#handover-title", "Shift handover — shift tst-000000, lead Lead Li 李"))
 
 
 def test_export_80x24(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("e"))
+    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=fixed(
+        before("e"), "#export-path", "/data/reports"))
 
 
 def test_quit_asks_80x24(snap_compare, demo):
