@@ -24,6 +24,7 @@ from command_console.data import actions, queries
 from command_console.screens.alarms import AlarmTracker, call_order, ringing
 from command_console.screens.main_edit import EditActions
 from command_console.widgets.alarm_strip import AlarmStrip
+from command_console.widgets.duty_strip import DutyStrip
 from command_console.widgets.footer import KeyFooter
 from command_console.widgets.incidents import IncidentTable
 from command_console.widgets.keyed_table import KeyedTable
@@ -63,6 +64,7 @@ class MainScreen(EditActions, Screen):
         Binding("i", "edit_incident", "Edit", id="edit_incident", show=False, tooltip="Edit the incident: severity, title, start time"),
         Binding("u", "reopen_step", "Reopen", id="reopen_step", show=False, tooltip="Reopen a step marked done or skipped by mistake"),
         Binding("o", "toggle_resolved", "Show resolved", id="toggle_resolved", show=False, tooltip="Show or hide resolved incidents"),
+        Binding("d", "duties", "Duties", id="duties", show=False, tooltip="Duties: routines, upward reports owed, corrective actions"),
         Binding("tab", "app.focus_next", "Next pane", id="next_pane", show=False, tooltip="Next pane"),
         Binding("shift+tab", "app.focus_previous", "Previous pane", id="previous_pane", show=False, tooltip="Previous pane"),
     ]
@@ -87,6 +89,7 @@ class MainScreen(EditActions, Screen):
         config = self.app.config
         yield StatusLine(config.site, config.zone, id="status")
         yield AlarmStrip(id="alarm-strip")
+        yield DutyStrip(id="duty-strip")
         yield IncidentTable(id="incidents")
         with Horizontal(id="lower"):
             yield StepTable(config.zone, id="steps")
@@ -208,6 +211,7 @@ class MainScreen(EditActions, Screen):
         self._show_selected()
         self.loaded = True
         self.alarm_strip.show(snap.incidents, self.everyone, self.calls, now)  # a call just logged shows now
+        self.query_one(DutyStrip).reload()
         self.tick()  # alarms for what just arrived ring now, not at the next interval
         self.refresh_bindings()
 
@@ -257,6 +261,8 @@ class MainScreen(EditActions, Screen):
                 self.incidents.tick(now)
                 self.steps.tick(now)
                 self.alarm_strip.show(self.incidents.incidents.values(), self.everyone, self.calls, now)
+        if self.loaded and self.query_one(DutyStrip).tick(now):
+            self.app.bell()  # a late upward report, routine or corrective action rings like a step
         if ring:
             self.app.bell()
             self._show_ringing_step(ring)
@@ -463,3 +469,8 @@ class MainScreen(EditActions, Screen):
     def action_toggle_resolved(self) -> None:
         self.show_resolved = not self.show_resolved
         self.load()
+
+    def action_duties(self) -> None:
+        from command_console.screens.duties import DutiesScreen
+
+        self.app.push_screen(DutiesScreen())
