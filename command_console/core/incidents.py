@@ -137,6 +137,7 @@ class Incident:
     console_id: str
     resolved_at: datetime | None = None
     steps: tuple[PlanStepRun, ...] = field(default=(), compare=False)
+    drill: bool = False  # opened as a drill: marked everywhere, never counted as a real incident
 
     @property
     def is_open(self) -> bool:

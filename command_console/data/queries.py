@@ -71,6 +71,7 @@ def _incident(row, step_rows: list) -> Incident:
         started_at=from_iso(row.started_at), opened_at=from_iso(row.opened_at), opened_by=shown(row.opened_by),
         console_id=shown(row.console_id),
         resolved_at=from_iso(row.resolved_at), steps=tuple(_step(s) for s in step_rows),
+        drill=bool(getattr(row, "drill", 0)),
     )
 
 
@@ -78,7 +79,8 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
     """Open incidents (or all), most severe first, then oldest first."""
     where = "" if include_resolved else "WHERE i.status != 'resolved'"
     with store.transaction("DEFERRED") as conn:
-        rows = conn.execute(f"SELECT * FROM incidents i {where}").fetchall()
+        rows = conn.execute("SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
+                            f"ON f.incident_id = i.id {where}").fetchall()
         by_incident: dict[str, list] = {r.id: [] for r in rows}
         step_rows = _plain_rows(  # a lookup per listed incident, not a scan of every step
             conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id IN (SELECT id FROM incidents i {where}) "
@@ -95,7 +97,8 @@ def resolve_incident(store: Store, query: str) -> str:
 
 def get_incident(store: Store, incident_id: str) -> Incident:
     with store.transaction("DEFERRED") as conn:
-        row = conn.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+        row = conn.execute("SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
+                           "ON f.incident_id = i.id WHERE i.id = ?", (incident_id,)).fetchone()
         step_rows = _plain_rows(conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",
                                 incident_id)
     if row is None:

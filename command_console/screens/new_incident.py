@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from command_console.core.errors import UserError
@@ -84,6 +84,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
             yield SeverityPicker(id="severity")
             yield CleanInput(placeholder="title (optional: defaults to the plan title)", id="title", compact=True)
             yield CleanInput(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started", compact=True)
+            yield Checkbox(_("Drill (not a real incident)"), id="drill", compact=True)
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:
@@ -150,7 +151,8 @@ class NewIncidentScreen(ModalScreen[str | None]):
         if started is not None and self._needs_confirming(started_text, started, now):
             return
         self.app.hold_keys()  # keys typed after Enter act on the new incident, once it is selected
-        self.open(plan, self.query_one(SeverityPicker).value, self.query_one("#title", Input).value, started)
+        self.open(plan, self.query_one(SeverityPicker).value, self.query_one("#title", Input).value, started,
+                  self.query_one("#drill", Checkbox).value)
 
     def _needs_confirming(self, text: str, started, now) -> bool:
         """A bare HH:MM that means more than CONFIRM_AGO ago (23:50 typed at 23:16 is
@@ -169,9 +171,10 @@ class NewIncidentScreen(ModalScreen[str | None]):
         self.query_one("#error", Static).update(Text(message))
 
     @work(thread=True, exclusive=True, group="open")
-    def open(self, plan, severity, title, started) -> None:
+    def open(self, plan, severity, title, started, drill: bool = False) -> None:
         try:
-            incident_id = actions.open_incident(self.app.store, plan, severity=severity, title=title, started_at=started)
+            incident_id = actions.open_incident(self.app.store, plan, severity=severity, title=title, started_at=started,
+                                                drill=drill)
         except UserError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return

@@ -58,7 +58,7 @@ class IncidentTable(KeyedTable):
         rows = []
         for inc in incidents:
             age, nxt = self._time_cells(inc, now)
-            rows.append((inc.id, {"sev": cells.severity(inc.severity), "id": Text(inc.id), "title": cells.user(inc.title),
+            rows.append((inc.id, {"sev": cells.severity(inc.severity), "id": Text(inc.id), "title": cells.user(("[" + _("DRILL") + "] " if inc.drill else "") + inc.title),
                                   "plan": cells.user(inc.plan_title), "age": age, "status": cells.status(inc.status),
                                   "next": nxt}))
         self.set_rows(rows, cursor_key=keep)

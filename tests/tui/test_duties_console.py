@@ -79,3 +79,33 @@ async def test_30_minute_patrol_rings_on_time_and_enter_logs_it(workspace, clock
         main.tick()
         await settle(pilot)
         assert duty_lines(app) == []
+
+
+async def test_new_incident_dialog_opens_a_drill_marked_in_the_list(workspace, clock):
+    from command_console.app import CommandConsoleApp
+
+    app = CommandConsoleApp(workspace)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"fire")
+        await pilot.click("#drill")
+        await pilot.click("#plan-filter")
+        await pilot.press("enter")
+        await settle(pilot)
+        [incident] = actions_list(workspace)
+        assert incident.drill and queries_duties.flags_of(workspace.store, incident.id).drill
+        assert f"[DRILL] {incident.title}"[:20] in screen_text_of(app)
+
+
+def actions_list(workspace):
+    from command_console.data import queries
+
+    return queries.list_incidents(workspace.store)
+
+
+def screen_text_of(app) -> str:
+    from tests.tui.conftest import screen_text
+
+    return screen_text(app)
