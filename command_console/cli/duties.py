@@ -9,11 +9,11 @@ import typer
 from command_console.cli import VALUES, JsonOpt, State, app, emit_json, guarded, incident_app, report_app
 from command_console.cli.commands import _incident_id, _store
 from command_console.core.text import pad
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
-review_app = typer.Typer(help="The post-incident review: cause, lessons, corrective actions.", no_args_is_help=True)
-action_app = typer.Typer(help="Corrective actions of a review.", no_args_is_help=True)
-routines_app = typer.Typer(help="Recurring shift duties (daily summary, floor patrol).", no_args_is_help=True)
+review_app = typer.Typer(help=N_("The post-incident review: cause, lessons, corrective actions."), no_args_is_help=True)
+action_app = typer.Typer(help=N_("Corrective actions of a review."), no_args_is_help=True)
+routines_app = typer.Typer(help=N_("Recurring shift duties (daily summary, floor patrol)."), no_args_is_help=True)
 review_app.add_typer(action_app, name="action")
 app.add_typer(review_app, name="review")
 app.add_typer(routines_app, name="routines")
@@ -31,11 +31,11 @@ def _local(instant, fmt: str = "%Y-%m-%d %H:%M") -> str:
 @guarded
 def report_sent(
     incident: str,
-    to: Annotated[str, typer.Option("--to", help="Who was told: a role (emergency-team, 上级部门) or a name.")],
-    via: Annotated[str, typer.Option("--via", help="phone | written | message")],
-    version: Annotated[Optional[str], typer.Option("--version", help="initial | followup | final (default: initial, then followup).")] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help="The role this person was told as (default: from --to).")] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help="When: 14:05, '10m ago' (default: now).")] = None,
+    to: Annotated[str, typer.Option("--to", help=N_("Who was told: a role (emergency-team, 上级部门) or a name."))],
+    via: Annotated[str, typer.Option("--via", help=N_("phone | written | message"))],
+    version: Annotated[Optional[str], typer.Option("--version", help=N_("initial | followup | final (default: initial, then followup)."))] = None,
+    role: Annotated[Optional[str], typer.Option("--role", help=N_("The role this person was told as (default: from --to)."))] = None,
+    at: Annotated[Optional[str], typer.Option("--at", help=N_("When: 14:05, '10m ago' (default: now)."))] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Record that somebody was told, freezing the report's fields as the version sent."""
@@ -102,7 +102,8 @@ def report_upward(incident: str, json_: JsonOpt = False) -> None:
             left = d.seconds_left(now)
             state = (_("OVERDUE {countdown}") if left <= 0 else _("due in {countdown}")).format(
                 countdown=format_countdown(left))
-        typer.echo(f"  {pad(name, 28)} {_('by {time}').format(time=_local(d.due_at, '%H:%M'))}  {state}")
+        by = _("by {time}").format(time=_local(d.due_at, "%H:%M"))
+        typer.echo(f"  {name}: {by}  {state}")
     for r in sent:
         typer.echo("  " + _("{time} told {to} {via}: {version}").format(
             time=_local(r.told_at), to=r.to, via=_via(r.via), version=_version(r)))
@@ -113,7 +114,7 @@ def report_upward(incident: str, json_: JsonOpt = False) -> None:
 @incident_app.command("archive")
 @guarded
 def incident_archive(incident: str,
-                     undo: Annotated[bool, typer.Option("--undo", help="Take it out of the archive.")] = False) -> None:
+                     undo: Annotated[bool, typer.Option("--undo", help=N_("Take it out of the archive."))] = False) -> None:
     """Archive a resolved incident whose report and review are complete (it leaves the working lists)."""
     from command_console.data import actions_duties
 
@@ -190,7 +191,8 @@ def review_show(incident: str, json_: JsonOpt = False) -> None:
         return
     typer.echo(_("Review of {id}").format(id=incident_id) + (" [" + _("DRILL") + "]" if drill else ""))
     for key in REVIEW_FIELDS:
-        typer.echo(f"  {review_field_label(key)} [{key}]: {values.get(key, '') or _('(missing)')}")
+        missing = _("(missing)")
+        typer.echo(f"  {review_field_label(key)} [{key}]: {values.get(key, '') or missing}")
     for a in found:
         typer.echo("  " + _action_line(a))
 
@@ -209,8 +211,8 @@ def _action_line(a) -> str:
 @action_app.command("add", context_settings=VALUES)
 @guarded
 def action_add(incident: str, text: str,
-               owner: Annotated[str, typer.Option("--owner", help="Who does it.")],
-               due: Annotated[str, typer.Option("--due", help="By when: '2026-11-30 17:00', '+3d', 'in 2 days'.")],
+               owner: Annotated[str, typer.Option("--owner", help=N_("Who does it."))],
+               due: Annotated[str, typer.Option("--due", help=N_("By when: '2026-11-30 17:00', '+3d', 'in 2 days'."))],
                json_: JsonOpt = False) -> None:
     """Add a corrective action to an incident's review."""
     from command_console.core.duties import parse_due
@@ -228,7 +230,7 @@ def action_add(incident: str, text: str,
 
 @action_app.command("done", context_settings=VALUES)
 @guarded
-def action_done(action: str, note: Annotated[str, typer.Option("--note", help="What was done.")] = "") -> None:
+def action_done(action: str, note: Annotated[str, typer.Option("--note", help=N_("What was done."))] = "") -> None:
     """Close a corrective action with a note."""
     from command_console.data import actions_duties
 
@@ -240,7 +242,7 @@ def action_done(action: str, note: Annotated[str, typer.Option("--note", help="W
 
 @action_app.command("list")
 @guarded
-def action_list(open_: Annotated[bool, typer.Option("--open", help="Only the open ones.")] = False,
+def action_list(open_: Annotated[bool, typer.Option("--open", help=N_("Only the open ones."))] = False,
                 json_: JsonOpt = False) -> None:
     """Every corrective action (overdue ones are marked)."""
     from command_console.data import queries_duties
@@ -293,7 +295,7 @@ def routines_list(json_: JsonOpt = False) -> None:
 
 @routines_app.command("done", context_settings=VALUES)
 @guarded
-def routines_done(routine: str, note: Annotated[str, typer.Option("--note", help="e.g. sent to whom, what was found.")] = "") -> None:
+def routines_done(routine: str, note: Annotated[str, typer.Option("--note", help=N_("e.g. sent to whom, what was found."))] = "") -> None:
     """Log a routine as done now (its next due time counts from now)."""
     from command_console.core.matching import resolve
     from command_console.data import actions_duties
@@ -308,9 +310,9 @@ def routines_done(routine: str, note: Annotated[str, typer.Option("--note", help
 @routines_app.command("summary")
 @guarded
 def routines_summary(
-    format_: Annotated[str, typer.Option("--format", "-f", help="md | html | csv | json")] = "md",
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help="File or folder, '-' for stdout (default: <data dir>/reports/).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    format_: Annotated[str, typer.Option("--format", "-f", help=N_("md | html | csv | json"))] = "md",
+    out: Annotated[Optional[str], typer.Option("--out", "-o", help=N_("File or folder, '-' for stdout (default: <data dir>/reports/)."))] = None,
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
 ) -> None:
     """The daily summary from the log: an export of today (local midnight to now). Mark it
     sent with `routines done daily-summary --note 'to whom'`."""

@@ -98,7 +98,7 @@ def set_review_field(store: Store, incident_id: str, field: str, value: str) -> 
 
 
 def add_action(store: Store, incident_id: str, text: str, owner: str, due: datetime) -> str:
-    text = clean.clean_line(text, field="action", limit=clean.LOG_ENTRY_LIMIT)
+    text = clean.clean_line(text, field=_("corrective action"), limit=clean.LOG_ENTRY_LIMIT)
     owner = clean.clean_line(owner, field="--owner", limit=clean.NAME_LIMIT)
     action_id = uuid.uuid4().hex[:12]
     store.append("incident.action", {"incident_id": incident_id, "action_id": action_id, "text": text,

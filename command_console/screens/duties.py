@@ -21,7 +21,7 @@ from command_console.core.contacts import role_label
 from command_console.core.errors import UserError
 from command_console.core.text import clean
 from command_console.core.timers import format_countdown
-from command_console.i18n import _, current_language
+from command_console.i18n import N_, _, current_language
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.duty_strip import DutyState, read_state
 
@@ -50,11 +50,11 @@ def duty_options(state: DutyState, now: datetime) -> list[Option]:
 
 class DutiesScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape", "close", "Close", id="duties_close"),
-        Binding("enter", "routine_done", "Done", id="routine_done", tooltip="Log the selected routine as done now"),
-        Binding("p", "told('phone')", "Told by phone", id="told_phone", tooltip="Upward report made now by phone"),
-        Binding("w", "told('written')", "Told in writing", id="told_written", tooltip="Upward report made now in writing"),
-        Binding("m", "told('message')", "Told by message", id="told_message", tooltip="Upward report made now by message"),
+        Binding("escape", "close", N_("Close"), id="duties_close"),
+        Binding("enter", "routine_done", N_("Done"), id="routine_done", tooltip=N_("Log the selected routine as done now")),
+        Binding("p", "told('phone')", N_("Told by phone"), id="told_phone", tooltip=N_("Upward report made now by phone")),
+        Binding("w", "told('written')", N_("Told in writing"), id="told_written", tooltip=N_("Upward report made now in writing")),
+        Binding("m", "told('message')", N_("Told by message"), id="told_message", tooltip=N_("Upward report made now by message")),
     ]
 
     def __init__(self) -> None:

@@ -35,7 +35,7 @@ def test_unpublished_count_and_status_line(consoles):
     actions.log(a.store, incident, "one")
     assert sa.last.unpublished == 0
     pending = sa.sync_once()
-    assert pending.published == 2 and pending.unpublished == 0
+    assert pending.published == 3 and pending.unpublished == 0  # incident.open + incident.extra (drill, upward rule), the log
     assert sa.status_text().endswith("· 0 unpublished")
 
 
@@ -116,4 +116,4 @@ def test_changed_notices_local_commits_and_new_files_in_the_share(consoles):
     time.sleep(0.02)  # folder times tick with the kernel's coarse clock (a few ms)
     sa.sync_once()
     assert sb.changed()
-    assert sb.sync_once().applied == 1 and incident in a.store.incident_ids()
+    assert sb.sync_once().applied == 2 and incident in a.store.incident_ids()  # incident.open + incident.extra

@@ -82,7 +82,8 @@ def version_lines(record, version: ReportVersion) -> list[str]:
 
 def review_lines(duties: IncidentDuties) -> list[str]:
     keys = [k for k in REVIEW_FIELDS if duties.drill or k not in ("participants", "evaluation")]
-    return [f"{review_field_label(k)}: {duties.review.get(k, '') or _('(missing)')}" for k in keys]
+    missing = _("(missing)")
+    return [f"{review_field_label(k)}: {duties.review.get(k, '') or missing}" for k in keys]
 
 
 def action_line(record, action: CorrectiveAction) -> str:
