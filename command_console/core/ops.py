@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 
-from command_console.core.op_schema import REISSUE, envelope_problem, payload_problem
+from command_console.core.op_schema import REISSUE, SEQ_MAX, envelope_problem, payload_problem
 
 # 2: operations carry the author's wall-clock time (`wall`) and a signature (`sig`).
 OP_FORMAT_VERSION = 2
@@ -82,10 +82,12 @@ class Op:
         if not isinstance(data, dict):
             raise ValueError("record is not an object")
         data = {"wall": 0, "sig": "", **data}
-        problem = envelope_problem(data)
-        if problem:
-            raise ValueError(problem)
-        return Op(**data)
+        seq = data.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= SEQ_MAX:
+            raise ValueError("seq: not a whole number from 1")
+        if not all(isinstance(data.get(key), str) for key in ("id", "console_id", "kind", "hash", "prev_hash")):
+            raise ValueError("id, console_id, kind, hash and prev_hash must be text")
+        return Op(**data)  # the rest of the envelope is checked by validate(), once
 
 
 def original_of(op: Op) -> Op:

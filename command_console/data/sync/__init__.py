@@ -21,6 +21,7 @@ local database, which also heals a hole left by a damaged or deleted file.
 
 from __future__ import annotations
 
+import bisect
 import os
 import threading
 import time
@@ -51,6 +52,7 @@ MERGE_PAUSE_BUSY = 0.02  # seconds between transactions while others write
 MERGE_PAUSE_IDLE = 0.001
 MARKER = ".command-console-share"
 REPUBLISH_EVERY_S = 60  # per asking console
+REQUESTS_PER_PASS = 8  # republish requests written per console and pass
 REPUBLISH_MAX_OPS = 20_000  # per answer
 
 
@@ -106,6 +108,8 @@ class Syncer(OwnFolder, Reissues):
         self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
+        self._held_seqs: dict[str, list[int]] = {}  # console -> seqs held here, read once a pass
+        self._requests_left: dict[str, int] = {}  # console -> republish requests this pass may still write
         self._reread: set[str] = set()  # consoles whose folders re-issues freed: read them again
 
     # -- public ----------------------------------------------------------------
@@ -189,6 +193,7 @@ class Syncer(OwnFolder, Reissues):
 
     def _sync(self, wait: bool) -> SyncResult:
         result = SyncResult(when=self.clock.now())
+        self._held_seqs.clear()
         if self.share is None:
             result.share_ok, result.share_state = False, "sync off"
             result.unpublished = self._max_own_seq()
@@ -262,6 +267,7 @@ class Syncer(OwnFolder, Reissues):
     # -- everyone else's folders ---------------------------------------------------
 
     def _read_others(self, state: SyncState, result: SyncResult) -> None:
+        self._requests_left.clear()
         try:
             with os.scandir(self.share) as entries:
                 consoles = sorted(e.name for e in entries
@@ -347,7 +353,11 @@ class Syncer(OwnFolder, Reissues):
             result.share_ok, result.share_state = False, share_error(exc, "not writable")
 
     def _request(self, console: str, first: int, last: int) -> None:
-        """Ask the owner of a damaged segment to publish its range again."""
+        """Ask the owner of a damaged segment to publish its range again (a few requests
+        per console a pass: a folder of damaged files must not fill ours with requests)."""
+        if self._requests_left.get(console, REQUESTS_PER_PASS) <= 0:
+            return
+        self._requests_left[console] = self._requests_left.get(console, REQUESTS_PER_PASS) - 1
         path = self.share / self.console_id / seg.need_name(console, first, last)
         try:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o640 if self.share_group else 0o600))
@@ -369,6 +379,7 @@ class Syncer(OwnFolder, Reissues):
             self._read_again(state, console)
         self._reread.clear()
         self._held.clear()
+        self._held_seqs.clear()  # merges (and re-issues) changed what is held
         pending.clear()
 
     def _trust(self, console: str, folder: Path, state: SyncState, result: SyncResult) -> bool:
@@ -584,6 +595,11 @@ class Syncer(OwnFolder, Reissues):
         return {seq: (op_id, digest) for seq, op_id, digest in rows if seq in wanted}
 
     def _have_range(self, console: str, first: int, last: int) -> bool:
-        count = self.store.scalar("SELECT count(*) FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
-                                  console, first, last)
-        return count == last - first + 1
+        """Whether every seq first..last of a console is held here. The seqs are read once a
+        pass per console (a folder of 10,000 one-op files costs one query, not 10,000); one
+        merged later in the pass only makes its file read again, and skipped op by op."""
+        held = self._held_seqs.get(console)
+        if held is None:
+            held = self._held_seqs[console] = [row[0] for row in self.store.rows(
+                "SELECT seq FROM ops WHERE console_id = ? ORDER BY seq", console)]
+        return bisect.bisect_right(held, last) - bisect.bisect_left(held, first) == last - first + 1
