@@ -53,10 +53,10 @@ class CommandConsoleApp(TypeAheadApp):
     CSS_PATH = "app.tcss"
     TITLE = "Command Console"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("h", "handover", "Handover", id="handover", tooltip="End-of-shift handover"),
-        Binding("e", "export", "Export", id="export", tooltip="Export the shift report (md, html, csv, json)"),
+        Binding("q", "quit", N_("Quit"), id="quit"),
+        Binding("question_mark", "help", N_("Help"), id="help"),
+        Binding("h", "handover", N_("Handover"), id="handover", tooltip=N_("End-of-shift handover")),
+        Binding("e", "export", N_("Export"), id="export", tooltip=N_("Export the shift report (md, html, csv, json)")),
     ]
 
     sync_status: reactive[str] = reactive("sync: off")

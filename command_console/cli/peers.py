@@ -8,7 +8,7 @@ import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, fail, guarded
 from command_console.core.text import clean
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 peers_app = typer.Typer(help=_("Other consoles: keys pinned on first sight, approve or revoke, refused operations."),
                         invoke_without_command=True, no_args_is_help=False)
@@ -59,13 +59,13 @@ def _set(console: str, status: str) -> None:
 
 @peers_app.command("approve")
 @guarded
-def approve(console: Annotated[str, typer.Argument(help="Console id, as `peers` lists it.")]) -> None:
+def approve(console: Annotated[str, typer.Argument(help=N_("Console id, as `peers` lists it."))]) -> None:
     """Accept a console's operations (a new console, or one whose key changed on purpose)."""
     _set(console, "approved")
 
 
 @peers_app.command("revoke")
 @guarded
-def revoke(console: Annotated[str, typer.Argument(help="Console id, as `peers` lists it.")]) -> None:
+def revoke(console: Annotated[str, typer.Argument(help=N_("Console id, as `peers` lists it."))]) -> None:
     """Refuse every further operation from a console (what was merged stays)."""
     _set(console, "revoked")

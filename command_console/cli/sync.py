@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from command_console.cli import JsonOpt, State, app, emit_json, fail, guarded
-from command_console.i18n import _, ngettext
+from command_console.i18n import N_, _, ngettext
 
 
 def _syncer():
@@ -22,10 +22,10 @@ def _syncer():
 
 @app.command("sync")
 @guarded
-def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on each local change and every --interval seconds.")] = False,
-         interval: Annotated[float, typer.Option(help="Seconds between passes with --watch.")] = 1.0,
-         republish: Annotated[bool, typer.Option("--republish", help="Write everything to the share again (after it was emptied or replaced).")] = False,
-         new_identity: Annotated[bool, typer.Option("--new-identity", help="On a copied data directory: take a new console id and key and re-issue this copy's operations under it (close the console on this data directory first).")] = False,
+def sync(watch: Annotated[bool, typer.Option("--watch", help=N_("Keep syncing: on each local change and every --interval seconds."))] = False,
+         interval: Annotated[float, typer.Option(help=N_("Seconds between passes with --watch."))] = 1.0,
+         republish: Annotated[bool, typer.Option("--republish", help=N_("Write everything to the share again (after it was emptied or replaced)."))] = False,
+         new_identity: Annotated[bool, typer.Option("--new-identity", help=N_("On a copied data directory: take a new console id and key and re-issue this copy's operations under it (close the console on this data directory first)."))] = False,
          json_: JsonOpt = False) -> None:
     """Publish this console's operations to the shared folder and apply everyone else's."""
     syncer = _syncer()
@@ -46,11 +46,11 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help="Keep syncing: on e
                    "unreadable": result.unreadable})
     else:
         for line in result.problems + [p for p in known if p not in result.problems]:
-            typer.echo(f"sync: {line}", err=True)
+            typer.echo(_("sync: {line}").format(line=line), err=True)
         for warning in (result.duplicate_console, result.skew):
             if warning:
-                typer.echo(f"warning: {warning}", err=True)
-        typer.echo(f"published {result.published}, applied {result.applied} · {syncer.status_text()}")
+                typer.echo(_("warning: {warning}").format(warning=warning), err=True)
+        typer.echo(_("published {published}, applied {applied} · {value}").format(published=result.published, applied=result.applied, value=syncer.status_text()))
     if not result.share_ok or result.duplicate_console or result.rejected or result.unreadable:
         raise typer.Exit(1)
 
@@ -87,10 +87,10 @@ def _watch(syncer, interval: float) -> None:
                 result = syncer.sync_once()
                 next_pass = time.monotonic() + interval
                 for line in result.problems:
-                    typer.echo(f"sync: {line}", err=True)
+                    typer.echo(_("sync: {line}").format(line=line), err=True)
                 line = syncer.status_text()
                 if line != last_line or result.published or result.applied:
-                    typer.echo(f"{line} (published {result.published}, applied {result.applied})")
+                    typer.echo(_("{line} (published {published}, applied {applied})").format(line=line, published=result.published, applied=result.applied))
                     sys.stdout.flush()
                     last_line = line
                 syncer.changed()  # our own pass changed both; only later changes count
@@ -101,7 +101,7 @@ def _watch(syncer, interval: float) -> None:
 
 @app.command("verify")
 @guarded
-def verify(local_only: Annotated[bool, typer.Option("--local", help="Only the local database, not the share.")] = False) -> None:
+def verify(local_only: Annotated[bool, typer.Option("--local", help=N_("Only the local database, not the share."))] = False) -> None:
     """Walk every console's hash chain (local log and share); report gaps and tampering."""
     from pathlib import Path
 
@@ -113,12 +113,12 @@ def verify(local_only: Annotated[bool, typer.Option("--local", help="Only the lo
     for line in summary:
         typer.echo(line)
     for line in problems:
-        typer.echo(f"problem: {line}", err=True)
+        typer.echo(_("problem: {line}").format(line=line), err=True)
     _print_rejected(workspace.store)
     integrity = workspace.store.integrity_check()
     if integrity != "ok":
-        typer.echo(f"problem: {workspace.paths.database}: integrity_check {integrity}", err=True)
-    typer.echo(f"{len(problems) + (integrity != 'ok')} problems")
+        typer.echo(_("problem: {database}: integrity_check {integrity}").format(database=workspace.paths.database, integrity=integrity), err=True)
+    typer.echo(_("{value} problems").format(value=len(problems) + (integrity != 'ok')))
     if problems or integrity != "ok":
         raise typer.Exit(1)
 
@@ -138,7 +138,7 @@ def _print_rejected(store) -> None:
 
 @app.command("restore")
 @guarded
-def restore(from_share: Annotated[bool, typer.Option("--from-share", help="Rebuild this console's database from the shared folder: its own published operations and every other console's.")] = False) -> None:
+def restore(from_share: Annotated[bool, typer.Option("--from-share", help=N_("Rebuild this console's database from the shared folder: its own published operations and every other console's."))] = False) -> None:
     """Rebuild a lost or damaged database from the share. The old file is moved aside, never deleted."""
     from command_console.data.sync import Syncer, keys
 

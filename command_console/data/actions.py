@@ -20,7 +20,7 @@ from command_console.core.ops import Op
 from command_console.core.plans import Plan, PlanStep
 from command_console.core.report import FIELD_KEYS, field_by_key, problems
 from command_console.data.store import Store
-from command_console.i18n import current_language
+from command_console.i18n import N_, _, current_language
 
 # The read models (queries -> schema -> SQLModel) load only in the functions that
 # need them, so `command-console log` does not pay for the ORM at start-up.
@@ -31,7 +31,7 @@ def parse_severity(value: str) -> Severity:
         return Severity(resolve(value.lower(), [s.value for s in Severity], "severity"))
     except NotFound:
         allowed = ", ".join(s.value for s in Severity)
-        raise UserError(f"severity {value!r} is not one of {allowed}") from None
+        raise UserError(_("severity {value!r} is not one of {allowed}").format(value=value, allowed=allowed)) from None
 
 
 def plan_snapshot(plan: Plan) -> dict:
@@ -59,7 +59,7 @@ def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None,
     A drill is marked from its opening; the site's upward-report rule goes with it (actions_duties)."""
     now = store.clock.now()
     if clean.clean(title).strip():
-        title = clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT)
+        title = clean.clean_line(title, field=N_("title"), limit=clean.TITLE_LIMIT)
     else:
         title = plan.title_in(language or current_language())
     started = started_at or now
@@ -93,7 +93,7 @@ def set_status(store: Store, incident_id_: str, status: Status) -> Op:
 
 
 def set_title(store: Store, incident_id_: str, title: str) -> Op:
-    return _set_incident(store, incident_id_, "title", clean.clean_line(title, field="title", limit=clean.TITLE_LIMIT))
+    return _set_incident(store, incident_id_, "title", clean.clean_line(title, field=N_("title"), limit=clean.TITLE_LIMIT))
 
 
 def set_started_at(store: Store, incident_id_: str, started: datetime) -> Op:
@@ -101,13 +101,13 @@ def set_started_at(store: Store, incident_id_: str, started: datetime) -> Op:
 
 
 def log(store: Store, incident_id_: str, text: str, kind: EntryKind = EntryKind.NOTE) -> Op:
-    entry = clean.clean_line(text, field="log entry", limit=clean.LOG_ENTRY_LIMIT)
+    entry = clean.clean_line(text, field=N_("log entry"), limit=clean.LOG_ENTRY_LIMIT)
     return store.append("entry.add", {"incident_id": incident_id_, "kind": kind.value, "text": entry})
 
 
 def log_call(store: Store, incident_id_: str, contact: Contact, phone: str, outcome: CallOutcome, role: str = "") -> Op:
     """A call attempt to a contact with its outcome; lands in the timeline."""
-    name = clean.clean_line(contact.name, field="contact name", limit=clean.NAME_LIMIT)
+    name = clean.clean_line(contact.name, field=N_("contact name"), limit=clean.NAME_LIMIT)
     return store.append("call.add", {"incident_id": incident_id_, "contact_id": contact.id, "name": name,
                                      "phone": clean.clean(phone).strip(), "role": role, "outcome": outcome.value})
 
@@ -126,8 +126,8 @@ def resolve_step(store: Store, incident_id_: str, query: str) -> str:
 
 def set_step(store: Store, incident_id_: str, step_id: str, state: StepState, note: str = "") -> Op:
     if state == StepState.SKIPPED and not note.strip():
-        raise UserError("skipping a step needs a reason (--note)")
-    note = clean.clean_line(note, field="note", limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
+        raise UserError(_("skipping a step needs a reason (--note)"))
+    note = clean.clean_line(note, field=N_("note"), limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
     return store.append("step.set", {"incident_id": incident_id_, "step_id": step_id, "state": state.value, "note": note})
 
 
@@ -159,7 +159,7 @@ def complete_report(store: Store, incident_id_: str) -> Op:
 
     missing = problems(queries.get_report(store, incident_id_))
     if missing:
-        raise UserError("report incomplete: " + "; ".join(missing.values()))
+        raise UserError(_("report incomplete: ") + "; ".join(missing.values()))
     return store.append("report.status", {"incident_id": incident_id_, "status": "complete"})
 
 
@@ -170,8 +170,8 @@ def reopen_report(store: Store, incident_id_: str) -> Op:
 def contact_payload(contact: Contact) -> dict:
     unknown = [r for r in contact.roles if r not in ROLES]
     if unknown:
-        raise UserError(f"contact {contact.name!r}: unknown role {unknown[0]!r} (known: {', '.join(ROLES)})")
-    return {"id": contact.id, "name": clean.clean_line(contact.name, field="name", limit=clean.NAME_LIMIT),
+        raise UserError(_("contact {name!r}: unknown role {value!r} (known: {value2})").format(name=contact.name, value=unknown[0], value2=', '.join(ROLES)))
+    return {"id": contact.id, "name": clean.clean_line(contact.name, field=N_("name"), limit=clean.NAME_LIMIT),
             "roles": dict(contact.roles), "phones": [clean.clean(p).strip() for p in contact.phones],
             "notes": clean.clean(contact.notes).strip(), "on_duty": contact.on_duty}
 
@@ -191,7 +191,7 @@ def remove_contact(store: Store, contact_id: str) -> Op:
 
 
 def start_shift(store: Store, lead: str) -> str:
-    lead = clean.clean_line(lead, field="lead name", limit=clean.NAME_LIMIT)
+    lead = clean.clean_line(lead, field=N_("lead name"), limit=clean.NAME_LIMIT)
     shift_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
     store.append("shift.start", {"id": shift_id, "lead": lead})
     return shift_id

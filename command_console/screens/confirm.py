@@ -9,13 +9,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm_yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm_no"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm_yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm_no"),
     ]
 
     def __init__(self, question: str) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from command_console.core.incidents import EntryKind, Incident, TimelineEntry
 from command_console.core.report import ReportStatus
 from command_console.core.text import clean
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.core.when import local
 from command_console.data import queries
 from command_console.widgets import cells
@@ -26,8 +26,8 @@ KIND_STYLE = {EntryKind.CALL: "#7fb3ff", EntryKind.STEP: "#7fbf7f", EntryKind.ST
 
 class DetailScreen(Screen):
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Back", id="detail_back"),
-        Binding("l", "quick_log", "Log", id="detail_log"),
+        Binding("escape,q", "app.pop_screen", N_("Back"), id="detail_back"),
+        Binding("l", "quick_log", N_("Log"), id="detail_log"),
     ]
 
     class Loaded(Message):
@@ -49,8 +49,8 @@ class DetailScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#detail-steps-box").border_title = "Steps"
-        self.query_one("#detail-body").border_title = "Timeline (newest at the bottom)"
+        self.query_one("#detail-steps-box").border_title = _("Steps")
+        self.query_one("#detail-body").border_title = _("Timeline (newest at the bottom)")
         self.load()
 
     @work(thread=True, exclusive=True, group="detail")

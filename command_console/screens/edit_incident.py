@@ -18,7 +18,7 @@ from command_console.core.incidents import Incident
 from command_console.core.text import clean
 from command_console.core.when import ACCEPTED, check_started_at, local, parse_when
 from command_console.data import actions
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.severity import SeverityPicker
@@ -27,7 +27,7 @@ from command_console.widgets.severity import SeverityPicker
 class EditIncidentScreen(ModalScreen[list[str] | None]):
     """Dismisses with the names of the fields changed (None: closed)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="edit_cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="edit_cancel")]
 
     def __init__(self, incident: Incident, focus: str = "severity") -> None:
         super().__init__()
@@ -68,7 +68,7 @@ class EditIncidentScreen(ModalScreen[list[str] | None]):
         try:
             started = None
             if started_text.strip() != local(incident.started_at, zone):
-                started = parse_when(started_text, now, zone, field="started at")
+                started = parse_when(started_text, now, zone, field=N_("started at"))
                 check_started_at(started, now)
         except UserError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))

@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from command_console.core.errors import UserError
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 
@@ -42,7 +42,7 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     #export-buttons { height: 1; align: right middle; margin-top: 1; }
     #export-buttons Button { height: 1; min-width: 12; border: none; margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", id="export_close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="export_close")]
 
     class Written(Message):
         def __init__(self, paths: list[Path], error: str = "") -> None:

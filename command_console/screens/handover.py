@@ -18,7 +18,7 @@ from command_console.core.errors import UserError
 from command_console.core.handover import HandoverSummary, summary_lines
 from command_console.core.incidents import Shift
 from command_console.core.text import clean
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
 
@@ -50,7 +50,7 @@ class HandoverScreen(ModalScreen[str | None]):
     #handover-buttons { height: auto; align: right middle; }
     #handover-buttons Button { height: 1; min-width: 12; border: none; margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", id="handover_close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="handover_close")]
 
     class Built(Message):
         def __init__(self, summary: HandoverSummary, shift: Shift | None) -> None:

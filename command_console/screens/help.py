@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 SECTIONS = (
     ("Main screen", "command_console.screens.main", "MainScreen"),
@@ -22,11 +22,11 @@ SECTIONS = (
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", "Close", id="help_close")]
+    BINDINGS = [Binding("escape,question_mark,q", "app.pop_screen", N_("Close"), id="help_close")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
-            yield Label("Keys · Esc closes · ctrl+p: command palette reaches every action", classes="dialog-title")
+            yield Label(_("Keys · Esc closes · ctrl+p: command palette reaches every action"), classes="dialog-title")
             yield Static(self.table(), id="help-table")
 
     def table(self) -> Table:

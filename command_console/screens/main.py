@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from command_console.core.contacts import Contact
-from command_console.i18n import _, ngettext
+from command_console.i18n import N_, _, ngettext
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.core.errors import UserError
 from command_console.core.incidents import Call, Incident, Status, StepState
@@ -51,22 +51,22 @@ class Snapshot:
 
 class MainScreen(EditActions, Screen):
     BINDINGS = [
-        Binding("n", "new_incident", "New", id="new_incident", tooltip="New incident from a plan (fuzzy filter, severity, title, started-at)"),
-        Binding("l", "quick_log", "Log", id="quick_log", tooltip="Quick log: one line on the selected incident's timeline"),
-        Binding("space", "step_done", "Done", id="step_done", tooltip="Mark the selected step done"),
-        Binding("s", "skip_step", "Skip", id="skip_step", tooltip="Skip the selected step (asks for a reason)"),
-        Binding("a", "acknowledge", "Ack", id="acknowledge", tooltip="Acknowledge the selected incident's ringing alarms"),
-        Binding("enter", "detail", "Detail", id="detail", show=False, tooltip="Incident detail with the whole timeline"),
-        Binding("r", "report", "Report", id="report", tooltip="Seven-field report form of the selected incident"),
-        Binding("c", "roster", "Roster", id="roster", show=False, tooltip="Filter the roster (Enter goes to the list)"),
-        Binding("y", "copy_number", "Copy no.", id="copy_number", show=False, tooltip="Copy the selected contact's number (OSC 52)"),
-        Binding("x", "resolve", "Resolve", id="resolve", tooltip="Resolve the selected incident (asks first)"),
-        Binding("i", "edit_incident", "Edit", id="edit_incident", show=False, tooltip="Edit the incident: severity, title, start time"),
-        Binding("u", "reopen_step", "Reopen", id="reopen_step", show=False, tooltip="Reopen a step marked done or skipped by mistake"),
-        Binding("o", "toggle_resolved", "Show resolved", id="toggle_resolved", show=False, tooltip="Show or hide resolved incidents"),
-        Binding("d", "duties", "Duties", id="duties", show=False, tooltip="Duties: routines, upward reports owed, corrective actions"),
-        Binding("tab", "app.focus_next", "Next pane", id="next_pane", show=False, tooltip="Next pane"),
-        Binding("shift+tab", "app.focus_previous", "Previous pane", id="previous_pane", show=False, tooltip="Previous pane"),
+        Binding("n", "new_incident", N_("New"), id="new_incident", tooltip=N_("New incident from a plan (fuzzy filter, severity, title, started-at)")),
+        Binding("l", "quick_log", N_("Log"), id="quick_log", tooltip=N_("Quick log: one line on the selected incident's timeline")),
+        Binding("space", "step_done", N_("Done"), id="step_done", tooltip=N_("Mark the selected step done")),
+        Binding("s", "skip_step", N_("Skip"), id="skip_step", tooltip=N_("Skip the selected step (asks for a reason)")),
+        Binding("a", "acknowledge", N_("Ack"), id="acknowledge", tooltip=N_("Acknowledge the selected incident's ringing alarms")),
+        Binding("enter", "detail", N_("Detail"), id="detail", show=False, tooltip=N_("Incident detail with the whole timeline")),
+        Binding("r", "report", N_("Report"), id="report", tooltip=N_("Seven-field report form of the selected incident")),
+        Binding("c", "roster", N_("Roster"), id="roster", show=False, tooltip=N_("Filter the roster (Enter goes to the list)")),
+        Binding("y", "copy_number", N_("Copy no."), id="copy_number", show=False, tooltip=N_("Copy the selected contact's number (OSC 52)")),
+        Binding("x", "resolve", N_("Resolve"), id="resolve", tooltip=N_("Resolve the selected incident (asks first)")),
+        Binding("i", "edit_incident", N_("Edit"), id="edit_incident", show=False, tooltip=N_("Edit the incident: severity, title, start time")),
+        Binding("u", "reopen_step", N_("Reopen"), id="reopen_step", show=False, tooltip=N_("Reopen a step marked done or skipped by mistake")),
+        Binding("o", "toggle_resolved", N_("Show resolved"), id="toggle_resolved", show=False, tooltip=N_("Show or hide resolved incidents")),
+        Binding("d", "duties", N_("Duties"), id="duties", show=False, tooltip=N_("Duties: routines, upward reports owed, corrective actions")),
+        Binding("tab", "app.focus_next", N_("Next pane"), id="next_pane", show=False, tooltip=N_("Next pane")),
+        Binding("shift+tab", "app.focus_previous", N_("Previous pane"), id="previous_pane", show=False, tooltip=N_("Previous pane")),
     ]
 
     class Loaded(Message):

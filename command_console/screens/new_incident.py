@@ -22,7 +22,7 @@ from command_console.core.plans import Plan, format_duration
 from command_console.core.text import clean
 from command_console.core.when import ACCEPTED, check_started_at, parse_when
 from command_console.data import actions
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.widgets.cells import SEVERITY_STYLE
 from command_console.widgets.severity import SeverityPicker
 from command_console.widgets.clean_input import CleanInput
@@ -35,9 +35,9 @@ def plan_option(plan: Plan) -> Text:
     if plan.title_zh:
         line.append(f" {clean(plan.title_zh)}")
     timed = [s.deadline_s for s in plan.steps if s.deadline_s]
-    line.append(f"  {len(plan.steps)} steps", style="dim")
+    line.append(_("  {value} steps").format(value=len(plan.steps)), style="dim")
     if timed:
-        line.append(f" · first deadline {format_duration(min(timed))}", style="dim")
+        line.append(_(" · first deadline {value}").format(value=format_duration(min(timed))), style="dim")
     return line
 
 
@@ -71,19 +71,19 @@ CONFIRM_AGO = timedelta(hours=12)
 
 class NewIncidentScreen(ModalScreen[str | None]):
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="cancel"),
-        Binding("down", "move(1)", "Next plan", show=False),
-        Binding("up", "move(-1)", "Previous plan", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="cancel"),
+        Binding("down", "move(1)", N_("Next plan"), show=False),
+        Binding("up", "move(-1)", N_("Previous plan"), show=False),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("New incident · type to find a plan · Enter opens · Tab for more · Esc cancels", classes="dialog-title")
-            yield CleanInput(placeholder="plan: power, system, fire, 断电 …", id="plan-filter")
+            yield Label(_("New incident · type to find a plan · Enter opens · Tab for more · Esc cancels"), classes="dialog-title")
+            yield CleanInput(placeholder=_("plan: power, system, fire, 断电 …"), id="plan-filter")
             yield OptionList(id="plan-list")
             yield SeverityPicker(id="severity")
-            yield CleanInput(placeholder="title (optional: defaults to the plan title)", id="title", compact=True)
-            yield CleanInput(placeholder=f"started at (optional: now; or {ACCEPTED})", id="started", compact=True)
+            yield CleanInput(placeholder=_("title (optional: defaults to the plan title)"), id="title", compact=True)
+            yield CleanInput(placeholder=_("started at (optional: now; or {ACCEPTED})").format(ACCEPTED=_(ACCEPTED)), id="started", compact=True)
             yield Checkbox(_("Drill (not a real incident)"), id="drill", compact=True)
             yield Static("", id="error", classes="error")
 
@@ -142,7 +142,7 @@ class NewIncidentScreen(ModalScreen[str | None]):
         started_text = self.query_one("#started", Input).value
         now, zone = self.app.clock.now(), self.app.config.zone
         try:
-            started = parse_when(started_text, now, zone, field="started at") if started_text.strip() else None
+            started = parse_when(started_text, now, zone, field=N_("started at")) if started_text.strip() else None
             if started is not None:
                 check_started_at(started, now)
         except UserError as exc:

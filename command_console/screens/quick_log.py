@@ -16,7 +16,7 @@ from command_console.core.errors import UserError
 from command_console.core.incidents import Incident
 from command_console.core.text import clean
 from command_console.data import actions
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 
@@ -24,7 +24,7 @@ from command_console.widgets.clean_input import CleanInput
 class QuickLogScreen(ModalScreen[str | None]):
     """Dismisses with the stored text (None: cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
     def __init__(self, incident: Incident) -> None:
         super().__init__()

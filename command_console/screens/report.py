@@ -18,12 +18,13 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
 from command_console.core.errors import UserError
 from command_console.core.incidents import EntryKind, StepState
-from command_console.core.report import REPORT_FIELDS, PrefillContext, Report, ReportStatus, prefill, problems
+from command_console.core import labels
+from command_console.core.report import PrefillContext, REPORT_FIELDS, Report, ReportStatus, field_title, prefill, problems
 from command_console.core.text import clean
 from command_console.core.when import local
 from command_console.data import actions, queries
 from command_console.data.drafts import DraftStore
-from command_console.i18n import _, ngettext
+from command_console.i18n import N_, _, current_language, ngettext
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
@@ -33,20 +34,20 @@ DEBOUNCE_S = 1.0
 
 def prefill_context(workspace, incident, entries) -> PrefillContext:
     zone = workspace.config.zone
-    measures = [f"{local(s.state_at, zone, '%H:%M')} {s.text} ({s.state_by})"
+    measures = [f"{local(s.state_at, zone, '%H:%M')} {s.text_in(current_language())} ({s.state_by})"
                 for s in incident.steps if s.state == StepState.DONE]
     measures += [f"{local(e.at, zone, '%H:%M')} {e.text}" for e in entries if e.kind in (EntryKind.NOTE, EntryKind.CALL)]
     return PrefillContext(
         site=workspace.config.site, occurred_at_local=local(incident.started_at, zone),
-        incident_type=f"{incident.plan_title} ({incident.severity.value} {incident.severity.label_zh})",
+        incident_type=f"{incident.plan_title} ({labels.severity_both(incident.severity)})",
         measures=measures)
 
 
 class ReportScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "leave", "Save & close", id="report_close"),
-        Binding("ctrl+s", "save", "Save", id="report_save"),
-        Binding("ctrl+o", "complete", "Mark complete", id="report_complete"),
+        Binding("escape", "leave", N_("Save & close"), id="report_close"),
+        Binding("ctrl+s", "save", N_("Save"), id="report_save"),
+        Binding("ctrl+o", "complete", N_("Mark complete"), id="report_complete"),
     ]
 
     class Loaded(Message):
@@ -73,9 +74,8 @@ class ReportScreen(Screen[None]):
         with VerticalScroll(id="report-body"):
             for number, spec in enumerate(REPORT_FIELDS, 1):
                 with Vertical(classes="report-field", id=f"block-{spec.key}"):
-                    label = Text(f"{number}. {spec.label} ", style="bold")
-                    label.append(spec.label_zh, style="bold")
-                    label.append(f"  {spec.hint}", style="dim italic")
+                    label = Text(f"{number}. {field_title(spec)}", style="bold")
+                    label.append(f"  {_(spec.hint)}", style="dim italic")
                     yield Label(label)
                     if spec.multiline:
                         yield CleanTextArea("", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus")
@@ -83,7 +83,7 @@ class ReportScreen(Screen[None]):
                         # Not selected on focus: the first key typed must not replace the prefill.
                         yield CleanInput("", id=f"field-{spec.key}", compact=True, select_on_focus=False)
                     yield Static("", id=f"error-{spec.key}", classes="error")
-            yield Button("Mark complete (ctrl+o)", id="complete", variant="primary")
+            yield Button(_("Mark complete (ctrl+o)"), id="complete", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -125,8 +125,8 @@ class ReportScreen(Screen[None]):
 
     def _show_title(self) -> None:
         status = self.stored.status.value if self.ready else "loading"
-        line = Text.assemble(("Report · ", "bold"), (self.title_text, "bold"), f" · status {status}",
-                             (f" · {len(self.touched)} unsaved field(s) kept in draft" if self.touched else "", "dim"),
+        line = Text.assemble((_("Report · "), "bold"), (self.title_text, "bold"), _(" · status {status}").format(status=status),
+                             (_(" · {value} unsaved field(s) kept in draft").format(value=len(self.touched)) if self.touched else "", "dim"),
                              (self.problem_note, "bold red"))
         self.query_one("#report-title", Static).update(line)
 

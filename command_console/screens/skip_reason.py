@@ -13,12 +13,12 @@ from textual.widgets import Input, Label, Static
 from command_console.core.incidents import PlanStepRun
 from command_console.core.errors import UserError
 from command_console.core.text import LOG_ENTRY_LIMIT, clean, clean_line
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.widgets.clean_input import CleanInput
 
 
 class SkipReasonScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
     def __init__(self, step: PlanStepRun) -> None:
         super().__init__()
@@ -37,7 +37,7 @@ class SkipReasonScreen(ModalScreen[str | None]):
             self.query_one("#error", Static).update(Text(_("A skipped step needs a reason")))
             return
         try:
-            clean_line(event.value, field="note", limit=LOG_ENTRY_LIMIT)
+            clean_line(event.value, field=N_("note"), limit=LOG_ENTRY_LIMIT)
         except UserError as exc:
             self.query_one("#error", Static).update(Text(str(exc)))
             return

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.text import Text
 
+from command_console.core import labels
 from command_console.core.incidents import Incident, PlanStepRun, Severity, Status, StepState
 from command_console.core.text import clean
 from command_console.core.timers import format_countdown, next_deadline, seconds_until
@@ -30,11 +32,13 @@ def user(text: str, style: str = "") -> Text:
 
 
 def severity(sev: Severity) -> Text:
-    return Text(f" {sev.value.upper():<8} ", style=SEVERITY_STYLE[sev], no_wrap=True)
+    word = labels.severity(sev)
+    word = word.upper() if word.isascii() else word  # 特别重大 is 8 cells wide, like CRITICAL
+    return Text(f" {word}{' ' * max(0, 8 - cell_len(word))} ", style=SEVERITY_STYLE[sev], no_wrap=True)
 
 
 def status(st: Status) -> Text:
-    return Text(st.value, style=STATUS_STYLE[st])
+    return Text(labels.status(st), style=STATUS_STYLE[st])
 
 
 def countdown(step: PlanStepRun | None, now: datetime) -> Text:

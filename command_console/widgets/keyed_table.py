@@ -21,6 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from command_console.i18n import N_
+
 PAD = 1  # blank cells on each side of a column, as in DataTable
 
 
@@ -65,13 +67,13 @@ class KeyedTable(ScrollView, can_focus=True):
     }
     """
     BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "move_to(0)", "First row", show=False),
-        Binding("end", "move_to(-1)", "Last row", show=False),
-        Binding("enter", "select", "Select", show=False),
+        Binding("up", "move(-1)", N_("Up"), show=False),
+        Binding("down", "move(1)", N_("Down"), show=False),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False),
+        Binding("home", "move_to(0)", N_("First row"), show=False),
+        Binding("end", "move_to(-1)", N_("Last row"), show=False),
+        Binding("enter", "select", N_("Select"), show=False),
     ]
 
     class RowHighlighted(RowMessage):

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 
 from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role
 from command_console.core.incidents import CallOutcome
-from command_console.i18n import _
+from command_console.i18n import N_, _
 from command_console.widgets import cells
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.keyed_table import KeyedTable
@@ -42,9 +42,9 @@ class RosterTable(KeyedTable):
     """One row per phone number; row key = position, contact and number."""
 
     BINDINGS = [
-        Binding("1", "call('reached')", "Reached", id="call_reached", tooltip="Log a call to the selected contact: reached"),
-        Binding("2", "call('no answer')", "No answer", id="call_no_answer", tooltip="Log a call to the selected contact: no answer"),
-        Binding("3", "call('left message')", "Left msg", id="call_left_message", tooltip="Log a call to the selected contact: left a message"),
+        Binding("1", "call('reached')", N_("Reached"), id="call_reached", tooltip=N_("Log a call to the selected contact: reached")),
+        Binding("2", "call('no answer')", N_("No answer"), id="call_no_answer", tooltip=N_("Log a call to the selected contact: no answer")),
+        Binding("3", "call('left message')", N_("Left msg"), id="call_left_message", tooltip=N_("Log a call to the selected contact: left a message")),
     ]
 
     class CallAttempt(Message):
@@ -117,8 +117,8 @@ class RosterTable(KeyedTable):
 class Roster(Vertical):
     """Filter input, contact table, emergency numbers line."""
 
-    BINDINGS = [Binding("escape", "back", "Back to the steps", id="roster_back", show=False,
-                        tooltip="Leave the roster: back to the steps")]
+    BINDINGS = [Binding("escape", "back", N_("Back to the steps"), id="roster_back", show=False,
+                        tooltip=N_("Leave the roster: back to the steps"))]
 
     def action_back(self) -> None:
         steps = self.screen.query("#steps")
@@ -133,7 +133,7 @@ class Roster(Vertical):
         self._cursor_on: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield CleanInput(placeholder="filter contacts…", id="roster-filter", compact=True)
+        yield CleanInput(placeholder=_("filter contacts…"), id="roster-filter", compact=True)
         yield RosterTable(id="roster-table")
         line = Text("☎ ", style="bold", no_wrap=True, overflow="ellipsis")
         for role, number in self.numbers.items():

@@ -9,14 +9,15 @@ from textual.widget import Widget
 
 from command_console.core.incidents import Severity
 from command_console.widgets.cells import SEVERITY_STYLE
+from command_console.i18n import N_
 
 LEVELS = list(Severity)
 
 
 class SeverityPicker(Widget, can_focus=True):
     BINDINGS = [
-        Binding("left", "shift(-1)", "Lower", show=False),
-        Binding("right", "shift(1)", "Higher", show=False),
+        Binding("left", "shift(-1)", N_("Lower"), show=False),
+        Binding("right", "shift(1)", N_("Higher"), show=False),
         *[Binding(str(i + 1), f"pick({i})", s.value, show=False) for i, s in enumerate(LEVELS)],
     ]
     value: reactive[Severity] = reactive(Severity.GENERAL)
