@@ -16,6 +16,7 @@ from command_console.widgets.keyed_table import KeyedTable
 FIXED = {"sev": 10, "id": 7, "age": 5, "status": 9, "next": 8}
 MIN_TITLE = 8
 MAX_PLAN = 28
+TITLE_BEFORE_PLAN = 24  # cells: a 12-character Chinese title; narrower than this, the plan column goes
 
 
 class IncidentTable(KeyedTable):
@@ -43,7 +44,9 @@ class IncidentTable(KeyedTable):
             if rest < MIN_TITLE + 6:
                 rest += widths[column] + 2
                 widths[column] = 0
-        plan = min(MAX_PLAN, max(6, rest * 2 // 5)) if rest >= MIN_TITLE + 6 + 2 else 0
+        plan = min(MAX_PLAN, max(6, rest * 2 // 5))
+        if rest - plan - 2 < TITLE_BEFORE_PLAN:  # the title matters more than the plan's name
+            plan = 0
         self.set_widths({**widths, "title": max(MIN_TITLE, rest - plan - (2 if plan else -2)), "plan": plan})
 
     @property
