@@ -22,6 +22,7 @@ BENCHES = {
     "console": ("bench.console_bench", ["--runs", "9", "--steady", "20"], ["--runs", "2", "--steady", "5"]),
     "export": ("bench.export_bench", [], ["--runs", "3"]),
     "sync": ("bench.sync_bench", [], ["--ops", "2000", "--history", "20000", "--passes", "10"]),
+    "trust": ("bench.trust_bench", [], ["--ops", "2000", "--hostile", "2000"]),
     "faults": ("tests.sync.fault_loop", ["--cycles", "100"], ["--cycles", "10"]),
     "fuzz": ("tests.tui.screen_fuzz", ["--inputs", "300"], ["--inputs", "35"]),
 }
