@@ -11,6 +11,7 @@ from command_console.cli import (
     VALUES, JsonOpt, State, app, contacts_app, emit_json, guarded, incident_app, plans_app,
 )
 from command_console.i18n import N_, _
+from command_console.core import labels
 from command_console.core.text import pad
 
 
@@ -59,7 +60,7 @@ def plans_list(json_: JsonOpt = False) -> None:
         return
     for p in plans:
         timed = ", ".join(format_duration(s.deadline_s) for s in p.steps if s.deadline_s)
-        typer.echo(f"{pad(p.id, 28)} {pad(p.severity.value, 9)} {pad(p.title + ' ' + p.title_zh, 40)} {timed}")
+        typer.echo(f"{pad(p.id, 28)} {pad(labels.severity(p.severity), 9)} {pad(p.title + ' ' + p.title_zh, 40)} {timed}")
     for problem in library.problems:
         typer.echo(_("skipped: {problem}").format(problem=problem), err=True)
 
@@ -218,7 +219,7 @@ def incident_list(all_: Annotated[bool, typer.Option("--all", help=N_("Include r
     for i in real + drills:
         step = next_deadline(i) if i.is_open else None
         due = f"{format_countdown(seconds_until(step.due_at, now))} {step.step_id}" if step else ""
-        typer.echo(drill_mark(i, real, drills) + f"{pad(i.id, 10)} {pad(i.severity.value, 9)} {pad(i.status.value, 9)} "
+        typer.echo(drill_mark(i, real, drills) + f"{pad(i.id, 10)} {pad(labels.severity(i.severity), 9)} {pad(labels.status(i.status), 9)} "
                    f"{pad(format_age(i.started_at, now), 7)} {pad(i.title, 34)} {due}".rstrip())
 
 
@@ -246,7 +247,7 @@ def incident_show(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) 
         emit_json(incident_json(found))
         return
     zone, now = workspace.config.zone, workspace.clock.now()
-    typer.echo(f"{found.id}  {found.severity.value}  {found.status.value}  {found.title}")
+    typer.echo(f"{found.id}  {labels.severity(found.severity)}  {labels.status(found.status)}  {found.title}")
     typer.echo(_("plan {plan}; started {started}; opened by {author}").format(
         plan=found.plan_title, started=local(found.started_at, zone), author=found.opened_by))
     for n, step in enumerate(found.steps, 1):

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Static
 from command_console.core.incidents import EntryKind, Incident, TimelineEntry
 from command_console.core.report import ReportStatus
 from command_console.core.text import clean
-from command_console.i18n import N_, _
+from command_console.i18n import N_, _, current_language
 from command_console.core.when import local
 from command_console.data import queries
 from command_console.widgets import cells
@@ -77,7 +77,7 @@ class DetailScreen(Screen):
         steps.add_column(ratio=2)
         for step in inc.steps:
             steps.add_row(str(step.position + 1), cells.step_timer(step, now, zone),
-                          Text(clean(step.text), overflow="fold"), Text(cells.step_who(step).plain, style="italic"))
+                          Text(clean(step.text_in(current_language())), overflow="fold"), Text(cells.step_who(step).plain, style="italic"))
         self.query_one("#detail-steps", Static).update(steps)
         self.query_one("#timeline", Static).update(self.timeline(message.entries))
         self.query_one("#detail-body").anchor()  # the newest entry in view, now and as the timeline grows

@@ -7,7 +7,7 @@ from __future__ import annotations
 from command_console.core.incidents import StepState
 from command_console.core.text import clean
 from command_console.data import actions
-from command_console.i18n import _, ngettext
+from command_console.i18n import _, current_language, ngettext
 
 
 class EditActions:
@@ -41,7 +41,7 @@ class EditActions:
                            _("Step {n} reopened").format(n=step.position + 1))
 
         self.app.push_screen(ConfirmScreen(_("Reopen step {n} “{text}” ({state})?").format(
-            n=step.position + 1, text=clean(step.text), state=_(step.state.value))), confirmed)
+            n=step.position + 1, text=clean(step.text_in(current_language())), state=_(step.state.value))), confirmed)
 
     def edit_refusal(self, action: str) -> str:
         incident, step = self.incident, self.steps.selected_step

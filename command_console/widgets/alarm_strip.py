@@ -13,7 +13,7 @@ from textual.widgets import Static
 from command_console.core.contacts import Contact
 from command_console.core.incidents import Call, Incident, PlanStepRun
 from command_console.core.text import clean
-from command_console.i18n import _, ngettext
+from command_console.i18n import _, current_language, ngettext
 from command_console.screens.alarms import advise, ringing
 
 ALARM = "bold white on #c00000"
@@ -48,7 +48,7 @@ def alarm_line(incident: Incident, step: PlanStepRun, contacts: list[Contact], c
     line.append(" ")
     line.append_text(who_text(step, contacts, calls))
     line.append(" · {n}. ".format(n=step.position + 1))
-    line.append(clean(step.text))
+    line.append(clean(step.text_in(current_language())))
     line.append(" · " + clean(incident.title), style="dim")
     return line
 

@@ -12,6 +12,7 @@ from command_console.core import labels
 from command_console.core.incidents import Incident, PlanStepRun, Severity, Status, StepState
 from command_console.core.text import clean
 from command_console.core.timers import format_countdown, next_deadline, seconds_until
+from command_console.i18n import current_language
 
 SEVERITY_STYLE = {
     Severity.GENERAL: "bold black on #8fbc8f",
@@ -72,7 +73,7 @@ def step_who(step: PlanStepRun) -> Text:
 
 
 def step_text(step: PlanStepRun, now: datetime) -> Text:
-    text = user(step.text)
+    text = user(step.text_in(current_language()))
     if step.is_open and step.due_at is not None and step.due_at <= now:
         text.stylize(LATE if step.acked_at else ALARM)
     elif not step.is_open:

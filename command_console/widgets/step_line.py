@@ -9,7 +9,7 @@ from textual.widgets import Static
 from command_console.core.contacts import Contact
 from command_console.core.incidents import Call, PlanStepRun
 from command_console.core.text import clean
-from command_console.i18n import _
+from command_console.i18n import _, current_language
 from command_console.screens.alarms import call_order
 from command_console.widgets import cells
 from command_console.widgets.alarm_strip import who_text
@@ -22,7 +22,7 @@ def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Cal
     line.append("{n}. ".format(n=step.position + 1), style="bold")
     if step.escalate:
         line.append("⚑ " + _("escalate") + " ", style="bold white on #b3001b")
-    line.append(clean(step.text), style="bold")
+    line.append(clean(step.text_in(current_language())), style="bold")
     waiting = getattr(step, "waiting_for", "")  # plans with `after`: the step this one waits for
     if waiting:
         line.append(" · " + _("waiting for {step}").format(step=clean(waiting)), style="italic")
@@ -35,8 +35,9 @@ def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Cal
             line.append(" · " + _("then {names}").format(
                 names=", ".join("{0} {1}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
                                 for c in others)), style="dim")
-    if step.note:
-        line.append(" · " + _("note: {note}").format(note=clean(step.note)), style="italic")
+    note = step.note_in(current_language())
+    if note:
+        line.append(" · " + _("note: {note}").format(note=clean(note)), style="italic")
     if not step.is_open:
         line.append(" · ")
         line.append_text(cells.step_who(step))

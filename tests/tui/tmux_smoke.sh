@@ -87,7 +87,13 @@ keys q
 for _ in $(seq 1 50); do tmux has-session -t "$SESSION" 2>/dev/null || break; sleep 0.1; done
 if tmux has-session -t "$SESSION" 2>/dev/null; then echo "FAIL: q did not quit" >&2; screen >&2; exit 1; fi
 
-INCIDENT=$("$CC" --data-dir "$DATA" incident list --all --json | python3 -c 'import json,sys; print(next(i["id"] for i in json.load(sys.stdin) if i["id"].startswith("1-")))')
-"$CC" --data-dir "$DATA" timeline "$INCIDENT" | grep -qF -- "$ENTRY" || { echo "FAIL: entry not in timeline" >&2; exit 1; }
+# The console has just exited; a CLI read that finds the database busy says so (exit 4): try again.
+OUT=""
+for _ in $(seq 1 10); do
+    INCIDENT=$("$CC" --data-dir "$DATA" incident list --all --json 2>&1 | python3 -c 'import json,sys; print(next(i["id"] for i in json.load(sys.stdin) if i["id"].startswith("1-")))' 2>/dev/null) \
+        && OUT=$("$CC" --data-dir "$DATA" timeline "$INCIDENT" 2>&1) && grep -qF -- "$ENTRY" <<<"$OUT" && break
+    sleep 0.5
+done
+grep -qF -- "$ENTRY" <<<"$OUT" || { echo "FAIL: entry not in timeline of '${INCIDENT:-?}': $OUT" >&2; exit 1; }
 [ "$(ls "$DATA/reports" | wc -l)" -eq 4 ] || { echo "FAIL: not 4 files in $DATA/reports" >&2; exit 1; }
 echo "tmux smoke: OK ($INCIDENT, a whole shift at 80x24)"
