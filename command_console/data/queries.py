@@ -136,15 +136,18 @@ def list_contacts(store: Store) -> list[Contact]:
                     bool(r.on_duty)) for r in rows]
 
 
-def _roles(stored: str) -> dict[str, int]:
-    """A contact's roles as stored; anything unreadable reads as none rather than stopping a read."""
+def json_object(stored: str) -> dict:
+    """A JSON object as stored; anything unreadable or not an object reads as {} rather than
+    stopping a read."""
     try:
         value = json.loads(stored)
     except (ValueError, TypeError, RecursionError):
         return {}
-    if not isinstance(value, dict):
-        return {}
-    return {shown(role): rank for role, rank in value.items() if isinstance(rank, int)}
+    return value if isinstance(value, dict) else {}
+
+
+def _roles(stored: str) -> dict[str, int]:
+    return {shown(role): rank for role, rank in json_object(stored).items() if isinstance(rank, int)}
 
 
 def _phones(stored: str) -> tuple[str, ...]:

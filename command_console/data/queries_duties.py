@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from command_console.core.duties import CorrectiveAction, ReportVersion, UpwardDue, UpwardReport
 from command_console.core.text import shown
+from command_console.data.queries import json_object
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
 
@@ -60,13 +60,7 @@ def report_versions(store: Store, incident_id: str) -> list[ReportVersion]:
 
 
 def _fields(stored: str) -> dict:
-    try:
-        value = json.loads(stored)
-    except (ValueError, TypeError, RecursionError):
-        return {}
-    if not isinstance(value, dict):
-        return {}
-    return {shown(k): shown(v, multiline=True) for k, v in value.items() if isinstance(v, str)}
+    return {shown(k): shown(v, multiline=True) for k, v in json_object(stored).items() if isinstance(v, str)}
 
 
 def review(store: Store, incident_id: str) -> dict[str, str]:
