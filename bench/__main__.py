@@ -19,7 +19,11 @@ from pathlib import Path
 BENCHES = {
     "store": ("bench.store_bench", [], ["--runs", "5", "--appends", "200"]),
     "open_check": ("bench.open_check", ["--runs", "9"], ["--runs", "3"]),
-    "console": ("bench.console_bench", ["--runs", "9", "--steady", "20"], ["--runs", "2", "--steady", "5"]),
+    "console": (
+        "bench.console_bench",
+        ["--runs", "9", "--steady", "20"],
+        ["--runs", "2", "--steady", "5"],
+    ),
     "export": ("bench.export_bench", [], ["--runs", "3"]),
     "sync": ("bench.sync_bench", [], ["--ops", "2000", "--history", "20000", "--passes", "10"]),
     "trust": ("bench.trust_bench", [], ["--ops", "2000", "--hostile", "2000"]),
@@ -29,15 +33,27 @@ BENCHES = {
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    cpu = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
     return f"{platform.node()}: {os.cpu_count()} cores {cpu}, Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("names", nargs="*", help=f"which of {', '.join(BENCHES)} (default: all)")
-    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke check, not figures)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer runs (a smoke check, not figures)"
+    )
     args = parser.parse_args()
     unknown = [n for n in args.names if n not in BENCHES]
     if unknown:
@@ -59,7 +75,9 @@ def main() -> int:
             print(result.stderr[-3000:], file=sys.stderr)
             lines.append(f"FAILED (exit {result.returncode})")
     (out / "latest.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"\nwritten to {out / 'latest.txt'}" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"\nwritten to {out / 'latest.txt'}" + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

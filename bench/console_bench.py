@@ -38,26 +38,58 @@ def build(folder: Path) -> None:
 
     workspace = Workspace.open(folder, SystemClock())
     store, now = workspace.store, workspace.clock.now()
-    plans = [workspace.plan(p) for p in ("system-failure", "power-outage", "inbound-call-surge", "fire-alarm")]
+    plans = [
+        workspace.plan(p)
+        for p in ("system-failure", "power-outage", "inbound-call-surge", "fire-alarm")
+    ]
     ops = []
     for n in range(1, 1001):
         plan = plans[n % len(plans)]
         started = now - timedelta(minutes=(n % 50) + (0 if n <= 200 else 600))
-        ops.append(("incident.open", {"id": f"{n}-{store.console_id}", "title": f"Incident {n} 事件 [b]{n}[/b]",
-                                      "plan": plan_snapshot(plan), "severity": plan.severity.value,
-                                      "started_at": int(started.timestamp() * 1000)}))
+        ops.append(
+            (
+                "incident.open",
+                {
+                    "id": f"{n}-{store.console_id}",
+                    "title": f"Incident {n} 事件 [b]{n}[/b]",
+                    "plan": plan_snapshot(plan),
+                    "severity": plan.severity.value,
+                    "started_at": int(started.timestamp() * 1000),
+                },
+            )
+        )
         if n > 200:
-            ops.append(("incident.set", {"id": f"{n}-{store.console_id}", "field": "status", "value": "resolved", "base": None}))
+            ops.append(
+                (
+                    "incident.set",
+                    {
+                        "id": f"{n}-{store.console_id}",
+                        "field": "status",
+                        "value": "resolved",
+                        "base": None,
+                    },
+                )
+            )
     for n in range(20000):
-        ops.append(("entry.add", {"incident_id": f"{n % 1000 + 1}-{store.console_id}", "kind": "note",
-                                  "text": f"entry {n}: queue at {n % 300} calls 排队"}))
+        ops.append(
+            (
+                "entry.add",
+                {
+                    "incident_id": f"{n % 1000 + 1}-{store.console_id}",
+                    "kind": "note",
+                    "text": f"entry {n}: queue at {n % 300} calls 排队",
+                },
+            )
+        )
     for i in range(0, len(ops), 2000):
-        store.append_many(ops[i:i + 2000])
+        store.append_many(ops[i : i + 2000])
     workspace.close()
 
 
 def stats(values: list[float]) -> str:
-    return f"median {statistics.median(values):8.1f}  min {min(values):8.1f}  max {max(values):8.1f}"
+    return (
+        f"median {statistics.median(values):8.1f}  min {min(values):8.1f}  max {max(values):8.1f}"
+    )
 
 
 def p99(values: list[float]) -> float:
@@ -65,6 +97,7 @@ def p99(values: list[float]) -> float:
 
 
 # -- children: one process per cold start -------------------------------------------------
+
 
 def child(mode: str, data_dir: str, seconds: float) -> None:
     spawned = float(os.environ["BENCH_SPAWNED"])
@@ -80,14 +113,22 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
             def on_mount(self):
                 table = self.query_one(DataTable)
                 table.add_columns("Severity", "ID", "Title", "Plan", "Age", "Status", "Next")
-                table.add_rows([("serious", f"{n}-x", f"Incident {n}", "plan", "3m", "active", "04:00") for n in range(200)])
+                table.add_rows(
+                    [
+                        ("serious", f"{n}-x", f"Incident {n}", "plan", "3m", "active", "04:00")
+                        for n in range(200)
+                    ]
+                )
 
         app, ready = Bare(), lambda a: a.query_one(DataTable).row_count > 0
     else:
         from command_console.app import CommandConsoleApp
         from command_console.workspace import Workspace
 
-        app, ready = CommandConsoleApp(Workspace.open(data_dir)), lambda a: getattr(a.screen, "loaded", False)
+        app, ready = (
+            CommandConsoleApp(Workspace.open(data_dir)),
+            lambda a: getattr(a.screen, "loaded", False),
+        )
 
     # Ready = the first frame the compositor produced with the data in it (the same rule for
     # both apps; bench-only hook on the method that would write the frame to the terminal).
@@ -118,7 +159,10 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
             print(f"CPU {cpu * 100:.3f}")
         if mode == "keys":
             await key_latencies(pilot, frames)
-        rss = int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1]) / 1024
+        rss = (
+            int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])
+            / 1024
+        )
         print(f"READY {at * 1000:.1f} RSS {rss:.1f}")
         pilot.app.exit()
 
@@ -128,6 +172,7 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
 async def key_latencies(pilot, frames: list[float]) -> None:
     """A key (sent as the terminal would) until the next frame: cursor down, and `l`
     opening the quick log (closed again with Esc between tries)."""
+
     async def key_to_frame(key: str) -> float:
         frames.clear()
         start = time.perf_counter()
@@ -147,8 +192,10 @@ async def key_latencies(pilot, frames: list[float]) -> None:
         await asyncio.sleep(0.3)
         pilot.app.simulate_key("escape")
         await asyncio.sleep(0.3)
-    print(f"DOWN {statistics.median(down):.1f} DOWNMAX {max(down):.1f} "
-          f"OPEN {statistics.median(opens):.1f} OPENMAX {max(opens):.1f}")
+    print(
+        f"DOWN {statistics.median(down):.1f} DOWNMAX {max(down):.1f} "
+        f"OPEN {statistics.median(opens):.1f} OPENMAX {max(opens):.1f}"
+    )
 
 
 def spawn(mode: str, data_dir: Path, seconds: float = 0) -> dict[str, float]:
@@ -157,14 +204,20 @@ def spawn(mode: str, data_dir: Path, seconds: float = 0) -> dict[str, float]:
     # editable checkout under PYTHONDONTWRITEBYTECODE compiles our modules on every start
     # while Textual's come precompiled, which is not the start a user sees.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(data_dir), str(seconds)],
-                         capture_output=True, text=True, env=env, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, str(data_dir), str(seconds)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
     words = out.split()
     names = ("READY", "RSS", "CPU", "DOWN", "DOWNMAX", "OPEN", "OPENMAX")
-    return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1) if words[i] in names}
+    return {words[i]: float(words[i + 1]) for i in range(len(words) - 1) if words[i] in names}
 
 
 # -- in-process measurements ----------------------------------------------------------------
+
 
 def quick_log_data(data_dir: Path, n: int = 500) -> list[float]:
     from command_console.data import actions
@@ -216,7 +269,9 @@ def quick_log_ui(data_dir: Path, n: int = 200):
                 await pilot.pause()
             main = app.screen
             for _ in range(100):
-                main.painted_second = None  # as when the second turns: every on-screen time cell is redone
+                main.painted_second = (
+                    None  # as when the second turns: every on-screen time cell is redone
+                )
                 t0 = time.perf_counter()
                 main.tick()
                 ticks.append((time.perf_counter() - t0) * 1000)
@@ -245,7 +300,9 @@ def main() -> None:
         data = Path(tmp) / "data"
         t0 = time.perf_counter()
         build(data)
-        print(f"built DB: 1,000 incidents (200 open), 20,000 entries in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"built DB: 1,000 incidents (200 open), 20,000 entries in {time.perf_counter() - t0:.1f} s"
+        )
         spawn("bare", data), spawn("console", data)  # warm the OS caches once
         bare, console, rss = [], [], []
         for _ in range(args.runs):
@@ -256,31 +313,49 @@ def main() -> None:
         ratios = [c / b for c, b in zip(console, bare)]
         print(f"cold start, bare Textual + DataTable (ms): {stats(bare)}")
         print(f"cold start, console on the big DB    (ms): {stats(console)}")
-        print(f"ratio console / bare                     : median {statistics.median(ratios):.2f}x  "
-              f"min {min(ratios):.2f}x  max {max(ratios):.2f}x   (target <= 1.25x)")
+        print(
+            f"ratio console / bare                     : median {statistics.median(ratios):.2f}x  "
+            f"min {min(ratios):.2f}x  max {max(ratios):.2f}x   (target <= 1.25x)"
+        )
         # This VM's noise only ever adds time, so the fastest runs show the cost itself.
         print(f"ratio of the fastest runs                : {min(console) / min(bare):.2f}x")
         print(f"resident memory after start        (MiB): {stats(rss)}   (target <= 150)")
         data_times = quick_log_data(data)
-        print(f"quick log, actions.log durable      (ms): p50 {statistics.median(data_times):.2f}  "
-              f"p99 {p99(data_times):.2f}  max {max(data_times):.2f}   (target p99 <= 10)")
+        print(
+            f"quick log, actions.log durable      (ms): p50 {statistics.median(data_times):.2f}  "
+            f"p99 {p99(data_times):.2f}  max {max(data_times):.2f}   (target p99 <= 10)"
+        )
         enter, clear, stalls, ticks = quick_log_ui(data)
-        print(f"quick log, Enter -> durable, via UI  (ms): p50 {statistics.median(enter):.2f}  "
-              f"p99 {p99(enter):.2f}  max {max(enter):.2f}   (target p99 <= 10)")
-        print(f"  the same without samples taken while the machine stalled ({len(enter) - len(clear)} of "
-              f"{len(enter)}; {stalls} stalls > 10 ms seen): "
-              + (f"p99 {p99(clear):.2f}  max {max(clear):.2f}" if clear else "no sample left"))
-        per_s = statistics.median(ticks)  # time cells are redone once a second (alarm checks in between are cheap)
-        print(f"tick redoing the time cells         (ms): {stats(ticks)}  -> {per_s / 10:.2f}% of a core "
-              f"(once a second; painting is in the steady-state figure)")
+        print(
+            f"quick log, Enter -> durable, via UI  (ms): p50 {statistics.median(enter):.2f}  "
+            f"p99 {p99(enter):.2f}  max {max(enter):.2f}   (target p99 <= 10)"
+        )
+        print(
+            f"  the same without samples taken while the machine stalled ({len(enter) - len(clear)} of "
+            f"{len(enter)}; {stalls} stalls > 10 ms seen): "
+            + (f"p99 {p99(clear):.2f}  max {max(clear):.2f}" if clear else "no sample left")
+        )
+        per_s = statistics.median(
+            ticks
+        )  # time cells are redone once a second (alarm checks in between are cheap)
+        print(
+            f"tick redoing the time cells         (ms): {stats(ticks)}  -> {per_s / 10:.2f}% of a core "
+            f"(once a second; painting is in the steady-state figure)"
+        )
         keys = [spawn("keys", data) for _ in range(max(1, args.runs // 2))]
-        print(f"key -> next frame, cursor down       (ms): median of runs {statistics.median(k['DOWN'] for k in keys):.1f}"
-              f"  worst {max(k['DOWNMAX'] for k in keys):.1f}")
-        print(f"key -> next frame, `l` opens quick log (ms): median of runs {statistics.median(k['OPEN'] for k in keys):.1f}"
-              f"  worst {max(k['OPENMAX'] for k in keys):.1f}")
+        print(
+            f"key -> next frame, cursor down       (ms): median of runs {statistics.median(k['DOWN'] for k in keys):.1f}"
+            f"  worst {max(k['DOWNMAX'] for k in keys):.1f}"
+        )
+        print(
+            f"key -> next frame, `l` opens quick log (ms): median of runs {statistics.median(k['OPEN'] for k in keys):.1f}"
+            f"  worst {max(k['OPENMAX'] for k in keys):.1f}"
+        )
         steady = [spawn("steady", data, args.steady)["CPU"] for _ in range(max(1, args.runs // 2))]
-        print(f"whole console process, steady state  (%): {stats(steady)}  over {args.steady:.0f} s "
-              f"(target < 3%; includes painting, store polling)")
+        print(
+            f"whole console process, steady state  (%): {stats(steady)}  over {args.steady:.0f} s "
+            f"(target < 3%; includes painting, store polling)"
+        )
 
 
 if __name__ == "__main__":

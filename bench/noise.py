@@ -26,8 +26,9 @@ class StallWatch:
         self.stalls: list[tuple[float, float]] = []  # (start, end) in time.monotonic()
 
     def __enter__(self) -> StallWatch:
-        self._proc = subprocess.Popen([sys.executable, __file__], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, text=True)
+        self._proc = subprocess.Popen(
+            [sys.executable, __file__], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         time.sleep(0.2)  # the watcher is running before the measurement starts
         return self
 

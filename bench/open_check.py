@@ -68,14 +68,29 @@ def main() -> None:
         baseline, log = [], []
         for _ in range(args.runs):  # interleaved, so machine noise hits both alike
             baseline += time_process([sys.executable, "-c", "import sqlmodel"], 1)
-            log += time_process([sys.executable, "-m", "command_console", "--data-dir", str(data),
-                                 "log", incident, "bench entry"], 1)
+            log += time_process(
+                [
+                    sys.executable,
+                    "-m",
+                    "command_console",
+                    "--data-dir",
+                    str(data),
+                    "log",
+                    incident,
+                    "bench entry",
+                ],
+                1,
+            )
         label = 'python -c "import sqlmodel"'
         print(f"{label:<40} {best_and_median(baseline)}")
         print(f"{'command-console log':<40} {best_and_median(log)}")
-        print(f"{'ratio log / import sqlmodel':<40} median {statistics.median(log) / statistics.median(baseline):.2f}x"
-              f"  fastest {min(log) / min(baseline):.2f}x  (budget 1.30x)")
-        print(f"{'open check / log (median)':<40} {statistics.median(whole) / statistics.median(log) * 100:.0f}%")
+        print(
+            f"{'ratio log / import sqlmodel':<40} median {statistics.median(log) / statistics.median(baseline):.2f}x"
+            f"  fastest {min(log) / min(baseline):.2f}x  (budget 1.30x)"
+        )
+        print(
+            f"{'open check / log (median)':<40} {statistics.median(whole) / statistics.median(log) * 100:.0f}%"
+        )
 
 
 if __name__ == "__main__":

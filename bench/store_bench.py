@@ -25,8 +25,10 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def summary(name: str, values_ms: list[float]) -> str:
-    return (f"{name:<44} median {statistics.median(values_ms):7.2f} ms  min {min(values_ms):7.2f}  "
-            f"max {max(values_ms):7.2f}  p99 {percentile(values_ms, 99):7.2f}")
+    return (
+        f"{name:<44} median {statistics.median(values_ms):7.2f} ms  min {min(values_ms):7.2f}  "
+        f"max {max(values_ms):7.2f}  p99 {percentile(values_ms, 99):7.2f}"
+    )
 
 
 def bench_append(workspace, count: int) -> list[float]:
@@ -71,14 +73,18 @@ def main() -> None:
         folder = Path(tmp)
         start = time.perf_counter()
         workspace = build(folder / "data")
-        print(f"dataset: 1,000 incidents, 20,000 entries built in {time.perf_counter() - start:.1f} s "
-              f"({workspace.store.op_count()} ops)")
+        print(
+            f"dataset: 1,000 incidents, 20,000 entries built in {time.perf_counter() - start:.1f} s "
+            f"({workspace.store.op_count()} ops)"
+        )
         appends = bench_append(workspace, args.appends)
         raw = bench_raw_sqlite(folder, args.appends)
         print(summary(f"store append, durable (n={args.appends})", appends))
         print(summary(f"baseline raw sqlite3 insert (n={args.appends})", raw))
-        print(f"{'ratio p99 store / raw':<44} {percentile(appends, 99) / percentile(raw, 99):.2f}x   "
-              f"(goal: store p99 <= 5 ms)")
+        print(
+            f"{'ratio p99 store / raw':<44} {percentile(appends, 99) / percentile(raw, 99):.2f}x   "
+            f"(goal: store p99 <= 5 ms)"
+        )
         incident = actions.open_incident(workspace.store, workspace.plan("system-failure"))
         workspace.close()
         env = {**os.environ, "COMMAND_CONSOLE_HOME": str(folder / "data")}
@@ -91,7 +97,9 @@ def main() -> None:
             floors.append(time_process(floor_cmd, env))
         print(summary(f"`command-console log` process (n={args.runs})", logs))
         print(summary(f"baseline python -c 'import sqlmodel' (n={args.runs})", floors))
-        print(f"{'ratio median log / import sqlmodel':<44} {statistics.median(logs) / statistics.median(floors):.2f}x   (goal <= 1.3x)")
+        print(
+            f"{'ratio median log / import sqlmodel':<44} {statistics.median(logs) / statistics.median(floors):.2f}x   (goal <= 1.3x)"
+        )
 
 
 if __name__ == "__main__":

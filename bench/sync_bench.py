@@ -40,6 +40,7 @@ def stats(values_ms: list[float]) -> str:
 
 # -- 1. three consoles writing at once ------------------------------------------------
 
+
 def writer(data_dir: str, count: int, rate: float) -> None:
     """Child process: wait for 'go', write count operations one durable commit each, report.
 
@@ -61,11 +62,17 @@ def writer(data_dir: str, count: int, rate: float) -> None:
         elif roll < 0.9:
             from command_console.core.incidents import StepState
 
-            actions.set_step(store, incident, rng.choice(steps), rng.choice([StepState.DONE, StepState.PENDING]))
+            actions.set_step(
+                store, incident, rng.choice(steps), rng.choice([StepState.DONE, StepState.PENDING])
+            )
         elif roll < 0.97:
-            actions.set_report_field(store, incident, rng.choice(["impact", "measures", "trend"]), f"value {n}")
+            actions.set_report_field(
+                store, incident, rng.choice(["impact", "measures", "trend"]), f"value {n}"
+            )
         else:
-            actions.set_severity(store, incident, actions.parse_severity(rng.choice(["general", "serious", "major"])))
+            actions.set_severity(
+                store, incident, actions.parse_severity(rng.choice(["general", "serious", "major"]))
+            )
         if rate:
             ahead = start + (n + 1) / rate - time.time()
             if ahead > 0:
@@ -93,12 +100,44 @@ def bench_three_consoles(folder: Path, count: int, rate: float) -> None:
         actions.open_incident(workspace.store, workspace.plan("power"))
         workspace.close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    watchers = [subprocess.Popen([sys.executable, "-m", "command_console", "--data-dir", str(d), "sync", "--watch",
-                                  "--interval", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-                for d in dirs]
-    writers = [subprocess.Popen([sys.executable, "-m", "bench.sync_bench", "--role-writer", str(d), str(count), str(rate)],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
-               for d in dirs]
+    watchers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "command_console",
+                "--data-dir",
+                str(d),
+                "sync",
+                "--watch",
+                "--interval",
+                "1",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+        for d in dirs
+    ]
+    writers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.sync_bench",
+                "--role-writer",
+                str(d),
+                str(count),
+                str(rate),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
+        for d in dirs
+    ]
     for proc in writers:
         assert proc.stdout.readline() == "ready\n"
     for proc in writers:
@@ -125,18 +164,25 @@ def bench_three_consoles(folder: Path, count: int, rate: float) -> None:
     workspaces = [Workspace.open(d) for d in dirs]
     digests = [w.store.table_digest() for w in workspaces]
     write_s = last_write - min(start for start, _, _ in done)
-    print(f"three consoles x {count} operations written at once in {write_s:.1f} s "
-          f"({3 * count / write_s:.0f} ops/s in total; asked {rate:g}/s per console, 0 = flat out) "
-          f"with `sync --watch` running beside each")
-    print(f"  every console holds all {expected} operations {converged:.2f} s after the last write "
-          f"(target 2 s: {'met' if converged <= 2 else 'MISSED'}, ratio {converged / 2:.2f})")
-    print(f"  folded tables identical on all three: {digests[0] == digests[1] == digests[2]}; "
-          f"share files per console: {[len(list((share / w.config.console_id).iterdir())) for w in workspaces]}")
+    print(
+        f"three consoles x {count} operations written at once in {write_s:.1f} s "
+        f"({3 * count / write_s:.0f} ops/s in total; asked {rate:g}/s per console, 0 = flat out) "
+        f"with `sync --watch` running beside each"
+    )
+    print(
+        f"  every console holds all {expected} operations {converged:.2f} s after the last write "
+        f"(target 2 s: {'met' if converged <= 2 else 'MISSED'}, ratio {converged / 2:.2f})"
+    )
+    print(
+        f"  folded tables identical on all three: {digests[0] == digests[1] == digests[2]}; "
+        f"share files per console: {[len(list((share / w.config.console_id).iterdir())) for w in workspaces]}"
+    )
     for w in workspaces:
         w.close()
 
 
 # -- 2. a sync with nothing new on a large history -------------------------------------
+
 
 def chain(store, console: str, count: int, start_ms: int, rng: random.Random) -> list[Op]:
     """A valid hash-chained history continuing a console's log: incidents with entries and edits."""
@@ -144,21 +190,49 @@ def chain(store, console: str, count: int, start_ms: int, rng: random.Random) ->
 
     plan = plan_snapshot(_plan())
     last = store.all_ops()[-1] if store.op_count() else None
-    ops, prev, hlc, incident = [], last.hash if last else GENESIS_HASH, last.hlc if last else 0, None
+    ops, prev, hlc, incident = (
+        [],
+        last.hash if last else GENESIS_HASH,
+        last.hlc if last else 0,
+        None,
+    )
     first = last.seq + 1 if last else 1
     for seq in range(first, first + count):
         if incident is None or rng.random() < 0.01:
             incident = f"{seq}-{console}"
-            kind, payload = "incident.open", {"id": incident, "title": f"incident {seq}", "plan": plan,
-                                              "severity": "serious", "started_at": start_ms}
+            kind, payload = (
+                "incident.open",
+                {
+                    "id": incident,
+                    "title": f"incident {seq}",
+                    "plan": plan,
+                    "severity": "serious",
+                    "started_at": start_ms,
+                },
+            )
         elif rng.random() < 0.1:
-            kind, payload = "report.set", {"incident_id": incident, "field": "impact", "value": f"v{seq}", "base": None}
+            kind, payload = (
+                "report.set",
+                {"incident_id": incident, "field": "impact", "value": f"v{seq}", "base": None},
+            )
         else:
-            kind, payload = "entry.add", {"incident_id": incident, "kind": "note", "text": f"{console} entry {seq} 排队"}
+            kind, payload = (
+                "entry.add",
+                {"incident_id": incident, "kind": "note", "text": f"{console} entry {seq} 排队"},
+            )
         hlc = max((start_ms + (seq - first) * 50) << 16, hlc + 1)
-        op = Op(id=os.urandom(16).hex(), console_id=console, seq=seq, hlc=hlc, kind=kind,
-                entity=entity_of(kind, payload), author="bench", payload=payload, prev_hash=prev,
-                wall=hlc >> 16).sealed()
+        op = Op(
+            id=os.urandom(16).hex(),
+            console_id=console,
+            seq=seq,
+            hlc=hlc,
+            kind=kind,
+            entity=entity_of(kind, payload),
+            author="bench",
+            payload=payload,
+            prev_hash=prev,
+            wall=hlc >> 16,
+        ).sealed()
         if store.signer is not None:
             op = replace(op, sig=store.signer.sign(op.hash))
         ops.append(op)
@@ -198,25 +272,33 @@ def bench_noop(folder: Path, history: int, passes: int) -> None:
     c = workspaces[2]
     c.store.merge([op for w in workspaces[:2] for op in w.store.all_ops()])  # c holds everything
     total = workspaces[2].store.op_count()
-    print(f"history: {total} operations on console c ({history} synthetic, hash-chained), "
-          f"loaded in {time.perf_counter() - started:.1f} s")
+    print(
+        f"history: {total} operations on console c ({history} synthetic, hash-chained), "
+        f"loaded in {time.perf_counter() - started:.1f} s"
+    )
     syncers = [Syncer(w) for w in workspaces]
     started = time.perf_counter()
     for syncer in syncers + syncers:
         syncer.sync_once(wait=True)
-    print(f"  first publish of all three histories + catch-up: {time.perf_counter() - started:.1f} s; "
-          f"share files: {sum(len(os.listdir(d)) for d in share.iterdir() if d.is_dir())}")
+    print(
+        f"  first publish of all three histories + catch-up: {time.perf_counter() - started:.1f} s; "
+        f"share files: {sum(len(os.listdir(d)) for d in share.iterdir() if d.is_dir())}"
+    )
     c = syncers[2]
-    assert c.store.op_count() == sum(w.store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", w.config.console_id)
-                                     for w in workspaces)
+    assert c.store.op_count() == sum(
+        w.store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", w.config.console_id)
+        for w in workspaces
+    )
     timings, reads = [], 0
     for _ in range(passes):
         t0 = time.perf_counter()
         result = c.sync_once()
         timings.append((time.perf_counter() - t0) * 1000)
         reads += result.files_read + result.applied + result.published
-    print(f"  no-op sync on {total} ops (n={passes}): {stats(timings)}  "
-          f"(budget 50 ms; median/budget {statistics.median(timings) / 50:.2f}; files read/applied: {reads})")
+    print(
+        f"  no-op sync on {total} ops (n={passes}): {stats(timings)}  "
+        f"(budget 50 ms; median/budget {statistics.median(timings) / 50:.2f}; files read/applied: {reads})"
+    )
     cold = []
     for _ in range(10):
         t0 = time.perf_counter()
@@ -245,7 +327,9 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=10_000, help="operations per console in part 1")
     parser.add_argument("--history", type=int, default=100_000, help="history size in part 2")
     parser.add_argument("--passes", type=int, default=50)
-    parser.add_argument("--rate", type=float, default=100.0, help="operations per second per console (0: flat out)")
+    parser.add_argument(
+        "--rate", type=float, default=100.0, help="operations per second per console (0: flat out)"
+    )
     parser.add_argument("--only", choices=["converge", "noop"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")

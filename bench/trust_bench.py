@@ -41,7 +41,9 @@ def _mutations(good, rng: random.Random, signer) -> list[bytes]:
     choice = rng.randrange(8)
     record = op.as_dict()
     if choice == 0:
-        record["payload"] = {**record["payload"], "kind": "rumour"} if op.kind == "entry.add" else {"id": 1}
+        record["payload"] = (
+            {**record["payload"], "kind": "rumour"} if op.kind == "entry.add" else {"id": 1}
+        )
     elif choice == 1:
         record["hlc"] = 2**63 - 1
     elif choice == 2:
@@ -49,8 +51,13 @@ def _mutations(good, rng: random.Random, signer) -> list[bytes]:
     elif choice == 3:
         record["sig"] = signer.sign("0" * 64)  # a signature of something else
     elif choice == 4:
-        record["payload"] = {"id": "1-abcd", "title": "DRILL", "plan": {"steps": []}, "severity": "general",
-                             "started_at": 0}
+        record["payload"] = {
+            "id": "1-abcd",
+            "title": "DRILL",
+            "plan": {"steps": []},
+            "severity": "general",
+            "started_at": 0,
+        }
         record["kind"] = "incident.open"
     elif choice == 5:
         return [b"[" * 40_000 + b"]" * 40_000]
@@ -66,7 +73,13 @@ def make_share(folder: Path, ops: int, hostile: int) -> tuple[Path, Path]:
     good_share.mkdir()
     writer = Workspace.open(folder / "writer")
     writer.initialise(sync_dir=str(good_share))
-    history = chain(writer.store, writer.config.console_id, ops, int(time.time() * 1000) - ops * 50, random.Random(1))
+    history = chain(
+        writer.store,
+        writer.config.console_id,
+        ops,
+        int(time.time() * 1000) - ops * 50,
+        random.Random(1),
+    )
     writer.store.merge(history)
     Syncer(writer).sync_once(wait=True)
     writer.close()
@@ -79,8 +92,15 @@ def make_share(folder: Path, ops: int, hostile: int) -> tuple[Path, Path]:
     rng = random.Random(2)
     for n in range(hostile):
         records = _mutations(history[n % len(history)], rng, signer)
-        header = json.dumps({"console_id": HOSTILE, "first_seq": n + 1, "last_seq": n + 1, "count": len(records),
-                             "created_ms": int(time.time() * 1000)}).encode()
+        header = json.dumps(
+            {
+                "console_id": HOSTILE,
+                "first_seq": n + 1,
+                "last_seq": n + 1,
+                "count": len(records),
+                "created_ms": int(time.time() * 1000),
+            }
+        ).encode()
         body = seg.HEADER + seg._frame(header) + b"".join(seg._frame(r) for r in records)
         body += seg._frame(json.dumps({"end": len(records)}).encode())
         (evil_dir / seg.segment_name(n + 1, n + 1)).write_bytes(body)
@@ -97,13 +117,26 @@ def one_pass(share: str, data_dir: str) -> None:
     result = syncer.sync_once(wait=True)
     seconds = time.perf_counter() - started
     growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-    print(json.dumps({"seconds": seconds, "rss_growth_kib": growth, "applied": result.applied,
-                      "rejected": sum(result.rejected.values()), "problems": len(result.problems)}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "rss_growth_kib": growth,
+                "applied": result.applied,
+                "rejected": sum(result.rejected.values()),
+                "problems": len(result.problems),
+            }
+        )
+    )
 
 
 def run_pass(share: Path, data_dir: Path) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.trust_bench", "--pass", str(share), str(data_dir)],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.trust_bench", "--pass", str(share), str(data_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -112,11 +145,17 @@ def bench_hostile(folder: Path, ops: int, hostile: int) -> None:
     clean_pass = run_pass(good, folder / "reader-good")
     hostile_pass = run_pass(bad, folder / "reader-bad")
     ratio = hostile_pass["seconds"] / clean_pass["seconds"]
-    print(f"sync pass, {ops} good ops:                    {clean_pass['seconds']:.2f} s, applied {clean_pass['applied']}")
-    print(f"sync pass, same + {hostile} hostile files:     {hostile_pass['seconds']:.2f} s, applied "
-          f"{hostile_pass['applied']}, rejected {hostile_pass['rejected']}  ratio {ratio:.2f}x (target <= 2x)")
-    print(f"  peak RSS growth of the hostile pass: {hostile_pass['rss_growth_kib'] / 1024:.1f} MiB (target <= 64 MiB); "
-          f"clean pass {clean_pass['rss_growth_kib'] / 1024:.1f} MiB")
+    print(
+        f"sync pass, {ops} good ops:                    {clean_pass['seconds']:.2f} s, applied {clean_pass['applied']}"
+    )
+    print(
+        f"sync pass, same + {hostile} hostile files:     {hostile_pass['seconds']:.2f} s, applied "
+        f"{hostile_pass['applied']}, rejected {hostile_pass['rejected']}  ratio {ratio:.2f}x (target <= 2x)"
+    )
+    print(
+        f"  peak RSS growth of the hostile pass: {hostile_pass['rss_growth_kib'] / 1024:.1f} MiB (target <= 64 MiB); "
+        f"clean pass {clean_pass['rss_growth_kib'] / 1024:.1f} MiB"
+    )
 
 
 def bench_append(folder: Path, count: int = 300) -> None:
@@ -130,8 +169,10 @@ def bench_append(folder: Path, count: int = 300) -> None:
         timings.append((time.perf_counter() - started) * 1000)
     timings.sort()
     p99 = timings[int(len(timings) * 0.99) - 1]
-    print(f"durable append with validation and signing (n={count}): p50 {statistics.median(timings):.2f} ms  "
-          f"p99 {p99:.2f} ms  max {timings[-1]:.2f} ms (target p99 <= 5 ms)")
+    print(
+        f"durable append with validation and signing (n={count}): p50 {statistics.median(timings):.2f} ms  "
+        f"p99 {p99:.2f} ms  max {timings[-1]:.2f} ms (target p99 <= 5 ms)"
+    )
     workspace.close()
 
 

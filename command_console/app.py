@@ -30,22 +30,54 @@ COMMANDS_FOR_MAIN = (
     (N_("Quick log"), N_("Log one line on the selected incident (l)"), "quick_log"),
     (N_("Step done"), N_("Mark the selected step done (space)"), "step_done"),
     (N_("Skip step"), N_("Skip the selected step with a reason (s)"), "skip_step"),
-    (N_("Acknowledge alarms"), N_("Silence the selected incident's overdue alarms (a)"), "acknowledge"),
+    (
+        N_("Acknowledge alarms"),
+        N_("Silence the selected incident's overdue alarms (a)"),
+        "acknowledge",
+    ),
     (N_("Incident detail"), N_("Whole timeline of the selected incident (enter)"), "detail"),
     (N_("Report form"), N_("The seven-field report of the selected incident (r)"), "report"),
     (N_("Roster"), N_("Filter the contact roster (c)"), "roster"),
     (N_("Copy number"), N_("Copy the selected contact's number (y)"), "copy_number"),
     (N_("Resolve incident"), N_("Resolve the selected incident, with confirmation (x)"), "resolve"),
-    (N_("Show / hide resolved"), N_("Toggle resolved incidents in the list (o)"), "toggle_resolved"),
-    (N_("Change severity"), N_("Edit the selected incident's severity (i)"), "edit_incident:severity"),
+    (
+        N_("Show / hide resolved"),
+        N_("Toggle resolved incidents in the list (o)"),
+        "toggle_resolved",
+    ),
+    (
+        N_("Change severity"),
+        N_("Edit the selected incident's severity (i)"),
+        "edit_incident:severity",
+    ),
     (N_("Edit title"), N_("Edit the selected incident's title (i, Tab)"), "edit_incident:title"),
-    (N_("Change start time"), N_("Correct when the selected incident started (i, Tab Tab)"), "edit_incident:started"),
-    (N_("Reopen step"), N_("Reopen the selected step, done or skipped by mistake (u)"), "reopen_step"),
+    (
+        N_("Change start time"),
+        N_("Correct when the selected incident started (i, Tab Tab)"),
+        "edit_incident:started",
+    ),
+    (
+        N_("Reopen step"),
+        N_("Reopen the selected step, done or skipped by mistake (u)"),
+        "reopen_step",
+    ),
     (N_("Handover"), N_("End-of-shift handover: summary, note, signatures (h)"), "app.handover"),
-    (N_("Export shift report"), N_("Markdown, HTML, CSV and JSON at once, into the reports folder (e)"), "app.export"),
+    (
+        N_("Export shift report"),
+        N_("Markdown, HTML, CSV and JSON at once, into the reports folder (e)"),
+        "app.export",
+    ),
     (N_("Call: reached"), N_("Log a call to the selected contact: reached (1)"), "call:reached"),
-    (N_("Call: no answer"), N_("Log a call to the selected contact: no answer (2)"), "call:no answer"),
-    (N_("Call: left message"), N_("Log a call to the selected contact: left message (3)"), "call:left message"),
+    (
+        N_("Call: no answer"),
+        N_("Log a call to the selected contact: no answer (2)"),
+        "call:no answer",
+    ),
+    (
+        N_("Call: left message"),
+        N_("Log a call to the selected contact: left message (3)"),
+        "call:left message",
+    ),
 )
 
 
@@ -55,8 +87,16 @@ class CommandConsoleApp(TypeAheadApp):
     BINDINGS = [
         Binding("q", "quit", N_("Quit"), id="quit"),
         Binding("question_mark", "help", N_("Help"), id="help"),
-        Binding("h", "handover", N_("Handover"), id="handover", tooltip=N_("End-of-shift handover")),
-        Binding("e", "export", N_("Export"), id="export", tooltip=N_("Export the shift report (md, html, csv, json)")),
+        Binding(
+            "h", "handover", N_("Handover"), id="handover", tooltip=N_("End-of-shift handover")
+        ),
+        Binding(
+            "e",
+            "export",
+            N_("Export"),
+            id="export",
+            tooltip=N_("Export the shift report (md, html, csv, json)"),
+        ),
     ]
 
     sync_status: reactive[str] = reactive("sync: off")
@@ -74,7 +114,9 @@ class CommandConsoleApp(TypeAheadApp):
         self.syncer = None
         self.last_full_sync = 0.0
         self.last_checkpoint = 0.0
-        self.handed_over: str | None = None  # the shift handed over here last: the export's default window
+        self.handed_over: str | None = (
+            None  # the shift handed over here last: the export's default window
+        )
 
     def on_mount(self) -> None:
         from command_console.screens.main import MainScreen
@@ -148,10 +190,17 @@ class CommandConsoleApp(TypeAheadApp):
         if not open_count and not ringing:
             self.exit()
             return
-        question = " ".join((
-            ngettext("Quit with {n} incident open", "Quit with {n} incidents open", open_count).format(n=open_count),
-            ngettext("and {n} alarm ringing?", "and {n} alarms ringing?", ringing).format(n=ringing),
-            _("Alarms stop on this console when it closes.")))
+        question = " ".join(
+            (
+                ngettext(
+                    "Quit with {n} incident open", "Quit with {n} incidents open", open_count
+                ).format(n=open_count),
+                ngettext("and {n} alarm ringing?", "and {n} alarms ringing?", ringing).format(
+                    n=ringing
+                ),
+                _("Alarms stop on this console when it closes."),
+            )
+        )
         self.push_screen(ConfirmScreen(question), lambda yes: self.exit() if yes else None)
 
     # -- help and palette ----------------------------------------------------
@@ -167,7 +216,9 @@ class CommandConsoleApp(TypeAheadApp):
 
         if not isinstance(self.screen, ExportScreen):
             # Right after a handover the report wanted is the shift just handed over.
-            self.push_screen(ExportScreen(self.workspace, window="previous" if self.handed_over else ""))
+            self.push_screen(
+                ExportScreen(self.workspace, window="previous" if self.handed_over else "")
+            )
 
     def action_help(self) -> None:
         from command_console.screens.help import HelpScreen
@@ -186,10 +237,14 @@ class CommandConsoleApp(TypeAheadApp):
                     yield SystemCommand(title, help_text, getattr(self, f"action_{action[4:]}"))
                 elif action.startswith("edit_incident:"):
                     focus = action.split(":", 1)[1]
-                    yield SystemCommand(title, help_text, lambda f=focus: screen.action_edit_incident(f))
+                    yield SystemCommand(
+                        title, help_text, lambda f=focus: screen.action_edit_incident(f)
+                    )
                 elif action.startswith("call:"):
                     outcome = action.split(":", 1)[1]
-                    yield SystemCommand(title, help_text, lambda o=outcome: screen.roster.table.action_call(o))
+                    yield SystemCommand(
+                        title, help_text, lambda o=outcome: screen.roster.table.action_call(o)
+                    )
                 else:
                     yield SystemCommand(title, help_text, getattr(screen, f"action_{action}"))
         yield SystemCommand(_("Help"), _("Every key and what it does (?)"), self.action_help)

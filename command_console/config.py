@@ -15,7 +15,7 @@ import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from command_console.core.errors import UserError
@@ -32,30 +32,50 @@ def _zone_name(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(_("{value!r} is not a known time zone (e.g. Asia/Shanghai, UTC)").format(value=value)) from None
+        raise ValueError(
+            _("{value!r} is not a known time zone (e.g. Asia/Shanghai, UTC)").format(value=value)
+        ) from None
     return value
 
 
 def _console_id(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9]{2,12}", value):
-        raise ValueError(_("{value!r} must be 2-12 lowercase letters or digits").format(value=value))
+        raise ValueError(
+            _("{value!r} must be 2-12 lowercase letters or digits").format(value=value)
+        )
     return value
 
 
 def _phone(value: str) -> str:
     if not re.fullmatch(r"\+?[0-9][0-9 -]{0,30}", value):
-        raise ValueError(_("{value!r} must be a phone number in quotes: digits, '+', '-' or spaces").format(value=value))
+        raise ValueError(
+            _("{value!r} must be a phone number in quotes: digits, '+', '-' or spaces").format(
+                value=value
+            )
+        )
     return value
 
 
 def _key_name(value: str) -> str:
     if not value.strip() or len(value) > 40 or not value.isprintable():
-        raise ValueError(_("{value!r} is not a key name (e.g. \"ctrl+l\")").format(value=value))
+        raise ValueError(_('{value!r} is not a key name (e.g. "ctrl+l")').format(value=value))
     return value
 
 
-KNOWN_KEYS = ("console_id", "site_name", "site_location", "time_zone", "language", "lead_name", "sync_dir",
-              "alarm_repeat_s", "require_approval", "share_group", "emergency_numbers", "keymap")
+KNOWN_KEYS = (
+    "console_id",
+    "site_name",
+    "site_location",
+    "time_zone",
+    "language",
+    "lead_name",
+    "sync_dir",
+    "alarm_repeat_s",
+    "require_approval",
+    "share_group",
+    "emergency_numbers",
+    "keymap",
+)
 
 
 @functools.cache
@@ -75,15 +95,20 @@ def settings_model():
         site_name: Text = "Customer Service Centre"
         site_location: Text = ""
         time_zone: Annotated[str, AfterValidator(_zone_name)] = "UTC"
-        language: Optional[Literal["zh-CN", "en"]] = None
+        language: Literal["zh-CN", "en"] | None = None
         lead_name: Text = ""
         sync_dir: Annotated[str, Field(max_length=4096)] = ""
         alarm_repeat_s: Annotated[int, Field(ge=5, le=86_400)] = 60
         require_approval: bool = False
         share_group: bool = False
-        emergency_numbers: dict[Annotated[str, Field(min_length=1, max_length=40)],
-                                Annotated[str, AfterValidator(_phone)]] = {}
-        keymap: dict[Annotated[str, Field(min_length=1, max_length=60)], Annotated[str, AfterValidator(_key_name)]] = {}
+        emergency_numbers: dict[
+            Annotated[str, Field(min_length=1, max_length=40)],
+            Annotated[str, AfterValidator(_phone)],
+        ] = {}
+        keymap: dict[
+            Annotated[str, Field(min_length=1, max_length=60)],
+            Annotated[str, AfterValidator(_key_name)],
+        ] = {}
 
     assert tuple(Settings.model_fields) == KNOWN_KEYS
     return Settings
@@ -98,7 +123,9 @@ class Config:
     lead_name: str = ""
     sync_dir: str = ""
     alarm_repeat_s: int = 60
-    emergency_numbers: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EMERGENCY_NUMBERS))
+    emergency_numbers: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_EMERGENCY_NUMBERS)
+    )
     keymap: dict[str, str] = field(default_factory=dict)
     language: str = ""  # "" = from the locale
     require_approval: bool = False  # a new peer's operations wait for `peers approve`
@@ -151,7 +178,7 @@ def to_toml(config: Config) -> bytes:
     header = _(
         "# Command Console settings. Change one with `command-console config set KEY VALUE`;\n"
         "# run `command-console init` to recreate.\n"
-        "# keymap: binding id = key, e.g. quick_log = \"ctrl+l\" (see the ? help screen).\n"
+        '# keymap: binding id = key, e.g. quick_log = "ctrl+l" (see the ? help screen).\n'
     )
     return (header + tomli_w.dumps(to_dict(config))).encode()
 
@@ -170,15 +197,25 @@ def read_raw(path: Path) -> tuple[dict, str]:
         with open(path, "rb") as handle:
             raw = handle.read(CONFIG_LIMIT + 1)
     except OSError as exc:
-        raise UserError(_("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)) from None
+        raise UserError(
+            _("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror)
+        ) from None
     if len(raw) > CONFIG_LIMIT:
-        raise UserError(_("{path}: larger than {limit} bytes; not a config file").format(path=path, limit=CONFIG_LIMIT))
+        raise UserError(
+            _("{path}: larger than {limit} bytes; not a config file").format(
+                path=path, limit=CONFIG_LIMIT
+            )
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise UserError(_("{path}:{line}: not UTF-8 text; fix it with `command-console config set` after "
-                          "moving the file away, or run `command-console init`").format(path=path, line=line)) from None
+        raise UserError(
+            _(
+                "{path}:{line}: not UTF-8 text; fix it with `command-console config set` after "
+                "moving the file away, or run `command-console init`"
+            ).format(path=path, line=line)
+        ) from None
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
@@ -236,7 +273,10 @@ def from_dict(data: dict, path: Path, text: str = "") -> Config:
 def _config_of(values: dict) -> Config:
     """A Config from values that passed the schema."""
     values["language"] = values.get("language") or ""
-    values["emergency_numbers"] = {**DEFAULT_EMERGENCY_NUMBERS, **values.get("emergency_numbers", {})}
+    values["emergency_numbers"] = {
+        **DEFAULT_EMERGENCY_NUMBERS,
+        **values.get("emergency_numbers", {}),
+    }
     values["keymap"] = dict(values.get("keymap", {}))
     return Config(**values)
 
@@ -258,8 +298,10 @@ def _problem(error: dict, loc: list[str]) -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "string_type":
-        return _("must be text in quotes, e.g. {key} = \"{example}\"").format(
-            key=loc[-1], example=error["input"] if isinstance(error["input"], (int, float)) else "...")
+        return _('must be text in quotes, e.g. {key} = "{example}"').format(
+            key=loc[-1],
+            example=error["input"] if isinstance(error["input"], (int, float)) else "...",
+        )
     if kind in ("int_type", "int_parsing"):
         return _("must be a whole number")
     if kind == "greater_than_equal":
@@ -271,7 +313,9 @@ def _problem(error: dict, loc: list[str]) -> str:
     if kind == "literal_error":
         return _("must be one of {choices} (or left out)").format(choices=", ".join(LANGUAGES))
     if kind in ("string_too_long", "string_too_short"):
-        return _("must be 1 to {limit} characters").format(limit=ctx.get("max_length", ctx.get("min_length")))
+        return _("must be 1 to {limit} characters").format(
+            limit=ctx.get("max_length", ctx.get("min_length"))
+        )
     return _("invalid value ({detail})").format(detail=error["msg"])
 
 
@@ -291,7 +335,9 @@ def line_of(text: str, loc: list[str]) -> int | None:
         if not match:
             continue
         name = match.group(1)
-        if (table == wanted_table and name == wanted_key) or (not table and name in (".".join(loc), top)):
+        if (table == wanted_table and name == wanted_key) or (
+            not table and name in (".".join(loc), top)
+        ):
             return number
     return None
 
@@ -314,7 +360,11 @@ def settings_with(current: dict, key: str, value: str) -> dict:
     keymap.quick_log) set from the text VALUE; an empty value removes an optional key."""
     parts = key.strip().split(".")
     if parts[0] not in KNOWN_KEYS:
-        raise UserError(_("unknown setting {key!r} (known: {known})").format(key=key, known=", ".join(KNOWN_KEYS)))
+        raise UserError(
+            _("unknown setting {key!r} (known: {known})").format(
+                key=key, known=", ".join(KNOWN_KEYS)
+            )
+        )
     nested = parts[0] in ("emergency_numbers", "keymap")
     if nested != (len(parts) == 2) or len(parts) > 2:
         form = _("{key}.NAME").format(key=parts[0]) if nested else parts[0]
@@ -351,7 +401,9 @@ def _whole_number(value: str, key: str) -> int:
     try:
         number = int(value.strip())
     except ValueError:
-        raise UserError(_("{key}: {value!r} is not a whole number").format(key=key, value=value)) from None
+        raise UserError(
+            _("{key}: {value!r} is not a whole number").format(key=key, value=value)
+        ) from None
     if abs(number) > 10**12:
         raise UserError(_("{key}: {value!r} is far too large").format(key=key, value=value))
     return number

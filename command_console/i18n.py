@@ -80,7 +80,14 @@ def set_language(language: str | None) -> str:
 def _load(language: str) -> gettext.NullTranslations | None:
     try:
         return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language.replace("-", "_")])
-    except (OSError, ValueError, UnicodeError, IndexError, KeyError, struct.error):  # no catalog, or a damaged .mo
+    except (
+        OSError,
+        ValueError,
+        UnicodeError,
+        IndexError,
+        KeyError,
+        struct.error,
+    ):  # no catalog, or a damaged .mo
         return None
 
 

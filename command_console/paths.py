@@ -9,8 +9,21 @@ from pathlib import Path
 ENV_HOME = "COMMAND_CONSOLE_HOME"
 MARKER = ".command-console"  # a data dir carries it; only such a folder is ever written into
 # What a data dir made before the marker existed may hold: such a folder is adopted.
-_DATA_DIR_NAMES = {"config.toml", "console.db", "console.db-wal", "console.db-shm", "plans", "drafts",
-                   "reports", "sync.lock", "console.key", ".config-checked", "sync-state.json", ".demo", MARKER}
+_DATA_DIR_NAMES = {
+    "config.toml",
+    "console.db",
+    "console.db-wal",
+    "console.db-shm",
+    "plans",
+    "drafts",
+    "reports",
+    "sync.lock",
+    "console.key",
+    ".config-checked",
+    "sync-state.json",
+    ".demo",
+    MARKER,
+}
 
 
 @dataclass(frozen=True)
@@ -43,7 +56,9 @@ def reports_dir(paths: Paths) -> Path:
     return paths.root / "reports"
 
 
-def export_path(out: Path | None, default_name: str, paths: Paths, *, force: bool = False, option: str = "--out") -> Path:
+def export_path(
+    out: Path | None, default_name: str, paths: Paths, *, force: bool = False, option: str = "--out"
+) -> Path:
     """Where an export goes: --out (a file, or a folder for the default name), else the
     reports folder. Never an existing file without force, never a file that is not a
     regular file, never inside the data dir except its reports folder."""
@@ -57,16 +72,31 @@ def export_path(out: Path | None, default_name: str, paths: Paths, *, force: boo
     if target.is_dir():
         target = target / default_name
     if not target.parent.is_dir():
-        raise UserError(_("{option}: folder {folder!r} does not exist").format(option=option, folder=str(target.parent)))
+        raise UserError(
+            _("{option}: folder {folder!r} does not exist").format(
+                option=option, folder=str(target.parent)
+            )
+        )
     resolved = target.resolve()
     if is_inside(resolved, paths.root) and not is_inside(resolved, reports):
-        raise UserError(_("{option}: {path!r} is inside the data dir; exports go elsewhere or in {reports}").format(
-            option=option, path=str(target), reports=reports))
+        raise UserError(
+            _(
+                "{option}: {path!r} is inside the data dir; exports go elsewhere or in {reports}"
+            ).format(option=option, path=str(target), reports=reports)
+        )
     if resolved.exists() or target.is_symlink():
         if not resolved.is_file():
-            raise UserError(_("{option}: {path!r} is not a regular file").format(option=option, path=str(target)))
+            raise UserError(
+                _("{option}: {path!r} is not a regular file").format(
+                    option=option, path=str(target)
+                )
+            )
         if not force:
-            raise UserError(_("{option}: {path!r} already exists; add --force to replace it").format(option=option, path=str(target)))
+            raise UserError(
+                _("{option}: {path!r} already exists; add --force to replace it").format(
+                    option=option, path=str(target)
+                )
+            )
     return resolved
 
 
@@ -87,13 +117,19 @@ def check_data_dir(paths: Paths) -> None:
 
     root = paths.root
     if root.exists() and not root.is_dir():
-        raise StoreError(_("{root} is a file, not a data dir; choose another --data-dir").format(root=root))
+        raise StoreError(
+            _("{root} is a file, not a data dir; choose another --data-dir").format(root=root)
+        )
     if root.is_dir() and not paths.marker.exists():
         names = {p.name for p in root.iterdir()}
         ours = "config.toml" in names and names <= _DATA_DIR_NAMES
         if names and not ours:
-            raise StoreError(_("{root} is not empty and not a Command Console data dir (no {marker}); "
-                               "refusing to use it: choose an empty or new folder").format(root=root, marker=MARKER))
+            raise StoreError(
+                _(
+                    "{root} is not empty and not a Command Console data dir (no {marker}); "
+                    "refusing to use it: choose an empty or new folder"
+                ).format(root=root, marker=MARKER)
+            )
 
 
 def claim_data_dir(paths: Paths) -> None:
@@ -144,7 +180,7 @@ def write_private(path: Path, data: bytes, *, replace: bool = True) -> None:
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)

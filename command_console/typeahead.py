@@ -44,7 +44,9 @@ REFUSED_QUIET_S = 0.6  # keys this close after a refused one (or a dropped one) 
 class TypeAheadApp(App):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._held: deque[events.Key | events.Paste] | None = None  # not None: keys wait here, in order
+        self._held: deque[events.Key | events.Paste] | None = (
+            None  # not None: keys wait here, in order
+        )
         self._holding = 0  # the hold in force (0: none), so a stale release frees nothing
         self._holds = 0  # every hold gets a new number
         self._quiet_until = 0.0  # monotonic time until which keys are dropped (after a refusal)
@@ -59,7 +61,9 @@ class TypeAheadApp(App):
         if screen_say is not None:
             screen_say(text, warning=warning)
         else:
-            self.notify(text, severity="warning" if warning else "information", markup=False, timeout=4)
+            self.notify(
+                text, severity="warning" if warning else "information", markup=False, timeout=4
+            )
 
     def refuse(self, reason: str) -> None:
         """An action did not run: say why, and drop the keys typed right after it."""
@@ -76,9 +80,14 @@ class TypeAheadApp(App):
             return False
         self._quiet_until = now + REFUSED_QUIET_S
         self._dropped += 1
-        self.say(ngettext("{reason} · {n} key typed after it was not run",
-                          "{reason} · {n} keys typed after it were not run", self._dropped)
-                 .format(reason=self._refusal, n=self._dropped), warning=True)
+        self.say(
+            ngettext(
+                "{reason} · {n} key typed after it was not run",
+                "{reason} · {n} keys typed after it were not run",
+                self._dropped,
+            ).format(reason=self._refusal, n=self._dropped),
+            warning=True,
+        )
         return True
 
     def refusal_reason(self, key: str) -> str:
@@ -142,10 +151,16 @@ class TypeAheadApp(App):
         if self._drop_if_quiet():
             return
         focused = self.focused
-        passes_tab = isinstance(focused, TextArea) and focused.tab_behavior == "focus" and (
-            isinstance(event, events.Key) and event.key in ("tab", "shift+tab"))
-        if isinstance(event, events.Paste) or (isinstance(focused, TextArea) and not passes_tab) or (
-                isinstance(focused, Input) and event.is_printable):
+        passes_tab = (
+            isinstance(focused, TextArea)
+            and focused.tab_behavior == "focus"
+            and (isinstance(event, events.Key) and event.key in ("tab", "shift+tab"))
+        )
+        if (
+            isinstance(event, events.Paste)
+            or (isinstance(focused, TextArea) and not passes_tab)
+            or (isinstance(focused, Input) and event.is_printable)
+        ):
             await super().on_event(event)  # typing: the box takes the key
             return
         self.app_focus = True
@@ -155,7 +170,9 @@ class TypeAheadApp(App):
         until_idle = self._hold()
         # Textual's own binding lookup (focused widget up to the app), as its key handling
         # would run it; private in the pinned Textual, and the burst tests would catch a change.
-        if await self._check_bindings(event.key, priority=True) or await self._check_bindings(event.key):
+        if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
+            event.key
+        ):
             await self._settle()
             self.call_later(self._release, until_idle)
         else:
@@ -169,6 +186,8 @@ class TypeAheadApp(App):
     async def _settle(self) -> None:
         """Let the messages a key's action posted be handled before the next key."""
         for _ in range(SETTLE_ROUNDS):
-            if not any(node.message_queue_size for node in self.screen.walk_children(with_self=True)):
+            if not any(
+                node.message_queue_size for node in self.screen.walk_children(with_self=True)
+            ):
                 return
             await asyncio.sleep(0)

@@ -13,10 +13,16 @@ from pathlib import Path
 from command_console import config as config_io
 from command_console.config import Config
 from command_console.core.clock import Clock, SystemClock
-from command_console.core.plans import Plan
 from command_console.core.matching import resolve_named
+from command_console.core.plans import Plan
 from command_console.paths import (
-    Paths, check_data_dir, claim_data_dir, demo_roster_file, ensure_private_dir, resolve_paths, shipped_plans_dir,
+    Paths,
+    check_data_dir,
+    claim_data_dir,
+    demo_roster_file,
+    ensure_private_dir,
+    resolve_paths,
+    shipped_plans_dir,
 )
 
 
@@ -69,11 +75,15 @@ class Workspace:
     @cached_property
     def store(self):
         from command_console.data.store import Store
-
         from command_console.data.sync import keys
 
-        store = Store(self.paths.database, self.config.console_id, self.config.lead_name or "lead", self.clock,
-                      signer=keys.load_or_create(self.paths.root))
+        store = Store(
+            self.paths.database,
+            self.config.console_id,
+            self.config.lead_name or "lead",
+            self.clock,
+            signer=keys.load_or_create(self.paths.root),
+        )
         self.refresh_author(store)
         return store
 
@@ -92,7 +102,10 @@ class Workspace:
 
     def plan(self, query: str) -> Plan:
         """A plan by id (or unique prefix), English or Chinese title, or fuzzy match."""
-        titles = {plan_id: (plan.title, plan.title_zh) for plan_id, plan in sorted(self.plans.plans.items())}
+        titles = {
+            plan_id: (plan.title, plan.title_zh)
+            for plan_id, plan in sorted(self.plans.plans.items())
+        }
         return self.plans.plans[resolve_named(query, titles, "plan")]
 
     def close(self) -> None:

@@ -32,10 +32,30 @@ def pybabel(*args: str) -> None:
 
 def extract() -> None:
     LOCALE_DIR.mkdir(exist_ok=True)
-    pybabel("extract", "-F", str(ROOT / "pyproject.toml"), "--no-default-keywords", "-k", "_", "-k", "N_",
-            "-k", "ngettext:1,2", "-k", "pgettext:1c,2", "--sort-by-file", "--project", "command-console",
-            "--copyright-holder", "Command Console", "-c", "TRANSLATORS:", "-o", str(TEMPLATE.relative_to(ROOT)),
-            PACKAGE.name)
+    pybabel(
+        "extract",
+        "-F",
+        str(ROOT / "pyproject.toml"),
+        "--no-default-keywords",
+        "-k",
+        "_",
+        "-k",
+        "N_",
+        "-k",
+        "ngettext:1,2",
+        "-k",
+        "pgettext:1c,2",
+        "--sort-by-file",
+        "--project",
+        "command-console",
+        "--copyright-holder",
+        "Command Console",
+        "-c",
+        "TRANSLATORS:",
+        "-o",
+        str(TEMPLATE.relative_to(ROOT)),
+        PACKAGE.name,
+    )
 
 
 def update() -> None:
@@ -43,7 +63,9 @@ def update() -> None:
         po = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
         command = "update" if po.exists() else "init"
         extra = ["--ignore-obsolete", "--no-fuzzy-matching"] if command == "update" else []
-        pybabel(command, "-D", DOMAIN, "-i", str(TEMPLATE), "-d", str(LOCALE_DIR), "-l", locale, *extra)
+        pybabel(
+            command, "-D", DOMAIN, "-i", str(TEMPLATE), "-d", str(LOCALE_DIR), "-l", locale, *extra
+        )
 
 
 def compile_all() -> None:

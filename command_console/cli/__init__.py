@@ -14,8 +14,12 @@ from command_console.cli.failures import ConsoleGroup, describe, say_error
 from command_console.core.errors import StoreError, UserError, WriteError
 from command_console.i18n import N_, _, set_language
 
-app = typer.Typer(cls=ConsoleGroup, add_completion=False, no_args_is_help=False,
-                  help=N_("Incident command console for the shift lead."))
+app = typer.Typer(
+    cls=ConsoleGroup,
+    add_completion=False,
+    no_args_is_help=False,
+    help=N_("Incident command console for the shift lead."),
+)
 plans_app = typer.Typer(help=N_("Emergency plans: list, show, check."), no_args_is_help=True)
 contacts_app = typer.Typer(help=N_("The contact roster."), no_args_is_help=True)
 incident_app = typer.Typer(help=N_("Open, list and resolve incidents."), no_args_is_help=True)
@@ -32,12 +36,12 @@ VALUES = {"ignore_unknown_options": True}
 
 
 class State:
-    data_dir: Optional[str] = None
-    lang: Optional[str] = None
+    data_dir: str | None = None
+    lang: str | None = None
     _workspace = None
 
     @classmethod
-    def reset(cls, data_dir: Optional[str], lang: Optional[str] = None) -> None:
+    def reset(cls, data_dir: str | None, lang: str | None = None) -> None:
         if cls._workspace is not None:
             cls._workspace.close()
         cls.data_dir, cls.lang, cls._workspace = data_dir, lang, None
@@ -91,8 +95,20 @@ def emit_json(data) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    data_dir: Annotated[Optional[str], typer.Option("--data-dir", help=N_("Data directory (default: $COMMAND_CONSOLE_HOME or the user data dir)."))] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help=N_("Language: zh-CN or en (default: config.toml's language, else the locale)."))] = None,
+    data_dir: Annotated[
+        str | None,
+        typer.Option(
+            "--data-dir",
+            help=N_("Data directory (default: $COMMAND_CONSOLE_HOME or the user data dir)."),
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=N_("Language: zh-CN or en (default: config.toml's language, else the locale)."),
+        ),
+    ] = None,
 ) -> None:
     State.reset(data_dir, lang)
     choose_language()
@@ -118,12 +134,18 @@ def run_command() -> None:
 @app.command()
 @guarded
 def init(
-    sync_dir: Annotated[Optional[str], typer.Option(help=N_("Shared folder for sync."))] = None,
-    site_name: Annotated[Optional[str], typer.Option(help=N_("Site name for reports."))] = None,
-    site_location: Annotated[Optional[str], typer.Option(help=N_("Site location for reports."))] = None,
-    lead_name: Annotated[Optional[str], typer.Option(help=N_("Default shift lead name."))] = None,
-    time_zone: Annotated[Optional[str], typer.Option(help=N_("IANA zone, e.g. Asia/Shanghai."))] = None,
-    language: Annotated[Optional[str], typer.Option(help=N_("zh-CN or en (default: the locale)."))] = None,
+    sync_dir: Annotated[str | None, typer.Option(help=N_("Shared folder for sync."))] = None,
+    site_name: Annotated[str | None, typer.Option(help=N_("Site name for reports."))] = None,
+    site_location: Annotated[
+        str | None, typer.Option(help=N_("Site location for reports."))
+    ] = None,
+    lead_name: Annotated[str | None, typer.Option(help=N_("Default shift lead name."))] = None,
+    time_zone: Annotated[
+        str | None, typer.Option(help=N_("IANA zone, e.g. Asia/Shanghai."))
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help=N_("zh-CN or en (default: the locale)."))
+    ] = None,
 ) -> None:
     """Create (or update) the data directory, config and database. Settings are checked as
     a whole first: a bad value writes nothing (and init with good values repairs a bad file)."""
@@ -134,13 +156,27 @@ def init(
     if sync_dir:
         share = Path(sync_dir).expanduser().resolve()
         if not share.is_dir():
-            raise UserError(_("--sync-dir: folder {folder!r} does not exist; mount or create the share first "
-                              "(an empty value turns sync off)").format(folder=str(share)))
+            raise UserError(
+                _(
+                    "--sync-dir: folder {folder!r} does not exist; mount or create the share first "
+                    "(an empty value turns sync off)"
+                ).format(folder=str(share))
+            )
         sync_dir = str(share)
-    config = workspace.initialise(sync_dir=sync_dir, site_name=site_name, site_location=site_location,
-                                  lead_name=lead_name, time_zone=time_zone, language=language)
+    config = workspace.initialise(
+        sync_dir=sync_dir,
+        site_name=site_name,
+        site_location=site_location,
+        lead_name=lead_name,
+        time_zone=time_zone,
+        language=language,
+    )
     workspace.close()
-    typer.echo(_("data dir {root} (console {console_id})").format(root=workspace.paths.root, console_id=config.console_id))
+    typer.echo(
+        _("data dir {root} (console {console_id})").format(
+            root=workspace.paths.root, console_id=config.console_id
+        )
+    )
 
 
 def main() -> None:

@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from command_console.cli import (
-    VALUES, JsonOpt, State, app, contacts_app, emit_json, guarded, incident_app, plans_app,
+    VALUES,
+    JsonOpt,
+    State,
+    app,
+    contacts_app,
+    emit_json,
+    guarded,
+    incident_app,
+    plans_app,
 )
-from command_console.i18n import N_, _
 from command_console.core import labels
 from command_console.core.text import pad
+from command_console.i18n import N_, _
 
 
 def _store():
     return State.workspace().store
 
 
-SyncOpt = Annotated[bool, typer.Option("--sync", help=N_("Sync once with the share first (reads use the local database)."))]
+SyncOpt = Annotated[
+    bool,
+    typer.Option(
+        "--sync", help=N_("Sync once with the share first (reads use the local database).")
+    ),
+]
 
 
 def _sync_first(sync: bool) -> None:
@@ -46,6 +59,7 @@ def _incident_id(query: str) -> str:
 
 # -- plans -------------------------------------------------------------------
 
+
 @plans_app.command("list")
 @guarded
 def plans_list(json_: JsonOpt = False) -> None:
@@ -55,18 +69,36 @@ def plans_list(json_: JsonOpt = False) -> None:
     library = State.workspace().plans
     plans = library.sorted()
     if json_:
-        emit_json([{"id": p.id, "title": p.title, "title_zh": p.title_zh, "category": p.category,
-                    "severity": p.severity.value, "steps": len(p.steps), "path": p.path} for p in plans])
+        emit_json(
+            [
+                {
+                    "id": p.id,
+                    "title": p.title,
+                    "title_zh": p.title_zh,
+                    "category": p.category,
+                    "severity": p.severity.value,
+                    "steps": len(p.steps),
+                    "path": p.path,
+                }
+                for p in plans
+            ]
+        )
         return
     for p in plans:
         timed = ", ".join(format_duration(s.deadline_s) for s in p.steps if s.deadline_s)
-        typer.echo(f"{pad(p.id, 28)} {pad(labels.severity(p.severity), 9)} {pad(p.title + ' ' + p.title_zh, 40)} {timed}")
+        typer.echo(
+            f"{pad(p.id, 28)} {pad(labels.severity(p.severity), 9)} {pad(p.title + ' ' + p.title_zh, 40)} {timed}"
+        )
     for problem in library.problems:
         typer.echo(_("skipped: {problem}").format(problem=problem), err=True)
 
 
 @plans_app.command("check")
-def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help=N_("Files or folders (default: all plan folders)."))] = None) -> None:
+def plans_check(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help=N_("Files or folders (default: all plan folders)."))
+    ] = None,
+) -> None:
     """Report every problem in every plan file as path:line:col: message."""
     from command_console.data.plan_files import check_file, plan_files
     from command_console.paths import shipped_plans_dir
@@ -79,7 +111,11 @@ def plans_check(paths: Annotated[Optional[list[Path]], typer.Argument(help=N_("F
     problems = [problem for f in files for problem in check_file(f)[1]]
     for problem in problems:
         typer.echo(str(problem), err=True)
-    typer.echo(_("{files} files checked, {problems} problems").format(files=len(files), problems=len(problems) + len(missing)))
+    typer.echo(
+        _("{files} files checked, {problems} problems").format(
+            files=len(files), problems=len(problems) + len(missing)
+        )
+    )
     if problems or missing:
         raise typer.Exit(1)
 
@@ -94,22 +130,39 @@ def plans_show(plan: str, json_: JsonOpt = False) -> None:
 
     found = State.workspace().plan(plan)
     if json_:
-        emit_json({**plan_snapshot(found), "severity": found.severity.value, "title_zh": found.title_zh,
-                   "summary": found.summary, "source": found.source})
+        emit_json(
+            {
+                **plan_snapshot(found),
+                "severity": found.severity.value,
+                "title_zh": found.title_zh,
+                "summary": found.summary,
+                "source": found.source,
+            }
+        )
         return
     language = current_language()
-    typer.echo(_("{title} {title_zh}  [{id}]  default severity {severity}").format(
-        title=found.title, title_zh=found.title_zh, id=found.id, severity=found.severity.value))
+    typer.echo(
+        _("{title} {title_zh}  [{id}]  default severity {severity}").format(
+            title=found.title, title_zh=found.title_zh, id=found.id, severity=found.severity.value
+        )
+    )
     if found.summary_in(language):
         typer.echo(found.summary_in(language))
     for n, step in enumerate(found.steps, 1):
-        due = _("by +{duration}").format(duration=format_duration(step.deadline_s)) if step.deadline_s else ""
+        due = (
+            _("by +{duration}").format(duration=format_duration(step.deadline_s))
+            if step.deadline_s
+            else ""
+        )
         role = f"-> {step.contact_role}" if step.contact_role else ""
         flag = ", ".join(step_marks(step))
-        typer.echo(f"{n:>2}. {pad(step.text_in(language), 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip())
+        typer.echo(
+            f"{n:>2}. {pad(step.text_in(language), 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip()
+        )
 
 
 # -- contacts ----------------------------------------------------------------
+
 
 @contacts_app.command("import")
 @guarded
@@ -120,7 +173,11 @@ def contacts_import(file: Path) -> None:
 
     contacts = read_roster(_roster_file(file))
     written = actions.upsert_contacts(_store(), contacts)
-    typer.echo(_("{read} contacts read, {written} added or changed").format(read=len(contacts), written=len(written)))
+    typer.echo(
+        _("{read} contacts read, {written} added or changed").format(
+            read=len(contacts), written=len(written)
+        )
+    )
 
 
 ROSTER_LIMIT = 10_000_000  # bytes; a roster of thousands of people is well under 1 MB
@@ -133,19 +190,30 @@ def _roster_file(file: Path) -> Path:
     try:
         info = file.stat()
     except OSError as exc:
-        raise UserError(_("{path}: cannot read ({reason})").format(path=file, reason=exc.strerror)) from None
+        raise UserError(
+            _("{path}: cannot read ({reason})").format(path=file, reason=exc.strerror)
+        ) from None
     if not file.is_file():
-        raise UserError(_("{path}: not a regular file; give a .csv or .toml roster").format(path=file))
+        raise UserError(
+            _("{path}: not a regular file; give a .csv or .toml roster").format(path=file)
+        )
     if info.st_size > ROSTER_LIMIT:
-        raise UserError(_("{path}: {size} bytes is too large for a roster (limit {limit})").format(
-            path=file, size=info.st_size, limit=ROSTER_LIMIT))
+        raise UserError(
+            _("{path}: {size} bytes is too large for a roster (limit {limit})").format(
+                path=file, size=info.st_size, limit=ROSTER_LIMIT
+            )
+        )
     return file
 
 
 @contacts_app.command("list")
 @guarded
-def contacts_list(role: Annotated[Optional[str], typer.Option(help=N_("Only this role, first contact first."))] = None,
-                  json_: JsonOpt = False) -> None:
+def contacts_list(
+    role: Annotated[
+        str | None, typer.Option(help=N_("Only this role, first contact first."))
+    ] = None,
+    json_: JsonOpt = False,
+) -> None:
     """The roster and the external emergency numbers."""
     from command_console.core.contacts import contacts_for_role
     from command_console.data import queries
@@ -160,27 +228,55 @@ def contacts_list(role: Annotated[Optional[str], typer.Option(help=N_("Only this
         contacts = contacts_for_role(contacts, role)
     numbers = State.workspace().config.emergency_numbers
     if json_:
-        emit_json({"contacts": [{"id": c.id, "name": c.name, "roles": c.roles, "phones": list(c.phones),
-                                 "notes": c.notes, "on_duty": c.on_duty} for c in contacts],
-                   "emergency_numbers": numbers})
+        emit_json(
+            {
+                "contacts": [
+                    {
+                        "id": c.id,
+                        "name": c.name,
+                        "roles": c.roles,
+                        "phones": list(c.phones),
+                        "notes": c.notes,
+                        "on_duty": c.on_duty,
+                    }
+                    for c in contacts
+                ],
+                "emergency_numbers": numbers,
+            }
+        )
         return
     for c in contacts:
         roles = ", ".join(f"{r}:{n}" for r, n in sorted(c.roles.items()))
         duty = "" if c.on_duty else _("(off duty)")
-        typer.echo(f"{pad(c.name, 24)} {pad(' / '.join(c.phones), 36)} {pad(roles, 30)} {duty}".rstrip())
-    typer.echo(_("emergency: {numbers}").format(numbers="  ".join(f"{k} {v}" for k, v in numbers.items())))
+        typer.echo(
+            f"{pad(c.name, 24)} {pad(' / '.join(c.phones), 36)} {pad(roles, 30)} {duty}".rstrip()
+        )
+    typer.echo(
+        _("emergency: {numbers}").format(numbers="  ".join(f"{k} {v}" for k, v in numbers.items()))
+    )
 
 
 # -- incidents ---------------------------------------------------------------
+
 
 @incident_app.command("open")
 @guarded
 def incident_open(
     plan: str,
-    severity: Annotated[Optional[str], typer.Option(help=N_("general | serious | major | critical (default: the plan's)."))] = None,
+    severity: Annotated[
+        str | None,
+        typer.Option(help=N_("general | serious | major | critical (default: the plan's).")),
+    ] = None,
     title: Annotated[str, typer.Option(help=N_("Short title (default: the plan's title)."))] = "",
-    started_at: Annotated[Optional[str], typer.Option(help=N_("When it began: 14:05, '2026-11-22 14:05', '10m ago'."))] = None,
-    drill: Annotated[bool, typer.Option("--drill", help=N_("A drill, not a real incident: marked everywhere, counted apart."))] = False,
+    started_at: Annotated[
+        str | None, typer.Option(help=N_("When it began: 14:05, '2026-11-22 14:05', '10m ago'."))
+    ] = None,
+    drill: Annotated[
+        bool,
+        typer.Option(
+            "--drill", help=N_("A drill, not a real incident: marked everywhere, counted apart.")
+        ),
+    ] = False,
 ) -> None:
     """Open an incident with a plan; prints its id."""
     from command_console.core.when import check_started_at, parse_when
@@ -194,19 +290,35 @@ def incident_open(
         now = workspace.clock.now()
         started = parse_when(started_at, now, workspace.config.zone, field="--started-at")
         check_started_at(started, now)
-    typer.echo(actions.open_incident(workspace.store, found, severity=level, title=title, started_at=started,
-                                      drill=drill))
+    typer.echo(
+        actions.open_incident(
+            workspace.store, found, severity=level, title=title, started_at=started, drill=drill
+        )
+    )
 
 
 @incident_app.command("list")
 @guarded
-def incident_list(all_: Annotated[bool, typer.Option("--all", help=N_("Include resolved incidents."))] = False,
-                  archived: Annotated[bool, typer.Option("--archived", help=N_("Archived incidents only (they leave the other lists)."))] = False,
-                  json_: JsonOpt = False, sync: SyncOpt = False) -> None:
+def incident_list(
+    all_: Annotated[bool, typer.Option("--all", help=N_("Include resolved incidents."))] = False,
+    archived: Annotated[
+        bool,
+        typer.Option(
+            "--archived", help=N_("Archived incidents only (they leave the other lists).")
+        ),
+    ] = False,
+    json_: JsonOpt = False,
+    sync: SyncOpt = False,
+) -> None:
     """Open incidents, most severe first, with the next deadline of each; drills listed apart."""
     _sync_first(sync)
     from command_console.cli.duties import drill_mark, split_listing
-    from command_console.core.timers import format_age, format_countdown, next_deadline, seconds_until
+    from command_console.core.timers import (
+        format_age,
+        format_countdown,
+        next_deadline,
+        seconds_until,
+    )
     from command_console.data import queries
 
     workspace = State.workspace()
@@ -214,21 +326,44 @@ def incident_list(all_: Annotated[bool, typer.Option("--all", help=N_("Include r
     found = queries.list_incidents(workspace.store, include_resolved=all_ or archived)
     real, drills = split_listing(workspace.store, found, archived)
     if json_:
-        emit_json([incident_json(i) | {"drill": i in drills, "archived": archived} for i in real + drills])
+        emit_json(
+            [incident_json(i) | {"drill": i in drills, "archived": archived} for i in real + drills]
+        )
         return
     for i in real + drills:
         step = next_deadline(i) if i.is_open else None
         due = f"{format_countdown(seconds_until(step.due_at, now))} {step.step_id}" if step else ""
-        typer.echo(drill_mark(i, real, drills) + f"{pad(i.id, 10)} {pad(labels.severity(i.severity), 9)} {pad(labels.status(i.status), 9)} "
-                   f"{pad(format_age(i.started_at, now), 7)} {pad(i.title, 34)} {due}".rstrip())
+        typer.echo(
+            drill_mark(i, real, drills)
+            + f"{pad(i.id, 10)} {pad(labels.severity(i.severity), 9)} {pad(labels.status(i.status), 9)} "
+            f"{pad(format_age(i.started_at, now), 7)} {pad(i.title, 34)} {due}".rstrip()
+        )
 
 
 def incident_json(i) -> dict:
     return {
-        "id": i.id, "title": i.title, "plan_id": i.plan_id, "plan_title": i.plan_title, "severity": i.severity.value,
-        "status": i.status.value, "started_at": i.started_at, "opened_at": i.opened_at, "resolved_at": i.resolved_at,
-        "steps": [{"id": s.step_id, "text": s.text, "due_at": s.due_at, "state": s.state.value, "state_at": s.state_at,
-                   "state_by": s.state_by, "note": s.state_note, "contact_role": s.contact_role} for s in i.steps],
+        "id": i.id,
+        "title": i.title,
+        "plan_id": i.plan_id,
+        "plan_title": i.plan_title,
+        "severity": i.severity.value,
+        "status": i.status.value,
+        "started_at": i.started_at,
+        "opened_at": i.opened_at,
+        "resolved_at": i.resolved_at,
+        "steps": [
+            {
+                "id": s.step_id,
+                "text": s.text,
+                "due_at": s.due_at,
+                "state": s.state.value,
+                "state_at": s.state_at,
+                "state_by": s.state_by,
+                "note": s.state_note,
+                "contact_role": s.contact_role,
+            }
+            for s in i.steps
+        ],
     }
 
 
@@ -247,13 +382,22 @@ def incident_show(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) 
         emit_json(incident_json(found))
         return
     zone, now = workspace.config.zone, workspace.clock.now()
-    typer.echo(f"{found.id}  {labels.severity(found.severity)}  {labels.status(found.status)}  {found.title}")
-    typer.echo(_("plan {plan}; started {started}; opened by {author}").format(
-        plan=found.plan_title, started=local(found.started_at, zone), author=found.opened_by))
+    typer.echo(
+        f"{found.id}  {labels.severity(found.severity)}  {labels.status(found.status)}  {found.title}"
+    )
+    typer.echo(
+        _("plan {plan}; started {started}; opened by {author}").format(
+            plan=found.plan_title, started=local(found.started_at, zone), author=found.opened_by
+        )
+    )
     for n, step in enumerate(found.steps, 1):
         timer = step_timer(step, now)
         when = format_countdown(timer.seconds_left) if timer.seconds_left is not None else ""
-        done = f"{step.state.value} {local(step.state_at, zone, '%H:%M')} {step.state_by}" if not step.is_open else ""
+        done = (
+            f"{step.state.value} {local(step.state_at, zone, '%H:%M')} {step.state_by}"
+            if not step.is_open
+            else ""
+        )
         typer.echo(f"{n:>2}. {pad(step.text, 60)} {pad(when, 9)} {done}".rstrip())
 
 
@@ -279,7 +423,9 @@ def incident_set(incident: str, field: str, value: str) -> None:
     from command_console.data import actions
 
     store, incident_id = _store(), _incident_id(incident)
-    field = resolve(field.replace("-", "_"), ["severity", "status", "title", "started_at"], "incident field")
+    field = resolve(
+        field.replace("-", "_"), ["severity", "status", "title", "started_at"], "incident field"
+    )
     if field == "severity":
         actions.set_severity(store, incident_id, actions.parse_severity(value))
     elif field == "status":
@@ -289,13 +435,16 @@ def incident_set(incident: str, field: str, value: str) -> None:
         actions.set_title(store, incident_id, value)
     else:
         workspace = State.workspace()
-        started = parse_when(value, workspace.clock.now(), workspace.config.zone, field=_("started-at"))
+        started = parse_when(
+            value, workspace.clock.now(), workspace.config.zone, field=_("started-at")
+        )
         check_started_at(started, workspace.clock.now())
         actions.set_started_at(store, incident_id, started)
     typer.echo(_("{incident} {field} set").format(incident=incident_id, field=field))
 
 
 # -- log, steps, timeline ------------------------------------------------------
+
 
 @app.command("log", context_settings=VALUES)
 @guarded
@@ -308,9 +457,12 @@ def log_entry(incident: str, text: str) -> None:
 
 @app.command("step", context_settings=VALUES)
 @guarded
-def step(incident: str, step_query: Annotated[str, typer.Argument(metavar="STEP")],
-         action: Annotated[str, typer.Argument(help=N_("done | skip | reopen | ack"))],
-         note: Annotated[str, typer.Option(help=N_("Why (required for skip)."))] = "") -> None:
+def step(
+    incident: str,
+    step_query: Annotated[str, typer.Argument(metavar="STEP")],
+    action: Annotated[str, typer.Argument(help=N_("done | skip | reopen | ack"))],
+    note: Annotated[str, typer.Option(help=N_("Why (required for skip)."))] = "",
+) -> None:
     """Mark a plan step done, skipped (with --note), reopened, or its alarm acknowledged."""
     from command_console.core.incidents import StepState
     from command_console.core.matching import resolve
@@ -322,7 +474,9 @@ def step(incident: str, step_query: Annotated[str, typer.Argument(metavar="STEP"
     if verb == "ack":
         actions.acknowledge_step(store, incident_id, step_id)
     else:
-        state = {"done": StepState.DONE, "skip": StepState.SKIPPED, "reopen": StepState.PENDING}[verb]
+        state = {"done": StepState.DONE, "skip": StepState.SKIPPED, "reopen": StepState.PENDING}[
+            verb
+        ]
         actions.set_step(store, incident_id, step_id, state, note)
     typer.echo(f"{incident_id} {step_id} {verb}")
 
@@ -341,13 +495,17 @@ def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> No
         emit_json([e.__dict__ for e in entries])
         return
     for e in entries:
-        typer.echo(f"{local(e.at, workspace.config.zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(e.kind.value, 6)} {e.text}")
+        typer.echo(
+            f"{local(e.at, workspace.config.zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(e.kind.value, 6)} {e.text}"
+        )
 
 
 @app.command("backup")
 @guarded
-def backup(path: Annotated[Path, typer.Argument(help=N_("File or folder for the copy."))],
-           force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False) -> None:
+def backup(
+    path: Annotated[Path, typer.Argument(help=N_("File or folder for the copy."))],
+    force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
+) -> None:
     """Copy the database with SQLite's backup API (safe while the console runs); the copy
     passes integrity_check before it is kept. Restore: stop the console, copy it back as console.db."""
     from command_console.data.backup import backup as copy_database

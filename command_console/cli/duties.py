@@ -2,18 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from command_console.cli import VALUES, JsonOpt, State, app, emit_json, guarded, incident_app, report_app
+from command_console.cli import (
+    VALUES,
+    JsonOpt,
+    State,
+    app,
+    emit_json,
+    guarded,
+    incident_app,
+    report_app,
+)
 from command_console.cli.commands import _incident_id, _store
 from command_console.core.text import pad
 from command_console.i18n import N_, _
 
-review_app = typer.Typer(help=N_("The post-incident review: cause, lessons, corrective actions."), no_args_is_help=True)
+review_app = typer.Typer(
+    help=N_("The post-incident review: cause, lessons, corrective actions."), no_args_is_help=True
+)
 action_app = typer.Typer(help=N_("Corrective actions of a review."), no_args_is_help=True)
-routines_app = typer.Typer(help=N_("Recurring shift duties (daily summary, floor patrol)."), no_args_is_help=True)
+routines_app = typer.Typer(
+    help=N_("Recurring shift duties (daily summary, floor patrol)."), no_args_is_help=True
+)
 review_app.add_typer(action_app, name="action")
 app.add_typer(review_app, name="review")
 app.add_typer(routines_app, name="routines")
@@ -27,15 +40,29 @@ def _local(instant, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 # -- upward reports ---------------------------------------------------------------
 
+
 @report_app.command("sent", context_settings=VALUES)
 @guarded
 def report_sent(
     incident: str,
-    to: Annotated[str, typer.Option("--to", help=N_("Who was told: a role (emergency-team, 上级部门) or a name."))],
+    to: Annotated[
+        str,
+        typer.Option("--to", help=N_("Who was told: a role (emergency-team, 上级部门) or a name.")),
+    ],
     via: Annotated[str, typer.Option("--via", help=N_("phone | written | message"))],
-    version: Annotated[Optional[str], typer.Option("--version", help=N_("initial | followup | final (default: initial, then followup)."))] = None,
-    role: Annotated[Optional[str], typer.Option("--role", help=N_("The role this person was told as (default: from --to)."))] = None,
-    at: Annotated[Optional[str], typer.Option("--at", help=N_("When: 14:05, '10m ago' (default: now)."))] = None,
+    version: Annotated[
+        str | None,
+        typer.Option(
+            "--version", help=N_("initial | followup | final (default: initial, then followup).")
+        ),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help=N_("The role this person was told as (default: from --to).")),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help=N_("When: 14:05, '10m ago' (default: now)."))
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Record that somebody was told, freezing the report's fields as the version sent."""
@@ -44,14 +71,29 @@ def report_sent(
 
     workspace = State.workspace()
     incident_id = _incident_id(incident)
-    told = parse_when(at, workspace.clock.now(), workspace.config.zone, field="--at") if at is not None else None
-    op = actions_duties.report_sent(workspace.store, incident_id, to, via, version=version, role=role, told_at=told)
-    sent = next(r for r in queries_duties.upward_reports(workspace.store, incident_id) if r.id == op.id)
+    told = (
+        parse_when(at, workspace.clock.now(), workspace.config.zone, field="--at")
+        if at is not None
+        else None
+    )
+    op = actions_duties.report_sent(
+        workspace.store, incident_id, to, via, version=version, role=role, told_at=told
+    )
+    sent = next(
+        r for r in queries_duties.upward_reports(workspace.store, incident_id) if r.id == op.id
+    )
     if json_:
         emit_json(_sent_json(sent))
         return
-    typer.echo(_("{id}: told {to} {via} at {time}, {version}").format(
-        id=incident_id, to=sent.to, via=_via(sent.via), time=_local(sent.told_at), version=_version(sent)))
+    typer.echo(
+        _("{id}: told {to} {via} at {time}, {version}").format(
+            id=incident_id,
+            to=sent.to,
+            via=_via(sent.via),
+            time=_local(sent.told_at),
+            version=_version(sent),
+        )
+    )
 
 
 def _via(via: str) -> str:
@@ -67,8 +109,17 @@ def _version(sent) -> str:
 
 
 def _sent_json(r) -> dict:
-    return {"id": r.id, "incident_id": r.incident_id, "to": r.to, "role": r.role, "via": r.via, "told_at": r.told_at,
-            "version": r.version, "version_kind": r.version_kind, "author": r.author}
+    return {
+        "id": r.id,
+        "incident_id": r.incident_id,
+        "to": r.to,
+        "role": r.role,
+        "via": r.via,
+        "told_at": r.told_at,
+        "version": r.version,
+        "version_kind": r.version_kind,
+        "author": r.author,
+    }
 
 
 @report_app.command("upward")
@@ -86,12 +137,33 @@ def report_upward(incident: str, json_: JsonOpt = False) -> None:
     sent = queries_duties.upward_reports(store, incident_id)
     versions = queries_duties.report_versions(store, incident_id)
     if json_:
-        emit_json({"incident_id": incident_id,
-                   "required": [{"role": d.role, "due_at": d.due_at, "told_at": d.told_at, "told_to": d.told_to,
-                                 "late_s": d.late_by(now), "overdue": not d.done and d.due_at <= now} for d in dues],
-                   "sent": [_sent_json(r) for r in sent],
-                   "versions": [{"number": v.number, "kind": v.kind, "fields": v.fields, "frozen_at": v.frozen_at,
-                                 "frozen_by": v.frozen_by} for v in versions]})
+        emit_json(
+            {
+                "incident_id": incident_id,
+                "required": [
+                    {
+                        "role": d.role,
+                        "due_at": d.due_at,
+                        "told_at": d.told_at,
+                        "told_to": d.told_to,
+                        "late_s": d.late_by(now),
+                        "overdue": not d.done and d.due_at <= now,
+                    }
+                    for d in dues
+                ],
+                "sent": [_sent_json(r) for r in sent],
+                "versions": [
+                    {
+                        "number": v.number,
+                        "kind": v.kind,
+                        "fields": v.fields,
+                        "frozen_at": v.frozen_at,
+                        "frozen_by": v.frozen_by,
+                    }
+                    for v in versions
+                ],
+            }
+        )
         return
     typer.echo(_("Upward reports of {id}").format(id=incident_id))
     for d in dues:
@@ -101,26 +173,36 @@ def report_upward(incident: str, json_: JsonOpt = False) -> None:
         else:
             left = d.seconds_left(now)
             state = (_("OVERDUE {countdown}") if left <= 0 else _("due in {countdown}")).format(
-                countdown=format_countdown(left))
+                countdown=format_countdown(left)
+            )
         by = _("by {time}").format(time=_local(d.due_at, "%H:%M"))
         typer.echo(f"  {name}: {by}  {state}")
     for r in sent:
-        typer.echo("  " + _("{time} told {to} {via}: {version}").format(
-            time=_local(r.told_at), to=r.to, via=_via(r.via), version=_version(r)))
+        typer.echo(
+            "  "
+            + _("{time} told {to} {via}: {version}").format(
+                time=_local(r.told_at), to=r.to, via=_via(r.via), version=_version(r)
+            )
+        )
 
 
 # -- archive and drills ---------------------------------------------------------------
 
+
 @incident_app.command("archive")
 @guarded
-def incident_archive(incident: str,
-                     undo: Annotated[bool, typer.Option("--undo", help=N_("Take it out of the archive."))] = False) -> None:
+def incident_archive(
+    incident: str,
+    undo: Annotated[bool, typer.Option("--undo", help=N_("Take it out of the archive."))] = False,
+) -> None:
     """Archive a resolved incident whose report and review are complete (it leaves the working lists)."""
     from command_console.data import actions_duties
 
     incident_id = _incident_id(incident)
     actions_duties.archive(_store(), incident_id, archived=not undo)
-    typer.echo((_("{id} taken out of the archive") if undo else _("{id} archived")).format(id=incident_id))
+    typer.echo(
+        (_("{id} taken out of the archive") if undo else _("{id} archived")).format(id=incident_id)
+    )
 
 
 @app.command("drills")
@@ -135,7 +217,11 @@ def drills(json_: JsonOpt = False) -> None:
     workspace = State.workspace()
     now, store = workspace.clock.now(), workspace.store
     marked = queries_duties.flags(store)
-    found = [i for i in queries.list_incidents(store, include_resolved=True) if marked.get(i.id) and marked[i.id].drill]
+    found = [
+        i
+        for i in queries.list_incidents(store, include_resolved=True)
+        if marked.get(i.id) and marked[i.id].drill
+    ]
     last = {}
     for incident in sorted(found, key=lambda i: i.started_at):
         last[incident.plan_id] = incident
@@ -143,10 +229,22 @@ def drills(json_: JsonOpt = False) -> None:
     plans = workspace.plans.sorted()
     missing = [p for p in plans if p.id not in last or last[p.id].started_at < year_ago]
     if json_:
-        emit_json({"drills": [{"id": i.id, "plan_id": i.plan_id, "title": i.title, "started_at": i.started_at,
-                               "status": i.status.value} for i in sorted(found, key=lambda i: i.started_at)],
-                   "last_per_plan": {plan_id: i.id for plan_id, i in sorted(last.items())},
-                   "no_drill_in_past_year": [p.id for p in missing]})
+        emit_json(
+            {
+                "drills": [
+                    {
+                        "id": i.id,
+                        "plan_id": i.plan_id,
+                        "title": i.title,
+                        "started_at": i.started_at,
+                        "status": i.status.value,
+                    }
+                    for i in sorted(found, key=lambda i: i.started_at)
+                ],
+                "last_per_plan": {plan_id: i.id for plan_id, i in sorted(last.items())},
+                "no_drill_in_past_year": [p.id for p in missing],
+            }
+        )
         return
     typer.echo(_("Last drill per plan ({n})").format(n=len(last)))
     for plan_id, i in sorted(last.items()):
@@ -160,6 +258,7 @@ def drills(json_: JsonOpt = False) -> None:
 
 # -- the review --------------------------------------------------------------------------
 
+
 @review_app.command("set", context_settings=VALUES)
 @guarded
 def review_set(incident: str, field: str, value: str) -> None:
@@ -169,8 +268,11 @@ def review_set(incident: str, field: str, value: str) -> None:
     incident_id = _incident_id(incident)
     key = actions_duties.resolve_review_field(field)
     changed = actions_duties.set_review_field(_store(), incident_id, key, value)
-    typer.echo((_("{id} review {field} set") if changed else _("{id} review {field} unchanged")).format(
-        id=incident_id, field=key))
+    typer.echo(
+        (_("{id} review {field} set") if changed else _("{id} review {field} unchanged")).format(
+            id=incident_id, field=key
+        )
+    )
 
 
 @review_app.command("show")
@@ -185,11 +287,20 @@ def review_show(incident: str, json_: JsonOpt = False) -> None:
     drill = queries_duties.flags_of(store, incident_id).drill
     found = queries_duties.actions(store, incident_id)
     if json_:
-        emit_json({"incident_id": incident_id, "drill": drill, "fields": {k: values.get(k, "") for k in REVIEW_FIELDS},
-                   "missing": review_missing(values, drill), "actions": [_action_json(a) for a in found],
-                   "archive_problems": actions_duties.archive_problems(store, incident_id)})
+        emit_json(
+            {
+                "incident_id": incident_id,
+                "drill": drill,
+                "fields": {k: values.get(k, "") for k in REVIEW_FIELDS},
+                "missing": review_missing(values, drill),
+                "actions": [_action_json(a) for a in found],
+                "archive_problems": actions_duties.archive_problems(store, incident_id),
+            }
+        )
         return
-    typer.echo(_("Review of {id}").format(id=incident_id) + (" [" + _("DRILL") + "]" if drill else ""))
+    typer.echo(
+        _("Review of {id}").format(id=incident_id) + (" [" + _("DRILL") + "]" if drill else "")
+    )
     for key in REVIEW_FIELDS:
         missing = _("(missing)")
         typer.echo(f"  {review_field_label(key)} [{key}]: {values.get(key, '') or missing}")
@@ -198,22 +309,43 @@ def review_show(incident: str, json_: JsonOpt = False) -> None:
 
 
 def _action_json(a) -> dict:
-    return {"id": a.id, "incident_id": a.incident_id, "text": a.text, "owner": a.owner, "due_at": a.due_at,
-            "status": a.status, "done_at": a.done_at, "done_by": a.done_by, "done_note": a.done_note}
+    return {
+        "id": a.id,
+        "incident_id": a.incident_id,
+        "text": a.text,
+        "owner": a.owner,
+        "due_at": a.due_at,
+        "status": a.status,
+        "done_at": a.done_at,
+        "done_by": a.done_by,
+        "done_note": a.done_note,
+    }
 
 
 def _action_line(a) -> str:
-    state = _("open") if a.is_open else _("done {time}: {note}").format(time=_local(a.done_at), note=a.done_note)
-    return f"{a.id}  {a.incident_id}  " + _("{owner}, due {due}").format(owner=a.owner, due=_local(a.due_at)) \
+    state = (
+        _("open")
+        if a.is_open
+        else _("done {time}: {note}").format(time=_local(a.done_at), note=a.done_note)
+    )
+    return (
+        f"{a.id}  {a.incident_id}  "
+        + _("{owner}, due {due}").format(owner=a.owner, due=_local(a.due_at))
         + f"  [{state}]  {a.text}"
+    )
 
 
 @action_app.command("add", context_settings=VALUES)
 @guarded
-def action_add(incident: str, text: str,
-               owner: Annotated[str, typer.Option("--owner", help=N_("Who does it."))],
-               due: Annotated[str, typer.Option("--due", help=N_("By when: '2026-11-30 17:00', '+3d', 'in 2 days'."))],
-               json_: JsonOpt = False) -> None:
+def action_add(
+    incident: str,
+    text: str,
+    owner: Annotated[str, typer.Option("--owner", help=N_("Who does it."))],
+    due: Annotated[
+        str, typer.Option("--due", help=N_("By when: '2026-11-30 17:00', '+3d', 'in 2 days'."))
+    ],
+    json_: JsonOpt = False,
+) -> None:
     """Add a corrective action to an incident's review."""
     from command_console.core.duties import parse_due
     from command_console.data import actions_duties
@@ -230,7 +362,9 @@ def action_add(incident: str, text: str,
 
 @action_app.command("done", context_settings=VALUES)
 @guarded
-def action_done(action: str, note: Annotated[str, typer.Option("--note", help=N_("What was done."))] = "") -> None:
+def action_done(
+    action: str, note: Annotated[str, typer.Option("--note", help=N_("What was done."))] = ""
+) -> None:
     """Close a corrective action with a note."""
     from command_console.data import actions_duties
 
@@ -242,8 +376,10 @@ def action_done(action: str, note: Annotated[str, typer.Option("--note", help=N_
 
 @action_app.command("list")
 @guarded
-def action_list(open_: Annotated[bool, typer.Option("--open", help=N_("Only the open ones."))] = False,
-                json_: JsonOpt = False) -> None:
+def action_list(
+    open_: Annotated[bool, typer.Option("--open", help=N_("Only the open ones."))] = False,
+    json_: JsonOpt = False,
+) -> None:
     """Every corrective action (overdue ones are marked)."""
     from command_console.data import queries_duties
 
@@ -258,6 +394,7 @@ def action_list(open_: Annotated[bool, typer.Option("--open", help=N_("Only the 
 
 
 # -- routines ------------------------------------------------------------------------------
+
 
 def routine_states():
     from command_console.core.duties import routine_states as states
@@ -281,21 +418,45 @@ def routines_list(json_: JsonOpt = False) -> None:
 
     _routines, states, now = routine_states()
     if json_:
-        emit_json([{"id": s.routine.id, "title": s.routine.title, "title_zh": s.routine.title_zh,
-                    "every_s": s.routine.every_s, "at": s.routine.at.strftime("%H:%M") if s.routine.at else None,
-                    "due_at": s.due_at, "last_done": s.last_done, "overdue": s.overdue(now)} for s in states])
+        emit_json(
+            [
+                {
+                    "id": s.routine.id,
+                    "title": s.routine.title,
+                    "title_zh": s.routine.title_zh,
+                    "every_s": s.routine.every_s,
+                    "at": s.routine.at.strftime("%H:%M") if s.routine.at else None,
+                    "due_at": s.due_at,
+                    "last_done": s.last_done,
+                    "overdue": s.overdue(now),
+                }
+                for s in states
+            ]
+        )
         return
     for s in states:
         left = s.seconds_left(now)
         state = (_("OVERDUE {countdown}") if left <= 0 else _("due in {countdown}")).format(
-            countdown=format_countdown(left))
-        last = _("last {time}").format(time=_local(s.last_done, "%H:%M")) if s.last_done else _("not done yet")
-        typer.echo(f"{pad(s.routine.id, 16)} {pad(state, 20)} {pad(last, 14)} {s.routine.title_in(current_language())}")
+            countdown=format_countdown(left)
+        )
+        last = (
+            _("last {time}").format(time=_local(s.last_done, "%H:%M"))
+            if s.last_done
+            else _("not done yet")
+        )
+        typer.echo(
+            f"{pad(s.routine.id, 16)} {pad(state, 20)} {pad(last, 14)} {s.routine.title_in(current_language())}"
+        )
 
 
 @routines_app.command("done", context_settings=VALUES)
 @guarded
-def routines_done(routine: str, note: Annotated[str, typer.Option("--note", help=N_("e.g. sent to whom, what was found."))] = "") -> None:
+def routines_done(
+    routine: str,
+    note: Annotated[
+        str, typer.Option("--note", help=N_("e.g. sent to whom, what was found."))
+    ] = "",
+) -> None:
     """Log a routine as done now (its next due time counts from now)."""
     from command_console.core.matching import resolve
     from command_console.data import actions_duties
@@ -310,15 +471,31 @@ def routines_done(routine: str, note: Annotated[str, typer.Option("--note", help
 @routines_app.command("summary")
 @guarded
 def routines_summary(
-    format_: Annotated[str, typer.Option("--format", "-f", help=N_("md | html | csv | json"))] = "md",
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help=N_("File or folder, '-' for stdout (default: <data dir>/reports/)."))] = None,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help=N_("md | html | csv | json"))
+    ] = "md",
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out", "-o", help=N_("File or folder, '-' for stdout (default: <data dir>/reports/).")
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
 ) -> None:
     """The daily summary from the log: an export of today (local midnight to now). Mark it
     sent with `routines done daily-summary --note 'to whom'`."""
     from command_console.cli.export import export
 
-    export(format_=format_, shift_id=None, since="00:00", until=None, out=out, force=force, bom=False, consoles="all")
+    export(
+        format_=format_,
+        shift_id=None,
+        since="00:00",
+        until=None,
+        out=out,
+        force=force,
+        bom=False,
+        consoles="all",
+    )
 
 
 def split_listing(store, found, archived: bool):
@@ -326,7 +503,9 @@ def split_listing(store, found, archived: bool):
     from command_console.data import queries_duties
 
     marked = queries_duties.flags(store)
-    shown = [i for i in found if (i.id in marked and marked[i.id].archived_at is not None) == archived]
+    shown = [
+        i for i in found if (i.id in marked and marked[i.id].archived_at is not None) == archived
+    ]
     drills = [i for i in shown if i.id in marked and marked[i.id].drill]
     return [i for i in shown if i not in drills], drills
 
@@ -335,5 +514,9 @@ def drill_mark(incident, real, drills) -> str:
     """A heading line before the first drill, and the DRILL mark on each."""
     if incident not in drills:
         return ""
-    heading = _("Drills ({n}), not real incidents").format(n=len(drills)) + "\n" if incident is drills[0] else ""
+    heading = (
+        _("Drills ({n}), not real incidents").format(n=len(drills)) + "\n"
+        if incident is drills[0]
+        else ""
+    )
     return heading + "[" + _("DRILL") + "] "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,7 +16,7 @@ from command_console.core.errors import UserError
 from command_console.i18n import N_, _
 
 
-def _ask(value: Optional[str], option: str, prompt: str) -> str:
+def _ask(value: str | None, option: str, prompt: str) -> str:
     """The option's value, else a prompt on a terminal, else one clear error line."""
     if value is not None:
         return value
@@ -28,10 +28,24 @@ def _ask(value: Optional[str], option: str, prompt: str) -> str:
 @app.command("handover")
 @guarded
 def handover(
-    note: Annotated[Optional[str], typer.Option("--note", help=N_("Free-text handover note for the next lead."))] = None,
-    outgoing: Annotated[Optional[str], typer.Option("--outgoing", help=N_("Outgoing lead signs with their name (the current shift's lead)."))] = None,
-    incoming: Annotated[Optional[str], typer.Option("--incoming", help=N_("Incoming lead acknowledges by name; starts their shift."))] = None,
-    show: Annotated[bool, typer.Option("--show", help=N_("Print the summary only; write nothing."))] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", help=N_("Free-text handover note for the next lead."))
+    ] = None,
+    outgoing: Annotated[
+        str | None,
+        typer.Option(
+            "--outgoing", help=N_("Outgoing lead signs with their name (the current shift's lead).")
+        ),
+    ] = None,
+    incoming: Annotated[
+        str | None,
+        typer.Option(
+            "--incoming", help=N_("Incoming lead acknowledges by name; starts their shift.")
+        ),
+    ] = None,
+    show: Annotated[
+        bool, typer.Option("--show", help=N_("Print the summary only; write nothing."))
+    ] = False,
     json_: JsonOpt = False,
 ) -> None:
     """Hand the shift over: summary, note, outgoing signature, incoming acknowledgement.
@@ -57,16 +71,30 @@ def handover(
         return
     if note is None:
         interactive = sys.stdin.isatty() and (outgoing is None or incoming is None)
-        note = typer.prompt(_("Handover note (empty for none)"), default="", show_default=False) if interactive else ""
+        note = (
+            typer.prompt(_("Handover note (empty for none)"), default="", show_default=False)
+            if interactive
+            else ""
+        )
     signed = _ask(outgoing, "--outgoing", _("Outgoing lead, sign with your name"))
     taker = _ask(incoming, "--incoming", _("Incoming lead, acknowledge with your name"))
     old_id, new_id = shift.handover(store, outgoing=signed, incoming=taker, note=note)
     workspace.refresh_author()
     if json_:
-        emit_json({"handed_over": old_id, "new_shift": new_id, "lead": store.author,
-                   "summary": summary_to_dict(built)})
+        emit_json(
+            {
+                "handed_over": old_id,
+                "new_shift": new_id,
+                "lead": store.author,
+                "summary": summary_to_dict(built),
+            }
+        )
         return
-    typer.echo(_("Shift {old} handed over to {lead}; new shift {new}").format(old=old_id, lead=store.author, new=new_id))
+    typer.echo(
+        _("Shift {old} handed over to {lead}; new shift {new}").format(
+            old=old_id, lead=store.author, new=new_id
+        )
+    )
 
 
 @app.command("shifts")
@@ -79,8 +107,18 @@ def shifts(json_: JsonOpt = False) -> None:
     workspace = State.workspace()
     found = queries.list_shifts(workspace.store)
     if json_:
-        emit_json([{"id": s.id, "lead": s.lead, "started_at": s.started_at, "ended_at": s.ended_at,
-                    "next_lead": s.next_lead} for s in found])
+        emit_json(
+            [
+                {
+                    "id": s.id,
+                    "lead": s.lead,
+                    "started_at": s.started_at,
+                    "ended_at": s.ended_at,
+                    "next_lead": s.next_lead,
+                }
+                for s in found
+            ]
+        )
         return
     zone = workspace.config.zone
     for s in found:
@@ -90,7 +128,14 @@ def shifts(json_: JsonOpt = False) -> None:
 
 @app.command("join-shift")
 @guarded
-def join_shift(console: Annotated[str, typer.Argument(help=N_("The console whose lead this console now works under (see `shifts`)."))]) -> None:
+def join_shift(
+    console: Annotated[
+        str,
+        typer.Argument(
+            help=N_("The console whose lead this console now works under (see `shifts`).")
+        ),
+    ],
+) -> None:
     """A deputy console joins another console's current shift: entries here are then that lead's."""
     from command_console.data import shift
 
@@ -102,14 +147,44 @@ def join_shift(console: Annotated[str, typer.Argument(help=N_("The console whose
 @app.command("export")
 @guarded
 def export(
-    format_: Annotated[str, typer.Option("--format", "-f", help=N_("md | html | csv | json"))] = "md",
-    shift_id: Annotated[Optional[str], typer.Option("--shift", help=N_("Shift id or unique prefix (see `shifts`), or 'previous'."))] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help=N_("Window start: 14:05, '2026-11-22 14:05', '8h ago'."))] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help=N_("Window end (default: now)."))] = None,
-    out: Annotated[Optional[str], typer.Option("--out", "-o", help=N_("File or folder to write (private, 0600), '-' for stdout; default: <data dir>/reports/."))] = None,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help=N_("md | html | csv | json"))
+    ] = "md",
+    shift_id: Annotated[
+        str | None,
+        typer.Option(
+            "--shift", help=N_("Shift id or unique prefix (see `shifts`), or 'previous'.")
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help=N_("Window start: 14:05, '2026-11-22 14:05', '8h ago'.")),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help=N_("Window end (default: now)."))
+    ] = None,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help=N_(
+                "File or folder to write (private, 0600), '-' for stdout; default: <data dir>/reports/."
+            ),
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
-    bom: Annotated[bool, typer.Option("--bom", help=N_("CSV: start with a UTF-8 BOM for spreadsheet programs."))] = False,
-    consoles: Annotated[str, typer.Option("--consoles", help=N_("all: every console's entries in the window; this: only this console's."))] = "all",
+    bom: Annotated[
+        bool,
+        typer.Option("--bom", help=N_("CSV: start with a UTF-8 BOM for spreadsheet programs.")),
+    ] = False,
+    consoles: Annotated[
+        str,
+        typer.Option(
+            "--consoles",
+            help=N_("all: every console's entries in the window; this: only this console's."),
+        ),
+    ] = "all",
 ) -> None:
     """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON.
 
@@ -130,12 +205,16 @@ def export(
         sys.stdout.buffer.write(exports.render(record, fmt, bom))
         sys.stdout.buffer.flush()
         return
-    path = export_path(Path(out) if out else None, exports.default_name(record, fmt), workspace.paths, force=force)
+    path = export_path(
+        Path(out) if out else None, exports.default_name(record, fmt), workspace.paths, force=force
+    )
     data = exports.render(record, fmt, bom)
     try:
         write_private(path, data, replace=force)
     except FileExistsError:
-        raise UserError(_("--out: {path!r} already exists; add --force to replace it").format(path=str(path))) from None
+        raise UserError(
+            _("--out: {path!r} already exists; add --force to replace it").format(path=str(path))
+        ) from None
     typer.echo(_("wrote {path}").format(path=path))
 
 

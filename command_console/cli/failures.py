@@ -32,19 +32,31 @@ def describe(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, (errors.UserError, errors.StoreError, errors.WriteError)):
         return str(exc), exc.exit_code
     if isinstance(exc, UnicodeError):
-        return _("a value is not valid text (undecodable bytes: {detail}); retype it").format(detail=exc.reason), errors.EXIT_BAD_INPUT
+        return _("a value is not valid text (undecodable bytes: {detail}); retype it").format(
+            detail=exc.reason
+        ), errors.EXIT_BAD_INPUT
     if isinstance(exc, sqlite3.Error):
         return _describe_sqlite(exc)
     if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
         where = f" {exc.filename}" if exc.filename else ""
-        return (_("cannot write{where}: {reason}; nothing was changed").format(where=where, reason=exc.strerror),
-                errors.EXIT_CANNOT_WRITE)
+        return (
+            _("cannot write{where}: {reason}; nothing was changed").format(
+                where=where, reason=exc.strerror
+            ),
+            errors.EXIT_CANNOT_WRITE,
+        )
     if isinstance(exc, OSError):
-        return _("{reason} ({filename})").format(reason=exc.strerror or exc, filename=exc.filename or "?"), errors.EXIT_CANNOT_WRITE
+        return _("{reason} ({filename})").format(
+            reason=exc.strerror or exc, filename=exc.filename or "?"
+        ), errors.EXIT_CANNOT_WRITE
     if isinstance(exc, RecursionError):
         return _("input nested too deeply"), errors.EXIT_BAD_INPUT
-    return (_("unexpected {kind}: {detail} (a bug; {env}=1 shows the traceback)").format(
-        kind=type(exc).__name__, detail=exc, env=DEBUG_ENV), errors.EXIT_INTERNAL)
+    return (
+        _("unexpected {kind}: {detail} (a bug; {env}=1 shows the traceback)").format(
+            kind=type(exc).__name__, detail=exc, env=DEBUG_ENV
+        ),
+        errors.EXIT_INTERNAL,
+    )
 
 
 def _describe_sqlite(exc: sqlite3.Error) -> tuple[str, int]:
@@ -52,14 +64,28 @@ def _describe_sqlite(exc: sqlite3.Error) -> tuple[str, int]:
     if "locked" in text or "busy" in text:
         from command_console.data.engine import BUSY_TIMEOUT_MS
 
-        return (_("the database is locked by another process (waited {seconds:g} s); nothing was changed, "
-                  "try again").format(seconds=BUSY_TIMEOUT_MS / 1000), errors.EXIT_CANNOT_WRITE)
+        return (
+            _(
+                "the database is locked by another process (waited {seconds:g} s); nothing was changed, "
+                "try again"
+            ).format(seconds=BUSY_TIMEOUT_MS / 1000),
+            errors.EXIT_CANNOT_WRITE,
+        )
     if "full" in text:
-        return _("the disk is full; nothing was changed, free some space and try again"), errors.EXIT_CANNOT_WRITE
+        return _(
+            "the disk is full; nothing was changed, free some space and try again"
+        ), errors.EXIT_CANNOT_WRITE
     if "readonly" in text or "read-only" in text or "unable to open" in text or "i/o error" in text:
-        return _("cannot write the database ({detail}); nothing was changed").format(detail=exc), errors.EXIT_CANNOT_WRITE
-    return (_("the database is damaged ({detail}); run `command-console verify`, then restore it from a peer "
-              "or the last backup").format(detail=exc), errors.EXIT_STORE_REFUSED)
+        return _("cannot write the database ({detail}); nothing was changed").format(
+            detail=exc
+        ), errors.EXIT_CANNOT_WRITE
+    return (
+        _(
+            "the database is damaged ({detail}); run `command-console verify`, then restore it from a peer "
+            "or the last backup"
+        ).format(detail=exc),
+        errors.EXIT_STORE_REFUSED,
+    )
 
 
 class ConsoleGroup(TyperGroup):
@@ -71,8 +97,13 @@ class ConsoleGroup(TyperGroup):
             _choose_language_early(sys.argv[1:] if args is None else list(args))
             translate_help(self)
         try:
-            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                                  standalone_mode=False, **extra)
+            result = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
         except click_errors.NoArgsIsHelpError as exc:
             typer.echo(exc.format_message(), err=True)
             sys.exit(errors.EXIT_BAD_INPUT)
@@ -83,7 +114,7 @@ class ConsoleGroup(TyperGroup):
             sys.exit(errors.EXIT_INTERRUPTED)
         except (KeyboardInterrupt, EOFError):
             sys.exit(errors.EXIT_INTERRUPTED)
-        except Exception as exc:  # noqa: BLE001  (the last line of defence: one line, never a traceback)
+        except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 raise
             message, code = describe(exc)
@@ -96,10 +127,13 @@ def _usage_line(exc: click_errors.ClickException) -> str:
     message = exc.format_message()
     ctx = getattr(exc, "ctx", None)
     if ctx is not None and isinstance(exc, click_errors.NoSuchOption):
-        return _("{message} (see `{command} --help`; a value starting with '-' goes after `--`)").format(
-            message=message, command=ctx.command_path)
+        return _(
+            "{message} (see `{command} --help`; a value starting with '-' goes after `--`)"
+        ).format(message=message, command=ctx.command_path)
     if ctx is not None and isinstance(exc, click_errors.UsageError):
-        return _("{message} (see `{command} --help`)").format(message=message, command=ctx.command_path)
+        return _("{message} (see `{command} --help`)").format(
+            message=message, command=ctx.command_path
+        )
     return message
 
 

@@ -18,7 +18,9 @@ def _config_file():
 
     paths = resolve_paths(State.data_dir)
     if not paths.config.is_file():
-        raise UserError(_("{path} does not exist; run `command-console init` first").format(path=paths.config))
+        raise UserError(
+            _("{path} does not exist; run `command-console init` first").format(path=paths.config)
+        )
     return paths
 
 

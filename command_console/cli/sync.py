@@ -22,11 +22,32 @@ def _syncer():
 
 @app.command("sync")
 @guarded
-def sync(watch: Annotated[bool, typer.Option("--watch", help=N_("Keep syncing: on each local change and every --interval seconds."))] = False,
-         interval: Annotated[float, typer.Option(help=N_("Seconds between passes with --watch."))] = 1.0,
-         republish: Annotated[bool, typer.Option("--republish", help=N_("Write everything to the share again (after it was emptied or replaced)."))] = False,
-         new_identity: Annotated[bool, typer.Option("--new-identity", help=N_("On a copied data directory: take a new console id and key and re-issue this copy's operations under it (close the console on this data directory first)."))] = False,
-         json_: JsonOpt = False) -> None:
+def sync(
+    watch: Annotated[
+        bool,
+        typer.Option(
+            "--watch", help=N_("Keep syncing: on each local change and every --interval seconds.")
+        ),
+    ] = False,
+    interval: Annotated[float, typer.Option(help=N_("Seconds between passes with --watch."))] = 1.0,
+    republish: Annotated[
+        bool,
+        typer.Option(
+            "--republish",
+            help=N_("Write everything to the share again (after it was emptied or replaced)."),
+        ),
+    ] = False,
+    new_identity: Annotated[
+        bool,
+        typer.Option(
+            "--new-identity",
+            help=N_(
+                "On a copied data directory: take a new console id and key and re-issue this copy's operations under it (close the console on this data directory first)."
+            ),
+        ),
+    ] = False,
+    json_: JsonOpt = False,
+) -> None:
     """Publish this console's operations to the shared folder and apply everyone else's."""
     syncer = _syncer()
     if republish:
@@ -39,18 +60,34 @@ def sync(watch: Annotated[bool, typer.Option("--watch", help=N_("Keep syncing: o
     result = syncer.sync_once(wait=True)
     known = syncer.known_problems()
     if json_:
-        emit_json({"published": result.published, "applied": result.applied, "unpublished": result.unpublished,
-                   "share_ok": result.share_ok, "share_state": result.share_state, "problems": result.problems,
-                   "bad_files": known, "duplicate_console": result.duplicate_console, "skew": result.skew,
-                   "rejected": result.rejected, "rejected_total": result.rejected_total, "held": result.held,
-                   "unreadable": result.unreadable})
+        emit_json(
+            {
+                "published": result.published,
+                "applied": result.applied,
+                "unpublished": result.unpublished,
+                "share_ok": result.share_ok,
+                "share_state": result.share_state,
+                "problems": result.problems,
+                "bad_files": known,
+                "duplicate_console": result.duplicate_console,
+                "skew": result.skew,
+                "rejected": result.rejected,
+                "rejected_total": result.rejected_total,
+                "held": result.held,
+                "unreadable": result.unreadable,
+            }
+        )
     else:
         for line in result.problems + [p for p in known if p not in result.problems]:
             typer.echo(_("sync: {line}").format(line=line), err=True)
         for warning in (result.duplicate_console, result.skew):
             if warning:
                 typer.echo(_("warning: {warning}").format(warning=warning), err=True)
-        typer.echo(_("published {published}, applied {applied} · {value}").format(published=result.published, applied=result.applied, value=syncer.status_text()))
+        typer.echo(
+            _("published {published}, applied {applied} · {value}").format(
+                published=result.published, applied=result.applied, value=syncer.status_text()
+            )
+        )
     if not result.share_ok or result.duplicate_console or result.rejected or result.unreadable:
         raise typer.Exit(1)
 
@@ -63,15 +100,23 @@ def _new_identity(syncer, to_stderr: bool):
 
     done = new_identity(syncer)
     if done.finished_only:
-        typer.echo(_("console id {old} is now {new} (an interrupted change was finished)").format(
-            old=done.old, new=done.new), err=to_stderr)
+        typer.echo(
+            _("console id {old} is now {new} (an interrupted change was finished)").format(
+                old=done.old, new=done.new
+            ),
+            err=to_stderr,
+        )
     else:
-        typer.echo(ngettext(
-            "console id {old} is now {new}: {count} operation re-issued under it; the old key is kept as "
-            "console.key.{old}. Other consoles apply it once and drop the duplicate warning after their next syncs",
-            "console id {old} is now {new}: {count} operations re-issued under it; the old key is kept as "
-            "console.key.{old}. Other consoles apply them once and drop the duplicate warning after their next syncs",
-            done.reissued).format(old=done.old, new=done.new, count=done.reissued), err=to_stderr)
+        typer.echo(
+            ngettext(
+                "console id {old} is now {new}: {count} operation re-issued under it; the old key is kept as "
+                "console.key.{old}. Other consoles apply it once and drop the duplicate warning after their next syncs",
+                "console id {old} is now {new}: {count} operations re-issued under it; the old key is kept as "
+                "console.key.{old}. Other consoles apply them once and drop the duplicate warning after their next syncs",
+                done.reissued,
+            ).format(old=done.old, new=done.new, count=done.reissued),
+            err=to_stderr,
+        )
     return Syncer(syncer.workspace)
 
 
@@ -90,7 +135,11 @@ def _watch(syncer, interval: float) -> None:
                     typer.echo(_("sync: {line}").format(line=line), err=True)
                 line = syncer.status_text()
                 if line != last_line or result.published or result.applied:
-                    typer.echo(_("{line} (published {published}, applied {applied})").format(line=line, published=result.published, applied=result.applied))
+                    typer.echo(
+                        _("{line} (published {published}, applied {applied})").format(
+                            line=line, published=result.published, applied=result.applied
+                        )
+                    )
                     sys.stdout.flush()
                     last_line = line
                 syncer.changed()  # our own pass changed both; only later changes count
@@ -101,14 +150,20 @@ def _watch(syncer, interval: float) -> None:
 
 @app.command("verify")
 @guarded
-def verify(local_only: Annotated[bool, typer.Option("--local", help=N_("Only the local database, not the share."))] = False) -> None:
+def verify(
+    local_only: Annotated[
+        bool, typer.Option("--local", help=N_("Only the local database, not the share."))
+    ] = False,
+) -> None:
     """Walk every console's hash chain (local log and share); report gaps and tampering."""
     from pathlib import Path
 
     from command_console.data.sync.verify import verify as run_verify
 
     workspace = State.workspace()
-    share = Path(workspace.config.sync_dir) if workspace.config.sync_dir and not local_only else None
+    share = (
+        Path(workspace.config.sync_dir) if workspace.config.sync_dir and not local_only else None
+    )
     summary, problems = run_verify(workspace.store, share)
     for line in summary:
         typer.echo(line)
@@ -117,8 +172,13 @@ def verify(local_only: Annotated[bool, typer.Option("--local", help=N_("Only the
     _print_rejected(workspace.store)
     integrity = workspace.store.integrity_check()
     if integrity != "ok":
-        typer.echo(_("problem: {database}: integrity_check {integrity}").format(database=workspace.paths.database, integrity=integrity), err=True)
-    typer.echo(_("{value} problems").format(value=len(problems) + (integrity != 'ok')))
+        typer.echo(
+            _("problem: {database}: integrity_check {integrity}").format(
+                database=workspace.paths.database, integrity=integrity
+            ),
+            err=True,
+        )
+    typer.echo(_("{value} problems").format(value=len(problems) + (integrity != "ok")))
     if problems or integrity != "ok":
         raise typer.Exit(1)
 
@@ -129,35 +189,63 @@ def _print_rejected(store) -> None:
 
     rejected = peers.list_rejected(store, limit=1000)
     for item in rejected:
-        typer.echo(_("rejected: console {console} seq {seq} in {file}: {reason}").format(
-            console=item.console_id, seq=item.seq, file=item.file, reason=item.reason))
+        typer.echo(
+            _("rejected: console {console} seq {seq} in {file}: {reason}").format(
+                console=item.console_id, seq=item.seq, file=item.file, reason=item.reason
+            )
+        )
     total = sum(peers.rejected_counts(store).values())
     if total > len(rejected):
-        typer.echo(_("rejected: ... and {n} more (command-console peers)").format(n=total - len(rejected)))
+        typer.echo(
+            _("rejected: ... and {n} more (command-console peers)").format(n=total - len(rejected))
+        )
 
 
 @app.command("restore")
 @guarded
-def restore(from_share: Annotated[bool, typer.Option("--from-share", help=N_("Rebuild this console's database from the shared folder: its own published operations and every other console's."))] = False) -> None:
+def restore(
+    from_share: Annotated[
+        bool,
+        typer.Option(
+            "--from-share",
+            help=N_(
+                "Rebuild this console's database from the shared folder: its own published operations and every other console's."
+            ),
+        ),
+    ] = False,
+) -> None:
     """Rebuild a lost or damaged database from the share. The old file is moved aside, never deleted."""
     from command_console.data.sync import Syncer, keys
 
     if not from_share:
-        fail(_("say where from: restore --from-share (a copy made by `backup` is restored by copying it back as console.db)"))
+        fail(
+            _(
+                "say where from: restore --from-share (a copy made by `backup` is restored by copying it back as console.db)"
+            )
+        )
     workspace = State.workspace()
     if not workspace.config.sync_dir:
-        fail(_("restore needs the shared folder: set it with `command-console init --sync-dir DIR`"))
+        fail(
+            _("restore needs the shared folder: set it with `command-console init --sync-dir DIR`")
+        )
     if not (workspace.paths.root / keys.KEY_FILE).exists():
-        fail(_("{path} is missing: this console's operations in the share are signed with it; restore it first")
-             .format(path=workspace.paths.root / keys.KEY_FILE), code=3)
+        fail(
+            _(
+                "{path} is missing: this console's operations in the share are signed with it; restore it first"
+            ).format(path=workspace.paths.root / keys.KEY_FILE),
+            code=3,
+        )
     moved = _move_aside(workspace.paths.database, workspace.clock.now())
     result = Syncer(workspace).sync_once(wait=True)
     store = workspace.store
     own = store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", store.console_id) or 0
     for line in moved:
         typer.echo(_("moved aside: {path}").format(path=line))
-    typer.echo(_("restored {own} operations of this console and {others} of others from {share}").format(
-        own=own, others=store.op_count() - own, share=workspace.config.sync_dir))
+    typer.echo(
+        _("restored {own} operations of this console and {others} of others from {share}").format(
+            own=own, others=store.op_count() - own, share=workspace.config.sync_dir
+        )
+    )
     if not result.share_ok:
         fail(_("the share is not usable: {state}").format(state=result.share_state), code=4)
 

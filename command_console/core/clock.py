@@ -6,10 +6,10 @@ Every module takes a Clock; tests pass a FakeClock and move time by hand.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-UTC = timezone.utc
+UTC = UTC
 HLC_COUNTER_BITS = 16
 
 

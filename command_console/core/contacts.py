@@ -33,17 +33,29 @@ ROLES: dict[str, str] = {
     "ambulance": N_("ambulance"),
 }
 ROLE_LABELS_ZH: dict[str, str] = {
-    "superior": "上级领导", "duty-manager": "值班经理", "centre-manager": "客服中心经理",
-    "department-head": "部门负责人", "office-head": "办公室主管", "emergency-team": "应急处理领导小组",
-    "management": "热线管理部门", "higher-authority": "上级部门", "it": "系统运维专员",
-    "maintenance": "运维人员", "operations": "运营", "property": "物业管理部门", "network": "网络管理部门",
-    "theatre": "话剧联系人", "sports-venue": "运动场馆联系人", "security": "安保人员",
-    "outbound": "营销外呼人员", "pr": "宣传报道小组", "fire": "火警 119", "police": "报警 110",
+    "superior": "上级领导",
+    "duty-manager": "值班经理",
+    "centre-manager": "客服中心经理",
+    "department-head": "部门负责人",
+    "office-head": "办公室主管",
+    "emergency-team": "应急处理领导小组",
+    "management": "热线管理部门",
+    "higher-authority": "上级部门",
+    "it": "系统运维专员",
+    "maintenance": "运维人员",
+    "operations": "运营",
+    "property": "物业管理部门",
+    "network": "网络管理部门",
+    "theatre": "话剧联系人",
+    "sports-venue": "运动场馆联系人",
+    "security": "安保人员",
+    "outbound": "营销外呼人员",
+    "pr": "宣传报道小组",
+    "fire": "火警 119",
+    "police": "报警 110",
     "ambulance": "急救 120",
 }
 EXTERNAL_ROLES = ("fire", "police", "ambulance")
-
-
 
 
 def role_label(role: str, language: str) -> str:

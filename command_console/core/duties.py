@@ -30,7 +30,11 @@ class UpwardRule:
     from_severity: Severity = Severity.GENERAL
 
     def as_payload(self) -> dict:
-        return {"role": self.role, "deadline_s": self.deadline_s, "from_severity": self.from_severity.value}
+        return {
+            "role": self.role,
+            "deadline_s": self.deadline_s,
+            "from_severity": self.from_severity.value,
+        }
 
 
 # The chain by level. Seed 000: every incident is reported to the emergency leading group
@@ -60,7 +64,11 @@ class VersionKind(StrEnum):
 
 
 VIA_LABELS = {"phone": N_("by phone"), "written": N_("in writing"), "message": N_("by message")}
-VERSION_LABELS = {"initial": N_("initial report"), "followup": N_("follow-up report"), "final": N_("final report")}
+VERSION_LABELS = {
+    "initial": N_("initial report"),
+    "followup": N_("follow-up report"),
+    "final": N_("final report"),
+}
 
 
 def via_label(via: str) -> str:
@@ -141,8 +149,14 @@ REVIEW_FIELDS: dict[str, str] = {
     "participants": N_("Drill participants"),
     "evaluation": N_("Drill evaluation"),
 }
-REVIEW_FIELDS_ZH = {"cause": "原因", "went_well": "做得好的", "went_badly": "不足", "submitted_to": "总结材料报送",
-                    "participants": "参加人员", "evaluation": "评估情况"}
+REVIEW_FIELDS_ZH = {
+    "cause": "原因",
+    "went_well": "做得好的",
+    "went_badly": "不足",
+    "submitted_to": "总结材料报送",
+    "participants": "参加人员",
+    "evaluation": "评估情况",
+}
 DRILL_FIELDS = ("participants", "evaluation")
 
 
@@ -184,6 +198,7 @@ class CorrectiveAction:
 
 # -- shift routines -------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Routine:
     """A recurring shift duty: every `every_s` seconds, or daily by `at` (local time)."""
@@ -201,10 +216,18 @@ class Routine:
 # Seed 000 (商业银行客户服务中心): "每天17:00前由代班班长总结当日运行情况, 以短信或电话形式向部门领导及中心经理
 # 汇报" and "由代班班长每半小时进行巡视".
 DEFAULT_ROUTINES: tuple[Routine, ...] = (
-    Routine("daily-summary", "Sum up the day's operation and report it before 17:00",
-            "17:00前总结当日运行情况并向部门领导及中心经理汇报", at=time(17, 0)),
-    Routine("floor-patrol", "Patrol the floor (fire, theft) every half hour", "每半小时巡视(防火、防盗)",
-            every_s=30 * 60),
+    Routine(
+        "daily-summary",
+        "Sum up the day's operation and report it before 17:00",
+        "17:00前总结当日运行情况并向部门领导及中心经理汇报",
+        at=time(17, 0),
+    ),
+    Routine(
+        "floor-patrol",
+        "Patrol the floor (fire, theft) every half hour",
+        "每半小时巡视(防火、防盗)",
+        every_s=30 * 60,
+    ),
 )
 
 
@@ -221,8 +244,9 @@ class RoutineState:
         return self.due_at <= now
 
 
-def routine_due(routine: Routine, last_done: datetime | None, since: datetime, now: datetime,
-                zone: ZoneInfo) -> datetime:
+def routine_due(
+    routine: Routine, last_done: datetime | None, since: datetime, now: datetime, zone: ZoneInfo
+) -> datetime:
     """When a routine is next due. An interval routine counts from its last doing (or from
     `since`, the shift's start); a daily one is due at its local time each day, until done
     that day (after it is done, the next day's)."""
@@ -232,14 +256,21 @@ def routine_due(routine: Routine, last_done: datetime | None, since: datetime, n
     today = datetime.combine(local_now.date(), routine.at or time(0, 0), zone)
     day_start = datetime.combine(local_now.date(), time(0, 0), zone)
     if last_done is not None and last_done >= day_start:
-        today = datetime.combine(local_now.date() + timedelta(days=1), routine.at or time(0, 0), zone)
+        today = datetime.combine(
+            local_now.date() + timedelta(days=1), routine.at or time(0, 0), zone
+        )
     return today.astimezone(now.tzinfo)
 
 
-def routine_states(routines, done_times: dict[str, datetime], since: datetime, now: datetime,
-                   zone: ZoneInfo) -> list[RoutineState]:
-    return [RoutineState(r, routine_due(r, done_times.get(r.id), since, now, zone), done_times.get(r.id))
-            for r in routines]
+def routine_states(
+    routines, done_times: dict[str, datetime], since: datetime, now: datetime, zone: ZoneInfo
+) -> list[RoutineState]:
+    return [
+        RoutineState(
+            r, routine_due(r, done_times.get(r.id), since, now, zone), done_times.get(r.id)
+        )
+        for r in routines
+    ]
 
 
 def parse_due(text: str, now: datetime, zone: ZoneInfo, *, field: str = "--due") -> datetime:
@@ -251,7 +282,7 @@ def parse_due(text: str, now: datetime, zone: ZoneInfo, *, field: str = "--due")
     ahead = None
     for prefix in ("+", "in "):
         if value.lower().startswith(prefix):
-            ahead = value[len(prefix):].strip()
+            ahead = value[len(prefix) :].strip()
     if value.endswith(("后", "以后", "之后")):
         ahead = value.rstrip("以之后").strip()
     if ahead is not None:

@@ -22,7 +22,9 @@ class Severity(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"general": "一般", "serious": "较大", "major": "重大", "critical": "特别重大"}.get(self.value, self.value)
+        return {"general": "一般", "serious": "较大", "major": "重大", "critical": "特别重大"}.get(
+            self.value, self.value
+        )
 
 
 def read_enum(kind, value):
@@ -104,7 +106,9 @@ class PlanStepRun:
     acked_at: datetime | None = None
     text_zh: str = ""
     note_zh: str = ""
-    after: str | None = None  # step id: the deadline counts from its completion (waiting until then)
+    after: str | None = (
+        None  # step id: the deadline counts from its completion (waiting until then)
+    )
     from_severity: str | None = None  # added when the incident's severity reached this level
     at_once: bool = False  # urgent from the start; never rings as overdue
     guidance: bool = False  # not in the source plans: shown as guidance

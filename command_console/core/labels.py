@@ -21,8 +21,10 @@ def severity(value: object) -> str:
     """'serious' in English, '较大' in Chinese."""
     word = raw(value)
     return {
-        "general": pgettext("severity", "general"), "serious": pgettext("severity", "serious"),
-        "major": pgettext("severity", "major"), "critical": pgettext("severity", "critical"),
+        "general": pgettext("severity", "general"),
+        "serious": pgettext("severity", "serious"),
+        "major": pgettext("severity", "major"),
+        "critical": pgettext("severity", "critical"),
     }.get(word, word)
 
 
@@ -36,7 +38,8 @@ def severity_both(value: object) -> str:
 def status(value: object) -> str:
     word = raw(value)
     return {
-        "active": pgettext("incident status", "active"), "contained": pgettext("incident status", "contained"),
+        "active": pgettext("incident status", "active"),
+        "contained": pgettext("incident status", "contained"),
         "resolved": pgettext("incident status", "resolved"),
     }.get(word, word)
 
@@ -44,7 +47,8 @@ def status(value: object) -> str:
 def step_state(value: object) -> str:
     word = raw(value)
     return {
-        "pending": pgettext("step state", "pending"), "done": pgettext("step state", "done"),
+        "pending": pgettext("step state", "pending"),
+        "done": pgettext("step state", "done"),
         "skipped": pgettext("step state", "skipped"),
     }.get(word, word)
 
@@ -52,9 +56,12 @@ def step_state(value: object) -> str:
 def entry_kind(value: object) -> str:
     word = raw(value)
     return {
-        "note": pgettext("entry kind", "note"), "call": pgettext("entry kind", "call"),
-        "step": pgettext("entry kind", "step"), "status": pgettext("entry kind", "status"),
-        "report": pgettext("entry kind", "report"), "shift": pgettext("entry kind", "shift"),
+        "note": pgettext("entry kind", "note"),
+        "call": pgettext("entry kind", "call"),
+        "step": pgettext("entry kind", "step"),
+        "status": pgettext("entry kind", "status"),
+        "report": pgettext("entry kind", "report"),
+        "shift": pgettext("entry kind", "shift"),
         "conflict": pgettext("entry kind", "conflict"),
     }.get(word, word)
 
@@ -62,22 +69,28 @@ def entry_kind(value: object) -> str:
 def call_outcome(value: object) -> str:
     word = raw(value)
     return {
-        "reached": pgettext("call outcome", "reached"), "no answer": pgettext("call outcome", "no answer"),
+        "reached": pgettext("call outcome", "reached"),
+        "no answer": pgettext("call outcome", "no answer"),
         "left message": pgettext("call outcome", "left message"),
     }.get(word, word)
 
 
 def report_status(value: object) -> str:
     word = raw(value)
-    return {"draft": pgettext("report status", "draft"),
-            "complete": pgettext("report status", "complete")}.get(word, word)
+    return {
+        "draft": pgettext("report status", "draft"),
+        "complete": pgettext("report status", "complete"),
+    }.get(word, word)
 
 
 def step_outcome(label: str) -> str:
     """An export's step outcome: done, done late, skipped, pending, overdue, not done."""
     word = raw(label)
     return {
-        "done": pgettext("step outcome", "done"), "done late": pgettext("step outcome", "done late"),
-        "skipped": pgettext("step outcome", "skipped"), "pending": pgettext("step outcome", "pending"),
-        "overdue": pgettext("step outcome", "overdue"), "not done": pgettext("step outcome", "not done"),
+        "done": pgettext("step outcome", "done"),
+        "done late": pgettext("step outcome", "done late"),
+        "skipped": pgettext("step outcome", "skipped"),
+        "pending": pgettext("step outcome", "pending"),
+        "overdue": pgettext("step outcome", "overdue"),
+        "not done": pgettext("step outcome", "not done"),
     }.get(word, word)

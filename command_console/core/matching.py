@@ -27,7 +27,11 @@ def resolve(query: str, candidates: Iterable[str], what: str) -> str:
         return matches[0]
     if len(matches) > 1:
         raise NotFound(_ambiguous(query, what, matches))
-    raise NotFound(_("unknown {what} {query!r}{suggestion}").format(what=what, query=query, suggestion=_suggest(query, names)))
+    raise NotFound(
+        _("unknown {what} {query!r}{suggestion}").format(
+            what=what, query=query, suggestion=_suggest(query, names)
+        )
+    )
 
 
 def _suggest(query: str, names: list[str]) -> str:
@@ -62,7 +66,10 @@ def rank_named(query: str, names: dict[str, tuple[str, ...]]) -> list[str]:
     """The ids whose id or any title fuzzy-matches query, best first: the order a picker
     (the console's plan picker, the CLI's suggestions) shows them in."""
     wanted = query.strip()
-    scored = [(max(fuzzy_score(wanted, t) for t in (key, *titles) if t), key) for key, titles in names.items()]
+    scored = [
+        (max(fuzzy_score(wanted, t) for t in (key, *titles) if t), key)
+        for key, titles in names.items()
+    ]
     return [key for score, key in sorted(scored, key=lambda pair: -pair[0]) if score > 0]
 
 
@@ -88,10 +95,18 @@ def resolve_named(query: str, names: dict[str, tuple[str, ...]], what: str) -> s
         hits = rank_named(query, names)
         if not hits:
             by_title = {t: key for key, titles in names.items() for t in titles if t}
-            hits = [by_title[t] for t in difflib.get_close_matches(query.strip(), list(by_title), n=3, cutoff=0.4)]
+            hits = [
+                by_title[t]
+                for t in difflib.get_close_matches(query.strip(), list(by_title), n=3, cutoff=0.4)
+            ]
         if hits:
-            raise NotFound(_("unknown {what} {query!r}; did you mean {choices}?").format(
-                what=what, query=query, choices=", ".join(_named(key, names) for key in dict.fromkeys(hits[:3])))) from None
+            raise NotFound(
+                _("unknown {what} {query!r}; did you mean {choices}?").format(
+                    what=what,
+                    query=query,
+                    choices=", ".join(_named(key, names) for key in dict.fromkeys(hits[:3])),
+                )
+            ) from None
         raise not_an_id from None
 
 
@@ -101,4 +116,6 @@ def _named(key: str, names: dict[str, tuple[str, ...]]) -> str:
 
 
 def _ambiguous(query: str, what: str, hits: list[str]) -> str:
-    return _("{what} {query!r} is ambiguous: {choices}").format(what=what, query=query, choices=", ".join(sorted(hits)[:8]))
+    return _("{what} {query!r} is ambiguous: {choices}").format(
+        what=what, query=query, choices=", ".join(sorted(hits)[:8])
+    )

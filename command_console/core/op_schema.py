@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    model_validator,
+)
 
 from command_console.core.incidents import CallOutcome, EntryKind, Severity, Status, StepState
 from command_console.core.text import FIELD_LIMIT, LOG_ENTRY_LIMIT, NAME_LIMIT, TITLE_LIMIT
@@ -86,7 +95,12 @@ class IncidentSet(_Strict):
 
     @model_validator(mode="after")
     def _value_fits_field(self) -> IncidentSet:
-        checks = {"title": _title, "severity": _enum(Severity), "status": _enum(Status), "started_at": _ms}
+        checks = {
+            "title": _title,
+            "severity": _enum(Severity),
+            "status": _enum(Status),
+            "started_at": _ms,
+        }
         check = checks.get(self.field)
         if check is None:
             raise ValueError(f"field {self.field!r} is not one of {', '.join(checks)}")
@@ -136,8 +150,12 @@ class ReportStatus(_Strict):
 class ContactUpsert(_Strict):
     id: ContactId
     name: Annotated[StrictStr, Field(min_length=1, max_length=NAME_LIMIT)]
-    roles: Annotated[dict[Key, Annotated[StrictInt, Field(ge=1, le=2)]], Field(max_length=MAX_ROLES)]
-    phones: Annotated[list[Annotated[StrictStr, Field(max_length=40)]], Field(max_length=MAX_PHONES)]
+    roles: Annotated[
+        dict[Key, Annotated[StrictInt, Field(ge=1, le=2)]], Field(max_length=MAX_ROLES)
+    ]
+    phones: Annotated[
+        list[Annotated[StrictStr, Field(max_length=40)]], Field(max_length=MAX_PHONES)
+    ]
     notes: Annotated[StrictStr, Field(max_length=NOTE_LIMIT)]
     on_duty: StrictBool
 
@@ -155,7 +173,9 @@ class ShiftHandover(_Strict):
     id: ShiftId
     note: Text
     next_lead: Annotated[StrictStr, Field(min_length=1, max_length=NAME_LIMIT)]
-    summary: Annotated[dict[Annotated[StrictStr, Field(max_length=64)], Any], Field(max_length=MAX_SUMMARY_KEYS)]
+    summary: Annotated[
+        dict[Annotated[StrictStr, Field(max_length=64)], Any], Field(max_length=MAX_SUMMARY_KEYS)
+    ]
 
 
 REISSUE = "op.reissue"

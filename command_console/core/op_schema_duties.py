@@ -7,10 +7,19 @@ from typing import Annotated
 
 from pydantic import Field, StrictBool, StrictStr
 
-from command_console.core.duties import ActionStatus, REVIEW_FIELDS, VersionKind, Via  # noqa: F401
+from command_console.core.duties import REVIEW_FIELDS, ActionStatus, VersionKind, Via  # noqa: F401
 from command_console.core.incidents import Severity
 from command_console.core.op_schema import (
-    FIELD_LIMIT, LOG_ENTRY_LIMIT, MAX_DEADLINE_S, NAME_LIMIT, IncidentId, Key, Ms, OpId, Text, _Strict,
+    FIELD_LIMIT,
+    LOG_ENTRY_LIMIT,
+    MAX_DEADLINE_S,
+    NAME_LIMIT,
+    IncidentId,
+    Key,
+    Ms,
+    OpId,
+    Text,
+    _Strict,
 )
 from command_console.core.report import FIELD_KEYS
 
@@ -50,8 +59,10 @@ class ReportSent(_Strict):
     via: Via
     told_at: Ms
     version: VersionKind
-    fields: Annotated[dict[Annotated[StrictStr, Field(pattern="^(" + "|".join(FIELD_KEYS) + ")$")], Text],
-                      Field(max_length=len(FIELD_KEYS))]
+    fields: Annotated[
+        dict[Annotated[StrictStr, Field(pattern="^(" + "|".join(FIELD_KEYS) + ")$")], Text],
+        Field(max_length=len(FIELD_KEYS)),
+    ]
 
 
 class ReviewSet(_Strict):

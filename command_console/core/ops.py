@@ -16,7 +16,9 @@ from command_console.core.op_schema import REISSUE, SEQ_MAX, envelope_problem, p
 OP_FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 MAX_PAYLOAD_BYTES = 64 * 1024
-REISSUE_EXTRA_BYTES = 4 * 1024  # a re-issue's payload is its original: payload, envelope and signature
+REISSUE_EXTRA_BYTES = (
+    4 * 1024
+)  # a re-issue's payload is its original: payload, envelope and signature
 GENESIS_HASH = "0" * 64
 
 INCIDENT_FIELDS = ("title", "severity", "status", "started_at")
@@ -55,9 +57,21 @@ class Op:
         return (self.hlc, self.console_id, self.seq)
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "console_id": self.console_id, "seq": self.seq, "hlc": self.hlc, "kind": self.kind,
-                "entity": self.entity, "author": self.author, "payload": self.payload,
-                "prev_hash": self.prev_hash, "hash": self.hash, "v": self.v, "wall": self.wall, "sig": self.sig}
+        return {
+            "id": self.id,
+            "console_id": self.console_id,
+            "seq": self.seq,
+            "hlc": self.hlc,
+            "kind": self.kind,
+            "entity": self.entity,
+            "author": self.author,
+            "payload": self.payload,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+            "v": self.v,
+            "wall": self.wall,
+            "sig": self.sig,
+        }
 
     def canonical(self) -> bytes:
         """What the hash covers: every field but the hash and the signature (which signs the hash)."""
@@ -85,7 +99,10 @@ class Op:
         seq = data.get("seq")
         if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq <= SEQ_MAX:
             raise ValueError("seq: not a whole number from 1")
-        if not all(isinstance(data.get(key), str) for key in ("id", "console_id", "kind", "hash", "prev_hash")):
+        if not all(
+            isinstance(data.get(key), str)
+            for key in ("id", "console_id", "kind", "hash", "prev_hash")
+        ):
             raise ValueError("id, console_id, kind, hash and prev_hash must be text")
         return Op(**data)  # the rest of the envelope is checked by validate(), once
 
@@ -104,7 +121,9 @@ def validate(op: Op) -> str | None:
 
     The signature is checked by sync, which knows the author's key."""
     if op.v not in READABLE_VERSIONS:
-        return f"format version {op.v} (this console reads {', '.join(map(str, READABLE_VERSIONS))})"
+        return (
+            f"format version {op.v} (this console reads {', '.join(map(str, READABLE_VERSIONS))})"
+        )
     problem = envelope_problem(op.as_dict()) or payload_problem(op.kind, op.payload)
     if problem:
         return problem

@@ -14,7 +14,9 @@ from command_console.i18n import _
 
 MAX_NESTING = 16  # a plan needs 2 ([[steps]], an inline table in a step)
 # Strings and comments (whose brackets do not count), or one bracket.
-_TOKENS = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]')
+_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]'
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,9 @@ def nesting_problem(source: str, path: str, limit: int = MAX_NESTING) -> Problem
             if depth > limit:
                 line = source.count("\n", 0, token.start()) + 1
                 col = token.start() - (source.rfind("\n", 0, token.start()) + 1) + 1
-                return Problem(path, line, col, _("nested more than {limit} levels deep").format(limit=limit))
+                return Problem(
+                    path, line, col, _("nested more than {limit} levels deep").format(limit=limit)
+                )
         elif char in "]}":
             depth = max(0, depth - 1)
     return None
@@ -50,14 +54,16 @@ class Locator:
 
     def __init__(self, source: str) -> None:
         self.lines = source.splitlines()
-        self.step_headers = [i for i, line in enumerate(self.lines) if line.strip().startswith("[[steps]]")]
+        self.step_headers = [
+            i for i, line in enumerate(self.lines) if line.strip().startswith("[[steps]]")
+        ]
 
     def _block(self, step_index: int | None) -> range:
         if step_index is None:
             end = self.step_headers[0] if self.step_headers else len(self.lines)
-            return range(0, end)
+            return range(end)
         if step_index >= len(self.step_headers):
-            return range(0, len(self.lines))
+            return range(len(self.lines))
         start = self.step_headers[step_index]
         following = [h for h in self.step_headers if h > start]
         return range(start, following[0] if following else len(self.lines))

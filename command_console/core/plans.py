@@ -17,16 +17,56 @@ from command_console.core.incidents import Severity
 from command_console.core.plan_source import Locator, Problem, nesting_problem
 from command_console.i18n import _
 
-CATEGORIES = ("equipment", "system", "facilities", "safety", "traffic", "customer", "media", "general")
-PLAN_KEYS = {"id", "title", "title_zh", "category", "severity", "source", "summary", "summary_zh", "steps"}
-STEP_KEYS = {"id", "text", "text_zh", "contact_role", "deadline", "escalate", "note", "note_zh", "after",
-             "from_severity", "at_once", "guidance"}
+CATEGORIES = (
+    "equipment",
+    "system",
+    "facilities",
+    "safety",
+    "traffic",
+    "customer",
+    "media",
+    "general",
+)
+PLAN_KEYS = {
+    "id",
+    "title",
+    "title_zh",
+    "category",
+    "severity",
+    "source",
+    "summary",
+    "summary_zh",
+    "steps",
+}
+STEP_KEYS = {
+    "id",
+    "text",
+    "text_zh",
+    "contact_role",
+    "deadline",
+    "escalate",
+    "note",
+    "note_zh",
+    "after",
+    "from_severity",
+    "at_once",
+    "guidance",
+}
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _DURATION = re.compile(r"^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 RAISABLE = tuple(s for s in Severity if s != Severity.GENERAL)
 
-__all__ = ["Plan", "PlanStep", "Problem", "in_language", "parse_plan", "parse_duration", "format_duration", "step_marks"]
+__all__ = [
+    "Plan",
+    "PlanStep",
+    "Problem",
+    "format_duration",
+    "in_language",
+    "parse_duration",
+    "parse_plan",
+    "step_marks",
+]
 
 
 def in_language(english: str, chinese: str, language: str) -> str:
@@ -80,7 +120,11 @@ class Plan:
 
     def steps_at(self, severity: Severity) -> tuple[PlanStep, ...]:
         """The steps that apply to an incident of this severity."""
-        return tuple(s for s in self.steps if s.from_severity is None or s.from_severity.rank <= severity.rank)
+        return tuple(
+            s
+            for s in self.steps
+            if s.from_severity is None or s.from_severity.rank <= severity.rank
+        )
 
 
 def step_marks(step: object) -> list[str]:
@@ -104,7 +148,9 @@ def parse_duration(text: str) -> int:
     """'90s', '5m', '1h30m' -> seconds. Raises ValueError naming the accepted forms."""
     match = _DURATION.match(text.strip()) if isinstance(text, str) else None
     if not match or not any(match.groups()):
-        raise ValueError(_("bad duration {text!r}: use forms like 30s, 5m, 1h, 1h30m").format(text=text))
+        raise ValueError(
+            _("bad duration {text!r}: use forms like 30s, 5m, 1h, 1h30m").format(text=text)
+        )
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     return hours * 3600 + minutes * 60 + seconds
 
@@ -112,7 +158,11 @@ def parse_duration(text: str) -> int:
 def format_duration(seconds: int) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else "", f"{secs}s" if secs else ""]
+    parts = [
+        f"{hours}h" if hours else "",
+        f"{minutes}m" if minutes else "",
+        f"{secs}s" if secs else "",
+    ]
     return "".join(parts) or "0s"
 
 
@@ -165,8 +215,13 @@ class _PlanChecker:
 
     def unknown_keys(self, table: dict, allowed: set[str], step: int | None = None) -> None:
         for key in sorted(set(table) - allowed):
-            self.problem(_("unknown key '{key}' (allowed: {allowed})").format(
-                key=key, allowed=", ".join(sorted(allowed))), key, step)
+            self.problem(
+                _("unknown key '{key}' (allowed: {allowed})").format(
+                    key=key, allowed=", ".join(sorted(allowed))
+                ),
+                key,
+                step,
+            )
 
     def check(self) -> Plan | None:
         data = self.data
@@ -176,15 +231,25 @@ class _PlanChecker:
             self.problem(_("id {id!r} must be lowercase kebab-case").format(id=plan_id), "id")
         stem = self.path.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".toml")
         if plan_id and self.path.endswith(".toml") and plan_id != stem:
-            self.problem(_("id {id!r} differs from the file name {stem!r}").format(id=plan_id, stem=stem), "id")
+            self.problem(
+                _("id {id!r} differs from the file name {stem!r}").format(id=plan_id, stem=stem),
+                "id",
+            )
         title = self.text(data, "title")
         category = self.text(data, "category")
         if category and category not in CATEGORIES:
-            self.problem(_("unknown category {category!r} (allowed: {allowed})").format(
-                category=category, allowed=", ".join(CATEGORIES)), "category")
+            self.problem(
+                _("unknown category {category!r} (allowed: {allowed})").format(
+                    category=category, allowed=", ".join(CATEGORIES)
+                ),
+                "category",
+            )
         severity = self._severity(data, "severity", Severity)
         steps = self._steps()
-        optional = {k: self.text(data, k, required=False) for k in ("title_zh", "source", "summary", "summary_zh")}
+        optional = {
+            k: self.text(data, k, required=False)
+            for k in ("title_zh", "source", "summary", "summary_zh")
+        }
         self._limits(data)
         if self.problems or severity is None:
             return None
@@ -194,10 +259,16 @@ class _PlanChecker:
         """What the incident.open schema accepts, so a plan that passes here can always be opened."""
         from command_console.core import op_schema as limit
 
-        def too_long(table: dict, keys: tuple[str, ...], most: int, step: int | None = None) -> None:
+        def too_long(
+            table: dict, keys: tuple[str, ...], most: int, step: int | None = None
+        ) -> None:
             for key in keys:
                 if isinstance(table.get(key), str) and len(table[key]) > most:
-                    self.problem(_("'{key}' is longer than {most} characters").format(key=key, most=most), key, step)
+                    self.problem(
+                        _("'{key}' is longer than {most} characters").format(key=key, most=most),
+                        key,
+                        step,
+                    )
 
         too_long(data, ("title", "title_zh"), limit.TITLE_LIMIT)
         too_long(data, ("source", "summary", "summary_zh"), limit.NOTE_LIMIT)
@@ -213,16 +284,31 @@ class _PlanChecker:
             except ValueError:
                 continue  # already reported
             if seconds > limit.MAX_DEADLINE_S:
-                self.problem(_("a deadline may be at most {most}").format(most=format_duration(limit.MAX_DEADLINE_S)),
-                             "deadline", index)
+                self.problem(
+                    _("a deadline may be at most {most}").format(
+                        most=format_duration(limit.MAX_DEADLINE_S)
+                    ),
+                    "deadline",
+                    index,
+                )
 
-    def _severity(self, table: dict, key: str, allowed: tuple[Severity, ...] | type[Severity],
-                  step: int | None = None) -> Severity | None:
+    def _severity(
+        self,
+        table: dict,
+        key: str,
+        allowed: tuple[Severity, ...] | type[Severity],
+        step: int | None = None,
+    ) -> Severity | None:
         value = self.text(table, key, step, required=key == "severity")
         found = next((s for s in allowed if s.value == value), None)
         if value and found is None:
-            self.problem(_("unknown {key} {value!r} (allowed: {allowed})").format(
-                key=key, value=value, allowed=" | ".join(s.value for s in allowed)), key, step)
+            self.problem(
+                _("unknown {key} {value!r} (allowed: {allowed})").format(
+                    key=key, value=value, allowed=" | ".join(s.value for s in allowed)
+                ),
+                key,
+                step,
+            )
         return found
 
     def _steps(self) -> tuple[PlanStep, ...]:
@@ -231,11 +317,18 @@ class _PlanChecker:
             self.problem(_("a plan needs at least one [[steps]] table"), "steps")
             return ()
         seen: set[str] = set()
-        steps = [step for index, table in enumerate(raw) if (step := self._step(table, index, seen))]
+        steps = [
+            step for index, table in enumerate(raw) if (step := self._step(table, index, seen))
+        ]
         for index, step in enumerate(steps):
             if step.after is not None and (step.after == step.id or step.after not in seen):
-                self.problem(_("'after' must name another step of this plan, not {after!r}").format(
-                    after=step.after), "after", index)
+                self.problem(
+                    _("'after' must name another step of this plan, not {after!r}").format(
+                        after=step.after
+                    ),
+                    "after",
+                    index,
+                )
         self._at_once_first(steps)
         return tuple(steps)
 
@@ -248,7 +341,11 @@ class _PlanChecker:
             if not step.at_once:
                 plain_seen = True
             elif plain_seen:
-                self.problem(_("an 'at_once' step is listed after steps that are not: list it first"), "at_once", index)
+                self.problem(
+                    _("an 'at_once' step is listed after steps that are not: list it first"),
+                    "at_once",
+                    index,
+                )
                 return
 
     def _step(self, table: dict, index: int, seen: set[str]) -> PlanStep | None:
@@ -258,7 +355,9 @@ class _PlanChecker:
         self.unknown_keys(table, STEP_KEYS, index)
         step_id = self.text(table, "id", index)
         if step_id and not _ID.match(step_id):
-            self.problem(_("id {id!r} must be lowercase kebab-case").format(id=step_id), "id", index)
+            self.problem(
+                _("id {id!r} must be lowercase kebab-case").format(id=step_id), "id", index
+            )
         if step_id in seen:
             self.problem(_("duplicate step id {id!r}").format(id=step_id), "id", index)
         seen.add(step_id)
@@ -266,20 +365,41 @@ class _PlanChecker:
         deadline = self._deadline(table, index)
         role = table.get("contact_role")
         if role is not None and role not in ROLES:
-            self.problem(_("unknown contact role {role!r} (allowed: {allowed})").format(
-                role=role, allowed=", ".join(ROLES)), "contact_role", index)
-        escalate, at_once, guidance = (self.flag(table, k, index) for k in ("escalate", "at_once", "guidance"))
+            self.problem(
+                _("unknown contact role {role!r} (allowed: {allowed})").format(
+                    role=role, allowed=", ".join(ROLES)
+                ),
+                "contact_role",
+                index,
+            )
+        escalate, at_once, guidance = (
+            self.flag(table, k, index) for k in ("escalate", "at_once", "guidance")
+        )
         if at_once and deadline is not None:
-            self.problem(_("an 'at_once' step has no deadline: it is urgent from the start and never rings"),
-                         "deadline", index)
+            self.problem(
+                _("an 'at_once' step has no deadline: it is urgent from the start and never rings"),
+                "deadline",
+                index,
+            )
         after = self.text(table, "after", index, required=False) or None
         from_severity = self._severity(table, "from_severity", RAISABLE, index)
         zh = {k: self.text(table, k, index, required=False) for k in ("text_zh", "note_zh")}
         note = self.text(table, "note", index, required=False)
         if not (step_id and text):
             return None
-        return PlanStep(step_id, text, deadline, role, escalate, note, after=after, from_severity=from_severity,
-                        at_once=at_once, guidance=guidance, **zh)
+        return PlanStep(
+            step_id,
+            text,
+            deadline,
+            role,
+            escalate,
+            note,
+            after=after,
+            from_severity=from_severity,
+            at_once=at_once,
+            guidance=guidance,
+            **zh,
+        )
 
     def _deadline(self, table: dict, index: int) -> int | None:
         value = table.get("deadline")

@@ -21,18 +21,55 @@ class ReportField:
 # label_zh is seed 000's own wording (服务突发事件报告的主要内容, items 一 to 七); the zh-CN
 # catalog translates each English label to exactly this text (tests/i18n check it).
 REPORT_FIELDS: tuple[ReportField, ...] = (
-    ReportField("site", N_("Site name and location"), "服务大厅名称、地点", False,
-                N_("e.g. Hotline centre, 3F Building A")),
-    ReportField("occurred_at", N_("Time of occurrence"), "事件发生的时间", False, N_("YYYY-MM-DD HH:MM (local time)")),
-    ReportField("type", N_("Incident type"), "事件的类型", False, N_("surge, system fault, fire, robbery ...")),
-    ReportField("impact", N_("Impact and severity"), "事件的影响和危害程度", True,
-                N_("losses, casualties, scope of impact")),
-    ReportField("measures", N_("Measures taken and degree of control"), "已采取的应急措施，对事件的控制程度", True,
-                N_("what was done, is it under control")),
-    ReportField("trend", N_("Trend, potential losses and next measures"),
-                "事态发展趋势，可能造成的潜在损失及进一步采取的应对措施", True, N_("how it may develop, what comes next")),
-    ReportField("other", N_("Other relevant information"), "其它有关内容", True,
-                N_("anything else; write 'none' if nothing")),
+    ReportField(
+        "site",
+        N_("Site name and location"),
+        "服务大厅名称、地点",
+        False,
+        N_("e.g. Hotline centre, 3F Building A"),
+    ),
+    ReportField(
+        "occurred_at",
+        N_("Time of occurrence"),
+        "事件发生的时间",
+        False,
+        N_("YYYY-MM-DD HH:MM (local time)"),
+    ),
+    ReportField(
+        "type",
+        N_("Incident type"),
+        "事件的类型",
+        False,
+        N_("surge, system fault, fire, robbery ..."),
+    ),
+    ReportField(
+        "impact",
+        N_("Impact and severity"),
+        "事件的影响和危害程度",
+        True,
+        N_("losses, casualties, scope of impact"),
+    ),
+    ReportField(
+        "measures",
+        N_("Measures taken and degree of control"),
+        "已采取的应急措施，对事件的控制程度",
+        True,
+        N_("what was done, is it under control"),
+    ),
+    ReportField(
+        "trend",
+        N_("Trend, potential losses and next measures"),
+        "事态发展趋势，可能造成的潜在损失及进一步采取的应对措施",
+        True,
+        N_("how it may develop, what comes next"),
+    ),
+    ReportField(
+        "other",
+        N_("Other relevant information"),
+        "其它有关内容",
+        True,
+        N_("anything else; write 'none' if nothing"),
+    ),
 )
 FIELD_KEYS = tuple(f.key for f in REPORT_FIELDS)
 MIN_LONG_FIELD = 10  # a long field shorter than this is not a real answer
@@ -72,9 +109,12 @@ def field_title(spec: ReportField) -> str:
 def field_name(key: str) -> str:
     """A field's short name in lists of missing fields: the key in English, the seed's name in Chinese."""
     names = {
-        "site": pgettext("report field key", "site"), "occurred_at": pgettext("report field key", "occurred_at"),
-        "type": pgettext("report field key", "type"), "impact": pgettext("report field key", "impact"),
-        "measures": pgettext("report field key", "measures"), "trend": pgettext("report field key", "trend"),
+        "site": pgettext("report field key", "site"),
+        "occurred_at": pgettext("report field key", "occurred_at"),
+        "type": pgettext("report field key", "type"),
+        "impact": pgettext("report field key", "impact"),
+        "measures": pgettext("report field key", "measures"),
+        "trend": pgettext("report field key", "trend"),
         "other": pgettext("report field key", "other"),
     }
     return names.get(key, key)
@@ -90,10 +130,12 @@ def problems(report: Report) -> dict[str, str]:
             found[spec.key] = _("{field} is missing").format(field=label)
         elif spec.key == "occurred_at" and parse_local_time(value) is None:
             found[spec.key] = _("{field} {value!r} is not a time like 2026-11-22 14:05").format(
-                field=label, value=value)
+                field=label, value=value
+            )
         elif spec.multiline and spec.key != "other" and len(value) < MIN_LONG_FIELD:
-            found[spec.key] = _("{field} is too short ({length} characters, at least {minimum})").format(
-                field=label, length=len(value), minimum=MIN_LONG_FIELD)
+            found[spec.key] = _(
+                "{field} is too short ({length} characters, at least {minimum})"
+            ).format(field=label, length=len(value), minimum=MIN_LONG_FIELD)
     return found
 
 

@@ -31,27 +31,51 @@ BASIS = Wording(
 
 GUIDANCE: dict[Severity, tuple[Wording, ...]] = {
     Severity.GENERAL: (
-        Wording("seed 001 line 58", "General: agents handle it themselves, reporting to management when needed.",
-                "一般事件:客服人员自行处理,必要时上报管理部门。"),
-        Wording("seed 000 line 35", "General: a small effect on some customers' service; back to normal in a short time.",
-                "一般应急事件:对部分客户的服务造成较小影响,可在短时间内恢复正常。"),
+        Wording(
+            "seed 001 line 58",
+            "General: agents handle it themselves, reporting to management when needed.",
+            "一般事件:客服人员自行处理,必要时上报管理部门。",
+        ),
+        Wording(
+            "seed 000 line 35",
+            "General: a small effect on some customers' service; back to normal in a short time.",
+            "一般应急事件:对部分客户的服务造成较小影响,可在短时间内恢复正常。",
+        ),
     ),
     Severity.SERIOUS: (
-        Wording("seed 001 line 60", "Serious: agents report to management; the emergency group starts the plan and "
-                "coordinates the departments.", "较大事件:客服人员上报管理部门,应急小组启动应急预案,协调各部门处理。"),
-        Wording("seed 000 line 37", "Serious: a clear effect on many customers' service; recovery takes some time and "
-                "resources.", "较大应急事件:对较多客户的服务造成明显影响,需要一定时间和资源才能恢复正常。"),
+        Wording(
+            "seed 001 line 60",
+            "Serious: agents report to management; the emergency group starts the plan and "
+            "coordinates the departments.",
+            "较大事件:客服人员上报管理部门,应急小组启动应急预案,协调各部门处理。",
+        ),
+        Wording(
+            "seed 000 line 37",
+            "Serious: a clear effect on many customers' service; recovery takes some time and "
+            "resources.",
+            "较大应急事件:对较多客户的服务造成明显影响,需要一定时间和资源才能恢复正常。",
+        ),
     ),
     Severity.MAJOR: (
-        Wording("seed 001 line 62", "Major: the emergency group starts the plan at once; all departments respond in "
-                "full.", "重大事件:应急小组立即启动应急预案,协调各部门全力应对。"),
-        Wording("seed 000 line 39", "Major: a serious effect on a large number of customers; recovery takes long and "
-                "costs much.", "重大应急事件:对大量客户的服务造成严重影响,恢复正常需要较长时间和较大投入。"),
+        Wording(
+            "seed 001 line 62",
+            "Major: the emergency group starts the plan at once; all departments respond in full.",
+            "重大事件:应急小组立即启动应急预案,协调各部门全力应对。",
+        ),
+        Wording(
+            "seed 000 line 39",
+            "Major: a serious effect on a large number of customers; recovery takes long and "
+            "costs much.",
+            "重大应急事件:对大量客户的服务造成严重影响,恢复正常需要较长时间和较大投入。",
+        ),
     ),
     Severity.CRITICAL: (
-        Wording("seed 001 line 64", "Critical: the emergency group starts the highest-level plan, reports to the "
-                "superior department and asks for support.",
-                "特别重大事件:应急小组启动最高级别应急预案,上报上级部门,请求支援。"),
+        Wording(
+            "seed 001 line 64",
+            "Critical: the emergency group starts the highest-level plan, reports to the "
+            "superior department and asks for support.",
+            "特别重大事件:应急小组启动最高级别应急预案,上报上级部门,请求支援。",
+        ),
     ),
 }
 

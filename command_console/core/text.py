@@ -57,8 +57,11 @@ def clean_line(text: str, *, field: str, limit: int) -> str:
 
 def _within(cleaned: str, field: str, limit: int) -> str:
     if len(cleaned) > limit:
-        raise UserError(_("{field} is {length} characters; the limit is {limit}").format(
-            field=_(field), length=len(cleaned), limit=limit))
+        raise UserError(
+            _("{field} is {length} characters; the limit is {limit}").format(
+                field=_(field), length=len(cleaned), limit=limit
+            )
+        )
     return cleaned
 
 

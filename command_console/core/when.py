@@ -22,10 +22,32 @@ ACCEPTED = N_("HH:MM, YYYY-MM-DD HH:MM, ISO 8601 with zone, '10m ago', '2 hours 
 MAX_YEARS = 50
 _MAX_SPAN = timedelta(days=366 * MAX_YEARS)
 _UNIT_SECONDS = {
-    "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "秒": 1, "秒钟": 1,
-    "m": 60, "min": 60, "mins": 60, "minute": 60, "minutes": 60, "分": 60, "分钟": 60,
-    "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "小时": 3600, "个小时": 3600, "时": 3600,
-    "d": 86400, "day": 86400, "days": 86400, "天": 86400,
+    "s": 1,
+    "sec": 1,
+    "secs": 1,
+    "second": 1,
+    "seconds": 1,
+    "秒": 1,
+    "秒钟": 1,
+    "m": 60,
+    "min": 60,
+    "mins": 60,
+    "minute": 60,
+    "minutes": 60,
+    "分": 60,
+    "分钟": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "小时": 3600,
+    "个小时": 3600,
+    "时": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+    "天": 86400,
 }
 _UNITS = "|".join(sorted((re.escape(u) for u in _UNIT_SECONDS), key=len, reverse=True))
 _PART = re.compile(rf"(\d+)\s*({_UNITS})", re.IGNORECASE)
@@ -41,8 +63,11 @@ def parse_when(text: str, now: datetime, zone: ZoneInfo, *, field: str = "time")
         return _checked(lambda: now - relative, text, field)
     parsed = _absolute(value, now, zone)
     if parsed is None:
-        raise UserError(_("{field} {value!r} is not a time; use {accepted}").format(
-            field=_(field), value=_shown(text), accepted=_(ACCEPTED)))
+        raise UserError(
+            _("{field} {value!r} is not a time; use {accepted}").format(
+                field=_(field), value=_shown(text), accepted=_(ACCEPTED)
+            )
+        )
     result = _checked(lambda: parsed.astimezone(now.tzinfo), text, field)
     if abs(result - now) > _MAX_SPAN:
         raise _out_of_range(text, field)
@@ -83,8 +108,11 @@ def _checked(compute, text: str, field: str) -> datetime:
 
 
 def _out_of_range(text: str, field: str) -> UserError:
-    return UserError(_("{field} {value!r} is out of range (more than {years} years from now)").format(
-        field=_(field), value=_shown(text), years=MAX_YEARS))
+    return UserError(
+        _("{field} {value!r} is out of range (more than {years} years from now)").format(
+            field=_(field), value=_shown(text), years=MAX_YEARS
+        )
+    )
 
 
 def _shown(text: str) -> str:
@@ -117,9 +145,13 @@ def parse_stamp(text: str) -> datetime | None:
 
 def check_started_at(started: datetime, now: datetime) -> None:
     if started > now + timedelta(minutes=1):
-        raise UserError(_("started-at {when}Z is in the future").format(when=f"{started:%Y-%m-%d %H:%M}"))
+        raise UserError(
+            _("started-at {when}Z is in the future").format(when=f"{started:%Y-%m-%d %H:%M}")
+        )
     if started < now - timedelta(days=7):
-        raise UserError(_("started-at {when}Z is more than 7 days ago").format(when=f"{started:%Y-%m-%d %H:%M}"))
+        raise UserError(
+            _("started-at {when}Z is more than 7 days ago").format(when=f"{started:%Y-%m-%d %H:%M}")
+        )
 
 
 def local(instant: datetime | None, zone: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:

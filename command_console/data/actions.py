@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-
 from sqlite3 import Connection
 
 from command_console.core import text as clean
 from command_console.core.contacts import ROLES, Contact
 from command_console.core.errors import NotFound, UserError
-from command_console.core.incidents import CallOutcome, EntryKind, Severity, Status, StepState, incident_id
+from command_console.core.incidents import (
+    CallOutcome,
+    EntryKind,
+    Severity,
+    Status,
+    StepState,
+    incident_id,
+)
 from command_console.core.matching import resolve
 from command_console.core.ops import Op
 from command_console.core.plans import Plan, PlanStep
@@ -31,30 +37,57 @@ def parse_severity(value: str) -> Severity:
         return Severity(resolve(value.lower(), [s.value for s in Severity], "severity"))
     except NotFound:
         allowed = ", ".join(s.value for s in Severity)
-        raise UserError(_("severity {value!r} is not one of {allowed}").format(value=value, allowed=allowed)) from None
+        raise UserError(
+            _("severity {value!r} is not one of {allowed}").format(value=value, allowed=allowed)
+        ) from None
 
 
 def plan_snapshot(plan: Plan) -> dict:
     """The plan as it was when the incident opened; other consoles need no plan file.
     Keys left at their default are left out, so a plain step looks as it did before."""
     return {
-        "id": plan.id, "title": plan.title, "title_zh": plan.title_zh, "category": plan.category,
-        "severity": plan.severity.value, "source": plan.source, "summary": plan.summary,
-        "summary_zh": plan.summary_zh, "steps": [_step_snapshot(s) for s in plan.steps],
+        "id": plan.id,
+        "title": plan.title,
+        "title_zh": plan.title_zh,
+        "category": plan.category,
+        "severity": plan.severity.value,
+        "source": plan.source,
+        "summary": plan.summary,
+        "summary_zh": plan.summary_zh,
+        "steps": [_step_snapshot(s) for s in plan.steps],
     }
 
 
 def _step_snapshot(step: PlanStep) -> dict:
-    snapshot = {"id": step.id, "text": step.text, "deadline_s": step.deadline_s, "contact_role": step.contact_role,
-                "escalate": step.escalate, "note": step.note}
-    optional = {"text_zh": step.text_zh, "note_zh": step.note_zh, "after": step.after,
-                "from_severity": step.from_severity.value if step.from_severity else None,
-                "at_once": step.at_once, "guidance": step.guidance}
+    snapshot = {
+        "id": step.id,
+        "text": step.text,
+        "deadline_s": step.deadline_s,
+        "contact_role": step.contact_role,
+        "escalate": step.escalate,
+        "note": step.note,
+    }
+    optional = {
+        "text_zh": step.text_zh,
+        "note_zh": step.note_zh,
+        "after": step.after,
+        "from_severity": step.from_severity.value if step.from_severity else None,
+        "at_once": step.at_once,
+        "guidance": step.guidance,
+    }
     return snapshot | {key: value for key, value in optional.items() if value}
 
 
-def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None, title: str = "",
-                  started_at: datetime | None = None, language: str | None = None, drill: bool = False) -> str:
+def open_incident(
+    store: Store,
+    plan: Plan,
+    *,
+    severity: Severity | None = None,
+    title: str = "",
+    started_at: datetime | None = None,
+    language: str | None = None,
+    drill: bool = False,
+) -> str:
     """Without a title, the incident takes the plan's title in the language (default: the console's).
     A drill is marked from its opening; the site's upward-report rule goes with it (actions_duties)."""
     now = store.clock.now()
@@ -69,19 +102,32 @@ def open_incident(store: Store, plan: Plan, *, severity: Severity | None = None,
     opened: dict = {}
 
     def payload(conn: Connection) -> dict:
-        mine = conn.execute("SELECT count(*) FROM incidents WHERE console_id = ?", (store.console_id,)).fetchone()[0]
+        mine = conn.execute(
+            "SELECT count(*) FROM incidents WHERE console_id = ?", (store.console_id,)
+        ).fetchone()[0]
         opened["id"] = incident_id(mine + 1, store.console_id)
-        return {"id": opened["id"], "title": title, "plan": plan_snapshot(plan),
-                "severity": (severity or plan.severity).value, "started_at": int(started.timestamp() * 1000)}
+        return {
+            "id": opened["id"],
+            "title": title,
+            "plan": plan_snapshot(plan),
+            "severity": (severity or plan.severity).value,
+            "started_at": int(started.timestamp() * 1000),
+        }
 
-    written = store.append_many([("incident.open", payload), ("incident.extra", lambda conn: extra_payload(
-        store, opened["id"], drill))])
+    written = store.append_many(
+        [
+            ("incident.open", payload),
+            ("incident.extra", lambda conn: extra_payload(store, opened["id"], drill)),
+        ]
+    )
     return written[0].payload["id"]
 
 
 def _set_incident(store: Store, incident_id_: str, field: str, value: str | int) -> Op:
     base = store.last_writer("incident:" + incident_id_, field)
-    return store.append("incident.set", {"id": incident_id_, "field": field, "value": value, "base": base})
+    return store.append(
+        "incident.set", {"id": incident_id_, "field": field, "value": value, "base": base}
+    )
 
 
 def set_severity(store: Store, incident_id_: str, severity: Severity) -> Op:
@@ -93,7 +139,12 @@ def set_status(store: Store, incident_id_: str, status: Status) -> Op:
 
 
 def set_title(store: Store, incident_id_: str, title: str) -> Op:
-    return _set_incident(store, incident_id_, "title", clean.clean_line(title, field=N_("title"), limit=clean.TITLE_LIMIT))
+    return _set_incident(
+        store,
+        incident_id_,
+        "title",
+        clean.clean_line(title, field=N_("title"), limit=clean.TITLE_LIMIT),
+    )
 
 
 def set_started_at(store: Store, incident_id_: str, started: datetime) -> Op:
@@ -102,14 +153,32 @@ def set_started_at(store: Store, incident_id_: str, started: datetime) -> Op:
 
 def log(store: Store, incident_id_: str, text: str, kind: EntryKind = EntryKind.NOTE) -> Op:
     entry = clean.clean_line(text, field=N_("log entry"), limit=clean.LOG_ENTRY_LIMIT)
-    return store.append("entry.add", {"incident_id": incident_id_, "kind": kind.value, "text": entry})
+    return store.append(
+        "entry.add", {"incident_id": incident_id_, "kind": kind.value, "text": entry}
+    )
 
 
-def log_call(store: Store, incident_id_: str, contact: Contact, phone: str, outcome: CallOutcome, role: str = "") -> Op:
+def log_call(
+    store: Store,
+    incident_id_: str,
+    contact: Contact,
+    phone: str,
+    outcome: CallOutcome,
+    role: str = "",
+) -> Op:
     """A call attempt to a contact with its outcome; lands in the timeline."""
     name = clean.clean_line(contact.name, field=N_("contact name"), limit=clean.NAME_LIMIT)
-    return store.append("call.add", {"incident_id": incident_id_, "contact_id": contact.id, "name": name,
-                                     "phone": clean.clean(phone).strip(), "role": role, "outcome": outcome.value})
+    return store.append(
+        "call.add",
+        {
+            "incident_id": incident_id_,
+            "contact_id": contact.id,
+            "name": name,
+            "phone": clean.clean(phone).strip(),
+            "role": role,
+            "outcome": outcome.value,
+        },
+    )
 
 
 def resolve_step(store: Store, incident_id_: str, query: str) -> str:
@@ -127,8 +196,15 @@ def resolve_step(store: Store, incident_id_: str, query: str) -> str:
 def set_step(store: Store, incident_id_: str, step_id: str, state: StepState, note: str = "") -> Op:
     if state == StepState.SKIPPED and not note.strip():
         raise UserError(_("skipping a step needs a reason (--note)"))
-    note = clean.clean_line(note, field=N_("note"), limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
-    return store.append("step.set", {"incident_id": incident_id_, "step_id": step_id, "state": state.value, "note": note})
+    note = (
+        clean.clean_line(note, field=N_("note"), limit=clean.LOG_ENTRY_LIMIT)
+        if note.strip()
+        else ""
+    )
+    return store.append(
+        "step.set",
+        {"incident_id": incident_id_, "step_id": step_id, "state": state.value, "note": note},
+    )
 
 
 def acknowledge_step(store: Store, incident_id_: str, step_id: str) -> Op:
@@ -144,14 +220,18 @@ def set_report_field(store: Store, incident_id_: str, field: str, value: str) ->
     from command_console.data import queries
 
     spec = field_by_key(field)
-    if spec is not None and not spec.multiline:  # site, time, type: one line, as the form shows them
+    if (
+        spec is not None and not spec.multiline
+    ):  # site, time, type: one line, as the form shows them
         value = clean.clean(value)
     cleaned = clean.clean_block(value, field=field)
     report = queries.get_report(store, incident_id_)
     if report.value(field) == cleaned:
         return None
     base = store.last_writer("incident:" + incident_id_, "report." + field)
-    return store.append("report.set", {"incident_id": incident_id_, "field": field, "value": cleaned, "base": base})
+    return store.append(
+        "report.set", {"incident_id": incident_id_, "field": field, "value": cleaned, "base": base}
+    )
 
 
 def complete_report(store: Store, incident_id_: str) -> Op:
@@ -170,10 +250,19 @@ def reopen_report(store: Store, incident_id_: str) -> Op:
 def contact_payload(contact: Contact) -> dict:
     unknown = [r for r in contact.roles if r not in ROLES]
     if unknown:
-        raise UserError(_("contact {name!r}: unknown role {value!r} (known: {value2})").format(name=contact.name, value=unknown[0], value2=', '.join(ROLES)))
-    return {"id": contact.id, "name": clean.clean_line(contact.name, field=N_("name"), limit=clean.NAME_LIMIT),
-            "roles": dict(contact.roles), "phones": [clean.clean(p).strip() for p in contact.phones],
-            "notes": clean.clean(contact.notes).strip(), "on_duty": contact.on_duty}
+        raise UserError(
+            _("contact {name!r}: unknown role {value!r} (known: {value2})").format(
+                name=contact.name, value=unknown[0], value2=", ".join(ROLES)
+            )
+        )
+    return {
+        "id": contact.id,
+        "name": clean.clean_line(contact.name, field=N_("name"), limit=clean.NAME_LIMIT),
+        "roles": dict(contact.roles),
+        "phones": [clean.clean(p).strip() for p in contact.phones],
+        "notes": clean.clean(contact.notes).strip(),
+        "on_duty": contact.on_duty,
+    }
 
 
 def upsert_contacts(store: Store, contacts: list[Contact]) -> list[Op]:
@@ -182,7 +271,11 @@ def upsert_contacts(store: Store, contacts: list[Contact]) -> list[Op]:
 
     current = {c.id: c for c in queries.list_contacts(store)}
     payloads = [contact_payload(c) for c in contacts]
-    changed = [p for p in payloads if p != (contact_payload(current[p["id"]]) if p["id"] in current else None)]
+    changed = [
+        p
+        for p in payloads
+        if p != (contact_payload(current[p["id"]]) if p["id"] in current else None)
+    ]
     return store.append_many([("contact.upsert", p) for p in changed]) if changed else []
 
 
@@ -195,4 +288,3 @@ def start_shift(store: Store, lead: str) -> str:
     shift_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
     store.append("shift.start", {"id": shift_id, "lead": lead})
     return shift_id
-

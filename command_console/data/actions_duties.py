@@ -37,27 +37,49 @@ def site_rule(store: Store):
 
 
 def extra_payload(store: Store, incident_id: str, drill: bool) -> dict:
-    return {"incident_id": incident_id, "drill": bool(drill), "upward": [r.as_payload() for r in site_rule(store)]}
+    return {
+        "incident_id": incident_id,
+        "drill": bool(drill),
+        "upward": [r.as_payload() for r in site_rule(store)],
+    }
 
 
 # -- upward reports --------------------------------------------------------------
+
 
 def role_of(store: Store, incident_id: str, to: str) -> str | None:
     """The role a recipient stands for: a role id or its Chinese or English name; else a
     contact on the roster whose role is still owed a report; else none (free text)."""
     wanted = to.strip().casefold()
     for role in ROLES:
-        if wanted in (role, ROLE_LABELS_ZH.get(role, "").casefold(), ROLES[role].casefold(), _(ROLES[role]).casefold()):
+        if wanted in (
+            role,
+            ROLE_LABELS_ZH.get(role, "").casefold(),
+            ROLES[role].casefold(),
+            _(ROLES[role]).casefold(),
+        ):
             return role
     contact = next((c for c in queries.list_contacts(store) if c.name.casefold() == wanted), None)
     if contact is None:
         return None
-    owed = [d.role for d in queries_duties.upward_dues(store, incident_id) if not d.done and d.role in contact.roles]
+    owed = [
+        d.role
+        for d in queries_duties.upward_dues(store, incident_id)
+        if not d.done and d.role in contact.roles
+    ]
     return owed[0] if owed else next(iter(sorted(contact.roles)), None)
 
 
-def report_sent(store: Store, incident_id: str, to: str, via: str, *, version: str | None = None,
-                role: str | None = None, told_at: datetime | None = None) -> Op:
+def report_sent(
+    store: Store,
+    incident_id: str,
+    to: str,
+    via: str,
+    *,
+    version: str | None = None,
+    role: str | None = None,
+    told_at: datetime | None = None,
+) -> Op:
     """Record that `to` was told (by phone, in writing, by message) at told_at (default now),
     with the report's fields as they stand frozen as the version sent."""
     to = clean.clean_line(to, field="--to", limit=clean.NAME_LIMIT)
@@ -74,15 +96,31 @@ def report_sent(store: Store, incident_id: str, to: str, via: str, *, version: s
     if version is None:
         kind = VersionKind.FOLLOWUP if sent_before else VersionKind.INITIAL
     else:
-        kind = VersionKind(resolve(version.strip().lower().replace("-", ""), [k.value for k in VersionKind],
-                                   "--version"))
+        kind = VersionKind(
+            resolve(
+                version.strip().lower().replace("-", ""),
+                [k.value for k in VersionKind],
+                "--version",
+            )
+        )
     report = queries.get_report(store, incident_id)
     fields = {key: report.value(key) for key in FIELD_KEYS if report.value(key).strip()}
-    return store.append("report.sent", {"incident_id": incident_id, "to": to, "role": role, "via": via_value.value,
-                                        "told_at": to_ms(told), "version": kind.value, "fields": fields})
+    return store.append(
+        "report.sent",
+        {
+            "incident_id": incident_id,
+            "to": to,
+            "role": role,
+            "via": via_value.value,
+            "told_at": to_ms(told),
+            "version": kind.value,
+            "fields": fields,
+        },
+    )
 
 
 # -- the post-incident review ------------------------------------------------------
+
 
 def resolve_review_field(query: str) -> str:
     return resolve(query.strip().lower().replace("-", "_"), list(REVIEW_FIELDS), "review field")
@@ -94,15 +132,26 @@ def set_review_field(store: Store, incident_id: str, field: str, value: str) -> 
     if queries_duties.review(store, incident_id).get(key, "") == cleaned:
         return None
     base = store.last_writer("incident:" + incident_id, "review." + key)
-    return store.append("incident.review", {"incident_id": incident_id, "field": key, "value": cleaned, "base": base})
+    return store.append(
+        "incident.review",
+        {"incident_id": incident_id, "field": key, "value": cleaned, "base": base},
+    )
 
 
 def add_action(store: Store, incident_id: str, text: str, owner: str, due: datetime) -> str:
     text = clean.clean_line(text, field=_("corrective action"), limit=clean.LOG_ENTRY_LIMIT)
     owner = clean.clean_line(owner, field="--owner", limit=clean.NAME_LIMIT)
     action_id = uuid.uuid4().hex[:12]
-    store.append("incident.action", {"incident_id": incident_id, "action_id": action_id, "text": text,
-                                     "owner": owner, "due": to_ms(due)})
+    store.append(
+        "incident.action",
+        {
+            "incident_id": incident_id,
+            "action_id": action_id,
+            "text": text,
+            "owner": owner,
+            "due": to_ms(due),
+        },
+    )
     return action_id
 
 
@@ -111,7 +160,9 @@ def resolve_action(store: Store, query: str) -> str:
 
 
 def close_action(store: Store, action_id: str, note: str) -> Op:
-    note = clean.clean_line(note, field="--note", limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
+    note = (
+        clean.clean_line(note, field="--note", limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
+    )
     if not note:
         raise UserError(_("closing a corrective action needs a note (--note): what was done"))
     found = next((a for a in queries_duties.actions(store) if a.id == action_id), None)
@@ -119,11 +170,14 @@ def close_action(store: Store, action_id: str, note: str) -> Op:
         raise NotFound(_("unknown corrective action {id!r}").format(id=action_id))
     if not found.is_open:
         raise UserError(_("corrective action {id} is already closed").format(id=action_id))
-    return store.append("incident.action_done", {"incident_id": found.incident_id, "action_id": action_id,
-                                                 "note": note})
+    return store.append(
+        "incident.action_done",
+        {"incident_id": found.incident_id, "action_id": action_id, "note": note},
+    )
 
 
 # -- archive --------------------------------------------------------------------------
+
 
 def archive_problems(store: Store, incident_id: str) -> list[str]:
     incident = queries.get_incident(store, incident_id)
@@ -132,7 +186,9 @@ def archive_problems(store: Store, incident_id: str) -> list[str]:
         found.append(_("the incident is not resolved"))
     if queries.report_status(store, incident_id) != ReportStatus.COMPLETE:
         found.append(_("the report is not marked complete"))
-    missing = review_missing(queries_duties.review(store, incident_id), queries_duties.flags_of(store, incident_id).drill)
+    missing = review_missing(
+        queries_duties.review(store, incident_id), queries_duties.flags_of(store, incident_id).drill
+    )
     if missing:
         found.append(_("the review lacks: {fields}").format(fields=", ".join(missing)))
     return found
@@ -142,13 +198,27 @@ def archive(store: Store, incident_id: str, archived: bool = True) -> Op:
     if archived:
         found = archive_problems(store, incident_id)
         if found:
-            raise UserError(_("{id} cannot be archived: {problems}").format(id=incident_id, problems="; ".join(found)))
+            raise UserError(
+                _("{id} cannot be archived: {problems}").format(
+                    id=incident_id, problems="; ".join(found)
+                )
+            )
     return store.append("incident.archive", {"incident_id": incident_id, "archived": archived})
 
 
 # -- shift routines ----------------------------------------------------------------------
 
+
 def routine_done(store: Store, routine: Routine, note: str = "") -> Op:
-    note = clean.clean_line(note, field="--note", limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
-    return store.append("routine.done", {"id": f"{store.console_id}-routines", "routine": routine.id,
-                                         "title": clean.clean(routine.title)[:200] or routine.id, "note": note})
+    note = (
+        clean.clean_line(note, field="--note", limit=clean.LOG_ENTRY_LIMIT) if note.strip() else ""
+    )
+    return store.append(
+        "routine.done",
+        {
+            "id": f"{store.console_id}-routines",
+            "routine": routine.id,
+            "title": clean.clean(routine.title)[:200] or routine.id,
+            "note": note,
+        },
+    )

@@ -29,7 +29,9 @@ def backup(source: Path, target: Path, *, replace: bool = False) -> int:
             try:
                 os.link(tmp, target)
             except FileExistsError:
-                raise UserError(_("{path!r} already exists; add --force to replace it").format(path=str(target))) from None
+                raise UserError(
+                    _("{path!r} already exists; add --force to replace it").format(path=str(target))
+                ) from None
         return target.stat().st_size
     finally:
         if tmp.exists():
@@ -44,7 +46,11 @@ def _copy(source: Path, tmp: Path) -> None:
         dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         result = dst.execute("PRAGMA integrity_check(1)").fetchone()[0]
         if result != "ok":
-            raise StoreError(_("the backup copy failed its integrity check ({detail}); nothing was kept").format(detail=result))
+            raise StoreError(
+                _("the backup copy failed its integrity check ({detail}); nothing was kept").format(
+                    detail=result
+                )
+            )
     finally:
         dst.close()
         src.close()

@@ -24,7 +24,11 @@ def read_roster(path: Path) -> list[Contact]:
         return _from_toml(text, path)
     if path.suffix.lower() == ".csv":
         return _from_csv(text, path)
-    raise UserError(_("{path}: unknown roster format {suffix!r}; use .csv or .toml").format(path=path, suffix=path.suffix))
+    raise UserError(
+        _("{path}: unknown roster format {suffix!r}; use .csv or .toml").format(
+            path=path, suffix=path.suffix
+        )
+    )
 
 
 def _roles(value, where: str) -> dict[str, int]:
@@ -37,9 +41,17 @@ def _roles(value, where: str) -> dict[str, int]:
     roles: dict[str, int] = {}
     for role, rank in value.items():
         if role not in ROLES:
-            raise UserError(_("{where}: unknown role {role!r} (known: {value})").format(where=where, role=role, value=', '.join(ROLES)))
+            raise UserError(
+                _("{where}: unknown role {role!r} (known: {value})").format(
+                    where=where, role=role, value=", ".join(ROLES)
+                )
+            )
         if str(rank) not in ("1", "2"):
-            raise UserError(_("{where}: rank of {role!r} must be 1 (first contact) or 2 (second)").format(where=where, role=role))
+            raise UserError(
+                _("{where}: rank of {role!r} must be 1 (first contact) or 2 (second)").format(
+                    where=where, role=role
+                )
+            )
         roles[role] = int(rank)
     return roles
 
@@ -51,7 +63,14 @@ def _contact(name, roles, phones, notes, on_duty, where: str) -> Contact:
         phones = [p.strip() for p in phones.split(";") if p.strip()]
     if not isinstance(phones, list) or not all(isinstance(p, str) for p in phones):
         raise UserError(_("{where}: phones must be a list of strings").format(where=where))
-    return Contact(contact_id_for(name), name.strip(), _roles(roles, where), tuple(phones), str(notes or ""), on_duty)
+    return Contact(
+        contact_id_for(name),
+        name.strip(),
+        _roles(roles, where),
+        tuple(phones),
+        str(notes or ""),
+        on_duty,
+    )
 
 
 def _from_toml(text: str, path: Path) -> list[Contact]:
@@ -68,12 +87,24 @@ def _from_toml(text: str, path: Path) -> list[Contact]:
         where = f"{path}:{lines[index] if index < len(lines) else 1}"
         unknown = set(entry) - set(CSV_COLUMNS)
         if unknown:
-            raise UserError(_("{where}: unknown key {value!r} (allowed: {value2})").format(where=where, value=sorted(unknown)[0], value2=', '.join(CSV_COLUMNS)))
+            raise UserError(
+                _("{where}: unknown key {value!r} (allowed: {value2})").format(
+                    where=where, value=sorted(unknown)[0], value2=", ".join(CSV_COLUMNS)
+                )
+            )
         on_duty = entry.get("on_duty", True)
         if not isinstance(on_duty, bool):
             raise UserError(_("{where}: on_duty must be true or false").format(where=where))
-        contacts.append(_contact(entry.get("name"), entry.get("roles", {}), entry.get("phones", []),
-                                 entry.get("notes", ""), on_duty, where))
+        contacts.append(
+            _contact(
+                entry.get("name"),
+                entry.get("roles", {}),
+                entry.get("phones", []),
+                entry.get("notes", ""),
+                on_duty,
+                where,
+            )
+        )
     return contacts
 
 
@@ -81,14 +112,28 @@ def _from_csv(text: str, path: Path) -> list[Contact]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in reader.fieldnames or []]
     if "name" not in header:
-        raise UserError(_("{path}:1: header needs a 'name' column (columns: {value})").format(path=path, value=', '.join(CSV_COLUMNS)))
+        raise UserError(
+            _("{path}:1: header needs a 'name' column (columns: {value})").format(
+                path=path, value=", ".join(CSV_COLUMNS)
+            )
+        )
     contacts = []
     for row in reader:
         where = f"{path}:{reader.line_num}"
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
         duty = row.get("on_duty", "").lower()
         if duty not in _TRUE | _FALSE:
-            raise UserError(_("{where}: on_duty {duty!r} must be yes or no").format(where=where, duty=duty))
-        contacts.append(_contact(row.get("name"), row.get("roles", ""), row.get("phones", ""),
-                                 row.get("notes", ""), duty in _TRUE, where))
+            raise UserError(
+                _("{where}: on_duty {duty!r} must be yes or no").format(where=where, duty=duty)
+            )
+        contacts.append(
+            _contact(
+                row.get("name"),
+                row.get("roles", ""),
+                row.get("phones", ""),
+                row.get("notes", ""),
+                duty in _TRUE,
+                where,
+            )
+        )
     return contacts

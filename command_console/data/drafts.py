@@ -66,7 +66,9 @@ class DraftStore:
     def discard(self, incident_id: str) -> None:
         with self._lock:
             self.path(incident_id).unlink(missing_ok=True)
-            self._written[incident_id] = self.next_version()  # saves issued before this cannot revive it
+            self._written[incident_id] = (
+                self.next_version()
+            )  # saves issued before this cannot revive it
 
     def _sweep_stale_temps(self) -> None:
         self._swept = True

@@ -45,12 +45,20 @@ def load(data_dir: Path) -> tuple[tuple[UpwardRule, ...], tuple[Routine, ...]]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise UserError(_("{path}: cannot read it ({reason})").format(path=path, reason=str(exc)[:200])) from None
+        raise UserError(
+            _("{path}: cannot read it ({reason})").format(path=path, reason=str(exc)[:200])
+        ) from None
     unknown = sorted(set(data) - {"upward", "routines"})
     if unknown:
-        raise UserError(_("{path}: unknown key {key!r} (known: upward, routines)").format(path=path, key=unknown[0]))
+        raise UserError(
+            _("{path}: unknown key {key!r} (known: upward, routines)").format(
+                path=path, key=unknown[0]
+            )
+        )
     upward = _entries(path, data, "upward", _upward) if "upward" in data else DEFAULT_UPWARD_RULE
-    routines = _entries(path, data, "routines", _routine) if "routines" in data else DEFAULT_ROUTINES
+    routines = (
+        _entries(path, data, "routines", _routine) if "routines" in data else DEFAULT_ROUTINES
+    )
     ids = [r.id for r in routines]
     if len(set(ids)) != len(ids):
         raise UserError(_("{path}: routines: an id appears twice").format(path=path))
@@ -60,7 +68,11 @@ def load(data_dir: Path) -> tuple[tuple[UpwardRule, ...], tuple[Routine, ...]]:
 def _entries(path: Path, data: dict, key: str, make) -> tuple:
     entries = data[key]
     if not isinstance(entries, list) or len(entries) > MAX_ENTRIES:
-        raise UserError(_("{path}: {key} must be a list of at most {n} tables").format(path=path, key=key, n=MAX_ENTRIES))
+        raise UserError(
+            _("{path}: {key} must be a list of at most {n} tables").format(
+                path=path, key=key, n=MAX_ENTRIES
+            )
+        )
     found = []
     for n, entry in enumerate(entries, 1):
         try:
@@ -68,8 +80,11 @@ def _entries(path: Path, data: dict, key: str, make) -> tuple:
                 raise ValueError(_("not a table"))
             found.append(make(entry))
         except (ValueError, TypeError, KeyError) as exc:
-            raise UserError(_("{path}: {key} entry {n}: {problem}").format(
-                path=path, key=key, n=n, problem=str(exc)[:200])) from None
+            raise UserError(
+                _("{path}: {key} entry {n}: {problem}").format(
+                    path=path, key=key, n=n, problem=str(exc)[:200]
+                )
+            ) from None
     return tuple(found)
 
 
@@ -82,7 +97,9 @@ def _only(entry: dict, allowed: set[str]) -> None:
 def _text(entry: dict, key: str, limit: int, required: bool = True) -> str:
     value = entry.get(key, "")
     if not isinstance(value, str) or (required and not value.strip()) or len(value) > limit:
-        raise ValueError(_("{field} must be text of 1-{limit} characters").format(field=key, limit=limit))
+        raise ValueError(
+            _("{field} must be text of 1-{limit} characters").format(field=key, limit=limit)
+        )
     return value.strip()
 
 
@@ -90,26 +107,37 @@ def _upward(entry: dict) -> UpwardRule:
     _only(entry, {"role", "within", "from_severity"})
     role = _text(entry, "role", 64)
     if role not in ROLES:
-        raise ValueError(_("role {role!r} is not one of {roles}").format(role=role, roles=", ".join(ROLES)))
+        raise ValueError(
+            _("role {role!r} is not one of {roles}").format(role=role, roles=", ".join(ROLES))
+        )
     seconds = parse_duration(_text(entry, "within", 20))
     if not 0 < seconds <= MAX_DEADLINE_S:
         raise ValueError(_("within must be between 1 second and 30 days"))
     level = entry.get("from_severity", "general")
     if level not in [s.value for s in Severity]:
-        raise ValueError(_("from_severity {value!r} is not one of {levels}").format(
-            value=level, levels=", ".join(s.value for s in Severity)))
+        raise ValueError(
+            _("from_severity {value!r} is not one of {levels}").format(
+                value=level, levels=", ".join(s.value for s in Severity)
+            )
+        )
     return UpwardRule(role, seconds, Severity(level))
 
 
 def _routine(entry: dict) -> Routine:
     _only(entry, {"id", "title", "title_zh", "every", "at"})
     routine_id = _text(entry, "id", 40)
-    if not routine_id.replace("-", "").isalnum() or not routine_id.isascii() or routine_id != routine_id.lower():
-        raise ValueError(_("id {id!r} must be lowercase letters, digits and '-'").format(id=routine_id))
+    if (
+        not routine_id.replace("-", "").isalnum()
+        or not routine_id.isascii()
+        or routine_id != routine_id.lower()
+    ):
+        raise ValueError(
+            _("id {id!r} must be lowercase letters, digits and '-'").format(id=routine_id)
+        )
     title = _text(entry, "title", 200)
     title_zh = _text(entry, "title_zh", 200, required=False)
     if ("every" in entry) == ("at" in entry):
-        raise ValueError(_("give exactly one of every (e.g. \"30m\") or at (e.g. \"17:00\")"))
+        raise ValueError(_('give exactly one of every (e.g. "30m") or at (e.g. "17:00")'))
     if "every" in entry:
         seconds = parse_duration(_text(entry, "every", 20))
         if not 60 <= seconds <= 7 * 86400:

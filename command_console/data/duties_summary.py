@@ -41,6 +41,10 @@ def routines_now(store: Store, now: datetime, since: datetime):
 
 
 def handover_duties(store: Store, now: datetime, since: datetime, drills) -> HandoverDuties:
-    return HandoverDuties(now, tuple(queries_duties.actions(store, open_only=True)),
-                          tuple(queries_duties.open_upward_dues(store)), tuple(routines_now(store, now, since)),
-                          tuple(drills))
+    return HandoverDuties(
+        now,
+        tuple(queries_duties.actions(store, open_only=True)),
+        tuple(queries_duties.open_upward_dues(store)),
+        tuple(routines_now(store, now, since)),
+        tuple(drills),
+    )

@@ -11,13 +11,14 @@ import sqlite3
 from collections import namedtuple
 from pathlib import Path
 
-
 from command_console.core.errors import StoreError, WriteError
 from command_console.i18n import _
 
 # Bump when a readable table changes (migration = refold) or the ops table changes
 # (add an explicit step to OPS_MIGRATIONS).
-SCHEMA_VERSION = 5  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines)
+SCHEMA_VERSION = (
+    5  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines)
+)
 APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000
 _timeout_env = os.environ.get("COMMAND_CONSOLE_BUSY_TIMEOUT_MS", "")
@@ -26,7 +27,10 @@ if _timeout_env.isdigit() and 0 < int(_timeout_env) <= 600_000:
 # from-version -> SQL for the ops/meta tables; readable tables are refolded after any bump.
 # Columns added to the ops table: (table, column, declaration), added when missing.
 OPS_MIGRATIONS: dict[int, list[tuple[str, str, str]]] = {
-    1: [("ops", "wall", "INTEGER NOT NULL DEFAULT 0"), ("ops", "sig", "VARCHAR NOT NULL DEFAULT ''")],
+    1: [
+        ("ops", "wall", "INTEGER NOT NULL DEFAULT 0"),
+        ("ops", "sig", "VARCHAR NOT NULL DEFAULT ''"),
+    ],
 }
 
 
@@ -49,43 +53,66 @@ def _inspect_existing(path: Path) -> tuple[int, bool] | None:
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             if app_id not in (0, APPLICATION_ID):
-                raise StoreError(_("{path}: not a Command Console database (application id {id:#x}); "
-                                   "refusing to use it").format(path=path, id=app_id))
-            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+                raise StoreError(
+                    _(
+                        "{path}: not a Command Console database (application id {id:#x}); "
+                        "refusing to use it"
+                    ).format(path=path, id=app_id)
+                )
+            names = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
             if not names:
                 return None
             if "meta" not in names:
-                raise StoreError(_("{path}: not a Command Console database (tables: {tables}); refusing to use it").format(
-                    path=path, tables=", ".join(sorted(names)[:5])))
+                raise StoreError(
+                    _(
+                        "{path}: not a Command Console database (tables: {tables}); refusing to use it"
+                    ).format(path=path, tables=", ".join(sorted(names)[:5]))
+                )
             meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
             _quick_check(conn, path)
         finally:
             conn.close()
     except sqlite3.OperationalError as exc:
         if not _is_damage(exc):  # a full disk, an I/O error or a lock says nothing about the file
-            raise WriteError(_("{path}: cannot open the database now ({detail}); nothing was changed, "
-                               "check the disk and try again").format(path=path, detail=exc)) from None
+            raise WriteError(
+                _(
+                    "{path}: cannot open the database now ({detail}); nothing was changed, "
+                    "check the disk and try again"
+                ).format(path=path, detail=exc)
+            ) from None
         raise StoreError(damaged(path, exc)) from None
     except sqlite3.DatabaseError as exc:
         raise StoreError(damaged(path, exc)) from None
     if meta.get("app") != APP_MARK:
-        raise StoreError(_("{path}: not a Command Console database; refusing to use it").format(path=path))
+        raise StoreError(
+            _("{path}: not a Command Console database; refusing to use it").format(path=path)
+        )
     version = _schema_version(meta, path)
     if version > SCHEMA_VERSION:
-        raise StoreError(_("{path}: made by a newer Command Console (schema {version}, this one reads {ours}); "
-                           "upgrade").format(path=path, version=version, ours=SCHEMA_VERSION))
+        raise StoreError(
+            _(
+                "{path}: made by a newer Command Console (schema {version}, this one reads {ours}); "
+                "upgrade"
+            ).format(path=path, version=version, ours=SCHEMA_VERSION)
+        )
     return version, app_id == 0
 
 
 def damaged(path: Path, detail: object) -> str:
-    return _("{path}: the database is damaged ({detail}); refusing to use it, nothing was written. Run "
-             "`command-console verify`, then restore it from a peer or from the last `command-console backup`").format(
-        path=path, detail=detail)
+    return _(
+        "{path}: the database is damaged ({detail}); refusing to use it, nothing was written. Run "
+        "`command-console verify`, then restore it from a peer or from the last `command-console backup`"
+    ).format(path=path, detail=detail)
 
 
 def _is_damage(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
-    return not any(word in text for word in ("i/o error", "unable to open", "locked", "busy", "full", "readonly"))
+    return not any(
+        word in text
+        for word in ("i/o error", "unable to open", "locked", "busy", "full", "readonly")
+    )
 
 
 def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
@@ -97,8 +124,12 @@ def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
 def _schema_version(meta: dict, path: Path) -> int:
     text = str(meta.get("schema_version", "0"))
     if not text.isascii() or not text.isdigit() or len(text) > 6:
-        raise StoreError(_("{path}: schema_version {value!r} is not a number; the database is damaged or "
-                           "not ours; refusing to use it").format(path=path, value=text[:40]))
+        raise StoreError(
+            _(
+                "{path}: schema_version {value!r} is not a number; the database is damaged or "
+                "not ours; refusing to use it"
+            ).format(path=path, value=text[:40])
+        )
     return int(text)
 
 
@@ -110,7 +141,12 @@ def _set_application_id(path: Path) -> None:
         conn.close()
 
 
-PRAGMAS = ("journal_mode=WAL", "synchronous=FULL", f"busy_timeout={BUSY_TIMEOUT_MS}", "foreign_keys=OFF")
+PRAGMAS = (
+    "journal_mode=WAL",
+    "synchronous=FULL",
+    f"busy_timeout={BUSY_TIMEOUT_MS}",
+    "foreign_keys=OFF",
+)
 
 
 def _named_rows(cursor: sqlite3.Cursor, row: tuple):
@@ -129,7 +165,9 @@ def connect(path: Path, auto_checkpoint: bool = True) -> sqlite3.Connection:
     """A stdlib connection: autocommit (we issue BEGIN ourselves), WAL, full fsync, busy
     timeout. Without auto_checkpoint, a commit never copies the WAL into the database
     (tens of milliseconds every ~1,000 pages): the owner checkpoints in the background."""
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+    conn = sqlite3.connect(
+        path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+    )
     for pragma in PRAGMAS:
         conn.execute(f"PRAGMA {pragma}")
     if not auto_checkpoint:

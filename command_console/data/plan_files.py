@@ -42,11 +42,17 @@ def read_plan_text(path: Path, limit: int = MAX_PLAN_BYTES) -> str:
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ValueError(_("not a regular file ({kind}); plans must be plain .toml files").format(
-                kind=_file_kind(info.st_mode)))
+            raise ValueError(
+                _("not a regular file ({kind}); plans must be plain .toml files").format(
+                    kind=_file_kind(info.st_mode)
+                )
+            )
         if info.st_size > limit:
-            raise ValueError(_("too large ({size} bytes; a plan may have at most {limit})").format(
-                size=info.st_size, limit=limit))
+            raise ValueError(
+                _("too large ({size} bytes; a plan may have at most {limit})").format(
+                    size=info.st_size, limit=limit
+                )
+            )
         with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(limit + 1)
     finally:
@@ -57,8 +63,13 @@ def read_plan_text(path: Path, limit: int = MAX_PLAN_BYTES) -> str:
 
 
 def _file_kind(mode: int) -> str:
-    kinds = ((stat.S_ISDIR, _("a folder")), (stat.S_ISFIFO, _("a FIFO")), (stat.S_ISCHR, _("a character device")),
-             (stat.S_ISBLK, _("a block device")), (stat.S_ISSOCK, _("a socket")))
+    kinds = (
+        (stat.S_ISDIR, _("a folder")),
+        (stat.S_ISFIFO, _("a FIFO")),
+        (stat.S_ISCHR, _("a character device")),
+        (stat.S_ISBLK, _("a block device")),
+        (stat.S_ISSOCK, _("a socket")),
+    )
     return next((name for test, name in kinds if test(mode)), _("a special file"))
 
 
@@ -66,12 +77,22 @@ def check_file(path: Path) -> tuple[Plan | None, list[Problem]]:
     try:
         source = read_plan_text(path)
     except UnicodeDecodeError as exc:
-        return None, [Problem(str(path), 1, 1, _("not UTF-8 text ({reason} at byte {start})").format(
-            reason=exc.reason, start=exc.start))]
+        return None, [
+            Problem(
+                str(path),
+                1,
+                1,
+                _("not UTF-8 text ({reason} at byte {start})").format(
+                    reason=exc.reason, start=exc.start
+                ),
+            )
+        ]
     except ValueError as exc:
         return None, [Problem(str(path), 1, 1, str(exc))]
     except OSError as exc:
-        return None, [Problem(str(path), 1, 1, _("cannot read: {reason}").format(reason=exc.strerror or exc))]
+        return None, [
+            Problem(str(path), 1, 1, _("cannot read: {reason}").format(reason=exc.strerror or exc))
+        ]
     return parse_plan(source, str(path))
 
 

@@ -13,7 +13,16 @@ from datetime import datetime
 from command_console.core.contacts import Contact
 from command_console.core.errors import NotFound
 from command_console.core.incidents import (
-    Call, EntryKind, Incident, PlanStepRun, Severity, Shift, Status, StepState, TimelineEntry, read_enum,
+    Call,
+    EntryKind,
+    Incident,
+    PlanStepRun,
+    Severity,
+    Shift,
+    Status,
+    StepState,
+    TimelineEntry,
+    read_enum,
 )
 from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
@@ -41,21 +50,61 @@ def _rows(store: Store, sql: str, *params) -> list:
     return store.rows(sql, *params)
 
 
-STEP_COLUMNS = ("incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state, "
-                "state_at, state_by, state_note, acked_at, text_zh, note_zh, after_step, from_severity, at_once, "
-                "guidance, added_at")
+STEP_COLUMNS = (
+    "incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state, "
+    "state_at, state_by, state_note, acked_at, text_zh, note_zh, after_step, from_severity, at_once, "
+    "guidance, added_at"
+)
 
 
 def _step(row: tuple) -> PlanStepRun:
     """A steps row selected as STEP_COLUMNS (a plain tuple: steps are the bulk of a load)."""
-    (incident_id, step_id, position, text, deadline_s, contact_role, escalate, note, due_at, state,
-     state_at, state_by, state_note, acked_at, text_zh, note_zh, after, from_severity, at_once, guidance,
-     added_at) = row
-    return PlanStepRun(incident_id, step_id, position, shown(text), deadline_s, contact_role and shown(contact_role),
-                       bool(escalate), shown(note, multiline=True), from_iso(due_at), read_enum(StepState, state),
-                       from_iso(state_at), shown(state_by), shown(state_note, multiline=True), from_iso(acked_at),
-                       shown(text_zh), shown(note_zh, multiline=True), after, from_severity, bool(at_once),
-                       bool(guidance), from_iso(added_at))
+    (
+        incident_id,
+        step_id,
+        position,
+        text,
+        deadline_s,
+        contact_role,
+        escalate,
+        note,
+        due_at,
+        state,
+        state_at,
+        state_by,
+        state_note,
+        acked_at,
+        text_zh,
+        note_zh,
+        after,
+        from_severity,
+        at_once,
+        guidance,
+        added_at,
+    ) = row
+    return PlanStepRun(
+        incident_id,
+        step_id,
+        position,
+        shown(text),
+        deadline_s,
+        contact_role and shown(contact_role),
+        bool(escalate),
+        shown(note, multiline=True),
+        from_iso(due_at),
+        read_enum(StepState, state),
+        from_iso(state_at),
+        shown(state_by),
+        shown(state_note, multiline=True),
+        from_iso(acked_at),
+        shown(text_zh),
+        shown(note_zh, multiline=True),
+        after,
+        from_severity,
+        bool(at_once),
+        bool(guidance),
+        from_iso(added_at),
+    )
 
 
 def _plain_rows(conn, sql: str, *params) -> list[tuple]:
@@ -66,11 +115,19 @@ def _plain_rows(conn, sql: str, *params) -> list[tuple]:
 
 def _incident(row, step_rows: list) -> Incident:
     return Incident(
-        id=shown(row.id), title=shown(row.title), plan_id=shown(row.plan_id), plan_title=shown(row.plan_title),
-        category=shown(row.category), severity=read_enum(Severity, row.severity), status=read_enum(Status, row.status),
-        started_at=from_iso(row.started_at), opened_at=from_iso(row.opened_at), opened_by=shown(row.opened_by),
+        id=shown(row.id),
+        title=shown(row.title),
+        plan_id=shown(row.plan_id),
+        plan_title=shown(row.plan_title),
+        category=shown(row.category),
+        severity=read_enum(Severity, row.severity),
+        status=read_enum(Status, row.status),
+        started_at=from_iso(row.started_at),
+        opened_at=from_iso(row.opened_at),
+        opened_by=shown(row.opened_by),
         console_id=shown(row.console_id),
-        resolved_at=from_iso(row.resolved_at), steps=tuple(_step(s) for s in step_rows),
+        resolved_at=from_iso(row.resolved_at),
+        steps=tuple(_step(s) for s in step_rows),
         drill=bool(getattr(row, "drill", 0)),
     )
 
@@ -79,16 +136,22 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
     """Open incidents (or all), most severe first, then oldest first."""
     where = "" if include_resolved else "WHERE i.status != 'resolved'"
     with store.transaction("DEFERRED") as conn:
-        rows = conn.execute("SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
-                            f"ON f.incident_id = i.id {where}").fetchall()
+        rows = conn.execute(
+            "SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
+            f"ON f.incident_id = i.id {where}"
+        ).fetchall()
         by_incident: dict[str, list] = {r.id: [] for r in rows}
         step_rows = _plain_rows(  # a lookup per listed incident, not a scan of every step
-            conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id IN (SELECT id FROM incidents i {where}) "
-            "ORDER BY incident_id, position")
+            conn,
+            f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id IN (SELECT id FROM incidents i {where}) "
+            "ORDER BY incident_id, position",
+        )
     for s in step_rows:
         by_incident[s[0]].append(s)
     found = [_incident(r, by_incident[r.id]) for r in rows]
-    return sorted(found, key=lambda i: (i.status == Status.RESOLVED, -i.severity.rank, i.started_at, i.id))
+    return sorted(
+        found, key=lambda i: (i.status == Status.RESOLVED, -i.severity.rank, i.started_at, i.id)
+    )
 
 
 def resolve_incident(store: Store, query: str) -> str:
@@ -97,10 +160,16 @@ def resolve_incident(store: Store, query: str) -> str:
 
 def get_incident(store: Store, incident_id: str) -> Incident:
     with store.transaction("DEFERRED") as conn:
-        row = conn.execute("SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
-                           "ON f.incident_id = i.id WHERE i.id = ?", (incident_id,)).fetchone()
-        step_rows = _plain_rows(conn, f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",
-                                incident_id)
+        row = conn.execute(
+            "SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
+            "ON f.incident_id = i.id WHERE i.id = ?",
+            (incident_id,),
+        ).fetchone()
+        step_rows = _plain_rows(
+            conn,
+            f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",
+            incident_id,
+        )
     if row is None:
         raise NotFound(_("unknown incident {incident_id!r}").format(incident_id=incident_id))
     return _incident(row, step_rows)
@@ -111,29 +180,58 @@ def report_status(store: Store, incident_id: str) -> ReportStatus:
     return read_enum(ReportStatus, value or "draft")
 
 
-def timeline(store: Store, incident_id: str | None, limit: int | None = None) -> list[TimelineEntry]:
+def timeline(
+    store: Store, incident_id: str | None, limit: int | None = None
+) -> list[TimelineEntry]:
     """Entries oldest first (the newest `limit` when given); incident_id None gives every
     entry, '' the shift-level ones."""
     where, params = ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
     if limit:
-        rows = _rows(store, f"SELECT * FROM entries {where} ORDER BY hlc DESC, console_id DESC, id DESC LIMIT ?",
-                     *params, limit)
+        rows = _rows(
+            store,
+            f"SELECT * FROM entries {where} ORDER BY hlc DESC, console_id DESC, id DESC LIMIT ?",
+            *params,
+            limit,
+        )
         rows.reverse()
     else:
         rows = _rows(store, f"SELECT * FROM entries {where} ORDER BY hlc, console_id, id", *params)
-    return [TimelineEntry(r.id, r.incident_id, from_iso(r.at), shown(r.author), shown(r.console_id),
-                          read_enum(EntryKind, r.kind), shown(r.text, multiline=True)) for r in rows]
+    return [
+        TimelineEntry(
+            r.id,
+            r.incident_id,
+            from_iso(r.at),
+            shown(r.author),
+            shown(r.console_id),
+            read_enum(EntryKind, r.kind),
+            shown(r.text, multiline=True),
+        )
+        for r in rows
+    ]
 
 
 def get_report(store: Store, incident_id: str) -> Report:
     rows = _rows(store, "SELECT field, value FROM report_fields WHERE incident_id = ?", incident_id)
-    return Report(incident_id, {r.field: shown(r.value, multiline=True) for r in rows}, report_status(store, incident_id))
+    return Report(
+        incident_id,
+        {r.field: shown(r.value, multiline=True) for r in rows},
+        report_status(store, incident_id),
+    )
 
 
 def list_contacts(store: Store) -> list[Contact]:
     rows = _rows(store, "SELECT * FROM contacts ORDER BY name")
-    return [Contact(r.id, shown(r.name), _roles(r.roles), _phones(r.phones), shown(r.notes, multiline=True),
-                    bool(r.on_duty)) for r in rows]
+    return [
+        Contact(
+            r.id,
+            shown(r.name),
+            _roles(r.roles),
+            _phones(r.phones),
+            shown(r.notes, multiline=True),
+            bool(r.on_duty),
+        )
+        for r in rows
+    ]
 
 
 def json_object(stored: str) -> dict:
@@ -147,7 +245,9 @@ def json_object(stored: str) -> dict:
 
 
 def _roles(stored: str) -> dict[str, int]:
-    return {shown(role): rank for role, rank in json_object(stored).items() if isinstance(rank, int)}
+    return {
+        shown(role): rank for role, rank in json_object(stored).items() if isinstance(rank, int)
+    }
 
 
 def _phones(stored: str) -> tuple[str, ...]:
@@ -159,8 +259,14 @@ def _phones(stored: str) -> tuple[str, ...]:
 
 
 def _shift(r) -> Shift:
-    return Shift(shown(r.id), shown(r.lead), from_iso(r.started_at), from_iso(r.ended_at),
-                 shown(r.handover_note, multiline=True), shown(r.next_lead))
+    return Shift(
+        shown(r.id),
+        shown(r.lead),
+        from_iso(r.started_at),
+        from_iso(r.ended_at),
+        shown(r.handover_note, multiline=True),
+        shown(r.next_lead),
+    )
 
 
 def list_shifts(store: Store, *, own: bool = False) -> list[Shift]:
@@ -172,8 +278,12 @@ def list_shifts(store: Store, *, own: bool = False) -> list[Shift]:
 
 def current_shift(store: Store) -> Shift | None:
     """This console's open shift: another console's shift never makes its lead ours."""
-    rows = _rows(store, "SELECT * FROM shifts WHERE ended_at IS NULL AND console_id = ? ORDER BY started_at DESC "
-                        "LIMIT 1", store.console_id)
+    rows = _rows(
+        store,
+        "SELECT * FROM shifts WHERE ended_at IS NULL AND console_id = ? ORDER BY started_at DESC "
+        "LIMIT 1",
+        store.console_id,
+    )
     return next((_shift(r) for r in rows), None)
 
 
@@ -181,13 +291,35 @@ def list_calls(store: Store, incident_id: str | None = None) -> list[Call]:
     """Call attempts, oldest first."""
     where, params = ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
     rows = _rows(store, f"SELECT * FROM calls {where} ORDER BY at, id", *params)
-    return [Call(r.id, r.incident_id, r.contact_id, shown(r.name), shown(r.phone), shown(r.role), shown(r.outcome),
-                 from_iso(r.at), shown(r.author)) for r in rows]
+    return [
+        Call(
+            r.id,
+            r.incident_id,
+            r.contact_id,
+            shown(r.name),
+            shown(r.phone),
+            shown(r.role),
+            shown(r.outcome),
+            from_iso(r.at),
+            shown(r.author),
+        )
+        for r in rows
+    ]
 
 
 def list_conflicts(store: Store, entity: str | None = None) -> list[Conflict]:
     where, params = ("", ()) if entity is None else ("WHERE entity = ?", (entity,))
     rows = _rows(store, f"SELECT * FROM conflicts {where} ORDER BY at, id", *params)
-    return [Conflict(r.id, shown(r.entity), shown(r.field), shown(r.kept_value, multiline=True),
-                     shown(r.lost_value, multiline=True), r.lost_op, shown(r.lost_console), from_iso(r.at)) for r in rows]
-
+    return [
+        Conflict(
+            r.id,
+            shown(r.entity),
+            shown(r.field),
+            shown(r.kept_value, multiline=True),
+            shown(r.lost_value, multiline=True),
+            r.lost_op,
+            shown(r.lost_console),
+            from_iso(r.at),
+        )
+        for r in rows
+    ]

@@ -30,7 +30,10 @@ def _time(nullable: bool = False):
 
 class OpRow(SQLModel, table=True):
     __tablename__ = "ops"
-    __table_args__ = (UniqueConstraint("console_id", "seq"), Index("ix_ops_entity_hlc", "entity", "hlc"))
+    __table_args__ = (
+        UniqueConstraint("console_id", "seq"),
+        Index("ix_ops_entity_hlc", "entity", "hlc"),
+    )
     id: str = Field(primary_key=True)
     console_id: str
     seq: int
@@ -144,7 +147,10 @@ class HeldStepRow(SQLModel, table=True):
 
 class EntryRow(SQLModel, table=True):
     __tablename__ = "entries"
-    __table_args__ = (Index("ix_entries_incident_hlc", "incident_id", "hlc"), Index("ix_entries_entity", "entity"))
+    __table_args__ = (
+        Index("ix_entries_incident_hlc", "incident_id", "hlc"),
+        Index("ix_entries_entity", "entity"),
+    )
     id: str = Field(primary_key=True)  # the id of the operation that made it
     entity: str
     incident_id: str  # "" for shift-level entries
@@ -229,7 +235,18 @@ class ConflictRow(SQLModel, table=True):
 
 
 # Tables derived from ops: cleared and refilled by a rebuild, compared by digests.
-FOLDED_TABLES = (IncidentRow, StepRow, HeldStepRow, EntryRow, CallRow, ReportFieldRow, ContactRow, ShiftRow, StampRow, ConflictRow)
+FOLDED_TABLES = (
+    IncidentRow,
+    StepRow,
+    HeldStepRow,
+    EntryRow,
+    CallRow,
+    ReportFieldRow,
+    ContactRow,
+    ShiftRow,
+    StampRow,
+    ConflictRow,
+)
 
 from command_console.data.schema_duties import DUTY_TABLES  # noqa: E402  (they use _time above)
 

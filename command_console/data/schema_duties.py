@@ -111,5 +111,13 @@ class RoutineLogRow(SQLModel, table=True):
     note: str = ""
 
 
-DUTY_TABLES = (IncidentFlagsRow, UpwardRuleRow, UpwardDueRow, UpwardReportRow, ReportVersionRow, ReviewFieldRow,
-               ActionRow, RoutineLogRow)
+DUTY_TABLES = (
+    IncidentFlagsRow,
+    UpwardRuleRow,
+    UpwardDueRow,
+    UpwardReportRow,
+    ReportVersionRow,
+    ReviewFieldRow,
+    ActionRow,
+    RoutineLogRow,
+)

@@ -42,8 +42,11 @@ class Window:
 
 def _incidents_of_shift(store: Store, since: datetime) -> list[Incident]:
     """Open incidents, and those resolved since the shift began (their reports may be open)."""
-    return [i for i in queries.list_incidents(store, include_resolved=True)
-            if i.is_open or (i.resolved_at is not None and i.resolved_at >= since)]
+    return [
+        i
+        for i in queries.list_incidents(store, include_resolved=True)
+        if i.is_open or (i.resolved_at is not None and i.resolved_at >= since)
+    ]
 
 
 def summary(store: Store, now: datetime | None = None, note: str = "") -> HandoverSummary:
@@ -59,7 +62,9 @@ def summary(store: Store, now: datetime | None = None, note: str = "") -> Handov
     ids = {i.id for i in incidents}
     reports = {i: queries.get_report(store, i) for i in ids}
     calls = [c for c in queries.list_calls(store) if c.incident_id in ids]
-    built = build_summary(incidents, reports, calls, now, lead=shift.lead if shift else "", note=note)
+    built = build_summary(
+        incidents, reports, calls, now, lead=shift.lead if shift else "", note=note
+    )
     return replace(built, duties=handover_duties(store, now, since, drills))
 
 
@@ -67,8 +72,9 @@ def _same_name(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
 
-def handover(store: Store, *, outgoing: str, incoming: str, note: str = "",
-             now: datetime | None = None) -> tuple[str, str]:
+def handover(
+    store: Store, *, outgoing: str, incoming: str, note: str = "", now: datetime | None = None
+) -> tuple[str, str]:
     """Close the current shift and start the next one. Returns (old shift id, new shift id).
 
     outgoing: the name the outgoing lead signs with; it must be the current shift's lead.
@@ -80,16 +86,30 @@ def handover(store: Store, *, outgoing: str, incoming: str, note: str = "",
         raise UserError(_("no shift is running; start one first"))
     signed = clean.clean_line(outgoing, field=N_("outgoing lead signature"), limit=clean.NAME_LIMIT)
     if not _same_name(signed, shift.lead):
-        raise UserError(_("outgoing lead signature {signed!r} does not match the shift lead {lead!r}").format(signed=signed, lead=shift.lead))
+        raise UserError(
+            _("outgoing lead signature {signed!r} does not match the shift lead {lead!r}").format(
+                signed=signed, lead=shift.lead
+            )
+        )
     incoming = clean.clean_line(incoming, field=N_("incoming lead name"), limit=clean.NAME_LIMIT)
     note = clean.clean_block(note, field=N_("handover note"), limit=NOTE_LIMIT)
     built = summary(store, now, note)
     new_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
-    store.append_many([
-        ("shift.handover", {"id": shift.id, "note": note, "next_lead": incoming,
-                            "summary": summary_to_dict(built)}, shift.lead),
-        ("shift.start", {"id": new_id, "lead": incoming}, incoming),
-    ])
+    store.append_many(
+        [
+            (
+                "shift.handover",
+                {
+                    "id": shift.id,
+                    "note": note,
+                    "next_lead": incoming,
+                    "summary": summary_to_dict(built),
+                },
+                shift.lead,
+            ),
+            ("shift.start", {"id": new_id, "lead": incoming}, incoming),
+        ]
+    )
     store.author = incoming
     return shift.id, new_id
 
@@ -107,8 +127,14 @@ def resolve_shift(store: Store, query: str) -> Shift:
     return shifts[resolve(query.strip(), sorted(shifts), "shift")]
 
 
-def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
-                 since: datetime | None = None, until: datetime | None = None) -> Window:
+def shift_window(
+    store: Store,
+    now: datetime,
+    *,
+    shift_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Window:
     """The window to export: a named shift, since/until, or else the current (or last) shift."""
     if shift_id and (since or until):
         raise UserError(_("use either --shift or --since/--until, not both"))
@@ -119,7 +145,11 @@ def shift_window(store: Store, now: datetime, *, shift_id: str | None = None,
         start = since or _first_instant(store, now)
         end = until or now
         if end <= start:
-            raise UserError(_("--until ({end:%Y-%m-%d %H:%M}Z) must be after --since ({start:%Y-%m-%d %H:%M}Z)").format(end=end, start=start))
+            raise UserError(
+                _(
+                    "--until ({end:%Y-%m-%d %H:%M}Z) must be after --since ({start:%Y-%m-%d %H:%M}Z)"
+                ).format(end=end, start=start)
+            )
         return Window(start, end)
     shift = queries.current_shift(store) or (queries.list_shifts(store, own=True) or [None])[-1]
     if shift is None:
@@ -138,7 +168,9 @@ def window_from_text(store: Store, now: datetime, text: str, zone) -> Window:
     if text.lower() in ("previous", "prev"):
         ended = [s for s in queries.list_shifts(store, own=True) if s.ended_at is not None]
         if not ended:
-            raise UserError(_("window: no shift has ended yet; leave it blank for the current shift"))
+            raise UserError(
+                _("window: no shift has ended yet; leave it blank for the current shift")
+            )
         return shift_window(store, now, shift_id=ended[-1].id)
     return shift_window(store, now, since=parse_when(text, now, zone, field=N_("window")))
 
@@ -152,20 +184,38 @@ def join_shift(store: Store, console_id: str) -> str:
     """Make this console's lead the lead on shift at another console (a deputy working
     under the same lead): this console's shift is handed over to that lead. Only ever
     done when asked; a peer's shift never changes ours by itself. Returns the new shift id."""
-    rows = store.rows("SELECT id, lead FROM shifts WHERE console_id = ? AND ended_at IS NULL "
-                      "ORDER BY started_at DESC LIMIT 1", console_id)
+    rows = store.rows(
+        "SELECT id, lead FROM shifts WHERE console_id = ? AND ended_at IS NULL "
+        "ORDER BY started_at DESC LIMIT 1",
+        console_id,
+    )
     if not rows or console_id == store.console_id:
-        known = [r[0] for r in store.rows("SELECT DISTINCT console_id FROM shifts WHERE ended_at IS NULL "
-                                          "AND console_id != ? ORDER BY console_id", store.console_id)]
-        raise UserError(_("console {console!r} has no shift running here (sync first?); consoles with one: {known}")
-                        .format(console=clean.clean(console_id), known=", ".join(known) or _("none")))
+        known = [
+            r[0]
+            for r in store.rows(
+                "SELECT DISTINCT console_id FROM shifts WHERE ended_at IS NULL "
+                "AND console_id != ? ORDER BY console_id",
+                store.console_id,
+            )
+        ]
+        raise UserError(
+            _(
+                "console {console!r} has no shift running here (sync first?); consoles with one: {known}"
+            ).format(console=clean.clean(console_id), known=", ".join(known) or _("none"))
+        )
     lead = clean.clean(rows[0][1])
     own = queries.current_shift(store)
     new_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
     changes = []
     if own is not None:
         note = _("joined the shift of console {console}").format(console=console_id)
-        changes.append(("shift.handover", {"id": own.id, "note": note, "next_lead": lead, "summary": {}}, own.lead))
+        changes.append(
+            (
+                "shift.handover",
+                {"id": own.id, "note": note, "next_lead": lead, "summary": {}},
+                own.lead,
+            )
+        )
     changes.append(("shift.start", {"id": new_id, "lead": lead}, lead))
     store.append_many(changes)
     store.author = lead

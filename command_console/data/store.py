@@ -12,18 +12,26 @@ from __future__ import annotations
 
 import hashlib
 import json
-import uuid
-from collections.abc import Callable, Iterable
 import sqlite3
 import threading
+import uuid
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from functools import cached_property
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 
 from command_console.core.clock import HLC_COUNTER_BITS, Clock, SystemClock, next_hlc, to_ms
 from command_console.core.errors import UserError
-from command_console.core.ops import GENESIS_HASH, REISSUE, Op, entity_of, original_of, payload_json, validate
+from command_console.core.ops import (
+    GENESIS_HASH,
+    REISSUE,
+    Op,
+    entity_of,
+    original_of,
+    payload_json,
+    validate,
+)
 from command_console.data import engine as db
 from command_console.data import fold
 from command_console.i18n import _
@@ -48,13 +56,16 @@ def __getattr__(name: str):
 
 
 class Store:
-    def __init__(self, path: Path, console_id: str, author: str, clock: Clock | None = None,
-                 signer=None) -> None:
+    def __init__(
+        self, path: Path, console_id: str, author: str, clock: Clock | None = None, signer=None
+    ) -> None:
         self.path = Path(path)
         self.console_id = console_id
         self.author = author
         self.clock = clock or SystemClock()
-        self.signer = signer  # signs each op's hash (data/sync/keys.py); None: unsigned, peers refuse them
+        self.signer = (
+            signer  # signs each op's hash (data/sync/keys.py); None: unsigned, peers refuse them
+        )
         self._idle: list[sqlite3.Connection] = []  # open connections no transaction is using
         self._pool_lock = threading.Lock()
         self._generation = 0  # close() bumps it: connections lent before are closed on return
@@ -137,7 +148,9 @@ class Store:
     def append(self, kind: str, payload: dict | PayloadBuilder) -> Op:
         return self.append_many([(kind, payload)])[0]
 
-    def append_many(self, changes: Iterable[tuple[str, dict | PayloadBuilder] | tuple[str, dict, str]]) -> list[Op]:
+    def append_many(
+        self, changes: Iterable[tuple[str, dict | PayloadBuilder] | tuple[str, dict, str]]
+    ) -> list[Op]:
         """Commit several operations in one durable transaction.
 
         A change is (kind, payload) by `self.author`, or (kind, payload, author). Each op
@@ -157,9 +170,18 @@ class Store:
             seq += 1
             now = self.clock.now()
             last_hlc = next_hlc(now, last_hlc)
-            op = Op(id=uuid.uuid4().hex, console_id=self.console_id, seq=seq, hlc=last_hlc, kind=kind,
-                    entity=entity_of(kind, payload), author=author[0] if author else self.author, payload=payload,
-                    prev_hash=prev_hash, wall=to_ms(now)).sealed()
+            op = Op(
+                id=uuid.uuid4().hex,
+                console_id=self.console_id,
+                seq=seq,
+                hlc=last_hlc,
+                kind=kind,
+                entity=entity_of(kind, payload),
+                author=author[0] if author else self.author,
+                payload=payload,
+                prev_hash=prev_hash,
+                wall=to_ms(now),
+            ).sealed()
             problem = validate(op)
             if problem:
                 raise UserError(f"{kind}: {problem}")
@@ -177,14 +199,23 @@ class Store:
         Stamps further ahead of our clock than the skew limit are not followed: one op from
         a clock in 2100 (stored before this check existed) must not date every later write."""
         horizon = (to_ms(self.clock.now()) + SKEW_LIMIT_MS) << HLC_COUNTER_BITS
-        last_hlc = conn.execute("SELECT max(hlc) FROM ops WHERE hlc <= ?", (horizon,)).fetchone()[0] or 0
-        last = conn.execute("SELECT seq, hash, hlc FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
-                           (self.console_id,)).fetchone()
+        last_hlc = (
+            conn.execute("SELECT max(hlc) FROM ops WHERE hlc <= ?", (horizon,)).fetchone()[0] or 0
+        )
+        last = conn.execute(
+            "SELECT seq, hash, hlc FROM ops WHERE console_id = ? ORDER BY seq DESC LIMIT 1",
+            (self.console_id,),
+        ).fetchone()
         if not last:
-            if conn.execute("SELECT 1 FROM meta WHERE key = ?", (RETIRED_KEY + self.console_id,)).fetchone():
-                raise UserError(_("this data directory gave up console id {id} (sync --new-identity); restart "
-                                  "it, or run `command-console sync --new-identity` again to finish").format(
-                    id=self.console_id))
+            if conn.execute(
+                "SELECT 1 FROM meta WHERE key = ?", (RETIRED_KEY + self.console_id,)
+            ).fetchone():
+                raise UserError(
+                    _(
+                        "this data directory gave up console id {id} (sync --new-identity); restart "
+                        "it, or run `command-console sync --new-identity` again to finish"
+                    ).format(id=self.console_id)
+                )
             return last_hlc, 0, GENESIS_HASH
         return max(last_hlc, min(last[2], horizon)), last[0], last[1]
 
@@ -193,8 +224,21 @@ class Store:
         result = conn.execute(
             "INSERT OR IGNORE INTO ops (id, console_id, seq, hlc, kind, entity, author, payload, v, prev_hash, hash, "
             "wall, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (op.id, op.console_id, op.seq, op.hlc, op.kind, op.entity, op.author, payload_json(op.payload),
-             op.v, op.prev_hash, op.hash, op.wall, op.sig),
+            (
+                op.id,
+                op.console_id,
+                op.seq,
+                op.hlc,
+                op.kind,
+                op.entity,
+                op.author,
+                payload_json(op.payload),
+                op.v,
+                op.prev_hash,
+                op.hash,
+                op.wall,
+                op.sig,
+            ),
         )
         if result.rowcount == 1 and op.kind == REISSUE:
             _note_reissue(conn, op)
@@ -217,11 +261,14 @@ class Store:
         with self.transaction() as conn:
             any_reissued = conn.execute("SELECT 1 FROM reissued LIMIT 1").fetchone() is not None
             for entity, ops in by_entity.items():
-                newest = conn.execute("SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)).fetchone()[0]
+                newest = conn.execute(
+                    "SELECT max(hlc) FROM ops WHERE entity = ?", (entity,)
+                ).fetchone()[0]
                 fresh = [op for op in ops if self._insert_op(conn, op)]
                 new.extend(fresh)
                 carried = any(op.kind == REISSUE for op in fresh) or (
-                    any_reissued and bool(reissued_among(conn, [op.id for op in fresh])))
+                    any_reissued and bool(reissued_among(conn, [op.id for op in fresh]))
+                )
                 late = [op for op in fresh if newest is not None and op.hlc <= newest]
                 if not carried and all(op.kind in fold.ORDER_FREE for op in late):
                     for op in fresh:
@@ -229,8 +276,11 @@ class Store:
                 else:
                     self._refold_entity(conn, entity)
             if any(op.kind == REISSUE for op in new):
-                conn.execute("DELETE FROM ops WHERE console_id != ? AND kind != ? AND id IN "
-                             "(SELECT op_id FROM reissued)", (self.console_id, REISSUE))
+                conn.execute(
+                    "DELETE FROM ops WHERE console_id != ? AND kind != ? AND id IN "
+                    "(SELECT op_id FROM reissued)",
+                    (self.console_id, REISSUE),
+                )
         return sorted(new, key=lambda o: o.sort_key)
 
     def _refold_entity(self, conn: sqlite3.Connection, entity: str) -> None:
@@ -246,7 +296,9 @@ class Store:
         with self.transaction() as conn:
             for model in FOLDED_TABLES:
                 conn.execute(f"DELETE FROM {model.__tablename__}")
-            ops = [op_from_row(row) for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall()]
+            ops = [
+                op_from_row(row) for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall()
+            ]
             conn.execute("DELETE FROM reissued")
             for op in ops:
                 if op.kind == REISSUE:
@@ -271,8 +323,11 @@ class Store:
         return [r[0] for r in self.rows("SELECT id FROM incidents")]
 
     def current_lead(self) -> str | None:
-        return self.scalar("SELECT lead FROM shifts WHERE ended_at IS NULL AND console_id = ? "
-                           "ORDER BY started_at DESC LIMIT 1", self.console_id)
+        return self.scalar(
+            "SELECT lead FROM shifts WHERE ended_at IS NULL AND console_id = ? "
+            "ORDER BY started_at DESC LIMIT 1",
+            self.console_id,
+        )
 
     def last_writer(self, entity: str, field: str) -> str | None:
         """The operation that last set a field: the `base` a new write of it names."""
@@ -328,23 +383,39 @@ def effective(ops: Iterable[Op]) -> list[Op]:
 
 def _note_reissue(conn: sqlite3.Connection, op: Op) -> None:
     original = op.payload["original"]
-    conn.execute("INSERT OR IGNORE INTO reissued (op_id, reissue_id, console_id, seq, hash) VALUES (?, ?, ?, ?, ?)",
-                 (original["id"], op.id, original["console_id"], original["seq"], original["hash"]))
+    conn.execute(
+        "INSERT OR IGNORE INTO reissued (op_id, reissue_id, console_id, seq, hash) VALUES (?, ?, ?, ?, ?)",
+        (original["id"], op.id, original["console_id"], original["seq"], original["hash"]),
+    )
 
 
 def reissued_among(conn: sqlite3.Connection, op_ids: list[str]) -> dict[str, str]:
     """op id -> hash, for the ids among op_ids that a held re-issue carries."""
     found: dict[str, str] = {}
     for start in range(0, len(op_ids), 500):
-        chunk = op_ids[start:start + 500]
+        chunk = op_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"SELECT op_id, hash FROM reissued WHERE op_id IN ({marks})", chunk).fetchall())
+        found.update(
+            conn.execute(
+                f"SELECT op_id, hash FROM reissued WHERE op_id IN ({marks})", chunk
+            ).fetchall()
+        )
     return found
 
 
 def op_from_row(row) -> Op:
     return Op(
-        id=row.id, console_id=row.console_id, seq=row.seq, hlc=row.hlc, kind=row.kind, entity=row.entity,
-        author=row.author, payload=json.loads(row.payload), prev_hash=row.prev_hash, hash=row.hash, v=row.v,
-        wall=row.wall, sig=row.sig,
+        id=row.id,
+        console_id=row.console_id,
+        seq=row.seq,
+        hlc=row.hlc,
+        kind=row.kind,
+        entity=row.entity,
+        author=row.author,
+        payload=json.loads(row.payload),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+        v=row.v,
+        wall=row.wall,
+        sig=row.sig,
     )

@@ -18,8 +18,12 @@ def fill_sandbox(folder: Path, clock: Clock | None = None) -> Workspace:
         from command_console.core.errors import UserError
         from command_console.i18n import _
 
-        raise UserError(_("{folder} is not empty and not a demo sandbox (no .demo marker); "
-                          "choose another --sandbox").format(folder=folder))
+        raise UserError(
+            _(
+                "{folder} is not empty and not a demo sandbox (no .demo marker); "
+                "choose another --sandbox"
+            ).format(folder=folder)
+        )
     if (folder / ".demo").exists():
         shutil.rmtree(folder)
     workspace = Workspace.open(folder, clock)
@@ -35,10 +39,14 @@ def add_sample_incidents(workspace: Workspace) -> list[str]:
     store, now = workspace.store, workspace.clock.now()
 
     def opened(plan: str, minutes_ago: int, **kwargs) -> str:
-        return actions.open_incident(store, workspace.plan(plan), started_at=now - timedelta(minutes=minutes_ago), **kwargs)
+        return actions.open_incident(
+            store, workspace.plan(plan), started_at=now - timedelta(minutes=minutes_ago), **kwargs
+        )
 
     power = opened("power-outage", 7, title=_("Power out on floor 3, UPS carrying seats"))
-    actions.set_step(store, power, actions.resolve_step(store, power, "1"), StepState.DONE, _("Ops on the way"))
+    actions.set_step(
+        store, power, actions.resolve_step(store, power, "1"), StepState.DONE, _("Ops on the way")
+    )
     actions.log(store, power, _("UPS at 80%, generator starting"))
 
     system = opened("system-failure", 22, title=_("CRM not loading customer records"))
@@ -46,7 +54,12 @@ def add_sample_incidents(workspace: Workspace) -> list[str]:
     actions.log(store, system, _("IT confirms database failover in progress"))
     actions.set_report_field(store, system, "site", workspace.config.site or _("Hotline centre"))
 
-    surge = opened("inbound-call-surge", 34, severity=Severity.MAJOR, title=_("Call surge after billing SMS 呼入激增"))
+    surge = opened(
+        "inbound-call-surge",
+        34,
+        severity=Severity.MAJOR,
+        title=_("Call surge after billing SMS 呼入激增"),
+    )
     actions.log(store, surge, _("Queue at 140 calls, wait 6 min"))
 
     fire = opened("fire-alarm", 90, title=_("Smoke alarm, zone B pantry"))

@@ -18,7 +18,9 @@ class AlarmTracker:
     _checked: Mapping | None = None  # the incidents of the last full check...
     _quiet_until: datetime | None = None  # ...and until when nothing can ring (None: never)
 
-    def due(self, incidents: Mapping[str, Incident], now: datetime) -> list[tuple[Incident, PlanStepRun]]:
+    def due(
+        self, incidents: Mapping[str, Incident], now: datetime
+    ) -> list[tuple[Incident, PlanStepRun]]:
         """Steps to ring now. `incidents` is replaced, not changed, when the data changes:
         while it is the same mapping, nothing rings before the earliest deadline or repeat."""
         if incidents is self._checked and (self._quiet_until is None or now < self._quiet_until):
@@ -71,7 +73,9 @@ def advise(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> Cal
     for call in sorted(calls, key=lambda c: c.at):
         if call.incident_id == step.incident_id:
             latest[call.contact_id] = call
-    reached = next((c for c in order if c.id in latest and latest[c.id].outcome == CallOutcome.REACHED), None)
+    reached = next(
+        (c for c in order if c.id in latest and latest[c.id].outcome == CallOutcome.REACHED), None
+    )
     tried = [c for c in order if c.id in latest and latest[c.id].outcome != CallOutcome.REACHED]
     untried = [c for c in order if c.id not in latest]
     following = untried[0] if untried else (tried[0] if tried else None)
@@ -85,6 +89,11 @@ def whom_to_call(step: PlanStepRun, contacts: list[Contact]) -> Contact | None:
 
 def ringing(incidents, now: datetime) -> list[tuple[Incident, PlanStepRun]]:
     """Every overdue, unacknowledged open step of an open incident: most overdue first."""
-    found = [(incident, step) for incident in incidents if incident.is_open for step in incident.steps
-             if step.is_open and step.due_at is not None and step.due_at <= now and step.acked_at is None]
+    found = [
+        (incident, step)
+        for incident in incidents
+        if incident.is_open
+        for step in incident.steps
+        if step.is_open and step.due_at is not None and step.due_at <= now and step.acked_at is None
+    ]
     return sorted(found, key=lambda pair: pair[1].due_at)

@@ -15,13 +15,19 @@ from textual.widgets import Footer, Static
 from command_console.core.incidents import EntryKind, Incident, TimelineEntry
 from command_console.core.report import ReportStatus
 from command_console.core.text import clean
-from command_console.i18n import N_, _, current_language
 from command_console.core.when import local
 from command_console.data import queries
+from command_console.i18n import N_, _, current_language
 from command_console.widgets import cells
 
-KIND_STYLE = {EntryKind.CALL: "#7fb3ff", EntryKind.STEP: "#7fbf7f", EntryKind.STATUS: "bold",
-              EntryKind.REPORT: "#e5c07b", EntryKind.SHIFT: "dim", EntryKind.CONFLICT: "bold #ff5f5f"}
+KIND_STYLE = {
+    EntryKind.CALL: "#7fb3ff",
+    EntryKind.STEP: "#7fbf7f",
+    EntryKind.STATUS: "bold",
+    EntryKind.REPORT: "#e5c07b",
+    EntryKind.SHIFT: "dim",
+    EntryKind.CONFLICT: "bold #ff5f5f",
+}
 
 
 class DetailScreen(Screen):
@@ -31,7 +37,9 @@ class DetailScreen(Screen):
     ]
 
     class Loaded(Message):
-        def __init__(self, incident: Incident, entries: list[TimelineEntry], report: ReportStatus) -> None:
+        def __init__(
+            self, incident: Incident, entries: list[TimelineEntry], report: ReportStatus
+        ) -> None:
             super().__init__()
             self.incident, self.entries, self.report = incident, entries, report
 
@@ -57,8 +65,13 @@ class DetailScreen(Screen):
     def load(self) -> None:
         store = self.app.store
         incident = queries.get_incident(store, self.incident_id)
-        self.post_message(self.Loaded(incident, queries.timeline(store, self.incident_id),
-                                      queries.report_status(store, self.incident_id)))
+        self.post_message(
+            self.Loaded(
+                incident,
+                queries.timeline(store, self.incident_id),
+                queries.report_status(store, self.incident_id),
+            )
+        )
 
     def on_detail_screen_loaded(self, message: Loaded) -> None:
         self.incident = message.incident
@@ -67,8 +80,10 @@ class DetailScreen(Screen):
         header.append_text(cells.severity(inc.severity))
         header.append(f" {inc.id} ", style="bold")
         header.append(clean(inc.title), style="bold")
-        header.append(f"\nplan {clean(inc.plan_title)} · {inc.status.value} · started {local(inc.started_at, zone)}"
-                      f" · opened by {clean(inc.opened_by)} · report {message.report.value}")
+        header.append(
+            f"\nplan {clean(inc.plan_title)} · {inc.status.value} · started {local(inc.started_at, zone)}"
+            f" · opened by {clean(inc.opened_by)} · report {message.report.value}"
+        )
         self.query_one("#detail-header", Static).update(header)
         steps = Table.grid(padding=(0, 1), expand=True)
         steps.add_column(width=3)
@@ -76,11 +91,17 @@ class DetailScreen(Screen):
         steps.add_column(ratio=3)
         steps.add_column(ratio=2)
         for step in inc.steps:
-            steps.add_row(str(step.position + 1), cells.step_timer(step, now, zone),
-                          Text(clean(step.text_in(current_language())), overflow="fold"), Text(cells.step_who(step).plain, style="italic"))
+            steps.add_row(
+                str(step.position + 1),
+                cells.step_timer(step, now, zone),
+                Text(clean(step.text_in(current_language())), overflow="fold"),
+                Text(cells.step_who(step).plain, style="italic"),
+            )
         self.query_one("#detail-steps", Static).update(steps)
         self.query_one("#timeline", Static).update(self.timeline(message.entries))
-        self.query_one("#detail-body").anchor()  # the newest entry in view, now and as the timeline grows
+        self.query_one(
+            "#detail-body"
+        ).anchor()  # the newest entry in view, now and as the timeline grows
 
     def timeline(self, entries: list[TimelineEntry]) -> Table:
         zone = self.app.config.zone
@@ -88,11 +109,16 @@ class DetailScreen(Screen):
         table.add_column(_("Time"), width=19, no_wrap=True)
         table.add_column(_("Who"), width=12, no_wrap=True, overflow="ellipsis")
         table.add_column(_("Kind"), width=7)
-        table.add_column(_("Entry"), ratio=1, overflow="fold")  # a long URL or unspaced Chinese wraps, never cut
+        table.add_column(
+            _("Entry"), ratio=1, overflow="fold"
+        )  # a long URL or unspaced Chinese wraps, never cut
         for entry in entries:
-            table.add_row(local(entry.at, zone, "%Y-%m-%d %H:%M:%S"), Text(clean(entry.author)),
-                          Text(entry.kind.value, style=KIND_STYLE.get(entry.kind, "")),
-                          Text(clean(entry.text, multiline=True), overflow="fold"))
+            table.add_row(
+                local(entry.at, zone, "%Y-%m-%d %H:%M:%S"),
+                Text(clean(entry.author)),
+                Text(entry.kind.value, style=KIND_STYLE.get(entry.kind, "")),
+                Text(clean(entry.text, multiline=True), overflow="fold"),
+            )
         if not entries:
             table.add_row("", "", "", Text(_("(nothing logged yet)"), style="dim"))
         return table

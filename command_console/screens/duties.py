@@ -28,33 +28,91 @@ from command_console.widgets.duty_strip import DutyState, read_state
 
 def _countdown(due: datetime, now: datetime) -> str:
     seconds = int((due - now).total_seconds())
-    return (_("LATE {countdown}") if seconds <= 0 else _("in {countdown}")).format(countdown=format_countdown(seconds))
+    return (_("LATE {countdown}") if seconds <= 0 else _("in {countdown}")).format(
+        countdown=format_countdown(seconds)
+    )
 
 
 def duty_options(state: DutyState, now: datetime) -> list[Option]:
     language = current_language()
     options = [Option(Text(_("Routines (Enter: done now)"), style="bold"), disabled=True)]
-    options += [Option(Text(f"  {_countdown(r.due_at, now):>14}  {clean(r.routine.title_in(language))}",
-                            style="bold red" if r.overdue(now) else ""), id=f"routine:{r.routine.id}")
-                for r in state.routines]
-    options.append(Option(Text(_("Upward reports owed (p phone · w written · m message)"), style="bold"), disabled=True))
-    options += [Option(Text(f"  {_countdown(d.due_at, now):>14}  {d.incident_id}  {role_label(d.role, language)}",
-                            style="bold red" if d.due_at <= now else ""), id=f"upward:{d.incident_id}:{d.role}")
-                for d in state.upward]
-    options.append(Option(Text(_("Open corrective actions (close: review action done)"), style="bold"), disabled=True))
-    options += [Option(Text(f"  {_countdown(a.due_at, now):>14}  {a.incident_id}  {clean(a.owner)}: {clean(a.text)}",
-                            style="bold red" if a.overdue(now) else ""), id=f"action:{a.id}", disabled=True)
-                for a in state.actions]
+    options += [
+        Option(
+            Text(
+                f"  {_countdown(r.due_at, now):>14}  {clean(r.routine.title_in(language))}",
+                style="bold red" if r.overdue(now) else "",
+            ),
+            id=f"routine:{r.routine.id}",
+        )
+        for r in state.routines
+    ]
+    options.append(
+        Option(
+            Text(_("Upward reports owed (p phone · w written · m message)"), style="bold"),
+            disabled=True,
+        )
+    )
+    options += [
+        Option(
+            Text(
+                f"  {_countdown(d.due_at, now):>14}  {d.incident_id}  {role_label(d.role, language)}",
+                style="bold red" if d.due_at <= now else "",
+            ),
+            id=f"upward:{d.incident_id}:{d.role}",
+        )
+        for d in state.upward
+    ]
+    options.append(
+        Option(
+            Text(_("Open corrective actions (close: review action done)"), style="bold"),
+            disabled=True,
+        )
+    )
+    options += [
+        Option(
+            Text(
+                f"  {_countdown(a.due_at, now):>14}  {a.incident_id}  {clean(a.owner)}: {clean(a.text)}",
+                style="bold red" if a.overdue(now) else "",
+            ),
+            id=f"action:{a.id}",
+            disabled=True,
+        )
+        for a in state.actions
+    ]
     return options
 
 
 class DutiesScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", N_("Close"), id="duties_close"),
-        Binding("enter", "routine_done", N_("Done"), id="routine_done", tooltip=N_("Log the selected routine as done now")),
-        Binding("p", "told('phone')", N_("Told by phone"), id="told_phone", tooltip=N_("Upward report made now by phone")),
-        Binding("w", "told('written')", N_("Told in writing"), id="told_written", tooltip=N_("Upward report made now in writing")),
-        Binding("m", "told('message')", N_("Told by message"), id="told_message", tooltip=N_("Upward report made now by message")),
+        Binding(
+            "enter",
+            "routine_done",
+            N_("Done"),
+            id="routine_done",
+            tooltip=N_("Log the selected routine as done now"),
+        ),
+        Binding(
+            "p",
+            "told('phone')",
+            N_("Told by phone"),
+            id="told_phone",
+            tooltip=N_("Upward report made now by phone"),
+        ),
+        Binding(
+            "w",
+            "told('written')",
+            N_("Told in writing"),
+            id="told_written",
+            tooltip=N_("Upward report made now in writing"),
+        ),
+        Binding(
+            "m",
+            "told('message')",
+            N_("Told by message"),
+            id="told_message",
+            tooltip=N_("Upward report made now by message"),
+        ),
     ]
 
     def __init__(self) -> None:
@@ -82,7 +140,9 @@ class DutiesScreen(ModalScreen[None]):
         listing.clear_options()
         listing.add_options(duty_options(state, self.app.clock.now()))
         first = next((n for n, option in enumerate(listing.options) if not option.disabled), None)
-        listing.highlighted = highlighted if highlighted is not None and highlighted < listing.option_count else first
+        listing.highlighted = (
+            highlighted if highlighted is not None and highlighted < listing.option_count else first
+        )
 
     @property
     def selected(self) -> str:

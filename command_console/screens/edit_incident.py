@@ -38,18 +38,37 @@ class EditIncidentScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         incident, zone = self.incident, self.app.config.zone
         with Vertical(id="dialog", classes="small"):
-            yield Label(Content(_("Edit {id} · Tab moves · Enter saves · Esc closes").format(id=incident.id)),
-                        classes="dialog-title")
+            yield Label(
+                Content(
+                    _("Edit {id} · Tab moves · Enter saves · Esc closes").format(id=incident.id)
+                ),
+                classes="dialog-title",
+            )
             yield SeverityPicker(incident.severity, id="severity")
-            yield CleanInput(clean(incident.title), placeholder=_("title"), id="edit-title", compact=True,
-                             select_on_focus=False)
-            yield CleanInput(local(incident.started_at, zone), id="edit-started", compact=True, select_on_focus=False,
-                             placeholder=_("started at ({accepted})").format(accepted=ACCEPTED))
+            yield CleanInput(
+                clean(incident.title),
+                placeholder=_("title"),
+                id="edit-title",
+                compact=True,
+                select_on_focus=False,
+            )
+            yield CleanInput(
+                local(incident.started_at, zone),
+                id="edit-started",
+                compact=True,
+                select_on_focus=False,
+                placeholder=_("started at ({accepted})").format(accepted=ACCEPTED),
+            )
             yield Static("", id="error", classes="error")
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one({"title": "#edit-title", "started": "#edit-started"}.get(
-            self.first_focus, "#severity")))
+        self.set_focus(
+            self.query_one(
+                {"title": "#edit-title", "started": "#edit-started"}.get(
+                    self.first_focus, "#severity"
+                )
+            )
+        )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.save()
@@ -75,11 +94,15 @@ class EditIncidentScreen(ModalScreen[list[str] | None]):
             return
         changes = []
         if severity != incident.severity:
-            changes.append(("severity", lambda store: actions.set_severity(store, incident.id, severity)))
+            changes.append(
+                ("severity", lambda store: actions.set_severity(store, incident.id, severity))
+            )
         if clean(title).strip() != clean(incident.title).strip():
             changes.append(("title", lambda store: actions.set_title(store, incident.id, title)))
         if started is not None:
-            changes.append(("started at", lambda store: actions.set_started_at(store, incident.id, started)))
+            changes.append(
+                ("started at", lambda store: actions.set_started_at(store, incident.id, started))
+            )
         if not changes:
             self.dismiss([])
             return
@@ -98,7 +121,9 @@ class EditIncidentScreen(ModalScreen[list[str] | None]):
             self.app.call_from_thread(self.failed, str(exc), done)
             return
         except CANNOT_WRITE as exc:
-            self.app.call_from_thread(self.failed, _("Not saved, try again: {error}").format(error=exc), done)
+            self.app.call_from_thread(
+                self.failed, _("Not saved, try again: {error}").format(error=exc), done
+            )
             return
         self.app.call_from_thread(self.finished, done)
 

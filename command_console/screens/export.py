@@ -25,7 +25,9 @@ FORMATS = ("md", "html", "csv", "json")
 
 
 def reports_folder(workspace) -> Path:
-    configured = getattr(workspace.config, "reports_dir", None)  # a config setting, where there is one
+    configured = getattr(
+        workspace.config, "reports_dir", None
+    )  # a config setting, where there is one
     return Path(configured).expanduser() if configured else workspace.paths.root / "reports"
 
 
@@ -58,13 +60,24 @@ class ExportScreen(ModalScreen[list[Path] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
-            yield Label(_("Export the shift report: Markdown, HTML, CSV and JSON at once"), classes="title")
+            yield Label(
+                _("Export the shift report: Markdown, HTML, CSV and JSON at once"), classes="title"
+            )
             yield Label(_("Window: blank = this shift · previous · since 20:00 or 3h ago"))
-            yield CleanInput(self.window, placeholder=_("the current shift"), id="export-window", compact=True,
-                             select_on_focus=False)
+            yield CleanInput(
+                self.window,
+                placeholder=_("the current shift"),
+                id="export-window",
+                compact=True,
+                select_on_focus=False,
+            )
             yield Label(_("Folder:"))
-            yield CleanInput(str(self.folder), id="export-path", compact=True, select_on_focus=False)
-            yield Checkbox(_("CSV: UTF-8 BOM for spreadsheet programs"), id="export-bom", compact=True)
+            yield CleanInput(
+                str(self.folder), id="export-path", compact=True, select_on_focus=False
+            )
+            yield Checkbox(
+                _("CSV: UTF-8 BOM for spreadsheet programs"), id="export-bom", compact=True
+            )
             yield Static("", id="export-error")
             with Horizontal(id="export-buttons"):
                 yield Button(_("Export (Enter)"), id="export-go", variant="primary", compact=True)
@@ -83,8 +96,11 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             return
         self.saving = True
         self.query_one("#export-error", Static).update("")
-        self.export(self.query_one("#export-path", Input).value, self.query_one("#export-bom", Checkbox).value,
-                    self.query_one("#export-window", Input).value)
+        self.export(
+            self.query_one("#export-path", Input).value,
+            self.query_one("#export-bom", Checkbox).value,
+            self.query_one("#export-window", Input).value,
+        )
 
     @work(thread=True, exclusive=True, group="export")
     def export(self, target: str, bom: bool, window_text: str = "") -> None:
@@ -102,12 +118,16 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             store, now = self.workspace.store, self.workspace.clock.now()
             window = shift.window_from_text(store, now, window_text, self.workspace.config.zone)
             record = exports.collect(store, exports.site_of(self.workspace.config), window, now)
-            paths = [exports.write(record, fmt, folder, bom=bom and fmt == "csv") for fmt in FORMATS]
+            paths = [
+                exports.write(record, fmt, folder, bom=bom and fmt == "csv") for fmt in FORMATS
+            ]
         except UserError as exc:
             self.post_message(self.Written([], str(exc)))
             return
         except CANNOT_WRITE as exc:
-            self.post_message(self.Written([], _("Not written, try again: {error}").format(error=exc)))
+            self.post_message(
+                self.Written([], _("Not written, try again: {error}").format(error=exc))
+            )
             return
         self.post_message(self.Written(paths))
 
@@ -118,8 +138,11 @@ class ExportScreen(ModalScreen[list[Path] | None]):
             return
         self.dismiss(message.paths)
         say = getattr(self.app, "say", None) or self.app.notify
-        say(_("Exported {n} files (md, html, csv, json) to {folder}").format(
-            n=len(message.paths), folder=str(message.paths[0].parent)))
+        say(
+            _("Exported {n} files (md, html, csv, json) to {folder}").format(
+                n=len(message.paths), folder=str(message.paths[0].parent)
+            )
+        )
 
     @on(Button.Pressed, "#export-cancel")
     def action_close(self) -> None:

@@ -78,12 +78,19 @@ class HandoverScreen(ModalScreen[str | None]):
             yield CleanTextArea(id="handover-note", tab_behavior="focus", soft_wrap=True)
             with Horizontal(classes="row"):
                 yield Label(_("Outgoing lead, Enter signs:"), classes="field")
-                yield CleanInput(placeholder=_("the lead on shift"), id="handover-outgoing", compact=True,
-                                 select_on_focus=False)
+                yield CleanInput(
+                    placeholder=_("the lead on shift"),
+                    id="handover-outgoing",
+                    compact=True,
+                    select_on_focus=False,
+                )
             with Horizontal(classes="row"):
                 yield Label(_("Incoming lead acknowledges:"), classes="field")
-                yield CleanInput(placeholder=_("incoming lead's name — Enter hands over"), id="handover-incoming",
-                                 compact=True)
+                yield CleanInput(
+                    placeholder=_("incoming lead's name — Enter hands over"),
+                    id="handover-incoming",
+                    compact=True,
+                )
             yield Static("", id="handover-error")
             with Horizontal(id="handover-buttons"):
                 yield Button(_("Hand over"), id="handover-go", variant="primary", compact=True)
@@ -117,9 +124,14 @@ class HandoverScreen(ModalScreen[str | None]):
     def on_handover_screen_built(self, message: Built) -> None:
         self.summary, self.shift = message.summary, message.shift
         zone = self.workspace.config.zone
-        lead = (_("shift {id}, lead {lead}").format(id=message.shift.id, lead=clean(message.shift.lead))
-                if message.shift else _("no shift running"))
-        self.query_one("#handover-title", Label).update(Content(_("Shift handover — {lead}").format(lead=lead)))
+        lead = (
+            _("shift {id}, lead {lead}").format(id=message.shift.id, lead=clean(message.shift.lead))
+            if message.shift
+            else _("no shift running")
+        )
+        self.query_one("#handover-title", Label).update(
+            Content(_("Shift handover — {lead}").format(lead=lead))
+        )
 
         self.query_one("#handover-body", Static).update(summary_text(message.summary, zone))
 
@@ -134,16 +146,20 @@ class HandoverScreen(ModalScreen[str | None]):
             return
         self.saving = True
         self.query_one("#handover-error", Static).update("")
-        self.commit(self.query_one("#handover-outgoing", Input).value,
-                    self.query_one("#handover-incoming", Input).value,
-                    self.query_one("#handover-note", TextArea).text)
+        self.commit(
+            self.query_one("#handover-outgoing", Input).value,
+            self.query_one("#handover-incoming", Input).value,
+            self.query_one("#handover-note", TextArea).text,
+        )
 
     @work(thread=True, exclusive=True, group="handover-commit")
     def commit(self, outgoing: str, incoming: str, note: str) -> None:
         from command_console.data import shift
 
         try:
-            _, new_id = shift.handover(self.workspace.store, outgoing=outgoing, incoming=incoming, note=note)
+            _, new_id = shift.handover(
+                self.workspace.store, outgoing=outgoing, incoming=incoming, note=note
+            )
         except UserError as exc:
             self.post_message(self.Finished(None, "", str(exc)))
             return
@@ -155,11 +171,16 @@ class HandoverScreen(ModalScreen[str | None]):
         if message.error:
             self.query_one("#handover-error", Static).update(Text(message.error))
             return
-        self.app.handed_over = self.shift.id if self.shift else None  # the export's default window now
+        self.app.handed_over = (
+            self.shift.id if self.shift else None
+        )  # the export's default window now
         self.dismiss(message.new_shift)
         say = getattr(self.app, "say", None) or self.app.notify
-        say(_("Shift handed over; {lead} now leads shift {id}").format(
-            lead=clean(message.lead), id=message.new_shift))
+        say(
+            _("Shift handed over; {lead} now leads shift {id}").format(
+                lead=clean(message.lead), id=message.new_shift
+            )
+        )
 
     @on(Button.Pressed, "#handover-cancel")
     def action_close(self) -> None:

@@ -26,7 +26,10 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
-            yield Label(_("Keys · Esc closes · ctrl+p: command palette reaches every action"), classes="dialog-title")
+            yield Label(
+                _("Keys · Esc closes · ctrl+p: command palette reaches every action"),
+                classes="dialog-title",
+            )
             yield Static(self.table(), id="help-table")
 
     def table(self) -> Table:
@@ -43,6 +46,12 @@ class HelpScreen(ModalScreen[None]):
                 if not isinstance(binding, Binding):
                     continue
                 keys = keymap.get(binding.id, binding.key) if binding.id else binding.key
-                shown = ", ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
-                table.add_row(Text(shown), Text(_(binding.tooltip or binding.description)), Text(binding.id or ""))
+                shown = ", ".join(
+                    self.app.get_key_display(Binding(k.strip(), "")) for k in keys.split(",")
+                )
+                table.add_row(
+                    Text(shown),
+                    Text(_(binding.tooltip or binding.description)),
+                    Text(binding.id or ""),
+                )
         return table

@@ -15,14 +15,14 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from command_console.core.contacts import Contact
-from command_console.i18n import N_, _, ngettext
-from command_console.screens.saving import CANNOT_WRITE
 from command_console.core.errors import UserError
 from command_console.core.incidents import Call, Incident, Status, StepState
 from command_console.core.text import clean
 from command_console.data import actions, queries
+from command_console.i18n import N_, _, ngettext
 from command_console.screens.alarms import AlarmTracker, call_order, ringing
 from command_console.screens.main_edit import EditActions
+from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.alarm_strip import AlarmStrip
 from command_console.widgets.duty_strip import DutyStrip
 from command_console.widgets.footer import KeyFooter
@@ -51,22 +51,127 @@ class Snapshot:
 
 class MainScreen(EditActions, Screen):
     BINDINGS = [
-        Binding("n", "new_incident", N_("New"), id="new_incident", tooltip=N_("New incident from a plan (fuzzy filter, severity, title, started-at)")),
-        Binding("l", "quick_log", N_("Log"), id="quick_log", tooltip=N_("Quick log: one line on the selected incident's timeline")),
-        Binding("space", "step_done", N_("Done"), id="step_done", tooltip=N_("Mark the selected step done")),
-        Binding("s", "skip_step", N_("Skip"), id="skip_step", tooltip=N_("Skip the selected step (asks for a reason)")),
-        Binding("a", "acknowledge", N_("Ack"), id="acknowledge", tooltip=N_("Acknowledge the selected incident's ringing alarms")),
-        Binding("enter", "detail", N_("Detail"), id="detail", show=False, tooltip=N_("Incident detail with the whole timeline")),
-        Binding("r", "report", N_("Report"), id="report", tooltip=N_("Seven-field report form of the selected incident")),
-        Binding("c", "roster", N_("Roster"), id="roster", show=False, tooltip=N_("Filter the roster (Enter goes to the list)")),
-        Binding("y", "copy_number", N_("Copy no."), id="copy_number", show=False, tooltip=N_("Copy the selected contact's number (OSC 52)")),
-        Binding("x", "resolve", N_("Resolve"), id="resolve", tooltip=N_("Resolve the selected incident (asks first)")),
-        Binding("i", "edit_incident", N_("Edit"), id="edit_incident", show=False, tooltip=N_("Edit the incident: severity, title, start time")),
-        Binding("u", "reopen_step", N_("Reopen"), id="reopen_step", show=False, tooltip=N_("Reopen a step marked done or skipped by mistake")),
-        Binding("o", "toggle_resolved", N_("Show resolved"), id="toggle_resolved", show=False, tooltip=N_("Show or hide resolved incidents")),
-        Binding("d", "duties", N_("Duties"), id="duties", show=False, tooltip=N_("Duties: routines, upward reports owed, corrective actions")),
-        Binding("tab", "app.focus_next", N_("Next pane"), id="next_pane", show=False, tooltip=N_("Next pane")),
-        Binding("shift+tab", "app.focus_previous", N_("Previous pane"), id="previous_pane", show=False, tooltip=N_("Previous pane")),
+        Binding(
+            "n",
+            "new_incident",
+            N_("New"),
+            id="new_incident",
+            tooltip=N_("New incident from a plan (fuzzy filter, severity, title, started-at)"),
+        ),
+        Binding(
+            "l",
+            "quick_log",
+            N_("Log"),
+            id="quick_log",
+            tooltip=N_("Quick log: one line on the selected incident's timeline"),
+        ),
+        Binding(
+            "space",
+            "step_done",
+            N_("Done"),
+            id="step_done",
+            tooltip=N_("Mark the selected step done"),
+        ),
+        Binding(
+            "s",
+            "skip_step",
+            N_("Skip"),
+            id="skip_step",
+            tooltip=N_("Skip the selected step (asks for a reason)"),
+        ),
+        Binding(
+            "a",
+            "acknowledge",
+            N_("Ack"),
+            id="acknowledge",
+            tooltip=N_("Acknowledge the selected incident's ringing alarms"),
+        ),
+        Binding(
+            "enter",
+            "detail",
+            N_("Detail"),
+            id="detail",
+            show=False,
+            tooltip=N_("Incident detail with the whole timeline"),
+        ),
+        Binding(
+            "r",
+            "report",
+            N_("Report"),
+            id="report",
+            tooltip=N_("Seven-field report form of the selected incident"),
+        ),
+        Binding(
+            "c",
+            "roster",
+            N_("Roster"),
+            id="roster",
+            show=False,
+            tooltip=N_("Filter the roster (Enter goes to the list)"),
+        ),
+        Binding(
+            "y",
+            "copy_number",
+            N_("Copy no."),
+            id="copy_number",
+            show=False,
+            tooltip=N_("Copy the selected contact's number (OSC 52)"),
+        ),
+        Binding(
+            "x",
+            "resolve",
+            N_("Resolve"),
+            id="resolve",
+            tooltip=N_("Resolve the selected incident (asks first)"),
+        ),
+        Binding(
+            "i",
+            "edit_incident",
+            N_("Edit"),
+            id="edit_incident",
+            show=False,
+            tooltip=N_("Edit the incident: severity, title, start time"),
+        ),
+        Binding(
+            "u",
+            "reopen_step",
+            N_("Reopen"),
+            id="reopen_step",
+            show=False,
+            tooltip=N_("Reopen a step marked done or skipped by mistake"),
+        ),
+        Binding(
+            "o",
+            "toggle_resolved",
+            N_("Show resolved"),
+            id="toggle_resolved",
+            show=False,
+            tooltip=N_("Show or hide resolved incidents"),
+        ),
+        Binding(
+            "d",
+            "duties",
+            N_("Duties"),
+            id="duties",
+            show=False,
+            tooltip=N_("Duties: routines, upward reports owed, corrective actions"),
+        ),
+        Binding(
+            "tab",
+            "app.focus_next",
+            N_("Next pane"),
+            id="next_pane",
+            show=False,
+            tooltip=N_("Next pane"),
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            N_("Previous pane"),
+            id="previous_pane",
+            show=False,
+            tooltip=N_("Previous pane"),
+        ),
     ]
 
     class Loaded(Message):
@@ -118,17 +223,19 @@ class MainScreen(EditActions, Screen):
     def warm_up(self) -> None:
         """Import the dialogs now, off the UI thread, so the first `l` or `n` in a crisis
         opens at once instead of waiting ~150 ms for imports."""
-        import command_console.screens.confirm  # noqa: F401
-        import command_console.screens.detail  # noqa: F401
-        import command_console.screens.new_incident  # noqa: F401
-        import command_console.screens.quick_log  # noqa: F401
-        import command_console.screens.report  # noqa: F401
+        import command_console.screens.confirm
+        import command_console.screens.detail
+        import command_console.screens.new_incident
+        import command_console.screens.quick_log
+        import command_console.screens.report
         import command_console.screens.skip_reason  # noqa: F401
 
     def on_resize(self) -> None:
         width, height = self.size
         self.set_class(width < COMPACT_WIDTH or height < COMPACT_HEIGHT, "compact")
-        self.alarm_strip.max_lines = 1 if self.has_class("compact") else (3 if height >= TALL else 2)
+        self.alarm_strip.max_lines = (
+            1 if self.has_class("compact") else (3 if height >= TALL else 2)
+        )
         self._size_incidents()
 
     def _size_incidents(self) -> None:
@@ -197,20 +304,27 @@ class MainScreen(EditActions, Screen):
         self.incidents.set_incidents(snap.incidents, now)
         self._size_incidents()
         if self.want_select in self.incidents.incidents:
-            self.incidents.move_cursor(row=self.incidents.get_row_index(self.want_select), animate=False)
+            self.incidents.move_cursor(
+                row=self.incidents.get_row_index(self.want_select), animate=False
+            )
             self.want_select = None
             self.app.release_keys()  # held since the new incident's dialog saved it: they act on it
         if self.release_at_head and snap.head >= self.release_at_head:
             self.release_at_head = 0
             self.app.release_keys()
         open_count = sum(1 for i in snap.incidents if i.is_open)
-        self.incidents.border_title = (_("Incidents ({n} open, all shown)") if self.show_resolved
-                                       else _("Incidents ({n} open)")).format(n=open_count)
+        self.incidents.border_title = (
+            _("Incidents ({n} open, all shown)")
+            if self.show_resolved
+            else _("Incidents ({n} open)")
+        ).format(n=open_count)
         self.roster.set_contacts(snap.contacts)
         self.status.set_state(lead=snap.lead)
         self._show_selected()
         self.loaded = True
-        self.alarm_strip.show(snap.incidents, self.everyone, self.calls, now)  # a call just logged shows now
+        self.alarm_strip.show(
+            snap.incidents, self.everyone, self.calls, now
+        )  # a call just logged shows now
         self.query_one(DutyStrip).reload()
         self.tick()  # alarms for what just arrived ring now, not at the next interval
         self.refresh_bindings()
@@ -218,8 +332,11 @@ class MainScreen(EditActions, Screen):
     def _show_selected(self) -> None:
         incident = self.incident
         self.steps.set_incident(incident, self.app.clock.now())
-        self.steps.border_title = (Content(_("Steps · {id} {title}").format(id=incident.id, title=clean(incident.title)))
-                                   if incident else _("Steps"))
+        self.steps.border_title = (
+            Content(_("Steps · {id} {title}").format(id=incident.id, title=clean(incident.title)))
+            if incident
+            else _("Steps")
+        )
         self._highlight_role()
 
     def _highlight_role(self) -> None:
@@ -260,7 +377,9 @@ class MainScreen(EditActions, Screen):
             if self.loaded:
                 self.incidents.tick(now)
                 self.steps.tick(now)
-                self.alarm_strip.show(self.incidents.incidents.values(), self.everyone, self.calls, now)
+                self.alarm_strip.show(
+                    self.incidents.incidents.values(), self.everyone, self.calls, now
+                )
         if self.loaded and self.query_one(DutyStrip).tick(now):
             self.app.bell()  # a late upward report, routine or corrective action rings like a step
         if ring:
@@ -293,7 +412,9 @@ class MainScreen(EditActions, Screen):
             self.app.call_from_thread(self.app.release_keys)
             return
         except CANNOT_WRITE as exc:  # disk full, database locked: nothing was stored
-            self.app.call_from_thread(self.say, _("Not saved, try again: {error}").format(error=exc), warning=True)
+            self.app.call_from_thread(
+                self.say, _("Not saved, try again: {error}").format(error=exc), warning=True
+            )
             self.app.call_from_thread(self.app.release_keys)
             return
         if success:
@@ -310,10 +431,19 @@ class MainScreen(EditActions, Screen):
             self.app.refuse(_("Select an incident first: the call is logged on its timeline"))
             return
         row, store = message.row, self.app.store
-        role = self.roster.role if self.roster.role in row.contact.roles else next(iter(row.contact.roles), "")
-        self.write(lambda: actions.log_call(store, incident.id, row.contact, row.phone, message.outcome, role),
-                   _("Logged: call {name} {outcome} → {id}").format(
-                       name=clean(row.contact.name), outcome=_(message.outcome.value), id=incident.id))
+        role = (
+            self.roster.role
+            if self.roster.role in row.contact.roles
+            else next(iter(row.contact.roles), "")
+        )
+        self.write(
+            lambda: actions.log_call(
+                store, incident.id, row.contact, row.phone, message.outcome, role
+            ),
+            _("Logged: call {name} {outcome} → {id}").format(
+                name=clean(row.contact.name), outcome=_(message.outcome.value), id=incident.id
+            ),
+        )
 
     # -- actions -------------------------------------------------------------
 
@@ -359,7 +489,11 @@ class MainScreen(EditActions, Screen):
         incident, now = self.incident, self.app.clock.now()
         if incident is None:
             return []
-        return [s for s in incident.steps if s.is_open and s.due_at and s.due_at <= now and s.acked_at is None]
+        return [
+            s
+            for s in incident.steps
+            if s.is_open and s.due_at and s.due_at <= now and s.acked_at is None
+        ]
 
     def action_new_incident(self) -> None:
         from command_console.screens.new_incident import NewIncidentScreen
@@ -387,8 +521,10 @@ class MainScreen(EditActions, Screen):
     def action_step_done(self) -> None:
         incident, step, store = self.incident, self.steps.selected_step, self.app.store
         if incident and step and step.is_open:
-            self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.DONE),
-                       _("Step {n} done").format(n=step.position + 1))
+            self.write(
+                lambda: actions.set_step(store, incident.id, step.step_id, StepState.DONE),
+                _("Step {n} done").format(n=step.position + 1),
+            )
 
     def action_skip_step(self) -> None:
         from command_console.screens.skip_reason import SkipReasonScreen
@@ -399,19 +535,31 @@ class MainScreen(EditActions, Screen):
 
         def skip(reason: str | None) -> None:
             if reason:
-                self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.SKIPPED, reason),
-                           _("Step {n} skipped: {reason}").format(n=step.position + 1, reason=clean(reason)))
+                self.write(
+                    lambda: actions.set_step(
+                        store, incident.id, step.step_id, StepState.SKIPPED, reason
+                    ),
+                    _("Step {n} skipped: {reason}").format(
+                        n=step.position + 1, reason=clean(reason)
+                    ),
+                )
 
         self.app.push_screen(SkipReasonScreen(step), skip)
 
     def action_acknowledge(self) -> None:
         incident, steps, store = self.incident, self._alarming(), self.app.store
         if incident and steps:
+
             def ack() -> None:
                 for step in steps:
                     actions.acknowledge_step(store, incident.id, step.step_id)
-            self.write(ack, ngettext("Acknowledged {n} alarm on {id}", "Acknowledged {n} alarms on {id}",
-                                     len(steps)).format(n=len(steps), id=incident.id))
+
+            self.write(
+                ack,
+                ngettext(
+                    "Acknowledged {n} alarm on {id}", "Acknowledged {n} alarms on {id}", len(steps)
+                ).format(n=len(steps), id=incident.id),
+            )
 
     def action_detail(self) -> None:
         from command_console.screens.detail import DetailScreen
@@ -423,7 +571,9 @@ class MainScreen(EditActions, Screen):
         from command_console.screens.report import ReportScreen
 
         if self.incident is not None:
-            self.app.push_screen(ReportScreen(self.incident.id), lambda _result: self.app.store_changed())
+            self.app.push_screen(
+                ReportScreen(self.incident.id), lambda _result: self.app.store_changed()
+            )
 
     def action_roster(self) -> None:
         """To the roster filter, the list's cursor on the selected step's first contact to
@@ -442,7 +592,9 @@ class MainScreen(EditActions, Screen):
         row = self.roster.table.selected
         if row is not None and row.phone:
             self.app.copy_to_clipboard(row.phone)
-            self.say(_("Copied {phone} ({name})").format(phone=row.phone, name=clean(row.contact.name)))
+            self.say(
+                _("Copied {phone} ({name})").format(phone=row.phone, name=clean(row.contact.name))
+            )
 
     def action_resolve(self) -> None:
         from command_console.screens.confirm import ConfirmScreen
@@ -456,14 +608,17 @@ class MainScreen(EditActions, Screen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.write(lambda: actions.set_status(store, incident.id, Status.RESOLVED),
-                           _("Resolved {id}").format(id=incident.id))
+                self.write(
+                    lambda: actions.set_status(store, incident.id, Status.RESOLVED),
+                    _("Resolved {id}").format(id=incident.id),
+                )
 
         still_open = sum(1 for s in incident.steps if s.is_open)
         question = _("Resolve {id} “{title}”?").format(id=incident.id, title=clean(incident.title))
         if still_open:
-            question += " " + ngettext("{n} step is still open.", "{n} steps are still open.",
-                                       still_open).format(n=still_open)
+            question += " " + ngettext(
+                "{n} step is still open.", "{n} steps are still open.", still_open
+            ).format(n=still_open)
         self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def action_toggle_resolved(self) -> None:

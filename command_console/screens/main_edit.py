@@ -22,8 +22,11 @@ class EditActions:
 
         def edited(fields: list[str] | None) -> None:
             if fields:
-                self.say(ngettext("{id}: {fields} changed", "{id}: {fields} changed", len(fields)).format(
-                    id=incident.id, fields=", ".join(_(f) for f in fields)))
+                self.say(
+                    ngettext(
+                        "{id}: {fields} changed", "{id}: {fields} changed", len(fields)
+                    ).format(id=incident.id, fields=", ".join(_(f) for f in fields))
+                )
                 self.app.store_changed()
 
         self.app.push_screen(EditIncidentScreen(incident, focus), edited)
@@ -37,11 +40,21 @@ class EditActions:
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self.write(lambda: actions.set_step(store, incident.id, step.step_id, StepState.PENDING),
-                           _("Step {n} reopened").format(n=step.position + 1))
+                self.write(
+                    lambda: actions.set_step(store, incident.id, step.step_id, StepState.PENDING),
+                    _("Step {n} reopened").format(n=step.position + 1),
+                )
 
-        self.app.push_screen(ConfirmScreen(_("Reopen step {n} “{text}” ({state})?").format(
-            n=step.position + 1, text=clean(step.text_in(current_language())), state=_(step.state.value))), confirmed)
+        self.app.push_screen(
+            ConfirmScreen(
+                _("Reopen step {n} “{text}” ({state})?").format(
+                    n=step.position + 1,
+                    text=clean(step.text_in(current_language())),
+                    state=_(step.state.value),
+                )
+            ),
+            confirmed,
+        )
 
     def edit_refusal(self, action: str) -> str:
         incident, step = self.incident, self.steps.selected_step
@@ -50,5 +63,7 @@ class EditActions:
         if action == "reopen_step":
             if step is None:
                 return _("{id} has no step selected").format(id=incident.id)
-            return _("Step {n} is open: u reopens a step done or skipped").format(n=step.position + 1)
+            return _("Step {n} is open: u reopens a step done or skipped").format(
+                n=step.position + 1
+            )
         return ""

@@ -24,8 +24,8 @@ from command_console.core.when import ACCEPTED, check_started_at, parse_when
 from command_console.data import actions
 from command_console.i18n import N_, _
 from command_console.widgets.cells import SEVERITY_STYLE
-from command_console.widgets.severity import SeverityPicker
 from command_console.widgets.clean_input import CleanInput
+from command_console.widgets.severity import SeverityPicker
 
 
 def plan_option(plan: Plan) -> Text:
@@ -37,7 +37,9 @@ def plan_option(plan: Plan) -> Text:
     timed = [s.deadline_s for s in plan.steps if s.deadline_s]
     line.append(_("  {value} steps").format(value=len(plan.steps)), style="dim")
     if timed:
-        line.append(_(" · first deadline {value}").format(value=format_duration(min(timed))), style="dim")
+        line.append(
+            _(" · first deadline {value}").format(value=format_duration(min(timed))), style="dim"
+        )
     return line
 
 
@@ -46,7 +48,9 @@ def whole_words(plan: Plan, query: str) -> bool:
     (Chinese has no spaces between words)."""
     words = re.findall(r"\w+", query.casefold())
     english = set(re.findall(r"\w+", plan.title.casefold()))
-    return bool(words) and all(w in english or (plan.title_zh and w in plan.title_zh) for w in words)
+    return bool(words) and all(
+        w in english or (plan.title_zh and w in plan.title_zh) for w in words
+    )
 
 
 def rank_plans(plans: list[Plan], query: str) -> list[Plan]:
@@ -55,13 +59,26 @@ def rank_plans(plans: list[Plan], query: str) -> list[Plan]:
     if not query.strip():
         return plans
     matcher = Matcher(query.strip())
-    scored = [(max(matcher.match(p.title), matcher.match(p.id), matcher.match(p.title_zh or "-")), p) for p in plans]
+    scored = [
+        (max(matcher.match(p.title), matcher.match(p.id), matcher.match(p.title_zh or "-")), p)
+        for p in plans
+    ]
     severities = list(Severity)
     ranked = []
     for score, plan in scored:
         whole = whole_words(plan, query)
         if whole or score > 0:
-            ranked.append(((not whole, -severities.index(plan.severity) if whole else 0, -score, plan.title), plan))
+            ranked.append(
+                (
+                    (
+                        not whole,
+                        -severities.index(plan.severity) if whole else 0,
+                        -score,
+                        plan.title,
+                    ),
+                    plan,
+                )
+            )
     return [plan for _key, plan in sorted(ranked, key=lambda entry: entry[0])]
 
 
@@ -78,12 +95,25 @@ class NewIncidentScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label(_("New incident · type to find a plan · Enter opens · Tab for more · Esc cancels"), classes="dialog-title")
+            yield Label(
+                _("New incident · type to find a plan · Enter opens · Tab for more · Esc cancels"),
+                classes="dialog-title",
+            )
             yield CleanInput(placeholder=_("plan: power, system, fire, 断电 …"), id="plan-filter")
             yield OptionList(id="plan-list")
             yield SeverityPicker(id="severity")
-            yield CleanInput(placeholder=_("title (optional: defaults to the plan title)"), id="title", compact=True)
-            yield CleanInput(placeholder=_("started at (optional: now; or {ACCEPTED})").format(ACCEPTED=_(ACCEPTED)), id="started", compact=True)
+            yield CleanInput(
+                placeholder=_("title (optional: defaults to the plan title)"),
+                id="title",
+                compact=True,
+            )
+            yield CleanInput(
+                placeholder=_("started at (optional: now; or {ACCEPTED})").format(
+                    ACCEPTED=_(ACCEPTED)
+                ),
+                id="started",
+                compact=True,
+            )
             yield Checkbox(_("Drill (not a real incident)"), id="drill", compact=True)
             yield Static("", id="error", classes="error")
 
@@ -142,7 +172,11 @@ class NewIncidentScreen(ModalScreen[str | None]):
         started_text = self.query_one("#started", Input).value
         now, zone = self.app.clock.now(), self.app.config.zone
         try:
-            started = parse_when(started_text, now, zone, field=N_("started at")) if started_text.strip() else None
+            started = (
+                parse_when(started_text, now, zone, field=N_("started at"))
+                if started_text.strip()
+                else None
+            )
             if started is not None:
                 check_started_at(started, now)
         except UserError as exc:
@@ -151,20 +185,32 @@ class NewIncidentScreen(ModalScreen[str | None]):
         if started is not None and self._needs_confirming(started_text, started, now):
             return
         self.app.hold_keys()  # keys typed after Enter act on the new incident, once it is selected
-        self.open(plan, self.query_one(SeverityPicker).value, self.query_one("#title", Input).value, started,
-                  self.query_one("#drill", Checkbox).value)
+        self.open(
+            plan,
+            self.query_one(SeverityPicker).value,
+            self.query_one("#title", Input).value,
+            started,
+            self.query_one("#drill", Checkbox).value,
+        )
 
     def _needs_confirming(self, text: str, started, now) -> bool:
         """A bare HH:MM that means more than CONFIRM_AGO ago (23:50 typed at 23:16 is
         yesterday) is said in full and needs a second Enter, not silently assumed."""
         ago = now - started
-        if not TIME_ONLY.match(text.strip()) or ago <= CONFIRM_AGO or self.confirmed_started == text:
+        if (
+            not TIME_ONLY.match(text.strip())
+            or ago <= CONFIRM_AGO
+            or self.confirmed_started == text
+        ):
             return False
         self.confirmed_started = text
         when = started.astimezone(self.app.config.zone).strftime("%Y-%m-%d %H:%M")
         hours, minutes = divmod(int(ago.total_seconds()) // 60, 60)
-        self.show_error(_("{text} means {when}, {h} h {m} min ago: Enter again to confirm, or type a date")
-                        .format(text=text.strip(), when=when, h=hours, m=minutes))
+        self.show_error(
+            _(
+                "{text} means {when}, {h} h {m} min ago: Enter again to confirm, or type a date"
+            ).format(text=text.strip(), when=when, h=hours, m=minutes)
+        )
         return True
 
     def show_error(self, message: str) -> None:
@@ -173,8 +219,14 @@ class NewIncidentScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="open")
     def open(self, plan, severity, title, started, drill: bool = False) -> None:
         try:
-            incident_id = actions.open_incident(self.app.store, plan, severity=severity, title=title, started_at=started,
-                                                drill=drill)
+            incident_id = actions.open_incident(
+                self.app.store,
+                plan,
+                severity=severity,
+                title=title,
+                started_at=started,
+                drill=drill,
+            )
         except UserError as exc:
             self.app.call_from_thread(self.failed, str(exc))
             return

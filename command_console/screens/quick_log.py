@@ -33,8 +33,17 @@ class QuickLogScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
-            yield Label(Content(_("Log · {id} {title}").format(id=self.incident.id, title=clean(self.incident.title))), classes="dialog-title")
-            yield CleanInput(placeholder=_("what happened — Enter stores it, Esc cancels"), id="entry")
+            yield Label(
+                Content(
+                    _("Log · {id} {title}").format(
+                        id=self.incident.id, title=clean(self.incident.title)
+                    )
+                ),
+                classes="dialog-title",
+            )
+            yield CleanInput(
+                placeholder=_("what happened — Enter stores it, Esc cancels"), id="entry"
+            )
             yield Static("", id="error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -51,8 +60,10 @@ class QuickLogScreen(ModalScreen[str | None]):
             self.app.call_from_thread(self.failed, str(exc))
             return
         except CANNOT_WRITE as exc:  # disk full, database locked: the line stays to retry
-            self.app.call_from_thread(self.failed, _("Not saved, your text is kept: Enter tries again ({error})")
-                                      .format(error=exc))
+            self.app.call_from_thread(
+                self.failed,
+                _("Not saved, your text is kept: Enter tries again ({error})").format(error=exc),
+            )
             return
         self.app.call_from_thread(self.stored, text)
 

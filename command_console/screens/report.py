@@ -16,10 +16,18 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 
+from command_console.core import labels
 from command_console.core.errors import UserError
 from command_console.core.incidents import EntryKind, StepState
-from command_console.core import labels
-from command_console.core.report import PrefillContext, REPORT_FIELDS, Report, ReportStatus, field_title, prefill, problems
+from command_console.core.report import (
+    REPORT_FIELDS,
+    PrefillContext,
+    Report,
+    ReportStatus,
+    field_title,
+    prefill,
+    problems,
+)
 from command_console.core.text import clean
 from command_console.core.when import local
 from command_console.data import actions, queries
@@ -34,13 +42,22 @@ DEBOUNCE_S = 1.0
 
 def prefill_context(workspace, incident, entries) -> PrefillContext:
     zone = workspace.config.zone
-    measures = [f"{local(s.state_at, zone, '%H:%M')} {s.text_in(current_language())} ({s.state_by})"
-                for s in incident.steps if s.state == StepState.DONE]
-    measures += [f"{local(e.at, zone, '%H:%M')} {e.text}" for e in entries if e.kind in (EntryKind.NOTE, EntryKind.CALL)]
+    measures = [
+        f"{local(s.state_at, zone, '%H:%M')} {s.text_in(current_language())} ({s.state_by})"
+        for s in incident.steps
+        if s.state == StepState.DONE
+    ]
+    measures += [
+        f"{local(e.at, zone, '%H:%M')} {e.text}"
+        for e in entries
+        if e.kind in (EntryKind.NOTE, EntryKind.CALL)
+    ]
     return PrefillContext(
-        site=workspace.config.site, occurred_at_local=local(incident.started_at, zone),
+        site=workspace.config.site,
+        occurred_at_local=local(incident.started_at, zone),
         incident_type=f"{incident.plan_title} ({labels.severity_both(incident.severity)})",
-        measures=measures)
+        measures=measures,
+    )
 
 
 class ReportScreen(Screen[None]):
@@ -51,7 +68,9 @@ class ReportScreen(Screen[None]):
     ]
 
     class Loaded(Message):
-        def __init__(self, title: str, values: dict[str, str], stored: Report, draft: dict[str, str]) -> None:
+        def __init__(
+            self, title: str, values: dict[str, str], stored: Report, draft: dict[str, str]
+        ) -> None:
             super().__init__()
             self.title, self.values, self.stored, self.draft = title, values, stored, draft
 
@@ -78,10 +97,14 @@ class ReportScreen(Screen[None]):
                     label.append(f"  {_(spec.hint)}", style="dim italic")
                     yield Label(label)
                     if spec.multiline:
-                        yield CleanTextArea("", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus")
+                        yield CleanTextArea(
+                            "", id=f"field-{spec.key}", soft_wrap=True, tab_behavior="focus"
+                        )
                     else:
                         # Not selected on focus: the first key typed must not replace the prefill.
-                        yield CleanInput("", id=f"field-{spec.key}", compact=True, select_on_focus=False)
+                        yield CleanInput(
+                            "", id=f"field-{spec.key}", compact=True, select_on_focus=False
+                        )
                     yield Static("", id=f"error-{spec.key}", classes="error")
             yield Button(_("Mark complete (ctrl+o)"), id="complete", variant="primary")
         yield Footer()
@@ -97,10 +120,17 @@ class ReportScreen(Screen[None]):
         incident = queries.get_incident(store, self.incident_id)
         report = queries.get_report(store, self.incident_id)
         values = {spec.key: report.value(spec.key) for spec in REPORT_FIELDS}
-        values.update(prefill(report, prefill_context(workspace, incident, queries.timeline(store, self.incident_id))))
+        values.update(
+            prefill(
+                report,
+                prefill_context(workspace, incident, queries.timeline(store, self.incident_id)),
+            )
+        )
         draft = self.drafts.load(self.incident_id)
         values.update(draft)
-        self.post_message(self.Loaded(f"{incident.id} {clean(incident.title)}", values, report, draft))
+        self.post_message(
+            self.Loaded(f"{incident.id} {clean(incident.title)}", values, report, draft)
+        )
 
     def on_report_screen_loaded(self, message: Loaded) -> None:
         if self.ready:  # the store changed while the form is open: only refresh the status line
@@ -125,9 +155,18 @@ class ReportScreen(Screen[None]):
 
     def _show_title(self) -> None:
         status = self.stored.status.value if self.ready else "loading"
-        line = Text.assemble((_("Report · "), "bold"), (self.title_text, "bold"), _(" · status {status}").format(status=status),
-                             (_(" · {value} unsaved field(s) kept in draft").format(value=len(self.touched)) if self.touched else "", "dim"),
-                             (self.problem_note, "bold red"))
+        line = Text.assemble(
+            (_("Report · "), "bold"),
+            (self.title_text, "bold"),
+            _(" · status {status}").format(status=status),
+            (
+                _(" · {value} unsaved field(s) kept in draft").format(value=len(self.touched))
+                if self.touched
+                else "",
+                "dim",
+            ),
+            (self.problem_note, "bold red"),
+        )
         self.query_one("#report-title", Static).update(line)
 
     # -- every keystroke -----------------------------------------------------
@@ -166,7 +205,9 @@ class ReportScreen(Screen[None]):
                     actions.set_report_field(self.app.store, self.incident_id, key, value)
                 except UserError as exc:
                     errors[key] = str(exc)
-                except CANNOT_WRITE as exc:  # disk full, locked: the text stays in the box and the draft
+                except (
+                    CANNOT_WRITE
+                ) as exc:  # disk full, locked: the text stays in the box and the draft
                     errors[key] = _("not saved, kept in the draft: {error}").format(error=exc)
         return errors
 
@@ -213,7 +254,11 @@ class ReportScreen(Screen[None]):
         self.app.store_changed()
         found = dict(errors)
         if then == "complete":
-            found.update({k: v for k, v in problems(stored).items() if k not in found} if complete_error else {})
+            found.update(
+                {k: v for k, v in problems(stored).items() if k not in found}
+                if complete_error
+                else {}
+            )
         self.show_problems(found)
         if found:
             pass  # each field says what is wrong under it; the title line counts them
@@ -229,10 +274,20 @@ class ReportScreen(Screen[None]):
     def show_problems(self, found: dict[str, str]) -> None:
         for spec in REPORT_FIELDS:
             message = found.get(spec.key, "")
-            self.query_one(f"#error-{spec.key}", Static).update(Content(f"⚠ {message}" if message else ""))
+            self.query_one(f"#error-{spec.key}", Static).update(
+                Content(f"⚠ {message}" if message else "")
+            )
             self.query_one(f"#block-{spec.key}").set_class(bool(message), "-invalid")
-        self.problem_note = (" · " + ngettext("{n} field needs attention", "{n} fields need attention",
-                                              len(found)).format(n=len(found))) if found else ""
+        self.problem_note = (
+            (
+                " · "
+                + ngettext(
+                    "{n} field needs attention", "{n} fields need attention", len(found)
+                ).format(n=len(found))
+            )
+            if found
+            else ""
+        )
         self._show_title()
         if found:
             first = next(spec.key for spec in REPORT_FIELDS if spec.key in found)

@@ -8,4 +8,7 @@ import sqlite3
 from command_console.core import errors
 
 CANNOT_WRITE: tuple[type[BaseException], ...] = tuple(
-    kind for kind in (getattr(errors, "WriteError", None), OSError, sqlite3.Error) if kind is not None)
+    kind
+    for kind in (getattr(errors, "WriteError", None), OSError, sqlite3.Error)
+    if kind is not None
+)

@@ -10,8 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from command_console.core.incidents import PlanStepRun
 from command_console.core.errors import UserError
+from command_console.core.incidents import PlanStepRun
 from command_console.core.text import LOG_ENTRY_LIMIT, clean, clean_line
 from command_console.i18n import N_, _, current_language
 from command_console.widgets.clean_input import CleanInput
@@ -26,8 +26,17 @@ class SkipReasonScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="small"):
-            yield Label(Content(_("Skip step {n}: {text}").format(n=self.step.position + 1, text=clean(self.step.text_in(current_language())))), classes="dialog-title")
-            yield CleanInput(placeholder=_("why is this step skipped? Enter confirms, Esc cancels"), id="reason")
+            yield Label(
+                Content(
+                    _("Skip step {n}: {text}").format(
+                        n=self.step.position + 1, text=clean(self.step.text_in(current_language()))
+                    )
+                ),
+                classes="dialog-title",
+            )
+            yield CleanInput(
+                placeholder=_("why is this step skipped? Enter confirms, Esc cancels"), id="reason"
+            )
             yield Static("", id="error", classes="error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -27,8 +27,11 @@ def who_text(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> T
         line.append(" · " + _("a acknowledges"), style="bold")
         return line
     if advice.unanswered:
-        line.append(_("no answer: {names}").format(names=", ".join(clean(n) for n in advice.unanswered)) + " · ",
-                    style="italic")
+        line.append(
+            _("no answer: {names}").format(names=", ".join(clean(n) for n in advice.unanswered))
+            + " · ",
+            style="italic",
+        )
     contact = advice.next_contact
     if contact is not None:
         line.append(_("call {name}").format(name=clean(contact.name)) + " ", style="bold")
@@ -40,14 +43,15 @@ def who_text(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> T
     return line
 
 
-def alarm_line(incident: Incident, step: PlanStepRun, contacts: list[Contact], calls: list[Call],
-               now: datetime) -> Text:
+def alarm_line(
+    incident: Incident, step: PlanStepRun, contacts: list[Contact], calls: list[Call], now: datetime
+) -> Text:
     late = int((now - step.due_at).total_seconds()) if step.due_at else 0
     line = Text(no_wrap=True, overflow="ellipsis", end="")
-    line.append(" ⏰ {id} +{m:02d}:{s:02d} ".format(id=incident.id, m=late // 60, s=late % 60), style=ALARM)
+    line.append(f" ⏰ {incident.id} +{late // 60:02d}:{late % 60:02d} ", style=ALARM)
     line.append(" ")
     line.append_text(who_text(step, contacts, calls))
-    line.append(" · {n}. ".format(n=step.position + 1))
+    line.append(f" · {step.position + 1}. ")
     line.append(clean(step.text_in(current_language())))
     line.append(" · " + clean(incident.title), style="dim")
     return line
@@ -65,18 +69,29 @@ class AlarmStrip(Static):
     def show(self, incidents, contacts: list[Contact], calls: list[Call], now: datetime) -> None:
         alarms = ringing(incidents, now)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        room = self.max_lines if len(alarms) <= self.max_lines or self.max_lines == 1 else self.max_lines - 1
+        room = (
+            self.max_lines
+            if len(alarms) <= self.max_lines or self.max_lines == 1
+            else self.max_lines - 1
+        )
         for n, (incident, step) in enumerate(alarms[:room]):
             if n:
                 text.append("\n")
             text.append_text(alarm_line(incident, step, contacts, calls, now))
         rest = alarms[room:]
         if rest and self.max_lines == 1:  # one line: the count goes on the end of it
-            text.append(" +{n}".format(n=len(rest)), style="bold red")
+            text.append(f" +{len(rest)}", style="bold red")
         elif rest:
             ids = ", ".join(sorted({i.id for i, _s in rest}))
-            text.append("\n" + ngettext(" ⏰ {n} more alarm ringing: {ids}", " ⏰ {n} more alarms ringing: {ids}",
-                                        len(rest)).format(n=len(rest), ids=ids), style="bold red")
+            text.append(
+                "\n"
+                + ngettext(
+                    " ⏰ {n} more alarm ringing: {ids}",
+                    " ⏰ {n} more alarms ringing: {ids}",
+                    len(rest),
+                ).format(n=len(rest), ids=ids),
+                style="bold red",
+            )
         self.count = len(alarms)
         if text.plain != self._last:
             self._last = text.plain

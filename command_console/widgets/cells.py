@@ -35,7 +35,9 @@ def user(text: str, style: str = "") -> Text:
 def severity(sev: Severity) -> Text:
     word = labels.severity(sev)
     word = word.upper() if word.isascii() else word  # 特别重大 is 8 cells wide, like CRITICAL
-    return Text(f" {word}{' ' * max(0, 8 - cell_len(word))} ", style=SEVERITY_STYLE[sev], no_wrap=True)
+    return Text(
+        f" {word}{' ' * max(0, 8 - cell_len(word))} ", style=SEVERITY_STYLE[sev], no_wrap=True
+    )
 
 
 def status(st: Status) -> Text:

@@ -28,12 +28,37 @@ class DutyState:
 
 def late_duties(state: DutyState, now: datetime) -> list[tuple[str, datetime, str]]:
     """(key, due, plain description) of every late duty, most overdue first."""
-    found = [(f"upward:{d.incident_id}:{d.role}", d.due_at, _("{id}: report to {who}").format(
-        id=d.incident_id, who=role_label(d.role, current_language()))) for d in state.upward if d.due_at <= now]
-    found += [(f"routine:{r.routine.id}", r.due_at, _("routine: {title}").format(
-        title=r.routine.title_in(current_language()))) for r in state.routines if r.due_at <= now]
-    found += [(f"action:{a.id}", a.due_at, _("{id}: corrective action, {owner}: {text}").format(
-        id=a.incident_id, owner=a.owner, text=a.text)) for a in state.actions if a.overdue(now)]
+    found = [
+        (
+            f"upward:{d.incident_id}:{d.role}",
+            d.due_at,
+            _("{id}: report to {who}").format(
+                id=d.incident_id, who=role_label(d.role, current_language())
+            ),
+        )
+        for d in state.upward
+        if d.due_at <= now
+    ]
+    found += [
+        (
+            f"routine:{r.routine.id}",
+            r.due_at,
+            _("routine: {title}").format(title=r.routine.title_in(current_language())),
+        )
+        for r in state.routines
+        if r.due_at <= now
+    ]
+    found += [
+        (
+            f"action:{a.id}",
+            a.due_at,
+            _("{id}: corrective action, {owner}: {text}").format(
+                id=a.incident_id, owner=a.owner, text=a.text
+            ),
+        )
+        for a in state.actions
+        if a.overdue(now)
+    ]
     return sorted(found, key=lambda item: item[1])
 
 
@@ -61,16 +86,20 @@ def read_state(store, now: datetime) -> DutyState:
     from command_console.data.duties_summary import routines_now
 
     shift = queries.current_shift(store)
-    return DutyState(tuple(queries_duties.open_upward_dues(store)),
-                     tuple(routines_now(store, now, shift.started_at if shift else now)),
-                     tuple(queries_duties.actions(store, open_only=True)))
+    return DutyState(
+        tuple(queries_duties.open_upward_dues(store)),
+        tuple(routines_now(store, now, shift.started_at if shift else now)),
+        tuple(queries_duties.actions(store, open_only=True)),
+    )
 
 
 class DutyStrip(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.state = DutyState()
-        self.max_lines = 1  # one line: the step alarms above keep the room; the count names the rest
+        self.max_lines = (
+            1  # one line: the step alarms above keep the room; the count names the rest
+        )
         self.count = 0
         self._last = ""
         self.display = False
@@ -91,14 +120,16 @@ class DutyStrip(Static):
         """Repaint; True when a late duty rings now (the caller rings the bell)."""
         late = late_duties(self.state, now)
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        for n, (_key, due, what) in enumerate(late[:self.max_lines]):
+        for n, (_key, due, what) in enumerate(late[: self.max_lines]):
             minutes, seconds = divmod(max(0, int((now - due).total_seconds())), 60)
-            text.append(("\n" if n else "") + " ⏰ +{m:02d}:{s:02d} ".format(m=minutes, s=seconds), style=ALARM)
+            text.append(("\n" if n else "") + f" ⏰ +{minutes:02d}:{seconds:02d} ", style=ALARM)
             text.append(" " + clean(what) + " · " + _("d: duties"))
         rest = len(late) - self.max_lines
         if rest > 0:
-            text.append(" " + ngettext("+{n} more late duty", "+{n} more late duties", rest).format(n=rest),
-                        style="bold red")
+            text.append(
+                " " + ngettext("+{n} more late duty", "+{n} more late duties", rest).format(n=rest),
+                style="bold red",
+            )
         self.count = len(late)
         if text.plain != self._last:
             self._last = text.plain

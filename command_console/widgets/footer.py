@@ -71,8 +71,14 @@ class KeyFooter(Widget):
             palette_key = key == self.app.COMMAND_PALETTE_BINDING
             if binding.show or palette_key:
                 # Descriptions are marked N_() where the bindings are declared: translated here.
-                shown = ShownKey(binding.key, self.app.get_key_display(binding), _(binding.description),
-                                 _(tooltip or binding.tooltip or binding.description), enabled, _node is self.app)
+                shown = ShownKey(
+                    binding.key,
+                    self.app.get_key_display(binding),
+                    _(binding.description),
+                    _(tooltip or binding.tooltip or binding.description),
+                    enabled,
+                    _node is self.app,
+                )
                 if palette_key:
                     palette = shown
                 else:
@@ -91,7 +97,14 @@ class KeyFooter(Widget):
             ordered = sorted(self.keys, key=lambda shown: not shown.everywhere)
             line, self._spans = self._line(ordered, key_style, description_style, short=True)
         if self.palette is not None and self.app.ENABLE_COMMAND_PALETTE:
-            room = self.size.width - line.cell_len - len(PALETTE_GAP) - len(self.palette.display) - len(self.palette.description) - 1
+            room = (
+                self.size.width
+                - line.cell_len
+                - len(PALETTE_GAP)
+                - len(self.palette.display)
+                - len(self.palette.description)
+                - 1
+            )
             if room >= 0:
                 line.append(" " * room)
                 line.append(PALETTE_GAP, style=DIM)
@@ -105,7 +118,9 @@ class KeyFooter(Widget):
             line.append(" ")
         return line, self._spans
 
-    def _append(self, line: Text, shown: ShownKey, key_style, description_style, short: bool = False) -> None:
+    def _append(
+        self, line: Text, shown: ShownKey, key_style, description_style, short: bool = False
+    ) -> None:
         start = line.cell_len
         dim = Style() if shown.enabled else DIM
         description = shown.description

@@ -16,7 +16,9 @@ from command_console.widgets.keyed_table import KeyedTable
 FIXED = {"sev": 10, "id": 7, "age": 5, "status": 9, "next": 8}
 MIN_TITLE = 8
 MAX_PLAN = 28
-TITLE_BEFORE_PLAN = 24  # cells: a 12-character Chinese title; narrower than this, the plan column goes
+TITLE_BEFORE_PLAN = (
+    24  # cells: a 12-character Chinese title; narrower than this, the plan column goes
+)
 
 
 class IncidentTable(KeyedTable):
@@ -30,8 +32,15 @@ class IncidentTable(KeyedTable):
         self._now: datetime | None = None  # the last tick's time
 
     def on_mount(self) -> None:
-        for key, label in (("sev", _("Severity")), ("id", _("ID")), ("title", _("Title")), ("plan", _("Plan")),
-                           ("age", _("Age")), ("status", _("Status")), ("next", _("Next"))):
+        for key, label in (
+            ("sev", _("Severity")),
+            ("id", _("ID")),
+            ("title", _("Title")),
+            ("plan", _("Plan")),
+            ("age", _("Age")),
+            ("status", _("Status")),
+            ("next", _("Next")),
+        ):
             self.add_column(label, key=key, width=FIXED.get(key, MIN_TITLE))
 
     def on_resize(self) -> None:
@@ -47,7 +56,9 @@ class IncidentTable(KeyedTable):
         plan = min(MAX_PLAN, max(6, rest * 2 // 5))
         if rest - plan - 2 < TITLE_BEFORE_PLAN:  # the title matters more than the plan's name
             plan = 0
-        self.set_widths({**widths, "title": max(MIN_TITLE, rest - plan - (2 if plan else -2)), "plan": plan})
+        self.set_widths(
+            {**widths, "title": max(MIN_TITLE, rest - plan - (2 if plan else -2)), "plan": plan}
+        )
 
     @property
     def selected_id(self) -> str | None:
@@ -61,9 +72,22 @@ class IncidentTable(KeyedTable):
         rows = []
         for inc in incidents:
             age, nxt = self._time_cells(inc, now)
-            rows.append((inc.id, {"sev": cells.severity(inc.severity), "id": Text(inc.id), "title": cells.user(("[" + _("DRILL") + "] " if inc.drill else "") + inc.title),
-                                  "plan": cells.user(inc.plan_title), "age": age, "status": cells.status(inc.status),
-                                  "next": nxt}))
+            rows.append(
+                (
+                    inc.id,
+                    {
+                        "sev": cells.severity(inc.severity),
+                        "id": Text(inc.id),
+                        "title": cells.user(
+                            ("[" + _("DRILL") + "] " if inc.drill else "") + inc.title
+                        ),
+                        "plan": cells.user(inc.plan_title),
+                        "age": age,
+                        "status": cells.status(inc.status),
+                        "next": nxt,
+                    },
+                )
+            )
         self.set_rows(rows, cursor_key=keep)
 
     def _time_cells(self, inc: Incident, now: datetime) -> tuple[Text, Text]:
@@ -71,7 +95,10 @@ class IncidentTable(KeyedTable):
         if inc.id not in self._next:  # the next deadline only changes with the data, not the clock
             self._next[inc.id] = next_deadline(inc) if inc.is_open else None
         nxt = cells.countdown(self._next[inc.id], now)
-        self._shown[(inc.id, "age")], self._shown[(inc.id, "next")] = age.plain, nxt.plain + str(nxt.style)
+        self._shown[(inc.id, "age")], self._shown[(inc.id, "next")] = (
+            age.plain,
+            nxt.plain + str(nxt.style),
+        )
         return age, nxt
 
     def tick(self, now: datetime) -> int:

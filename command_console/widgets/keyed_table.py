@@ -103,7 +103,9 @@ class KeyedTable(ScrollView, can_focus=True):
             self.columns[key].width = width
         self._restyle()
 
-    def set_rows(self, rows: list[tuple[str, dict[str, Text]]], cursor_key: str | None = None) -> None:
+    def set_rows(
+        self, rows: list[tuple[str, dict[str, Text]]], cursor_key: str | None = None
+    ) -> None:
         """Replace every row; the cursor goes to cursor_key if given and present."""
         before = self.cursor_key
         self._keys = [key for key, _ in rows]
@@ -111,7 +113,11 @@ class KeyedTable(ScrollView, can_focus=True):
         self._row_cells = dict(rows)
         self._strips.clear()
         self.virtual_size = Size(self._row_width(), len(self._keys) + 1)
-        row = self._index.get(cursor_key, self.cursor_row) if cursor_key is not None else self.cursor_row
+        row = (
+            self._index.get(cursor_key, self.cursor_row)
+            if cursor_key is not None
+            else self.cursor_row
+        )
         self.cursor_row = max(0, min(row, len(self._keys) - 1))
         self.call_after_refresh(self._scroll_to_cursor)  # once the new virtual size is laid out
         self.refresh()
@@ -144,7 +150,7 @@ class KeyedTable(ScrollView, can_focus=True):
 
     def visible_keys(self) -> list[str]:
         first = int(self.scroll_y)
-        return self._keys[first:first + max(0, self.scrollable_content_region.height - 1)]
+        return self._keys[first : first + max(0, self.scrollable_content_region.height - 1)]
 
     # -- cursor --------------------------------------------------------------
 
@@ -166,7 +172,9 @@ class KeyedTable(ScrollView, can_focus=True):
         self.move_cursor(self.cursor_row + delta)
 
     def action_page(self, direction: int) -> None:
-        self.move_cursor(self.cursor_row + direction * max(1, self.scrollable_content_region.height - 2))
+        self.move_cursor(
+            self.cursor_row + direction * max(1, self.scrollable_content_region.height - 2)
+        )
 
     def action_move_to(self, row: int) -> None:
         self.move_cursor(row if row >= 0 else len(self._keys) - 1)
@@ -217,7 +225,9 @@ class KeyedTable(ScrollView, can_focus=True):
         return sum(column.width + 2 * PAD for column in self.columns.values() if column.width)
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._scroll_to_cursor)  # the cursor row stays in view in a smaller pane
+        self.call_after_refresh(
+            self._scroll_to_cursor
+        )  # the cursor row stays in view in a smaller pane
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -225,7 +235,9 @@ class KeyedTable(ScrollView, can_focus=True):
         if y == 0:
             if self._header is None:
                 labels = {key: Text(column.label) for key, column in self.columns.items()}
-                self._header = self._render_cells(labels, base + self.get_component_rich_style("keyed-table--header"))
+                self._header = self._render_cells(
+                    labels, base + self.get_component_rich_style("keyed-table--header")
+                )
             strip = self._header
         else:
             row = int(self.scroll_y) + y - 1

@@ -20,7 +20,10 @@ class NoticeLine(Static):
     def show(self, text: str, *, warning: bool = False) -> None:
         self.text = clean(text)
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        line.append(" ! " if warning else " ✓ ", style="bold white on #b3001b" if warning else "bold black on #7fbf7f")
+        line.append(
+            " ! " if warning else " ✓ ",
+            style="bold white on #b3001b" if warning else "bold black on #7fbf7f",
+        )
         line.append(" " + self.text, style="bold" if warning else "")
         self.update(line)
         if self._timer is not None:

@@ -34,17 +34,37 @@ class RosterRow:
 
 
 def external_contacts(numbers: dict[str, str]) -> list[Contact]:
-    return [Contact(f"ext-{role}", f"{role.title()} {number}", {role: 1}, (number,))
-            for role, number in numbers.items()]
+    return [
+        Contact(f"ext-{role}", f"{role.title()} {number}", {role: 1}, (number,))
+        for role, number in numbers.items()
+    ]
 
 
 class RosterTable(KeyedTable):
     """One row per phone number; row key = position, contact and number."""
 
     BINDINGS = [
-        Binding("1", "call('reached')", N_("Reached"), id="call_reached", tooltip=N_("Log a call to the selected contact: reached")),
-        Binding("2", "call('no answer')", N_("No answer"), id="call_no_answer", tooltip=N_("Log a call to the selected contact: no answer")),
-        Binding("3", "call('left message')", N_("Left msg"), id="call_left_message", tooltip=N_("Log a call to the selected contact: left a message")),
+        Binding(
+            "1",
+            "call('reached')",
+            N_("Reached"),
+            id="call_reached",
+            tooltip=N_("Log a call to the selected contact: reached"),
+        ),
+        Binding(
+            "2",
+            "call('no answer')",
+            N_("No answer"),
+            id="call_no_answer",
+            tooltip=N_("Log a call to the selected contact: no answer"),
+        ),
+        Binding(
+            "3",
+            "call('left message')",
+            N_("Left msg"),
+            id="call_left_message",
+            tooltip=N_("Log a call to the selected contact: left a message"),
+        ),
     ]
 
     class CallAttempt(Message):
@@ -57,7 +77,12 @@ class RosterTable(KeyedTable):
         self.by_key: dict[str, RosterRow] = {}
 
     def on_mount(self) -> None:
-        for key, label in (("mark", ""), ("name", _("Name")), ("role", _("Role")), ("phone", _("Phone"))):
+        for key, label in (
+            ("mark", ""),
+            ("name", _("Name")),
+            ("role", _("Role")),
+            ("phone", _("Phone")),
+        ):
             self.add_column(label, key=key, width=FIXED.get(key, 10))
 
     def on_resize(self) -> None:
@@ -78,14 +103,26 @@ class RosterTable(KeyedTable):
         """Replace the rows; the cursor goes to the first number of contact `cursor_on`,
         else stays on the same number if it is still shown."""
         keep = self.selected
-        self.by_key = {f"{index}:{row.contact.id}:{row.phone}": row for index, row in enumerate(rows)}
+        self.by_key = {
+            f"{index}:{row.contact.id}:{row.phone}": row for index, row in enumerate(rows)
+        }
         cursor_key = next(iter(self.by_key), None)  # else the best match, on top
         if cursor_on is not None:
-            cursor_key = next((key for key, row in self.by_key.items() if row.contact.id == cursor_on), cursor_key)
+            cursor_key = next(
+                (key for key, row in self.by_key.items() if row.contact.id == cursor_on), cursor_key
+            )
         elif keep is not None:
-            cursor_key = next((key for key, row in self.by_key.items()
-                               if (row.contact.id, row.phone) == (keep.contact.id, keep.phone)), cursor_key)
-        self.set_rows([(key, self._cells(row)) for key, row in self.by_key.items()], cursor_key=cursor_key)
+            cursor_key = next(
+                (
+                    key
+                    for key, row in self.by_key.items()
+                    if (row.contact.id, row.phone) == (keep.contact.id, keep.phone)
+                ),
+                cursor_key,
+            )
+        self.set_rows(
+            [(key, self._cells(row)) for key, row in self.by_key.items()], cursor_key=cursor_key
+        )
 
     @staticmethod
     def _cells(row: RosterRow) -> dict[str, Text]:
@@ -93,16 +130,24 @@ class RosterTable(KeyedTable):
             return {"name": Text("  ↳", style="dim"), "phone": cells.user(row.phone)}
         off = not row.contact.on_duty
         name_style = "dim" if off else ("bold" if row.rank else "")
-        mark = Text(_("off"), style="italic dim") if off else Text(
-            {1: _("1st"), 2: _("2nd")}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, ""))
+        mark = (
+            Text(_("off"), style="italic dim")
+            if off
+            else Text(
+                {1: _("1st"), 2: _("2nd")}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, "")
+            )
+        )
         if off and row.rank:
             mark = Text({1: _("1st"), 2: _("2nd")}.get(row.rank, ""), style="italic dim")
         name = cells.user(row.contact.name, name_style)
         if off:
             name.append(" " + _("(off duty)"), style="italic dim")
-        return {"mark": mark, "name": name,
-                "role": cells.user(row.role or ", ".join(row.contact.roles), "italic"),
-                "phone": cells.user(row.phone, "dim" if off else "")}
+        return {
+            "mark": mark,
+            "name": name,
+            "role": cells.user(row.role or ", ".join(row.contact.roles), "italic"),
+            "phone": cells.user(row.phone, "dim" if off else ""),
+        }
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "call":
@@ -117,8 +162,16 @@ class RosterTable(KeyedTable):
 class Roster(Vertical):
     """Filter input, contact table, emergency numbers line."""
 
-    BINDINGS = [Binding("escape", "back", N_("Back to the steps"), id="roster_back", show=False,
-                        tooltip=N_("Leave the roster: back to the steps"))]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "back",
+            N_("Back to the steps"),
+            id="roster_back",
+            show=False,
+            tooltip=N_("Leave the roster: back to the steps"),
+        )
+    ]
 
     def action_back(self) -> None:
         steps = self.screen.query("#steps")
@@ -153,7 +206,11 @@ class Roster(Vertical):
         """Another step's role: its contacts go on top, the cursor on the first to call."""
         if role != self.role:
             self.role = role
-            ranked = sorted(contacts_for_role(self.contacts, role), key=lambda c: not c.on_duty) if role else []
+            ranked = (
+                sorted(contacts_for_role(self.contacts, role), key=lambda c: not c.on_duty)
+                if role
+                else []
+            )
             self.put_cursor_on(ranked[0] if ranked else None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -178,10 +235,23 @@ class Roster(Vertical):
         ranked = contacts_for_role(everyone, self.role) if self.role else []
         ranked.sort(key=lambda c: not c.on_duty)
         first_ids = {c.id for c in ranked}
-        rest = [c for c in everyone if c.id not in first_ids and not set(c.roles) & set(EXTERNAL_ROLES)]
+        rest = [
+            c for c in everyone if c.id not in first_ids and not set(c.roles) & set(EXTERNAL_ROLES)
+        ]
         ordered = ranked + sorted(rest, key=lambda c: not c.on_duty)
-        ordered += [c for c in everyone if c.id not in first_ids and set(c.roles) & set(EXTERNAL_ROLES)]
-        rows = [RosterRow(c, phone, c.rank_for(self.role) if self.role else None, n,
-                          self.role if self.role in c.roles else "")
-                for c in ordered if c.matches(query) for n, phone in enumerate(c.phones or ("",))]
+        ordered += [
+            c for c in everyone if c.id not in first_ids and set(c.roles) & set(EXTERNAL_ROLES)
+        ]
+        rows = [
+            RosterRow(
+                c,
+                phone,
+                c.rank_for(self.role) if self.role else None,
+                n,
+                self.role if self.role in c.roles else "",
+            )
+            for c in ordered
+            if c.matches(query)
+            for n, phone in enumerate(c.phones or ("",))
+        ]
         self.table.show(rows, cursor_on=self._cursor_on)

@@ -8,8 +8,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from command_console.core.incidents import Severity
-from command_console.widgets.cells import SEVERITY_STYLE
 from command_console.i18n import N_
+from command_console.widgets.cells import SEVERITY_STYLE
 
 LEVELS = list(Severity)
 

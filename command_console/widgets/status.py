@@ -21,7 +21,9 @@ class StatusLine(Static):
         self.now: datetime | None = None
         self._last = ""
 
-    def set_state(self, *, lead: str | None = None, now: datetime | None = None, sync: str | None = None) -> None:
+    def set_state(
+        self, *, lead: str | None = None, now: datetime | None = None, sync: str | None = None
+    ) -> None:
         if lead is not None:
             self.lead = lead
         if now is not None:

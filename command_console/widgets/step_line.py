@@ -19,7 +19,7 @@ def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Cal
     line = Text(end="")
     if step is None:
         return line
-    line.append("{n}. ".format(n=step.position + 1), style="bold")
+    line.append(f"{step.position + 1}. ", style="bold")
     if step.escalate:
         line.append("⚑ " + _("escalate") + " ", style="bold white on #b3001b")
     line.append(clean(step.text_in(current_language())), style="bold")
@@ -32,9 +32,16 @@ def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Cal
         shown = who_text(step, contacts, calls).plain
         others = [c for c in call_order(step, contacts) if c.name not in shown][:2]
         if others:
-            line.append(" · " + _("then {names}").format(
-                names=", ".join("{0} {1}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
-                                for c in others)), style="dim")
+            line.append(
+                " · "
+                + _("then {names}").format(
+                    names=", ".join(
+                        "{0} {1}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
+                        for c in others
+                    )
+                ),
+                style="dim",
+            )
     note = step.note_in(current_language())
     if note:
         line.append(" · " + _("note: {note}").format(note=clean(note)), style="italic")

@@ -25,7 +25,12 @@ class StepTable(KeyedTable):
         self._shown: dict[str, tuple[str, str]] = {}
 
     def on_mount(self) -> None:
-        for key, label in (("n", "#"), ("timer", _("Timer")), ("text", _("Step")), ("who", _("Who / role"))):
+        for key, label in (
+            ("n", "#"),
+            ("timer", _("Timer")),
+            ("text", _("Step")),
+            ("who", _("Who / role")),
+        ):
             self.add_column(label, key=key, width=FIXED.get(key, MIN_TEXT))
 
     def on_resize(self) -> None:
@@ -33,7 +38,9 @@ class StepTable(KeyedTable):
         if not self.columns:
             return
         rest = self.size.width - 2 - 2 * 4 - FIXED["n"] - FIXED["timer"]
-        who = min(30, rest // 3) if rest >= WHO_FROM else 0  # narrower: the line under the steps names them
+        who = (
+            min(30, rest // 3) if rest >= WHO_FROM else 0
+        )  # narrower: the line under the steps names them
         self.set_widths({"text": max(MIN_TEXT, rest - who + (4 if not who else 0)), "who": who})
 
     @property
@@ -44,25 +51,51 @@ class StepTable(KeyedTable):
         return next((s for s in self.incident.steps if s.step_id == key), None)
 
     def set_incident(self, incident: Incident | None, now: datetime) -> None:
-        same = self.incident is not None and incident is not None and self.incident.id == incident.id
+        same = (
+            self.incident is not None and incident is not None and self.incident.id == incident.id
+        )
         before = self.selected_step if same else None
         keep = before.step_id if before else None
-        if before is not None and before.is_open:  # just done or skipped: advance to the next open step
+        if (
+            before is not None and before.is_open
+        ):  # just done or skipped: advance to the next open step
             after = next((s for s in incident.steps if s.step_id == keep), None)
             if after is not None and not after.is_open:
-                keep = next((s.step_id for s in incident.steps if s.is_open and s.position > after.position), keep)
+                keep = next(
+                    (
+                        s.step_id
+                        for s in incident.steps
+                        if s.is_open and s.position > after.position
+                    ),
+                    keep,
+                )
         self.incident = incident
         self._shown.clear()
         steps = incident.steps if incident is not None else []
         keys = [s.step_id for s in steps]
         if keep not in keys:  # first overdue open step, else first open step
-            late = [s.step_id for s in steps if s.is_open and s.due_at is not None and s.due_at <= now]
-            keep = late[0] if late else next((s.step_id for s in steps if s.is_open), keys[0] if keys else None)
+            late = [
+                s.step_id for s in steps if s.is_open and s.due_at is not None and s.due_at <= now
+            ]
+            keep = (
+                late[0]
+                if late
+                else next((s.step_id for s in steps if s.is_open), keys[0] if keys else None)
+            )
         rows = []
         for step in steps:
             timer, text = self._cells(step, now)
-            rows.append((step.step_id, {"n": Text(str(step.position + 1)), "timer": timer, "text": text,
-                                        "who": cells.step_who(step)}))
+            rows.append(
+                (
+                    step.step_id,
+                    {
+                        "n": Text(str(step.position + 1)),
+                        "timer": timer,
+                        "text": text,
+                        "who": cells.step_who(step),
+                    },
+                )
+            )
         self.set_rows(rows, cursor_key=keep)
 
     def _cells(self, step: PlanStepRun, now: datetime) -> tuple[Text, Text]:

@@ -38,6 +38,7 @@ def one_error_line(result, code: int = 2) -> str:
 
 # -- exports never replace a file they did not create ------------------------------------
 
+
 def test_export_into_the_database_is_refused_and_the_data_survives(cli, data, db_state):
     iid = cli("incident", "open", "power-outage").output.strip()
     db = data / "console.db"
@@ -71,6 +72,7 @@ def test_export_without_out_goes_to_the_reports_folder(cli, data):
 
 # -- settings are validated as a whole before anything is written -------------------------
 
+
 def test_init_with_a_bad_zone_writes_nothing(cli, data):
     line = one_error_line(cli("init", "--time-zone", "Mars/Base"))
     assert "time_zone" in line and "Mars/Base" in line
@@ -81,15 +83,18 @@ def test_init_with_a_bad_zone_writes_nothing(cli, data):
     assert (data / "config.toml").read_bytes() == config
 
 
-@pytest.mark.parametrize("find, replace, key", [
-    ('fire = "119"', "fire = 119", "emergency_numbers.fire"),
-    ("[keymap]", "[keymap]\nquick_log = 5", "keymap.quick_log"),
-    ("alarm_repeat_s = 60", "alarm_repeat_s = 0", "alarm_repeat_s"),
-    ("alarm_repeat_s = 60", "alarm_repeat_s = -5", "alarm_repeat_s"),
-    ('time_zone = "UTC"', 'time_zone = "Mars/Base"', "time_zone"),
-    ("alarm_repeat_s = 60", 'alarm_repeat_s = 60\nlanguage = "fr"', "language"),
-    ("alarm_repeat_s = 60", 'alarm_repeat_s = 60\ncolour = "red"', "colour"),
-])
+@pytest.mark.parametrize(
+    "find, replace, key",
+    [
+        ('fire = "119"', "fire = 119", "emergency_numbers.fire"),
+        ("[keymap]", "[keymap]\nquick_log = 5", "keymap.quick_log"),
+        ("alarm_repeat_s = 60", "alarm_repeat_s = 0", "alarm_repeat_s"),
+        ("alarm_repeat_s = 60", "alarm_repeat_s = -5", "alarm_repeat_s"),
+        ('time_zone = "UTC"', 'time_zone = "Mars/Base"', "time_zone"),
+        ("alarm_repeat_s = 60", 'alarm_repeat_s = 60\nlanguage = "fr"', "language"),
+        ("alarm_repeat_s = 60", 'alarm_repeat_s = 60\ncolour = "red"', "colour"),
+    ],
+)
 def test_a_bad_config_value_is_one_line_naming_key_and_line(cli, data, find, replace, key):
     cli("init", "--time-zone", "UTC")
     config = data / "config.toml"
@@ -112,13 +117,20 @@ def test_config_set_and_init_repair_a_bad_config_without_an_editor(cli, data):
     config.write_text(config.read_text().replace('fire = "119"', "fire = 119"))
     shown = cli("config", "show")
     assert shown.exit_code == 2 and "fire = 119" in shown.output
-    assert shown.output.strip().splitlines()[-1].startswith("error: ") and "emergency_numbers.fire" in shown.output
+    assert (
+        shown.output.strip().splitlines()[-1].startswith("error: ")
+        and "emergency_numbers.fire" in shown.output
+    )
     assert "alarm_repeat_s" in one_error_line(cli("config", "set", "alarm_repeat_s", "0"))
     assert cli("config", "set", "emergency_numbers.fire", "119").exit_code == 0
     assert cli("config", "set", "alarm_repeat_s", "30").exit_code == 0
     assert cli("config", "set", "language", "zh-CN").exit_code == 0
     shown = json.loads(cli("config", "show", "--json").output)
-    assert shown["alarm_repeat_s"] == 30 and shown["emergency_numbers"]["fire"] == "119" and shown["language"] == "zh-CN"
+    assert (
+        shown["alarm_repeat_s"] == 30
+        and shown["emergency_numbers"]["fire"] == "119"
+        and shown["language"] == "zh-CN"
+    )
     assert cli("incident", "list").exit_code == 0
 
 
@@ -129,6 +141,7 @@ def test_a_binary_config_is_one_line(cli, data):
 
 
 # -- a data dir only in an empty, missing or already marked folder -----------------------
+
 
 def test_a_foreign_directory_is_refused_and_never_chmodded(cli, tmp_path):
     foreign = tmp_path / "home"
@@ -161,14 +174,18 @@ def test_an_empty_or_marked_folder_is_used(cli, tmp_path, data):
 
 # -- one line, never a traceback ---------------------------------------------------------
 
-@pytest.mark.parametrize("args", [
-    ("export", "--since", "999999999h ago"),
-    ("export", "--since", "9999-12-31T23:59-14:00"),
-    ("incident", "set", "1", "started-at", "99999999999999999m ago"),
-    ("incident", "open", "power", "--started-at", "0001-01-01T00:00+14:00"),
-    ("report", "set", "1", "occurred_at", "99999-01-01"),
-    ("incident", "list", "-x"),
-])
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "--since", "999999999h ago"),
+        ("export", "--since", "9999-12-31T23:59-14:00"),
+        ("incident", "set", "1", "started-at", "99999999999999999m ago"),
+        ("incident", "open", "power", "--started-at", "0001-01-01T00:00+14:00"),
+        ("report", "set", "1", "occurred_at", "99999-01-01"),
+        ("incident", "list", "-x"),
+    ],
+)
 def test_huge_times_and_stray_options_are_one_line(cli, args):
     cli("incident", "open", "power-outage")
     one_error_line(cli(*args))
@@ -188,6 +205,7 @@ def test_contacts_list_with_an_unknown_role_is_refused(cli):
 
 # -- one time parser ---------------------------------------------------------------------
 
+
 def test_a_report_time_in_iso_8601_passes_report_check(cli):
     iid = cli("incident", "open", "system-failure").output.strip()
     assert cli("report", "set", iid, "occurred_at", "2026-11-22T09:30:00+08:00").exit_code == 0
@@ -195,17 +213,25 @@ def test_a_report_time_in_iso_8601_passes_report_check(cli):
     assert "occurred_at" not in check.output, check.output
 
 
-@pytest.mark.parametrize("started", ["8 min ago", "2 hours ago", "3h ago", "8分钟前", "2小时前", "-1h"])
+@pytest.mark.parametrize(
+    "started", ["8 min ago", "2 hours ago", "3h ago", "8分钟前", "2小时前", "-1h"]
+)
 def test_every_relative_form_is_taken(cli, started):
     assert cli("incident", "open", "power-outage", "--started-at", started).exit_code == 0
 
 
 # -- CLI and console agree -----------------------------------------------------------------
 
+
 def test_export_shift_previous_works_like_the_export_screen(cli):
     cli("init")
     assert "no shift has ended" in one_error_line(cli("export", "--shift", "previous"))
-    assert cli("handover", "--outgoing", cli("shifts", "--json") and _lead(cli), "--incoming", "Zhang").exit_code == 0
+    assert (
+        cli(
+            "handover", "--outgoing", cli("shifts", "--json") and _lead(cli), "--incoming", "Zhang"
+        ).exit_code
+        == 0
+    )
     result = cli("export", "--shift", "previous", "--out", "-", "-f", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)
@@ -240,13 +266,18 @@ def test_contacts_import_refuses_what_is_not_a_regular_file(cli, tmp_path):
     assert "not a regular file" in one_error_line(cli("contacts", "import", str(tmp_path)))
 
 
-@pytest.mark.parametrize("args, code", [
-    (["--data-dir", "/dev/null", "incident", "list"], 3),
-    (["--data-dir"], 2),
-    (["--lang", "xx", "incident", "list"], 2),
-    (["nosuch"], 2),
-    (["incident", "list", "--al"], 2),
-])
+@pytest.mark.parametrize(
+    "args, code",
+    [
+        (["--data-dir", "/dev/null", "incident", "list"], 3),
+        (["--data-dir"], 2),
+        (["--lang", "xx", "incident", "list"], 2),
+        (["nosuch"], 2),
+        (["incident", "list", "--al"], 2),
+    ],
+)
 def test_bad_global_options_and_commands_are_one_line(data, args, code):
-    result = runner.invoke(app, args if args[0] == "--data-dir" else ["--data-dir", str(data), *args])
+    result = runner.invoke(
+        app, args if args[0] == "--data-dir" else ["--data-dir", str(data), *args]
+    )
     one_error_line(result, code)

@@ -39,7 +39,10 @@ def test_the_locale_decides_when_nothing_is_set(tmp_path, monkeypatch):
 
 def test_an_unknown_language_is_one_line(tmp_path):
     result = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "--lang", "fr", "shifts"])
-    assert result.exit_code == 2 and result.output.strip() == "error: --lang 'fr' is not one of zh-CN, en"
+    assert (
+        result.exit_code == 2
+        and result.output.strip() == "error: --lang 'fr' is not one of zh-CN, en"
+    )
     bad = runner.invoke(app, ["--data-dir", str(tmp_path / "d"), "init", "--language", "fr"])
     assert bad.exit_code == 2 and "language" in bad.output and not (tmp_path / "d").exists()
 

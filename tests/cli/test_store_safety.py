@@ -34,7 +34,9 @@ def cli(data):
 def one_line(result, code: int) -> str:
     assert result.exit_code == code, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output, result.output
+    assert (
+        len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output
+    ), result.output
     return lines[0]
 
 
@@ -58,11 +60,26 @@ def filled(cli, data):
     return iid
 
 
-@pytest.mark.parametrize("command", [("log", "1", "text"), ("incident", "list"), ("export", "--out", "-"),
-                                     ("timeline", "1"), ("backup", "copy.db")])
-def test_a_database_with_damaged_pages_is_refused_with_exit_3_and_not_written(cli, data, filled, command, tmp_path):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("log", "1", "text"),
+        ("incident", "list"),
+        ("export", "--out", "-"),
+        ("timeline", "1"),
+        ("backup", "copy.db"),
+    ],
+)
+def test_a_database_with_damaged_pages_is_refused_with_exit_3_and_not_written(
+    cli, data, filled, command, tmp_path
+):
     db = data / "console.db"
-    ids = [r[0] for r in sqlite3.connect(db).execute("SELECT rootpage FROM sqlite_master WHERE rootpage > 1")]
+    ids = [
+        r[0]
+        for r in sqlite3.connect(db).execute(
+            "SELECT rootpage FROM sqlite_master WHERE rootpage > 1"
+        )
+    ]
     assert ids
     damage_pages(db)
     before = db.read_bytes()
@@ -107,8 +124,10 @@ def test_backup_copies_with_the_backup_api_and_never_replaces(cli, data, tmp_pat
     assert result.exit_code == 0, result.output
     copy = sqlite3.connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert copy.execute("SELECT count(*) FROM ops").fetchone()[0] == sqlite3.connect(data / "console.db").execute(
-        "SELECT count(*) FROM ops").fetchone()[0]
+    assert (
+        copy.execute("SELECT count(*) FROM ops").fetchone()[0]
+        == sqlite3.connect(data / "console.db").execute("SELECT count(*) FROM ops").fetchone()[0]
+    )
     copy.close()
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert "--force" in one_line(cli("backup", str(target)), 2)
@@ -137,18 +156,34 @@ def test_a_read_only_mount_is_one_line_and_nothing_changes(tmp_path, db_state):
     if os.geteuid() != 0:
         pytest.skip("needs root to mount")
     data, mount = tmp_path / "data", tmp_path / "ro"
-    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code
+        == 0
+    )
     mount.mkdir()
-    if subprocess.run(["mount", "--bind", str(data), str(mount)], capture_output=True).returncode != 0:
+    if (
+        subprocess.run(["mount", "--bind", str(data), str(mount)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("mount not permitted here")
     try:
-        if subprocess.run(["mount", "-o", "remount,bind,ro", str(mount)], capture_output=True).returncode != 0:
+        if (
+            subprocess.run(
+                ["mount", "-o", "remount,bind,ro", str(mount)], capture_output=True
+            ).returncode
+            != 0
+        ):
             pytest.skip("remount read-only not permitted here")
         before = db_state(data / "console.db")
-        result = subprocess.run([sys.executable, "-m", "command_console", "--data-dir", str(mount), "log", "1", "x"],
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "command_console", "--data-dir", str(mount), "log", "1", "x"],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode in (3, 4), result.stderr
-        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, (
+            result.stderr
+        )
     finally:
         subprocess.run(["umount", str(mount)], capture_output=True)
     assert db_state(data / "console.db") == before
@@ -162,14 +197,21 @@ def _limit_file_size():
 
 
 def test_disk_full_during_log_is_one_line_and_nothing_half_written(data, db_state):
-    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code
+        == 0
+    )
     conn = sqlite3.connect(data / "console.db")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     before = db_state(data / "console.db")
     long_text = "generator failed " * 100
-    result = subprocess.run([sys.executable, "-m", "command_console", "--data-dir", str(data), "log", "1", long_text],
-                            capture_output=True, text=True, preexec_fn=_limit_file_size)
+    result = subprocess.run(
+        [sys.executable, "-m", "command_console", "--data-dir", str(data), "log", "1", long_text],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
     assert result.returncode == 4, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -179,14 +221,22 @@ def test_disk_full_during_log_is_one_line_and_nothing_half_written(data, db_stat
 
 
 def test_a_lock_held_too_long_is_one_line(data, db_state):
-    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code
+        == 0
+    )
     before = db_state(data / "console.db")
     holder = sqlite3.connect(data / "console.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         env = {**os.environ, "COMMAND_CONSOLE_BUSY_TIMEOUT_MS": "300"}
-        result = subprocess.run([sys.executable, "-m", "command_console", "--data-dir", str(data), "log", "1", "x"],
-                                capture_output=True, text=True, env=env, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "command_console", "--data-dir", str(data), "log", "1", "x"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -198,13 +248,31 @@ def test_a_lock_held_too_long_is_one_line(data, db_state):
 @pytest.mark.parametrize("checkpointed", [True, False])
 def test_disk_full_during_export_is_one_line_and_leaves_no_file(data, tmp_path, checkpointed):
     """Without a checkpoint the read-only open itself needs space: still exit 4, not 'damaged'."""
-    assert runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["--data-dir", str(data), "incident", "open", "power-outage"]).exit_code
+        == 0
+    )
     if not checkpointed:
         (data / "console.db-shm").unlink(missing_ok=True)
     out = tmp_path / "out"
     out.mkdir()
-    result = subprocess.run([sys.executable, "-m", "command_console", "--data-dir", str(data), "export", "--out", str(out)],
-                            capture_output=True, text=True, preexec_fn=_limit_file_size)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "command_console",
+            "--data-dir",
+            str(data),
+            "export",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_file_size,
+    )
     assert result.returncode == 4, (result.stdout, result.stderr)
-    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, (
+        result.stderr
+    )
     assert list(out.iterdir()) == []

@@ -16,7 +16,10 @@ def test_reads_are_local_until_sync_and_sync_on_read_pulls_first(tmp_path):
     share.mkdir()
     a, b = str(tmp_path / "a"), str(tmp_path / "b")
     for data in (a, b):
-        assert runner.invoke(app, ["--data-dir", data, "init", "--sync-dir", str(share)]).exit_code == 0
+        assert (
+            runner.invoke(app, ["--data-dir", data, "init", "--sync-dir", str(share)]).exit_code
+            == 0
+        )
     iid = runner.invoke(app, ["--data-dir", a, "incident", "open", "power-outage"]).output.strip()
     assert runner.invoke(app, ["--data-dir", a, "sync"]).exit_code == 0
     local = runner.invoke(app, ["--data-dir", b, "incident", "list", "--json"])

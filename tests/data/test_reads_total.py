@@ -18,10 +18,15 @@ def _damaged(tmp_path):
     incident = actions.open_incident(store, workspace.plan("power"))
     actions.log(store, incident, "a line")
     with store.transaction() as conn:  # what an older version, or a hand edit, left behind
-        conn.execute("UPDATE incidents SET severity = 'apocalyptic', status = 'limbo', title = ? WHERE id = ?",
-                     (ESC_TITLE, incident))
+        conn.execute(
+            "UPDATE incidents SET severity = 'apocalyptic', status = 'limbo', title = ? WHERE id = ?",
+            (ESC_TITLE, incident),
+        )
         conn.execute("UPDATE steps SET state = 'weird' WHERE incident_id = ?", (incident,))
-        conn.execute("UPDATE entries SET kind = 'rumour', author = ? WHERE incident_id = ?", ("\x1b[31mX", incident))
+        conn.execute(
+            "UPDATE entries SET kind = 'rumour', author = ? WHERE incident_id = ?",
+            ("\x1b[31mX", incident),
+        )
         conn.execute("UPDATE contacts SET roles = 'not json', name = ?", ("Wang\x1b[2J",))
     workspace.close()
     return tmp_path / "d", incident
@@ -31,7 +36,11 @@ def test_queries_read_unknown_values_as_they_are_and_clean_text(tmp_path):
     data_dir, incident = _damaged(tmp_path)
     store = Workspace.open(data_dir).store
     found = queries.get_incident(store, incident)
-    assert found.severity == "apocalyptic" and found.status == "limbo" and found.steps[0].state == "weird"
+    assert (
+        found.severity == "apocalyptic"
+        and found.status == "limbo"
+        and found.steps[0].state == "weird"
+    )
     assert "\x1b" not in found.title and "\u202e" not in found.title and "3F" in found.title
     assert queries.list_incidents(store, include_resolved=True)
     entries = queries.timeline(store, incident)
@@ -41,10 +50,21 @@ def test_queries_read_unknown_values_as_they_are_and_clean_text(tmp_path):
 
 def test_cli_reads_and_exports_do_not_crash_or_pass_escapes(tmp_path):
     data_dir, incident = _damaged(tmp_path)
-    for args in (["incident", "list", "--all"], ["incident", "show", incident], ["timeline", incident],
-                 ["contacts", "list"], ["export", "-f", "md", "--out", "-"], ["export", "-f", "csv", "--out", "-"],
-                 ["export", "-f", "json", "--out", "-"], ["export", "-f", "html", "--out", "-"]):
-        proc = subprocess.run([sys.executable, "-m", "command_console", "--data-dir", str(data_dir), *args],
-                              capture_output=True, text=True, timeout=60)
+    for args in (
+        ["incident", "list", "--all"],
+        ["incident", "show", incident],
+        ["timeline", incident],
+        ["contacts", "list"],
+        ["export", "-f", "md", "--out", "-"],
+        ["export", "-f", "csv", "--out", "-"],
+        ["export", "-f", "json", "--out", "-"],
+        ["export", "-f", "html", "--out", "-"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "command_console", "--data-dir", str(data_dir), *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode == 0, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and "\x1b" not in proc.stdout, args

@@ -22,7 +22,9 @@ from command_console.data.store import Store
 
 def _busy_incident(workspace, clock) -> str:
     store = workspace.store
-    iid = actions.open_incident(store, workspace.plan("power-outage"), started_at=clock.now() - timedelta(minutes=2))
+    iid = actions.open_incident(
+        store, workspace.plan("power-outage"), started_at=clock.now() - timedelta(minutes=2)
+    )
     actions.log(store, iid, "UPS at 80% [bold]not markup[/]")
     step = actions.resolve_step(store, iid, "1")
     actions.set_step(store, iid, step, StepState.DONE, "ops on the way")
@@ -36,12 +38,16 @@ def _busy_incident(workspace, clock) -> str:
 def test_every_change_is_an_op_with_chain_and_valid_format(workspace, clock):
     _busy_incident(workspace, clock)
     ops = workspace.store.all_ops()
-    mine = sorted((o for o in ops if o.console_id == workspace.config.console_id), key=lambda o: o.seq)
+    mine = sorted(
+        (o for o in ops if o.console_id == workspace.config.console_id), key=lambda o: o.seq
+    )
     assert [o.seq for o in mine] == list(range(1, len(mine) + 1))
     assert mine[0].prev_hash == GENESIS_HASH
     assert all(b.prev_hash == a.hash for a, b in zip(mine, mine[1:]))
     assert all(validate(o) is None for o in ops)
-    assert len({o.hlc for o in ops}) == len(ops), "hybrid logical clock stamps are unique per console"
+    assert len({o.hlc for o in ops}) == len(ops), (
+        "hybrid logical clock stamps are unique per console"
+    )
 
 
 def test_rebuild_from_ops_gives_exactly_the_live_tables(workspace, clock):
@@ -63,7 +69,7 @@ def test_merge_in_any_order_with_duplicates_gives_the_same_tables(workspace, clo
         shuffled = ops + random.Random(trial).sample(ops, k=len(ops) // 2)
         random.Random(trial).shuffle(shuffled)
         for start in range(0, len(shuffled), 4):
-            other.merge(shuffled[start:start + 4])
+            other.merge(shuffled[start : start + 4])
         assert other.table_digest() == expected
         other.close()
 
@@ -85,7 +91,9 @@ def test_a_write_that_returned_survives_kill_9(tmp_path):
     assert result.returncode == -9
     op_id = result.stdout.strip()
     conn = sqlite3.connect(data / "console.db")
-    assert conn.execute("SELECT text FROM entries WHERE id = ?", (op_id,)).fetchone() == ("acknowledged entry",)
+    assert conn.execute("SELECT text FROM entries WHERE id = ?", (op_id,)).fetchone() == (
+        "acknowledged entry",
+    )
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
@@ -119,7 +127,9 @@ def test_older_schema_migrates_by_refolding(workspace, clock):
     assert store.table_digest() == expected
     assert queries.get_report(store, iid).value("site") == "Hall A"
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
+            str(SCHEMA_VERSION),
+        )
     store.close()
 
 
@@ -132,7 +142,9 @@ def test_newer_schema_is_refused(workspace):
         Store(path, "abcd", "lead")
 
 
-@pytest.mark.parametrize("content", [b"this is not sqlite at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
+@pytest.mark.parametrize(
+    "content", [b"this is not sqlite at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000]
+)
 def test_corrupt_file_is_refused_and_left_untouched(tmp_path, content):
     path = tmp_path / "console.db"
     path.write_bytes(content)
@@ -174,7 +186,9 @@ def test_control_characters_are_stored_without_them(workspace, clock):
 
 def test_timers_count_from_started_at_and_follow_its_change(workspace, clock):
     store = workspace.store
-    iid = actions.open_incident(store, workspace.plan("power-outage"), started_at=clock.now() - timedelta(minutes=3))
+    iid = actions.open_incident(
+        store, workspace.plan("power-outage"), started_at=clock.now() - timedelta(minutes=3)
+    )
     step = next(s for s in queries.get_incident(store, iid).steps if s.deadline_s == 300)
     assert step.due_at == clock.now() + timedelta(minutes=2)
     actions.set_started_at(store, iid, clock.now() - timedelta(minutes=10))
@@ -213,12 +227,21 @@ def test_concurrent_overwrite_is_recorded_as_a_conflict(workspace, clock, tmp_pa
     store.merge(other.all_ops())
     conflicts = queries.list_conflicts(store)
     assert len(conflicts) == 1
-    assert (conflicts[0].kept_value, conflicts[0].lost_value) == ("Whole building dark", "Floor 3 without power")
+    assert (conflicts[0].kept_value, conflicts[0].lost_value) == (
+        "Whole building dark",
+        "Floor 3 without power",
+    )
     assert queries.get_report(store, iid).value("impact") == "Whole building dark"
     shown = [e for e in queries.timeline(store, iid) if e.kind.value == "conflict"]
-    assert len(shown) == 1 and "'Floor 3 without power'" in shown[0].text and "'Whole building dark'" in shown[0].text
+    assert (
+        len(shown) == 1
+        and "'Floor 3 without power'" in shown[0].text
+        and "'Whole building dark'" in shown[0].text
+    )
     other.merge(store.all_ops())
-    assert other.table_digest() == store.table_digest()  # the conflict entry folds the same everywhere
+    assert (
+        other.table_digest() == store.table_digest()
+    )  # the conflict entry folds the same everywhere
     other.close()
 
 

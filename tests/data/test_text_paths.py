@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,23 +20,51 @@ from command_console.data import actions, exports, queries, shift
 from command_console.paths import resolve_paths
 from command_console.workspace import Workspace
 
-HOSTILE = st.sampled_from(["[bold]", "[/", "[@click=app.quit]", "<script>alert(1)</script>", "=1+1", "@SUM(A1)",
-                           "\x1b[31m", "\x1b]0;t\x07", "\x07", "\x00", "\u202e", "\u2066", "\r", "\t", "停电 三楼",
-                           "|col|", "*x*", "`", "\\", "&amp;"])
-TEXT = st.lists(st.one_of(HOSTILE, st.text(max_size=40)), max_size=6).map("".join) | st.text(min_size=1990, max_size=2010)
+HOSTILE = st.sampled_from(
+    [
+        "[bold]",
+        "[/",
+        "[@click=app.quit]",
+        "<script>alert(1)</script>",
+        "=1+1",
+        "@SUM(A1)",
+        "\x1b[31m",
+        "\x1b]0;t\x07",
+        "\x07",
+        "\x00",
+        "\u202e",
+        "\u2066",
+        "\r",
+        "\t",
+        "停电 三楼",
+        "|col|",
+        "*x*",
+        "`",
+        "\\",
+        "&amp;",
+    ]
+)
+TEXT = st.lists(st.one_of(HOSTILE, st.text(max_size=40)), max_size=6).map("".join) | st.text(
+    min_size=1990, max_size=2010
+)
 JOINERS = "\u200c\u200d"  # kept on purpose: some scripts and emoji need them
 
 
 def _has_forbidden(text: str, allowed: str = "") -> bool:
     """Controls, surrogates, line separators or invisible format (bidi) characters."""
-    return any((unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") and ch not in allowed)
-               or (unicodedata.category(ch) == "Cf" and ch not in JOINERS) for ch in text)
+    return any(
+        (unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") and ch not in allowed)
+        or (unicodedata.category(ch) == "Cf" and ch not in JOINERS)
+        for ch in text
+    )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(texts=st.lists(TEXT, min_size=1, max_size=4))
 def test_any_typed_text_is_stored_clean_and_exported_as_text(tmp_path_factory, texts):
-    clock = FakeClock(datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc))
+    clock = FakeClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
     workspace = Workspace(resolve_paths(tmp_path_factory.mktemp("paths")), clock)
     workspace.initialise(console_id="prop", lead_name="Lead", time_zone="Asia/Shanghai")
     store = workspace.store
@@ -52,8 +80,12 @@ def test_any_typed_text_is_stored_clean_and_exported_as_text(tmp_path_factory, t
     for text in stored:
         assert text in timeline and not _has_forbidden(text) and "\n" not in text
     now = clock.now()
-    record = exports.collect(store, exports.site_of(workspace.config),
-                             shift.shift_window(store, now, since=now.replace(hour=0, minute=0)), now)
+    record = exports.collect(
+        store,
+        exports.site_of(workspace.config),
+        shift.shift_window(store, now, since=now.replace(hour=0, minute=0)),
+        now,
+    )
     for fmt in exports.FORMATS:
         output = exports.render(record, fmt).decode("utf-8")
         assert not _has_forbidden(output, allowed="\n\r\t"), fmt

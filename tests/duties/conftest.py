@@ -19,7 +19,11 @@ def cli(tmp_path, clock, monkeypatch):
     sees the test's FakeClock, so deadlines pass by clock.advance(), never by sleeping."""
     data = tmp_path / "data"
     opened = Workspace.open.__func__
-    monkeypatch.setattr(Workspace, "open", classmethod(lambda cls, data_dir=None, clock_=None: opened(cls, data_dir, clock)))
+    monkeypatch.setattr(
+        Workspace,
+        "open",
+        classmethod(lambda cls, data_dir=None, clock_=None: opened(cls, data_dir, clock)),
+    )
 
     def run(*args: str, ok: bool = True):
         result = runner.invoke(app, ["--data-dir", str(data), *args])

@@ -3,7 +3,7 @@ actions, archive, routines) fold to the same tables in any order and after a reb
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,9 +17,30 @@ from command_console.data.store import Store
 from command_console.paths import shipped_plans_dir
 
 PLANS = load_library([shipped_plans_dir()]).plans
-STEPS = st.lists(st.tuples(st.integers(0, 1), st.sampled_from(
-    ["open", "drill", "sent", "raise", "start", "review", "action", "close", "resolve", "archive", "routine", "sync"]),
-    st.integers(0, 50)), min_size=1, max_size=25)
+STEPS = st.lists(
+    st.tuples(
+        st.integers(0, 1),
+        st.sampled_from(
+            [
+                "open",
+                "drill",
+                "sent",
+                "raise",
+                "start",
+                "review",
+                "action",
+                "close",
+                "resolve",
+                "archive",
+                "routine",
+                "sync",
+            ]
+        ),
+        st.integers(0, 50),
+    ),
+    min_size=1,
+    max_size=25,
+)
 
 
 def _play(stores, clock, script) -> None:
@@ -33,15 +54,21 @@ def _play(stores, clock, script) -> None:
         incident = ids[n % len(ids)]
         try:
             if step == "sent":
-                actions_duties.report_sent(store, incident, ["上级部门", "Li", "management"][n % 3], "phone")
+                actions_duties.report_sent(
+                    store, incident, ["上级部门", "Li", "management"][n % 3], "phone"
+                )
             elif step == "raise":
                 actions.set_severity(store, incident, list(Severity)[n % 4])
             elif step == "start":
                 actions.set_started_at(store, incident, clock.now() - timedelta(minutes=n))
             elif step == "review":
-                actions_duties.set_review_field(store, incident, ["cause", "went_well", "submitted_to"][n % 3], f"v{n}")
+                actions_duties.set_review_field(
+                    store, incident, ["cause", "went_well", "submitted_to"][n % 3], f"v{n}"
+                )
             elif step == "action":
-                actions_duties.add_action(store, incident, f"fix {n}", "Zhang", clock.now() + timedelta(days=1))
+                actions_duties.add_action(
+                    store, incident, f"fix {n}", "Zhang", clock.now() + timedelta(days=1)
+                )
             elif step == "close":
                 found = queries_duties.actions(store, open_only=True)
                 if found:
@@ -54,23 +81,30 @@ def _play(stores, clock, script) -> None:
                 actions_duties.routine_done(store, DEFAULT_ROUTINES[n % 2], f"note {n}")
             else:
                 stores[1 - who].merge(store.all_ops())
-        except Exception as exc:  # only refusals the lead would see (archive before the review is complete)
+        except (
+            Exception
+        ) as exc:  # only refusals the lead would see (archive before the review is complete)
             assert type(exc).__name__ in ("UserError", "NotFound"), exc
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(script=STEPS, order_seed=st.randoms(use_true_random=False))
 def test_duty_fold_is_independent_of_order_and_duplication(tmp_path_factory, script, order_seed):
     folder = tmp_path_factory.mktemp("duties")
-    clock = FakeClock(datetime(2026, 11, 22, 8, 0, tzinfo=timezone.utc))
-    stores = [Store(folder / "a.db", "aaaa", "Ann", clock), Store(folder / "b.db", "bbbb", "Bo", clock)]
+    clock = FakeClock(datetime(2026, 11, 22, 8, 0, tzinfo=UTC))
+    stores = [
+        Store(folder / "a.db", "aaaa", "Ann", clock),
+        Store(folder / "b.db", "bbbb", "Bo", clock),
+    ]
     _play(stores, clock, script)
     everything = stores[0].all_ops() + stores[1].all_ops()
     shuffled = everything + order_seed.sample(everything, k=len(everything) // 3)
     order_seed.shuffle(shuffled)
     target = Store(folder / "c.db", "cccc", "Cy", clock)
     for start in range(0, len(shuffled), 4):
-        target.merge(shuffled[start:start + 4])
+        target.merge(shuffled[start : start + 4])
     for store in stores:
         store.merge(everything)
     expected = stores[0].table_digest()

@@ -16,16 +16,29 @@ from tests.conftest import T0
 def _ringing_roles(cli, clock, incident_id):
     workspace = Workspace.open(cli.data, clock)
     try:
-        return [d.role for d in upward_ringing(queries_duties.upward_dues(workspace.store, incident_id), clock.now())]
+        return [
+            d.role
+            for d in upward_ringing(
+                queries_duties.upward_dues(workspace.store, incident_id), clock.now()
+            )
+        ]
     finally:
         workspace.close()
 
 
-def test_critical_incident_requires_upward_report_in_time_rings_late_stops_when_recorded_and_export_lists_it(cli, clock):
+def test_critical_incident_requires_upward_report_in_time_rings_late_stops_when_recorded_and_export_lists_it(
+    cli, clock
+):
     incident = cli("incident", "open", "power", "--severity", "critical").output.strip()
     required = {r["role"]: r for r in cli.json("report", "upward", incident)["required"]}
     # seed 001: 特别重大 goes to the superior department; seed 000: every incident to the emergency leading group
-    assert set(required) == {"emergency-team", "management", "department-head", "centre-manager", "higher-authority"}
+    assert set(required) == {
+        "emergency-team",
+        "management",
+        "department-head",
+        "centre-manager",
+        "higher-authority",
+    }
     assert required["higher-authority"]["due_at"] == str(T0 + timedelta(minutes=15))
     clock.advance(minutes=14, seconds=59)
     assert _ringing_roles(cli, clock, incident) == []
@@ -35,8 +48,15 @@ def test_critical_incident_requires_upward_report_in_time_rings_late_stops_when_
 
     cli("report", "set", incident, "impact", "All seats dark on floor 3, 40 agents idle")
     sent = cli.json("report", "sent", incident, "--to", "上级部门", "--via", "phone")
-    assert (sent["role"], sent["via"], sent["version"], sent["version_kind"]) == ("higher-authority", "phone", 1, "initial")
-    assert _ringing_roles(cli, clock, incident) == ["emergency-team"]  # recorded: that alarm stops, the other rings on
+    assert (sent["role"], sent["via"], sent["version"], sent["version_kind"]) == (
+        "higher-authority",
+        "phone",
+        1,
+        "initial",
+    )
+    assert _ringing_roles(cli, clock, incident) == [
+        "emergency-team"
+    ]  # recorded: that alarm stops, the other rings on
 
     export = cli("export", "--out", "-").output
     assert "superior department: by 08:15 — told 上级部门 at 08:15 (LATE by 1 s)" in export
@@ -46,7 +66,9 @@ def test_critical_incident_requires_upward_report_in_time_rings_late_stops_when_
     data = json.loads(cli("export", "--format", "json", "--out", "-").output)
     upward = data["incidents"][0]["upward_reports"]
     assert upward["sent"][0]["version"] == 1 and upward["sent"][0]["to"] == "上级部门"
-    assert upward["versions"][0]["fields"] == {"impact": "All seats dark on floor 3, 40 agents idle"}
+    assert upward["versions"][0]["fields"] == {
+        "impact": "All seats dark on floor 3, 40 agents idle"
+    }
 
 
 def test_each_sent_version_is_frozen_and_kept(cli, clock):
@@ -55,11 +77,28 @@ def test_each_sent_version_is_frozen_and_kept(cli, clock):
     cli("report", "sent", incident, "--to", "emergency-team", "--via", "phone")
     clock.advance(minutes=20)
     cli("report", "set", incident, "impact", "Power back on floor 3, UPS replaced")
-    second = cli.json("report", "sent", incident, "--to", "Li Ming", "--via", "written", "--role", "management")
-    third = cli.json("report", "sent", incident, "--to", "Zhao", "--via", "message", "--role", "management",
-                     "--version", "final")
+    second = cli.json(
+        "report", "sent", incident, "--to", "Li Ming", "--via", "written", "--role", "management"
+    )
+    third = cli.json(
+        "report",
+        "sent",
+        incident,
+        "--to",
+        "Zhao",
+        "--via",
+        "message",
+        "--role",
+        "management",
+        "--version",
+        "final",
+    )
     versions = cli.json("report", "upward", incident)["versions"]
-    assert [(v["number"], v["kind"]) for v in versions] == [(1, "initial"), (2, "followup"), (3, "final")]
+    assert [(v["number"], v["kind"]) for v in versions] == [
+        (1, "initial"),
+        (2, "followup"),
+        (3, "final"),
+    ]
     assert versions[0]["fields"]["impact"] == "Floor 3 without power"  # unchanged by the later edit
     assert versions[1]["fields"]["impact"] == "Power back on floor 3, UPS replaced"
     assert (second["version"], third["version"]) == (2, 3)
@@ -69,7 +108,9 @@ def test_each_sent_version_is_frozen_and_kept(cli, clock):
 
 def test_a_raise_adds_the_reports_of_the_new_level_counted_from_the_raise(cli, clock):
     incident = cli("incident", "open", "power", "--severity", "serious").output.strip()
-    assert "higher-authority" not in {r["role"] for r in cli.json("report", "upward", incident)["required"]}
+    assert "higher-authority" not in {
+        r["role"] for r in cli.json("report", "upward", incident)["required"]
+    }
     clock.advance(hours=1)
     cli("incident", "set", incident, "severity", "critical")
     required = {r["role"]: r for r in cli.json("report", "upward", incident)["required"]}
@@ -79,8 +120,12 @@ def test_a_raise_adds_the_reports_of_the_new_level_counted_from_the_raise(cli, c
 def test_bad_report_sent_input_is_one_line_and_writes_nothing(cli):
     incident = cli("incident", "open", "power").output.strip()
     before = db_state_of(cli.data / "console.db")
-    for args in (["--to", "Li", "--via", "pigeon"], ["--to", "", "--via", "phone"],
-                 ["--to", "Li", "--via", "phone", "--version", "draft"], ["--to", "Li", "--via", "phone", "--at", "in 1h"]):
+    for args in (
+        ["--to", "Li", "--via", "pigeon"],
+        ["--to", "", "--via", "phone"],
+        ["--to", "Li", "--via", "phone", "--version", "draft"],
+        ["--to", "Li", "--via", "phone", "--at", "in 1h"],
+    ):
         result = cli("report", "sent", incident, *args, ok=False)
         assert result.exit_code == 2, (args, result.output)
         assert len(result.output.strip().splitlines()) == 1, result.output

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from export_scenario import T0, build_shift, fixed_ids, make_workspace  # noqa: F401  (fixed_ids is a fixture)
 
 from command_console.core.clock import FakeClock
-from export_scenario import T0, build_shift, fixed_ids, make_workspace  # noqa: F401  (fixed_ids is a fixture)
 
 
 @pytest.fixture

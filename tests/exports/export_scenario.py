@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
@@ -21,7 +21,7 @@ from command_console.data import actions, exports, queries, shift
 from command_console.paths import resolve_paths
 from command_console.workspace import Workspace
 
-T0 = datetime(2026, 11, 22, 0, 0, tzinfo=timezone.utc)  # 08:00 in Shanghai
+T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
 CONSOLE = "k7qd"
 
 INJECTION = {
@@ -41,13 +41,20 @@ INJECTION = {
 @pytest.fixture
 def fixed_ids(monkeypatch):
     counter = count(1)
-    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(bytes=hashlib.sha256(b"%d" % next(counter)).digest()[:16]))
+    monkeypatch.setattr(
+        uuid, "uuid4", lambda: uuid.UUID(bytes=hashlib.sha256(b"%d" % next(counter)).digest()[:16])
+    )
 
 
 def make_workspace(tmp_path, clock: FakeClock, **settings) -> Workspace:
     workspace = Workspace(resolve_paths(tmp_path / "data"), clock)
-    defaults = {"console_id": CONSOLE, "lead_name": "Wang Li", "time_zone": "Asia/Shanghai",
-                "site_name": "Hotline centre 热线中心", "site_location": "3F Building A"}
+    defaults = {
+        "console_id": CONSOLE,
+        "lead_name": "Wang Li",
+        "time_zone": "Asia/Shanghai",
+        "site_name": "Hotline centre 热线中心",
+        "site_location": "3F Building A",
+    }
     workspace.initialise(**{**defaults, **settings})
     return workspace
 
@@ -55,28 +62,45 @@ def make_workspace(tmp_path, clock: FakeClock, **settings) -> Workspace:
 def build_shift(workspace: Workspace, clock: FakeClock, text: dict[str, str] | None = None) -> dict:
     """Three incidents over a shift, then a handover; returns ids. `text` replaces the
     user-typed strings (titles, notes, report fields, names) to feed an injection corpus."""
-    t = {"title": "Floor 3 dark, UPS on 三楼停电", "note": "Generator started 发电机启动",
-         "callee": "Zhou Min 周敏", "handover": "Watch the UPS.\nIT will call back about the CRM.", **(text or {})}
+    t = {
+        "title": "Floor 3 dark, UPS on 三楼停电",
+        "note": "Generator started 发电机启动",
+        "callee": "Zhou Min 周敏",
+        "handover": "Watch the UPS.\nIT will call back about the CRM.",
+        **(text or {}),
+    }
     store = workspace.store
     callee = Contact("c-zhou", t["callee"], {"maintenance": 1}, ("+86 10 5550 0199",), "", True)
     actions.upsert_contacts(store, [callee])
     clock.advance(minutes=30)
-    power = actions.open_incident(store, workspace.plan("power-outage"), title=t["title"],
-                                  started_at=clock.now() - timedelta(minutes=2))
+    power = actions.open_incident(
+        store,
+        workspace.plan("power-outage"),
+        title=t["title"],
+        started_at=clock.now() - timedelta(minutes=2),
+    )
     clock.advance(minutes=1)
     actions.set_step(store, power, "phone-maintenance", StepState.DONE, "Maintenance on the way")
     actions.log_call(store, power, callee, callee.phones[0], CallOutcome.NO_ANSWER, "maintenance")
     clock.advance(minutes=9)  # phone-superior (5 min) is now late
     actions.set_step(store, power, "phone-superior", StepState.DONE)
     actions.log(store, power, t["note"])
-    actions.log_call(store, power, callee, callee.phones[0], CallOutcome.LEFT_MESSAGE, "maintenance")
+    actions.log_call(
+        store, power, callee, callee.phones[0], CallOutcome.LEFT_MESSAGE, "maintenance"
+    )
     clock.advance(minutes=20)
-    crm = actions.open_incident(store, workspace.plan("system-failure"), severity=Severity.MAJOR,
-                                title="CRM not loading")
-    for key, value in {"site": t.get("site", "Hotline centre, 3F"), "occurred_at": "2026-11-22 09:00",
-                       "type": "system fault", "impact": t.get("impact", "40 agents without customer records"),
-                       "measures": "Manual notes\n- printed material\n- call-back list",
-                       "trend": "IT expects recovery in 1 h", "other": t.get("other", "none")}.items():
+    crm = actions.open_incident(
+        store, workspace.plan("system-failure"), severity=Severity.MAJOR, title="CRM not loading"
+    )
+    for key, value in {
+        "site": t.get("site", "Hotline centre, 3F"),
+        "occurred_at": "2026-11-22 09:00",
+        "type": "system fault",
+        "impact": t.get("impact", "40 agents without customer records"),
+        "measures": "Manual notes\n- printed material\n- call-back list",
+        "trend": "IT expects recovery in 1 h",
+        "other": t.get("other", "none"),
+    }.items():
         actions.set_report_field(store, crm, key, value)
     actions.complete_report(store, crm)
     clock.advance(minutes=15)
@@ -88,8 +112,9 @@ def build_shift(workspace: Workspace, clock: FakeClock, text: dict[str, str] | N
     actions.set_report_field(store, alarm, "site", "Pantry, zone B")
     clock.advance(hours=1)
     first_shift = queries.current_shift(store).id
-    old, new = shift.handover(store, outgoing="Wang Li", incoming=t.get("incoming", "Zhang Wei 张伟"),
-                              note=t["handover"])
+    old, new = shift.handover(
+        store, outgoing="Wang Li", incoming=t.get("incoming", "Zhang Wei 张伟"), note=t["handover"]
+    )
     clock.advance(minutes=10)
     actions.log(store, power, "Power back, UPS recharging")
     return {"power": power, "crm": crm, "alarm": alarm, "shift": first_shift, "next_shift": new}

@@ -10,10 +10,10 @@ import io
 import json
 
 import pytest
-
-from command_console.data import exports
 from export_scenario import record_for
 from test_export_injection import parse_html
+
+from command_console.data import exports
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # sets the clipboard to "rm -rf ~"
 HIDE_ALL = "<style>*{display:none}</style>"
@@ -28,13 +28,31 @@ def poke(workspace, sql: str, *params) -> None:
 @pytest.fixture
 def peer_written(shift_workspace):
     workspace, ids = shift_workspace
-    summary = {"version": 1, "counts": {HIDE_ALL: 1, "open_incidents": "<b>9</b>", OSC52 + "callbacks": 2,
-                                        "timed_steps": {"nested": "\u202e"}}}
+    summary = {
+        "version": 1,
+        "counts": {
+            HIDE_ALL: 1,
+            "open_incidents": "<b>9</b>",
+            OSC52 + "callbacks": 2,
+            "timed_steps": {"nested": "\u202e"},
+        },
+    }
     poke(workspace, "UPDATE shifts SET summary = ? WHERE id = ?", json.dumps(summary), ids["shift"])
-    poke(workspace, "UPDATE incidents SET title = ?, plan_title = ?, category = ? WHERE id = ?",
-         "Fire " + OSC52 + "\x1b[2J", "Plan\u202e" + HIDE_ALL, "cat\x1b[31m", ids["power"])
+    poke(
+        workspace,
+        "UPDATE incidents SET title = ?, plan_title = ?, category = ? WHERE id = ?",
+        "Fire " + OSC52 + "\x1b[2J",
+        "Plan\u202e" + HIDE_ALL,
+        "cat\x1b[31m",
+        ids["power"],
+    )
     poke(workspace, "UPDATE calls SET role = ?, contact_id = ?", "ops\u202eevil", "c-\x1b[2Jzhou")
-    poke(workspace, "UPDATE entries SET console_id = ? WHERE incident_id = ?", "k7qd\x1b]0;x\x07", ids["crm"])
+    poke(
+        workspace,
+        "UPDATE entries SET console_id = ? WHERE incident_id = ?",
+        "k7qd\x1b]0;x\x07",
+        ids["crm"],
+    )
     return record_for(workspace, ids["shift"])
 
 
@@ -48,8 +66,13 @@ def test_no_escape_sequence_from_the_database_reaches_an_export(peer_written, fm
 def test_a_handover_counts_key_cannot_style_the_html_page(peer_written):
     page = exports.render(peer_written, "html").decode()
     assert page.count("<style>") == 1 and "b" not in parse_html(page.split("<h2>", 1)[0]).tags
-    assert "<style>*{display:none}" not in page and "&lt;style&gt;*{display:none}&lt;/style&gt;" in page
-    assert "&lt;b&gt;9&lt;/b&gt;" in page  # a count that is not a number is shown, escaped, not a crash
+    assert (
+        "<style>*{display:none}" not in page
+        and "&lt;style&gt;*{display:none}&lt;/style&gt;" in page
+    )
+    assert (
+        "&lt;b&gt;9&lt;/b&gt;" in page
+    )  # a count that is not a number is shown, escaped, not a crash
 
 
 def test_markdown_escapes_handover_keys_and_counts(peer_written):
@@ -76,10 +99,22 @@ def test_a_summary_that_is_not_an_object_reads_as_empty(shift_workspace):
         assert exports.render(record, fmt)
 
 
-@pytest.mark.parametrize("text", [
-    " =1+1", "  @SUM(A1)", "\u00a0=cmd|' /C calc'!A0", "\u3000=1+1", "\u3000\u3000+1", "＝HYPERLINK(x)",
-    "＋86 10", "－2", "＠SUM(A1)", " \u00a0\u3000－2", "\u2003=1",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        " =1+1",
+        "  @SUM(A1)",
+        "\u00a0=cmd|' /C calc'!A0",
+        "\u3000=1+1",
+        "\u3000\u3000+1",
+        "＝HYPERLINK(x)",
+        "＋86 10",
+        "－2",
+        "＠SUM(A1)",
+        " \u00a0\u3000－2",
+        "\u2003=1",
+    ],
+)
 def test_csv_neutralises_formulas_after_spaces_and_full_width_signs(shift_workspace, text):
     from command_console.data import actions
 

@@ -100,4 +100,6 @@ async def export_windows(app, tmp_path, previous_shift: str) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         report = json.loads(next(path for path in app.result if path.suffix == ".json").read_text())
-        assert report["window"]["shift_id"] == previous_shift and "Floor 3 dark" in json.dumps(report, ensure_ascii=False)
+        assert report["window"]["shift_id"] == previous_shift and "Floor 3 dark" in json.dumps(
+            report, ensure_ascii=False
+        )

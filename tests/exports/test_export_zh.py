@@ -8,10 +8,10 @@ import io
 import json
 
 import pytest
+from export_scenario import record_for
 
 from command_console.data import exports
 from command_console.i18n import set_language
-from export_scenario import record_for
 
 
 @pytest.fixture
@@ -34,9 +34,19 @@ def test_markdown_in_chinese(shift_workspace, chinese):
     assert "5. **已采取的应急措施，对事件的控制程度:** Manual notes\n   \\- printed" in md
     assert "## 事件" in md and "#### 预案步骤" in md and "#### 报告（已完成）" in md
     assert "缺少或无效：服务大厅名称、地点, 事件发生的时间" in md
-    assert "7. [x] 断电持续5分钟以上:立即电话上报上级领导 — 时限 08:33；Wang Li 08:40 已完成；逾时 7 分钟" in md
+    assert (
+        "7. [x] 断电持续5分钟以上:立即电话上报上级领导 — 时限 08:33；Wang Li 08:40 已完成；逾时 7 分钟"
+        in md
+    )
     assert "逾时 7 分钟" in md and "- **级别：** 较大；**状态：** 处置中" in md
-    for english in ("**Window:**", "Plan steps", "(missing)", "LATE by", "Measures taken", "Shift log"):
+    for english in (
+        "**Window:**",
+        "Plan steps",
+        "(missing)",
+        "LATE by",
+        "Measures taken",
+        "Shift log",
+    ):
         assert english not in md, english
 
 
@@ -50,7 +60,18 @@ def test_html_is_marked_as_chinese(shift_workspace, chinese):
 
 def test_csv_headers_and_words_in_chinese(shift_workspace, chinese):
     rows = list(csv.reader(io.StringIO(render(shift_workspace, "csv"))))
-    assert rows[0] == ["时间(UTC)", "本地时间", "事件编号", "事件标题", "级别", "类型", "记录人", "控制台", "内容", "记录编号"]
+    assert rows[0] == [
+        "时间(UTC)",
+        "本地时间",
+        "事件编号",
+        "事件标题",
+        "级别",
+        "类型",
+        "记录人",
+        "控制台",
+        "内容",
+        "记录编号",
+    ]
     assert {r[4] for r in rows[1:]} <= {"", "一般", "较大", "重大", "特别重大"}
     assert "Generator started 发电机启动" in {r[8] for r in rows[1:]}
 
@@ -58,7 +79,9 @@ def test_csv_headers_and_words_in_chinese(shift_workspace, chinese):
 def test_json_keeps_its_keys_and_labels_the_fields_in_chinese(shift_workspace, chinese):
     data = json.loads(render(shift_workspace, "json"))
     assert data["format_version"] == 1 and data["incidents"][0]["severity"] == "serious"
-    assert [f["label"] for f in data["report_fields"]] == [f["label_zh"] for f in data["report_fields"]]
+    assert [f["label"] for f in data["report_fields"]] == [
+        f["label_zh"] for f in data["report_fields"]
+    ]
 
 
 def test_english_stays_english(shift_workspace):

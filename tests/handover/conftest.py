@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +10,7 @@ from command_console.core.clock import FakeClock
 from command_console.paths import resolve_paths
 from command_console.workspace import Workspace
 
-T0 = datetime(2026, 11, 22, 0, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 22, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ def body_text(app) -> str:
 
 
 def test_screen_shows_the_summary_then_outgoing_signs_and_incoming_acknowledges(ws, clock):
-    iid = actions.open_incident(ws.store, ws.plan("power-outage"), title="[bold]Floor 3[/bold] dark 停电")
+    iid = actions.open_incident(
+        ws.store, ws.plan("power-outage"), title="[bold]Floor 3[/bold] dark 停电"
+    )
     clock.advance(minutes=6)
     app = Host(ws)
 
@@ -56,7 +58,9 @@ def test_screen_shows_the_summary_then_outgoing_signs_and_incoming_acknowledges(
             assert app.screen.query_one("#handover-note", TextArea).has_focus
             await pilot.press(*"UPS low", "enter", *"[red]x")
             outgoing = app.screen.query_one("#handover-outgoing", Input)
-            assert outgoing.value == queries.current_shift(ws.store).lead  # filled in: Enter confirms
+            assert (
+                outgoing.value == queries.current_shift(ws.store).lead
+            )  # filled in: Enter confirms
             outgoing.focus()
             await pilot.press("enter")
             assert app.screen.query_one("#handover-incoming", Input).has_focus
@@ -82,7 +86,10 @@ def test_wrong_signature_shows_one_line_and_writes_nothing_then_esc_closes(ws):
             await pilot.press(*"Zhang", "enter")
             await settle(app, pilot)
             error = str(app.screen.query_one("#handover-error", Static).render())
-            assert error == "outgoing lead signature 'Someone Else' does not match the shift lead 'Wang Li'"
+            assert (
+                error
+                == "outgoing lead signature 'Someone Else' does not match the shift lead 'Wang Li'"
+            )
             assert isinstance(app.screen, HandoverScreen)
             await pilot.press("escape")
             await pilot.pause()

@@ -19,17 +19,34 @@ def test_handover_closes_the_shift_and_starts_the_next_signed_by_each_lead(ws, c
     actions.log_call(store, power, contact, contact.phones[0], CallOutcome.NO_ANSWER)
     clock.advance(minutes=10)
     old = queries.current_shift(store)
-    old_id, new_id = shift.handover(store, outgoing="  wang   LI ", incoming="Zhang Wei 张伟", note="UPS at 40%\nCall IT")
+    old_id, new_id = shift.handover(
+        store, outgoing="  wang   LI ", incoming="Zhang Wei 张伟", note="UPS at 40%\nCall IT"
+    )
     shifts = {s.id: s for s in queries.list_shifts(store)}
-    assert old_id == old.id and shifts[old_id].ended_at == clock.now() and shifts[old_id].next_lead == "Zhang Wei 张伟"
+    assert (
+        old_id == old.id
+        and shifts[old_id].ended_at == clock.now()
+        and shifts[old_id].next_lead == "Zhang Wei 张伟"
+    )
     assert shifts[old_id].handover_note == "UPS at 40%\nCall IT"
-    assert queries.current_shift(store).id == new_id and queries.current_shift(store).lead == "Zhang Wei 张伟"
+    assert (
+        queries.current_shift(store).id == new_id
+        and queries.current_shift(store).lead == "Zhang Wei 张伟"
+    )
     ops = store.all_ops()[-2:]
-    assert [(o.kind, o.author) for o in ops] == [("shift.handover", "Wang Li"), ("shift.start", "Zhang Wei 张伟")]
+    assert [(o.kind, o.author) for o in ops] == [
+        ("shift.handover", "Wang Li"),
+        ("shift.start", "Zhang Wei 张伟"),
+    ]
     recorded = shift.stored_summary(store, old_id)
-    assert recorded["counts"]["overdue_steps"] == 1 and recorded["callbacks"][0]["name"] == contact.name
-    assert [e.text for e in queries.timeline(store, "")][-2:] == ["Shift handed over to Zhang Wei 张伟",
-                                                                   "Shift started, lead Zhang Wei 张伟"]
+    assert (
+        recorded["counts"]["overdue_steps"] == 1
+        and recorded["callbacks"][0]["name"] == contact.name
+    )
+    assert [e.text for e in queries.timeline(store, "")][-2:] == [
+        "Shift handed over to Zhang Wei 张伟",
+        "Shift started, lead Zhang Wei 张伟",
+    ]
     assert store.author == "Zhang Wei 张伟"
     actions.log(store, power, "after handover")
     assert queries.timeline(store, power)[-1].author == "Zhang Wei 张伟"
@@ -38,11 +55,18 @@ def test_handover_closes_the_shift_and_starts_the_next_signed_by_each_lead(ws, c
     assert store.table_digest() == before
 
 
-@pytest.mark.parametrize("outgoing, incoming, message", [
-    ("Li Wang", "Zhang", "outgoing lead signature 'Li Wang' does not match the shift lead 'Wang Li'"),
-    ("", "Zhang", "outgoing lead signature is empty"),
-    ("Wang Li", " \x1b[31m ", "incoming lead name is empty"),
-])
+@pytest.mark.parametrize(
+    "outgoing, incoming, message",
+    [
+        (
+            "Li Wang",
+            "Zhang",
+            "outgoing lead signature 'Li Wang' does not match the shift lead 'Wang Li'",
+        ),
+        ("", "Zhang", "outgoing lead signature is empty"),
+        ("Wang Li", " \x1b[31m ", "incoming lead name is empty"),
+    ],
+)
 def test_bad_signatures_write_nothing(ws, outgoing, incoming, message):
     count = ws.store.op_count()
     with pytest.raises(UserError) as error:
@@ -52,7 +76,9 @@ def test_bad_signatures_write_nothing(ws, outgoing, incoming, message):
 
 
 def test_hostile_note_and_names_are_cleaned_before_they_are_stored(ws):
-    shift.handover(ws.store, outgoing="Wang Li", incoming="Zhang\u202e\x07 Wei", note="a\x1b[2Jb\r\nc")
+    shift.handover(
+        ws.store, outgoing="Wang Li", incoming="Zhang\u202e\x07 Wei", note="a\x1b[2Jb\r\nc"
+    )
     ended = queries.list_shifts(ws.store)[0]
     assert ended.handover_note == "ab\nc" and ended.next_lead == "Zhang Wei"
 
@@ -64,8 +90,11 @@ def test_window_by_shift_prefix_since_until_or_current(ws, clock):
     clock.advance(hours=1)
     now = clock.now()
     window = shift.shift_window(ws.store, now, shift_id=first.id[:7])
-    assert (window.since, window.until, window.shift_id) == (first.started_at, first.started_at + timedelta(hours=8),
-                                                             first.id)
+    assert (window.since, window.until, window.shift_id) == (
+        first.started_at,
+        first.started_at + timedelta(hours=8),
+        first.id,
+    )
     current = shift.shift_window(ws.store, now)
     assert current.until == now and current.since == now - timedelta(hours=1)
     span = shift.shift_window(ws.store, now, since=now - timedelta(hours=2))

@@ -28,7 +28,12 @@ def marked_messages() -> dict[tuple[str | None, str], str]:
     """(context, msgid (the singular of a plural)) -> 'file:line' of its first use in the code."""
     found: dict[tuple[str | None, str], str] = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
-            PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True):
+        PACKAGE,
+        method_map=[("**.py", "python")],
+        keywords=KEYWORDS,
+        comment_tags=(),
+        strip_comment_tags=True,
+    ):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
             found.setdefault((context, msgid), f"command_console/{filename}:{lineno}")
@@ -46,9 +51,13 @@ def translations(catalog) -> dict[tuple[str | None, str], tuple[str, ...]]:
     for message in catalog:
         if not message.id or message.fuzzy:
             continue
-        context = message.context.decode() if isinstance(message.context, bytes) else message.context  # read_mo
+        context = (
+            message.context.decode() if isinstance(message.context, bytes) else message.context
+        )  # read_mo
         key = (context, message.id[0] if isinstance(message.id, tuple | list) else message.id)
-        strings = tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
+        strings = (
+            tuple(message.string) if isinstance(message.string, tuple | list) else (message.string,)
+        )
         if all(strings):
             out[key] = strings
     return out
@@ -66,9 +75,13 @@ def untranslated(locale: str) -> list[str]:
     for (context, msgid), where in marked_messages().items():
         entry = catalog.get(msgid, context=context)
         if entry is None:
-            problems.append(f"{locale}: {where}: not in the catalog (run python tools/catalogs.py): {msgid!r}")
+            problems.append(
+                f"{locale}: {where}: not in the catalog (run python tools/catalogs.py): {msgid!r}"
+            )
         elif entry.fuzzy or (context, msgid) not in done:
-            problems.append(f"{locale}: {where}: {'fuzzy' if entry.fuzzy else 'untranslated'}: {msgid!r}")
+            problems.append(
+                f"{locale}: {where}: {'fuzzy' if entry.fuzzy else 'untranslated'}: {msgid!r}"
+            )
         else:
             plural_ids = entry.id if isinstance(entry.id, tuple | list) else (entry.id,)
             wanted = set().union(*(fields(i) for i in plural_ids))
@@ -76,10 +89,14 @@ def untranslated(locale: str) -> list[str]:
                 try:
                     got = fields(text)
                 except ValueError as exc:
-                    problems.append(f"{locale}: {where}: translation is not a valid format string ({exc}): {text!r}")
+                    problems.append(
+                        f"{locale}: {where}: translation is not a valid format string ({exc}): {text!r}"
+                    )
                     continue
                 if got - wanted:
-                    problems.append(f"{locale}: {where}: translation uses {sorted(got - wanted)} not in {msgid!r}")
+                    problems.append(
+                        f"{locale}: {where}: translation uses {sorted(got - wanted)} not in {msgid!r}"
+                    )
     return problems
 
 
@@ -94,8 +111,10 @@ def stale_compiled(locale: str) -> list[str]:
     written = translations(read_catalog(po))
     if compiled != written:
         changed = sorted(set(compiled.items()) ^ set(written.items()), key=str)[:3]
-        return [f"{locale}: {mo.relative_to(ROOT)} is stale against the .po (run python tools/catalogs.py); "
-                f"first differences: {[k[1] for k, _ in changed]}"]
+        return [
+            f"{locale}: {mo.relative_to(ROOT)} is stale against the .po (run python tools/catalogs.py); "
+            f"first differences: {[k[1] for k, _ in changed]}"
+        ]
     return []
 
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pytest
-
 from catalog_checks import ROOT, po_path, read_catalog, stale_compiled, translations, untranslated
 
 # English term (regex on the msgid) -> the seed's Chinese term every translation must use.
@@ -44,7 +43,7 @@ def test_a_po_edit_without_compiling_is_caught(tmp_path, monkeypatch):
     text = po.read_text(encoding="utf-8")
     msgstr = re.search(r'^msgstr "(.+)"$', text, re.M)
     assert msgstr, "the catalog has no translated entry"
-    po.write_text(text[:msgstr.start(1)] + "改" + text[msgstr.start(1):], encoding="utf-8")
+    po.write_text(text[: msgstr.start(1)] + "改" + text[msgstr.start(1) :], encoding="utf-8")
     assert stale_compiled("zh_CN"), "a changed .po with the old .mo must count as stale"
 
 
@@ -60,10 +59,15 @@ def test_translations_use_the_seed_terms():
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext tools not installed")
 def test_gnu_msgfmt_accepts_the_catalog(tmp_path):
-    subprocess.run(["msgfmt", "--check", "-o", str(tmp_path / "x.mo"), str(po_path("zh_CN"))], check=True)
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(tmp_path / "x.mo"), str(po_path("zh_CN"))], check=True
+    )
 
 
 def test_check_command_reports_current_catalogs():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "catalogs.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "catalogs.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

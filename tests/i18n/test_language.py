@@ -17,10 +17,22 @@ def clean_env(monkeypatch):
     return monkeypatch
 
 
-@pytest.mark.parametrize("asked, used", [
-    ("zh-CN", "zh-CN"), ("zh_CN", "zh-CN"), ("zh", "zh-CN"), ("zh_CN.UTF-8", "zh-CN"), ("ZH-cn", "zh-CN"),
-    ("en", "en"), ("en_GB.UTF-8", "en"), ("fr", "en"), ("klingon", "en"), ("  ", "en"), ("C", "en"),
-])
+@pytest.mark.parametrize(
+    "asked, used",
+    [
+        ("zh-CN", "zh-CN"),
+        ("zh_CN", "zh-CN"),
+        ("zh", "zh-CN"),
+        ("zh_CN.UTF-8", "zh-CN"),
+        ("ZH-cn", "zh-CN"),
+        ("en", "en"),
+        ("en_GB.UTF-8", "en"),
+        ("fr", "en"),
+        ("klingon", "en"),
+        ("  ", "en"),
+        ("C", "en"),
+    ],
+)
 def test_language_names(clean_env, asked, used):
     assert set_language(asked) == used == current_language()
 
@@ -32,10 +44,17 @@ def test_chinese_strings_after_switching():
     assert _("Severity") == "Severity"
 
 
-@pytest.mark.parametrize("variable, value, used", [
-    ("LANG", "zh_CN.UTF-8", "zh-CN"), ("LC_MESSAGES", "zh_CN.UTF-8", "zh-CN"), ("LC_ALL", "zh_TW", "zh-CN"),
-    ("LANG", "C.UTF-8", "en"), ("LANG", "de_DE.UTF-8", "en"), ("LANGUAGE", "fr:zh_CN", "zh-CN"),
-])
+@pytest.mark.parametrize(
+    "variable, value, used",
+    [
+        ("LANG", "zh_CN.UTF-8", "zh-CN"),
+        ("LC_MESSAGES", "zh_CN.UTF-8", "zh-CN"),
+        ("LC_ALL", "zh_TW", "zh-CN"),
+        ("LANG", "C.UTF-8", "en"),
+        ("LANG", "de_DE.UTF-8", "en"),
+        ("LANGUAGE", "fr:zh_CN", "zh-CN"),
+    ],
+)
 def test_language_from_the_locale(clean_env, variable, value, used):
     clean_env.setenv(variable, value)
     assert set_language(None) == used

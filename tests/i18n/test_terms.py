@@ -25,10 +25,12 @@ def seed_000() -> str:
 
 def test_report_field_names_are_seed_000_word_for_word():
     text = seed_000()
-    section = text[text.index("三、服务突发事件报告的主要内容"):]
+    section = text[text.index("三、服务突发事件报告的主要内容") :]
     items = re.findall(r"\(([一二三四五六七])\)([^;。]+?(?:;|。))", section)[:7]
     wording = [re.sub(r"\s+", "", body.rstrip(";。")) for _, body in items]
-    wording[2] = wording[2].split(",")[0]  # 事件的类型, 包括: ... (the list of types is not the name)
+    wording[2] = wording[2].split(",")[
+        0
+    ]  # 事件的类型, 包括: ... (the list of types is not the name)
     wording[3] = wording[3].split("包括")[0]  # 事件的影响和危害程度包括: ...
     assert [f.label_zh.translate(ASCII_PUNCTUATION) for f in REPORT_FIELDS] == wording
 
@@ -38,12 +40,20 @@ def test_the_catalog_gives_each_report_field_its_seed_name():
     assert [_(f.label) for f in REPORT_FIELDS] == [f.label_zh for f in REPORT_FIELDS]
     assert [field_title(f) for f in REPORT_FIELDS] == [f.label_zh for f in REPORT_FIELDS]
     set_language("en")
-    assert field_title(REPORT_FIELDS[4]) == "Measures taken and degree of control / 已采取的应急措施，对事件的控制程度"
+    assert (
+        field_title(REPORT_FIELDS[4])
+        == "Measures taken and degree of control / 已采取的应急措施，对事件的控制程度"
+    )
 
 
 def test_severity_levels_use_the_seed_names():
     set_language("zh-CN")
-    assert [labels.severity(v) for v in ("general", "serious", "major", "critical")] == ["一般", "较大", "重大", "特别重大"]
+    assert [labels.severity(v) for v in ("general", "serious", "major", "critical")] == [
+        "一般",
+        "较大",
+        "重大",
+        "特别重大",
+    ]
     assert labels.severity_both("serious") == "较大"
     set_language("en")
     assert labels.severity_both("serious") == "serious 较大"

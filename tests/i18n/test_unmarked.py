@@ -16,7 +16,8 @@ def test_no_user_facing_literal_is_left_unmarked():
 def test_the_scan_finds_each_kind_of_unmarked_literal(tmp_path):
     package = tmp_path / "command_console"
     package.mkdir()
-    (package / "screen.py").write_text(textwrap.dedent('''
+    (package / "screen.py").write_text(
+        textwrap.dedent("""
         from command_console.i18n import N_, _
         BINDINGS = [("q", "quit", "Quit the app"), ("h", "help", N_("Help"))]
         class S:
@@ -34,9 +35,17 @@ def test_the_scan_finds_each_kind_of_unmarked_literal(tmp_path):
                 self.notify(f"{_('Logged')}: {name}")
                 x = "Not shown: a plain assignment"  # not a user-facing position
                 self.notify("Hidden detail")  # i18n: ignore
-    '''), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     found = [line.split(": ")[1] for line in unmarked(package)]
     assert found == [
-        "BINDINGS description", "notify()", "border_title", "Binding description", "UserError()",
-        "field=", "echo()", "marked inside an f-string (Babel on Python 3.11 cannot extract it)",
+        "BINDINGS description",
+        "notify()",
+        "border_title",
+        "Binding description",
+        "UserError()",
+        "field=",
+        "echo()",
+        "marked inside an f-string (Babel on Python 3.11 cannot extract it)",
     ], found

@@ -32,16 +32,27 @@ def clock() -> FakeClock:
 def zh_demo(tmp_path, clock, monkeypatch):
     """The demo incidents in Chinese plus two with mixed titles; fixed clock, console and shift ids."""
     counter = count(1)
-    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(bytes=hashlib.sha256(b"%d" % next(counter)).digest()[:16]))
+    monkeypatch.setattr(
+        uuid, "uuid4", lambda: uuid.UUID(bytes=hashlib.sha256(b"%d" % next(counter)).digest()[:16])
+    )
     set_language("zh-CN")
     workspace = make_workspace(tmp_path / "data", clock)
     add_sample_incidents(workspace)
     store, now = workspace.store, workspace.clock.now()
-    outage = actions.open_incident(store, workspace.plan("power-outage"), started_at=now - timedelta(minutes=3),
-                                   title="三楼停电，UPS 供电中 (Floor 3)")
+    outage = actions.open_incident(
+        store,
+        workspace.plan("power-outage"),
+        started_at=now - timedelta(minutes=3),
+        title="三楼停电，UPS 供电中 (Floor 3)",
+    )
     actions.log(store, outage, "运维已到场，UPS 剩余 80%")
-    actions.open_incident(store, workspace.plan("system-failure"), severity=Severity.CRITICAL,
-                          started_at=now - timedelta(minutes=12), title="CRM 系统无法加载客户资料")
+    actions.open_incident(
+        store,
+        workspace.plan("system-failure"),
+        severity=Severity.CRITICAL,
+        started_at=now - timedelta(minutes=12),
+        title="CRM 系统无法加载客户资料",
+    )
     actions.set_step(store, outage, actions.resolve_step(store, outage, "1"), StepState.DONE)
     yield workspace
     workspace.close()
@@ -75,17 +86,23 @@ def test_main(snap_compare, zh_demo, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_report_form(snap_compare, zh_demo, size):
-    assert snap_compare(CommandConsoleApp(zh_demo), terminal_size=SIZES[size], run_before=before("r", "ctrl+o"))
+    assert snap_compare(
+        CommandConsoleApp(zh_demo), terminal_size=SIZES[size], run_before=before("r", "ctrl+o")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_handover(snap_compare, zh_demo, size):
-    assert snap_compare(CommandConsoleApp(zh_demo), terminal_size=SIZES[size], run_before=before("h"))
+    assert snap_compare(
+        CommandConsoleApp(zh_demo), terminal_size=SIZES[size], run_before=before("h")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare, zh_demo, size):
-    assert snap_compare(CommandConsoleApp(zh_demo), terminal_size=SIZES[size], run_before=before("question_mark"))
+    assert snap_compare(
+        CommandConsoleApp(zh_demo), terminal_size=SIZES[size], run_before=before("question_mark")
+    )
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -26,10 +26,39 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "command_console"
 MARKERS = {"_", "N_", "ngettext", "pgettext"}
-FIRST_ARG_CALLS = {"notify", "echo", "secho", "Static", "Label", "Button", "Text", "Panel",
-                   "Rule", "Checkbox", "RadioButton", "Switch", "Header", "Tab", "TabPane", "Collapsible"}
-KEYWORDS = {"help", "tooltip", "placeholder", "title", "description", "prompt", "field", "short_help", "epilog",
-            "rich_help_panel", "border_title", "sub_title", "message"}
+FIRST_ARG_CALLS = {
+    "notify",
+    "echo",
+    "secho",
+    "Static",
+    "Label",
+    "Button",
+    "Text",
+    "Panel",
+    "Rule",
+    "Checkbox",
+    "RadioButton",
+    "Switch",
+    "Header",
+    "Tab",
+    "TabPane",
+    "Collapsible",
+}
+KEYWORDS = {
+    "help",
+    "tooltip",
+    "placeholder",
+    "title",
+    "description",
+    "prompt",
+    "field",
+    "short_help",
+    "epilog",
+    "rich_help_panel",
+    "border_title",
+    "sub_title",
+    "message",
+}
 BUILTIN_ERRORS = {n for n in dir(__import__("builtins")) if n.endswith("Error")}
 ATTRIBUTES = {"border_title", "border_subtitle", "title", "sub_title", "tooltip"}
 WORD = re.compile(r"[A-Za-z\u4e00-\u9fff]{2,}")
@@ -76,9 +105,9 @@ class Finder(ast.NodeVisitor):
             name = _name(node.func)
             if name in MARKERS:
                 return
-            if name == "format" and isinstance(node.func, ast.Attribute):  # "...".format(...)
-                self.check(node.func.value, why)
-            elif name == "join" and isinstance(node.func, ast.Attribute):
+            if (name == "format" and isinstance(node.func, ast.Attribute)) or (
+                name == "join" and isinstance(node.func, ast.Attribute)
+            ):  # "...".format(...)
                 self.check(node.func.value, why)
         elif isinstance(node, ast.BinOp):
             self.check(node.left, why)
@@ -94,7 +123,9 @@ class Finder(ast.NodeVisitor):
         name = _name(node.func)
         if name in FIRST_ARG_CALLS and node.args:
             self.check(node.args[0], f"{name}()")
-        if name == "append" and (len(node.args) > 1 or any(k.arg == "style" for k in node.keywords)):
+        if name == "append" and (
+            len(node.args) > 1 or any(k.arg == "style" for k in node.keywords)
+        ):
             self.check(node.args[0], "Text.append()")  # a Rich Text with a style, not a list
         if (name.endswith("Error") or name == "NotFound") and name not in BUILTIN_ERRORS:
             for arg in node.args[:1]:
@@ -104,11 +135,17 @@ class Finder(ast.NodeVisitor):
                 self.check(node.args[2], "Binding description")
         if name == "assemble":
             for arg in node.args:
-                self.check(arg.elts[0] if isinstance(arg, ast.Tuple) and arg.elts else arg, "Text.assemble")
+                self.check(
+                    arg.elts[0] if isinstance(arg, ast.Tuple) and arg.elts else arg, "Text.assemble"
+                )
         for keyword in node.keywords:
             if keyword.arg in KEYWORDS:
                 value = keyword.value
-                if keyword.arg == "field" and isinstance(value, ast.Constant) and str(value.value).startswith("-"):
+                if (
+                    keyword.arg == "field"
+                    and isinstance(value, ast.Constant)
+                    and str(value.value).startswith("-")
+                ):
                     continue
                 self.check(value, f"{keyword.arg}=")
         self.generic_visit(node)
@@ -117,7 +154,11 @@ class Finder(ast.NodeVisitor):
         for target in getattr(node, "targets", None) or [node.target]:
             if isinstance(target, ast.Attribute) and target.attr in ATTRIBUTES:
                 self.check(node.value, target.attr)
-            if isinstance(target, ast.Name) and target.id == "BINDINGS" and isinstance(node.value, ast.List):
+            if (
+                isinstance(target, ast.Name)
+                and target.id == "BINDINGS"
+                and isinstance(node.value, ast.List)
+            ):
                 for item in node.value.elts:
                     if isinstance(item, ast.Tuple) and len(item.elts) >= 3:
                         self.check(item.elts[2], "BINDINGS description")
@@ -127,9 +168,14 @@ class Finder(ast.NodeVisitor):
 
     def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         for sub in ast.walk(node):
-            if (isinstance(sub, ast.Call) and _name(sub.func) in MARKERS
-                    and any(isinstance(a, ast.Constant) for a in sub.args)):  # _(variable) needs no extraction
-                self.report(sub, "marked inside an f-string (Babel on Python 3.11 cannot extract it)")
+            if (
+                isinstance(sub, ast.Call)
+                and _name(sub.func) in MARKERS
+                and any(isinstance(a, ast.Constant) for a in sub.args)
+            ):  # _(variable) needs no extraction
+                self.report(
+                    sub, "marked inside an f-string (Babel on Python 3.11 cannot extract it)"
+                )
         self.generic_visit(node)
 
 

@@ -68,7 +68,9 @@ def test_no_shipped_step_is_overdue_in_the_first_minute(workspace, clock, plan_i
 
 def test_fire_timers_start_at_the_confirmation(workspace, clock):
     store = workspace.store
-    incident = actions.open_incident(store, PLANS["fire-alarm"], started_at=clock.now() - timedelta(minutes=10))
+    incident = actions.open_incident(
+        store, PLANS["fire-alarm"], started_at=clock.now() - timedelta(minutes=10)
+    )
     clock.advance(seconds=30)
     actions.set_step(store, incident, "real-fire-confirmed", StepState.DONE)
     steps = _steps(store, incident)
@@ -80,7 +82,9 @@ def test_fire_timers_start_at_the_confirmation(workspace, clock):
 def test_raising_the_severity_adds_the_steps_of_that_level_logged(workspace, clock):
     store = workspace.store
     incident = actions.open_incident(store, PLANS["any-emergency"])
-    assert {"serious-start-plan", "major-all-departments", "critical-superior"}.isdisjoint(_steps(store, incident))
+    assert {"serious-start-plan", "major-all-departments", "critical-superior"}.isdisjoint(
+        _steps(store, incident)
+    )
     clock.advance(seconds=600)
     actions.set_severity(store, incident, Severity.SERIOUS)
     steps = _steps(store, incident)
@@ -98,12 +102,16 @@ def test_raising_the_severity_adds_the_steps_of_that_level_logged(workspace, clo
 
 
 def test_opening_at_a_high_severity_includes_its_steps(workspace):
-    incident = actions.open_incident(workspace.store, PLANS["any-emergency"], severity=Severity.MAJOR)
+    incident = actions.open_incident(
+        workspace.store, PLANS["any-emergency"], severity=Severity.MAJOR
+    )
     steps = _steps(workspace.store, incident)
-    assert {"serious-start-plan", "major-all-departments"} <= set(steps) and "critical-superior" not in steps
+    assert {"serious-start-plan", "major-all-departments"} <= set(
+        steps
+    ) and "critical-superior" not in steps
 
 
-TIMED_RAISE = '''id = "raise"
+TIMED_RAISE = """id = "raise"
 title = "Raise"
 title_zh = "升级"
 category = "general"
@@ -126,10 +134,12 @@ text = "After the call"
 deadline = "5m"
 after = "serious-call"
 from_severity = "serious"
-'''
+"""
 
 
-def test_a_raised_step_counts_from_the_raise_and_start_changes_move_only_start_deadlines(workspace, clock):
+def test_a_raised_step_counts_from_the_raise_and_start_changes_move_only_start_deadlines(
+    workspace, clock
+):
     plan, problems = parse_plan(TIMED_RAISE, "raise.toml")
     assert problems == []
     store = workspace.store
@@ -161,10 +171,31 @@ def test_step_numbers_are_the_shown_positions_when_steps_are_held(workspace):
 
 def test_an_old_snapshot_without_the_new_keys_still_folds(workspace, clock):
     store = workspace.store
-    old = {"id": "old", "title": "Old plan", "category": "system",
-           "steps": [{"id": "a", "text": "Do A", "deadline_s": 300, "contact_role": "it", "escalate": False, "note": ""}]}
-    store.append("incident.open", {"id": "1-old", "title": "Old", "plan": old, "severity": "general",
-                                   "started_at": int(clock.now().timestamp() * 1000)})
+    old = {
+        "id": "old",
+        "title": "Old plan",
+        "category": "system",
+        "steps": [
+            {
+                "id": "a",
+                "text": "Do A",
+                "deadline_s": 300,
+                "contact_role": "it",
+                "escalate": False,
+                "note": "",
+            }
+        ],
+    }
+    store.append(
+        "incident.open",
+        {
+            "id": "1-old",
+            "title": "Old",
+            "plan": old,
+            "severity": "general",
+            "started_at": int(clock.now().timestamp() * 1000),
+        },
+    )
     (step,) = queries.get_incident(store, "1-old").steps
     assert step.due_at == clock.now() + timedelta(minutes=5) and step.text_in("zh-CN") == "Do A"
     _assert_rebuild_equal(store)

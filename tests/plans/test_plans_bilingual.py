@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -12,10 +13,8 @@ from command_console.core.incidents import Severity
 from command_console.core.severity_guidance import BASIS, GUIDANCE, severity_guidance
 from command_console.data.contacts_io import read_roster
 from command_console.data.plan_files import load_library
-from command_console.paths import shipped_plans_dir
 from command_console.demo import __file__ as demo_init
-
-from pathlib import Path
+from command_console.paths import shipped_plans_dir
 
 LIBRARY = load_library([shipped_plans_dir()])
 PLANS = LIBRARY.plans
@@ -42,7 +41,9 @@ def test_each_step_cites_a_seed_line_or_is_marked_guidance(plan_id):
         if step.guidance:
             assert step.note.startswith("Guidance") and step.note_zh.startswith("参考建议"), step.id
         else:
-            assert CITES_SEED.search(step.note) and re.search(r"预案00[0-4]第", step.note_zh), step.id
+            assert CITES_SEED.search(step.note) and re.search(r"预案00[0-4]第", step.note_zh), (
+                step.id
+            )
             cited = {m.group(1) for m in re.finditer(r"Seed (00\d)", step.note)}
             assert cited <= set(re.findall(r"seed (00\d)", PLANS[plan_id].source)), step.id
 
@@ -64,8 +65,13 @@ def test_drift_fixed_roles():
     assert PLANS["air-conditioning-failure"].step("call-maintenance").contact_role == "maintenance"
     surge = {s.contact_role for s in PLANS["inbound-call-surge"].steps}
     assert {"theatre", "sports-venue", "it"} <= surge
-    offices = [(p.id, s.id) for p in PLANS.values() for s in p.steps if s.contact_role == "office-head"]
-    assert offices == [("any-emergency", "notify-office-head"), ("major-complaint", "notify-office-head")]
+    offices = [
+        (p.id, s.id) for p in PLANS.values() for s in p.steps if s.contact_role == "office-head"
+    ]
+    assert offices == [
+        ("any-emergency", "notify-office-head"),
+        ("major-complaint", "notify-office-head"),
+    ]
 
 
 def test_role_labels_in_both_languages():
@@ -77,7 +83,9 @@ def test_role_labels_in_both_languages():
 
 def test_the_demo_roster_has_a_first_and_second_contact_for_every_role_a_plan_names():
     roster = read_roster(Path(demo_init).parent / "roster.toml")
-    named = {s.contact_role for p in PLANS.values() for s in p.steps if s.contact_role} - set(EXTERNAL_ROLES)
+    named = {s.contact_role for p in PLANS.values() for s in p.steps if s.contact_role} - set(
+        EXTERNAL_ROLES
+    )
     for role in sorted(named):
         ranks = sorted(c.roles[role] for c in roster if role in c.roles)
         assert ranks[:2] == [1, 2], role
@@ -94,8 +102,11 @@ def test_severity_guidance_in_the_seeds_words():
     assert set(GUIDANCE) == set(Severity)
     assert severity_guidance(Severity.SERIOUS, "zh-CN") == [
         "较大事件:客服人员上报管理部门,应急小组启动应急预案,协调各部门处理。",
-        "较大应急事件:对较多客户的服务造成明显影响,需要一定时间和资源才能恢复正常。"]
-    assert severity_guidance(Severity.CRITICAL, "en")[0].startswith("Critical: the emergency group starts")
+        "较大应急事件:对较多客户的服务造成明显影响,需要一定时间和资源才能恢复正常。",
+    ]
+    assert severity_guidance(Severity.CRITICAL, "en")[0].startswith(
+        "Critical: the emergency group starts"
+    )
     assert "影响范围、严重程度" in BASIS.zh
 
 
@@ -117,11 +128,18 @@ def test_plans_show_marks_the_step_kinds_in_the_chosen_language(tmp_path):
     runner = CliRunner()
     data = str(tmp_path / "data")
     try:
-        english = runner.invoke(app, ["--data-dir", data, "--lang", "en", "plans", "show", "fire-alarm"])
+        english = runner.invoke(
+            app, ["--data-dir", data, "--lang", "en", "plans", "show", "fire-alarm"]
+        )
         assert english.exit_code == 0, english.output
-        assert "Other posts at the fire" in english.output and "after real-fire-confirmed" in english.output
+        assert (
+            "Other posts at the fire" in english.output
+            and "after real-fire-confirmed" in english.output
+        )
         assert "at once" in english.output
-        chinese = runner.invoke(app, ["--data-dir", data, "--lang", "zh-CN", "plans", "show", "fire-alarm"])
+        chinese = runner.invoke(
+            app, ["--data-dir", data, "--lang", "zh-CN", "plans", "show", "fire-alarm"]
+        )
         assert "其它岗位赶到火灾现场" in chinese.output and "确认为真实火警" in chinese.output
     finally:
         set_language("en")

@@ -16,11 +16,18 @@ from command_console.workspace import Workspace
 CLI = [sys.executable, "-m", "command_console"]
 
 
-def run_cli(data_dir: Path, *args: str, check: bool = True, timeout: float = 60) -> subprocess.CompletedProcess:
+def run_cli(
+    data_dir: Path, *args: str, check: bool = True, timeout: float = 60
+) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("COMMAND_CONSOLE_HOME", None)
-    proc = subprocess.run([*CLI, "--data-dir", str(data_dir), *args], capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    proc = subprocess.run(
+        [*CLI, "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
     if check and proc.returncode != 0:
         raise AssertionError(f"{args} exited {proc.returncode}: {proc.stderr.strip()}")
     return proc

@@ -30,7 +30,9 @@ class Tally:
 
     def lose(self, kind: str, why: str) -> None:
         line = f"lost {kind}: {why}"
-        if line not in self._seen:  # a draft still behind at the next cycle's check is the same loss
+        if (
+            line not in self._seen
+        ):  # a draft still behind at the next cycle's check is the same loss
             self._seen.add(line)
             self.lost[kind] += 1
             self.losses.append(line)
@@ -86,7 +88,9 @@ def check_draft(folder: Path, incident: str, ledger: Ledger, tally: Tally, name:
     path = drafts.path(incident)
     if not path.exists():
         if ledger.drafts:
-            tally.lose("drafts", f"{name}: no draft file after version {ledger.drafts[-1]} was saved")
+            tally.lose(
+                "drafts", f"{name}: no draft file after version {ledger.drafts[-1]} was saved"
+            )
         return
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -95,11 +99,17 @@ def check_draft(folder: Path, incident: str, ledger: Ledger, tally: Tally, name:
         tally.problems.append(f"{name}: draft file torn or unreadable ({exc})")
         return
     if [p.name for p in folder.glob("*.json")] != [path.name]:
-        tally.problems.append(f"{name}: drafts folder holds {sorted(p.name for p in folder.iterdir())}")
+        tally.problems.append(
+            f"{name}: drafts folder holds {sorted(p.name for p in folder.iterdir())}"
+        )
     if drafts.load(incident) != {FIELD: f"draft {version}"}:
-        tally.problems.append(f"{name}: draft version {version} holds other values: {drafts.load(incident)}")
+        tally.problems.append(
+            f"{name}: draft version {version} holds other values: {drafts.load(incident)}"
+        )
     if ledger.drafts and version < ledger.drafts[-1]:
-        tally.lose("drafts", f"{name}: draft version {version} on disk, {ledger.drafts[-1]} was saved")
+        tally.lose(
+            "drafts", f"{name}: draft version {version} on disk, {ledger.drafts[-1]} was saved"
+        )
     elif version not in set(ledger.drafts[-1:]) | ledger.draft_pending:
         tally.problems.append(f"{name}: draft version {version} on disk was never written last")
 
@@ -110,7 +120,9 @@ def stray_temp_files(folder: Path) -> int:
 
 
 def check_entries(store, ledgers: dict[str, Ledger], tally: Tally, where: str) -> None:
-    found = Counter(e.text for i in queries.list_incidents(store) for e in queries.timeline(store, i.id))
+    found = Counter(
+        e.text for i in queries.list_incidents(store) for e in queries.timeline(store, i.id)
+    )
     for ledger in ledgers.values():
         for text in ledger.entries:
             if found[text] == 0:
@@ -119,7 +131,9 @@ def check_entries(store, ledgers: dict[str, Ledger], tally: Tally, where: str) -
                 tally.double("entries", f"{where}: entry {text} x{found[text]}")
 
 
-def check_reports(store, ledgers: dict[str, Ledger], incidents: dict[str, str], tally: Tally, where: str) -> None:
+def check_reports(
+    store, ledgers: dict[str, Ledger], incidents: dict[str, str], tally: Tally, where: str
+) -> None:
     """Every acknowledged report.set is in the log exactly once; the folded value is the last one."""
     rows = store.rows("SELECT json_extract(payload, '$.value') FROM ops WHERE kind = 'report.set'")
     found = Counter(row[0] for row in rows)
@@ -131,12 +145,21 @@ def check_reports(store, ledgers: dict[str, Ledger], incidents: dict[str, str], 
                 tally.double("report fields", f"{where}: report.set {value} x{found[value]}")
         value = queries.get_report(store, incidents[name]).value(FIELD)
         if value not in ledger.report_allowed():
-            tally.lose("report fields", f"{where}: {name}'s {FIELD} is {value!r}, last acknowledged "
-                                        f"{(ledger.reports or [''])[-1]!r}")
+            tally.lose(
+                "report fields",
+                f"{where}: {name}'s {FIELD} is {value!r}, last acknowledged "
+                f"{(ledger.reports or [''])[-1]!r}",
+            )
 
 
-def check_store(workspace, share: Path, ledgers: dict[str, Ledger], incidents: dict[str, str], tally: Tally,
-                where: str) -> None:
+def check_store(
+    workspace,
+    share: Path,
+    ledgers: dict[str, Ledger],
+    incidents: dict[str, str],
+    tally: Tally,
+    where: str,
+) -> None:
     store = workspace.store
     check_entries(store, ledgers, tally, where)
     check_reports(store, ledgers, incidents, tally, where)

@@ -41,16 +41,23 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `tests.sync` importable as with -m
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from command_console.data import actions  # noqa: E402
-from command_console.data.sync import Syncer  # noqa: E402
-from command_console.workspace import Workspace  # noqa: E402
-from tests.sync.fault_check import Ledger, Tally, check_draft, check_store, stray_temp_files  # noqa: E402
-from tests.sync.fault_worker import CONSOLES, PHASES, Phases, drafts_folder, incident_of, work  # noqa: E402
+from command_console.data import actions
+from command_console.data.sync import Syncer
+from command_console.workspace import Workspace
+from tests.sync.fault_check import Ledger, Tally, check_draft, check_store, stray_temp_files
+from tests.sync.fault_worker import CONSOLES, PHASES, Phases, drafts_folder, incident_of, work
 
 # (phase to kill in or None for a random moment, latest start in seconds after the fork);
 # an early "apply" catches the first pass of a cycle merging what the other console wrote since.
-PLANS = (("log", 0.3), ("autosave", 0.3), ("report", 0.3), ("publish", 0.3), ("apply", 0.06), ("apply", 0.3),
-         (None, 0.3))
+PLANS = (
+    ("log", 0.3),
+    ("autosave", 0.3),
+    ("report", 0.3),
+    ("publish", 0.3),
+    ("apply", 0.06),
+    ("apply", 0.3),
+    (None, 0.3),
+)
 # Every SETTLE_EVERY cycles each console runs one sync pass that is not killed, as between
 # real crashes. Without it every pass dies before it saves its bookkeeping: the segments it
 # wrote are orphans the next pass must adopt, they pile up, passes outgrow the kill interval
@@ -87,6 +94,7 @@ def setup(root: Path, share: Path) -> None:
 @dataclass
 class Kill:
     """When to kill one console: at `at` seconds, or once it is in phase `target` after that."""
+
     pid: int
     slot: int
     at: float
@@ -112,7 +120,9 @@ def kill_all(kills: list[Kill], phases: Phases, rng: random.Random) -> None:
         time.sleep(POLL_S)
 
 
-def one_cycle(root: Path, cycle: int, phases: Phases, rng: random.Random, tally: Tally) -> list[str]:
+def one_cycle(
+    root: Path, cycle: int, phases: Phases, rng: random.Random, tally: Tally
+) -> list[str]:
     """Fork both consoles, kill both; return the phase each died in."""
     kills = []
     for slot, name in enumerate(CONSOLES):
@@ -124,7 +134,9 @@ def one_cycle(root: Path, cycle: int, phases: Phases, rng: random.Random, tally:
     for kill in kills:
         status = os.waitpid(kill.pid, 0)[1]
         if not (os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL):
-            tally.problems.append(f"cycle {cycle}: console {CONSOLES[kill.slot]} ended by itself (status {status})")
+            tally.problems.append(
+                f"cycle {cycle}: console {CONSOLES[kill.slot]} ended by itself (status {status})"
+            )
     return [phases.get(k.slot) for k in kills]
 
 
@@ -148,23 +160,37 @@ def run(cycles: int, seed: int, root: Path, settle_every: int = SETTLE_EVERY) ->
     incidents = {name: incident_of(root, name) for name in CONSOLES}
     for cycle in range(cycles):
         died_in.update(one_cycle(root, cycle, phases, rng, tally))
-        if settle_every and (cycle + 1) % settle_every == 0 and os.waitpid(_in_child(settle, root), 0)[1]:
+        if (
+            settle_every
+            and (cycle + 1) % settle_every == 0
+            and os.waitpid(_in_child(settle, root), 0)[1]
+        ):
             tally.problems.append(f"cycle {cycle}: the unkilled sync pass failed")
         for name, ledger in ledgers.items():
             ledger.read()
             check_draft(drafts_folder(root, name), incidents[name], ledger, tally, name)
     figures = finish(root, share, ledgers, incidents, tally)
-    return figures | {"cycles": cycles, "seed": seed, "died_in": died_in, "tally": tally, "ledgers": ledgers,
-                      "settle_every": settle_every}
+    return figures | {
+        "cycles": cycles,
+        "seed": seed,
+        "died_in": died_in,
+        "tally": tally,
+        "ledgers": ledgers,
+        "settle_every": settle_every,
+    }
 
 
-def finish(root: Path, share: Path, ledgers: dict[str, Ledger], incidents: dict[str, str], tally: Tally) -> dict:
+def finish(
+    root: Path, share: Path, ledgers: dict[str, Ledger], incidents: dict[str, str], tally: Tally
+) -> dict:
     """Sync both consoles cleanly (twice round), then check each against every ledger."""
     workspaces = {name: Workspace.open(root / name) for name in CONSOLES}
     syncers = {name: Syncer(w) for name, w in workspaces.items()}
     for name in CONSOLES * 2:
         result = syncers[name].sync_once(wait=True)
-        tally.problems += [p for p in result.problems if "republish" not in p and "asked for" not in p]
+        tally.problems += [
+            p for p in result.problems if "republish" not in p and "asked for" not in p
+        ]
         if result.bad_files:
             tally.problems.append(f"{name}: {result.bad_files} bad files")
     for name, workspace in workspaces.items():
@@ -172,9 +198,11 @@ def finish(root: Path, share: Path, ledgers: dict[str, Ledger], incidents: dict[
     digests = [w.store.table_digest() for w in workspaces.values()]
     if digests[0] != digests[1]:
         tally.problems.append("folded tables differ between the consoles")
-    figures = {"ops": workspaces[CONSOLES[0]].store.op_count(),
-               "share_files": sum(len(os.listdir(d)) for d in share.iterdir() if d.is_dir()),
-               "stray_tmp": sum(stray_temp_files(drafts_folder(root, name)) for name in CONSOLES)}
+    figures = {
+        "ops": workspaces[CONSOLES[0]].store.op_count(),
+        "share_files": sum(len(os.listdir(d)) for d in share.iterdir() if d.is_dir()),
+        "stray_tmp": sum(stray_temp_files(drafts_folder(root, name)) for name in CONSOLES),
+    }
     for workspace in workspaces.values():
         workspace.close()
     return figures
@@ -186,28 +214,43 @@ def summary(report: dict, seconds: float) -> str:
     integrity = "ok" if set(tally.integrity) == {"ok"} else "/".join(tally.integrity)
     every = report["settle_every"]
     settled = f"an unkilled sync every {every} cycles" if every else "no unkilled syncs"
-    return (f"seed {report['seed']}: {report['cycles']} cycles, {died_in.total()} kill -9 ({phases}); "
-            f"acknowledged {sum(len(x.entries) for x in ledgers)} entries, {sum(len(x.reports) for x in ledgers)} "
-            f"report fields, {sum(len(x.drafts) for x in ledgers)} drafts; "
-            f"lost {tally.lost.total()}, duplicated {tally.duplicated.total()}, integrity_check {integrity}, "
-            f"problems {len(tally.problems)}; {report['ops']} ops, {report['share_files']} share files, "
-            f"{report['stray_tmp']} stray draft temp files, {settled}; {seconds:.1f} s")
+    return (
+        f"seed {report['seed']}: {report['cycles']} cycles, {died_in.total()} kill -9 ({phases}); "
+        f"acknowledged {sum(len(x.entries) for x in ledgers)} entries, {sum(len(x.reports) for x in ledgers)} "
+        f"report fields, {sum(len(x.drafts) for x in ledgers)} drafts; "
+        f"lost {tally.lost.total()}, duplicated {tally.duplicated.total()}, integrity_check {integrity}, "
+        f"problems {len(tally.problems)}; {report['ops']} ops, {report['share_files']} share files, "
+        f"{report['stray_tmp']} stray draft temp files, {settled}; {seconds:.1f} s"
+    )
 
 
 def passed(report: dict) -> bool:
     tally, ledgers = report["tally"], report["ledgers"].values()
-    acknowledged_each = all(sum(len(getattr(x, kind)) for x in ledgers) for kind in ("entries", "reports", "drafts"))
-    return (not tally.lost and not tally.duplicated and not tally.problems and acknowledged_each
-            and set(tally.integrity) == {"ok"})
+    acknowledged_each = all(
+        sum(len(getattr(x, kind)) for x in ledgers) for kind in ("entries", "reports", "drafts")
+    )
+    return (
+        not tally.lost
+        and not tally.duplicated
+        and not tally.problems
+        and acknowledged_each
+        and set(tally.integrity) == {"ok"}
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cycles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--keep", help="Work in this folder and keep it (default: a temp folder, removed).")
-    parser.add_argument("--settle-every", type=int, default=SETTLE_EVERY,
-                        help="Cycles between unkilled sync passes (0: never).")
+    parser.add_argument(
+        "--keep", help="Work in this folder and keep it (default: a temp folder, removed)."
+    )
+    parser.add_argument(
+        "--settle-every",
+        type=int,
+        default=SETTLE_EVERY,
+        help="Cycles between unkilled sync passes (0: never).",
+    )
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cc-fault-"))

@@ -79,7 +79,9 @@ class PhasedSyncer(Syncer):
 
 
 # The two overridden steps are private: fail loudly (not with silently empty phase counts) if they move.
-assert all(callable(getattr(Syncer, m, None)) for m in ("_own_folder", "_merge_in_slices")), "Syncer internals moved"
+assert all(callable(getattr(Syncer, m, None)) for m in ("_own_folder", "_merge_in_slices")), (
+    "Syncer internals moved"
+)
 
 
 def drafts_folder(root: Path, name: str) -> Path:
@@ -98,7 +100,9 @@ class Worker:
         self.syncer = PhasedSyncer(self.workspace, self.mark)
         self.drafts = DraftStore(drafts_folder(root, name))
         self.incident = incident_of(root, name)
-        self.ledger = os.open(root / f"ledger-{name}.txt", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        self.ledger = os.open(
+            root / f"ledger-{name}.txt", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600
+        )
         self.cycle, self.tag, self.n = cycle, f"{name}-{cycle:05d}", 0
 
     def note(self, *lines: str) -> None:
@@ -117,13 +121,19 @@ class Worker:
     def log_batch(self, count: int) -> None:
         self.mark("log")
         texts = [self.label() for _ in range(count)]
-        self.store.append_many([("entry.add", {"incident_id": self.incident, "kind": "note", "text": text})
-                                for text in texts])
+        self.store.append_many(
+            [
+                ("entry.add", {"incident_id": self.incident, "kind": "note", "text": text})
+                for text in texts
+            ]
+        )
         self.note(*(f"entry {t}" for t in texts))
 
     def autosave(self) -> None:
         self.mark("autosave")
-        version = self.cycle * 1_000_000 + self.n  # grows across cycles (each process counts afresh)
+        version = (
+            self.cycle * 1_000_000 + self.n
+        )  # grows across cycles (each process counts afresh)
         self.n += 1
         self.note(f"draft-try {version}")
         if self.drafts.save(self.incident, {FIELD: f"draft {version}"}, version):

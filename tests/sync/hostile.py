@@ -35,7 +35,9 @@ class Signer:
 
     def __init__(self) -> None:
         self._key = Ed25519PrivateKey.generate()
-        raw = self._key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        raw = self._key.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
         self.public_key = base64.b64encode(raw).decode()
 
     def sign(self, op_hash: str) -> str:
@@ -59,11 +61,31 @@ def entity(kind: str, payload: dict) -> str:
     return "shift:" + str(payload["id"])
 
 
-def op(console: str, seq: int, kind: str, payload: dict, *, prev_hash: str, ms: int, author: str = "Mallory",
-       signer: Signer | None = None, v: int = 1) -> dict:
+def op(
+    console: str,
+    seq: int,
+    kind: str,
+    payload: dict,
+    *,
+    prev_hash: str,
+    ms: int,
+    author: str = "Mallory",
+    signer: Signer | None = None,
+    v: int = 1,
+) -> dict:
     """A sealed operation record. v=1 without a signer is the format every version reads."""
-    rec = {"id": secrets.token_hex(16), "console_id": console, "seq": seq, "hlc": ms << HLC_BITS, "kind": kind,
-           "entity": entity(kind, payload), "author": author, "payload": payload, "prev_hash": prev_hash, "v": v}
+    rec = {
+        "id": secrets.token_hex(16),
+        "console_id": console,
+        "seq": seq,
+        "hlc": ms << HLC_BITS,
+        "kind": kind,
+        "entity": entity(kind, payload),
+        "author": author,
+        "payload": payload,
+        "prev_hash": prev_hash,
+        "v": v,
+    }
     if v >= 2:
         rec["wall"] = ms
     return seal(rec, signer)
@@ -102,10 +124,17 @@ def frame(data: bytes) -> bytes:
     return FRAME.pack(len(data), zlib.crc32(data)) + data
 
 
-def segment_bytes(console_id: str, bodies: list[bytes], first: int, last: int, created_ms: int) -> bytes:
+def segment_bytes(
+    console_id: str, bodies: list[bytes], first: int, last: int, created_ms: int
+) -> bytes:
     """A well-framed segment around any record bytes (header, records, trailer)."""
-    header = {"console_id": console_id, "first_seq": first, "last_seq": last, "count": len(bodies),
-              "created_ms": created_ms}
+    header = {
+        "console_id": console_id,
+        "first_seq": first,
+        "last_seq": last,
+        "count": len(bodies),
+        "created_ms": created_ms,
+    }
     parts = [HEADER, frame(json.dumps(header, sort_keys=True).encode())]
     parts += [frame(b) for b in bodies]
     parts.append(frame(json.dumps({"end": len(bodies)}).encode()))
@@ -122,12 +151,22 @@ def drop(folder: Path, data: bytes, first: int, last: int) -> Path:
     return path
 
 
-def drop_ops(folder: Path, console: str, recs: list[dict], created_ms: int, first: int | None = None,
-             last: int | None = None) -> Path:
+def drop_ops(
+    folder: Path,
+    console: str,
+    recs: list[dict],
+    created_ms: int,
+    first: int | None = None,
+    last: int | None = None,
+) -> Path:
     """A segment of records; its name may claim another range (first, last) than they hold."""
     seqs = [r["seq"] for r in recs]
-    return drop(folder, segment_bytes(console, [body(r) for r in recs], min(seqs), max(seqs), created_ms),
-                min(seqs) if first is None else first, max(seqs) if last is None else last)
+    return drop(
+        folder,
+        segment_bytes(console, [body(r) for r in recs], min(seqs), max(seqs), created_ms),
+        min(seqs) if first is None else first,
+        max(seqs) if last is None else last,
+    )
 
 
 def damaged(data: bytes, how: str, where: float) -> bytes:
@@ -146,7 +185,7 @@ def read_records(path: Path) -> list[dict]:
     data, pos, found = path.read_bytes(), len(HEADER), []
     while pos + FRAME.size <= len(data):
         length, _crc = FRAME.unpack_from(data, pos)
-        found.append(json.loads(data[pos + FRAME.size: pos + FRAME.size + length]))
+        found.append(json.loads(data[pos + FRAME.size : pos + FRAME.size + length]))
         pos += FRAME.size + length
     return [r for r in found[1:] if "seq" in r and "kind" in r]
 

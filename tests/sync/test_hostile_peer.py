@@ -46,10 +46,27 @@ mutations = st.one_of(
     st.tuples(st.just("envelope"), st.sampled_from(STR_FIELDS), st.sampled_from(BAD_STRS)),
     st.tuples(st.just("envelope"), st.just("payload"), st.sampled_from(BAD_PAYLOADS)),
     st.tuples(st.just("payload"), st.integers(0, 20), st.sampled_from(BAD_ANY)),
-    st.tuples(st.sampled_from(["enum", "no_steps", "deep", "not_resealed", "foreign_console", "namespace",
-                               "shift_namespace", "replayed_open", "tampered_copy", "header_mismatch"]),
-              st.just(None), st.just(None)),
-    st.tuples(st.just("signature"), st.sampled_from(["", "AAAA", "outsider", "!" * 300]), st.just(None)),
+    st.tuples(
+        st.sampled_from(
+            [
+                "enum",
+                "no_steps",
+                "deep",
+                "not_resealed",
+                "foreign_console",
+                "namespace",
+                "shift_namespace",
+                "replayed_open",
+                "tampered_copy",
+                "header_mismatch",
+            ]
+        ),
+        st.just(None),
+        st.just(None),
+    ),
+    st.tuples(
+        st.just("signature"), st.sampled_from(["", "AAAA", "outsider", "!" * 300]), st.just(None)
+    ),
     st.tuples(st.just("damage"), st.sampled_from(["truncate", "flip"]), st.floats(0, 1)),
     st.tuples(st.just("garbage"), st.binary(max_size=300), st.just(None)),
 )
@@ -80,7 +97,11 @@ def templates(tmp_path_factory, request):
     if reporter is not None:
         request.addfinalizer(lambda: reporter.write_line(f"hostile-peer property: {TOTALS}"))
     root = tmp_path_factory.mktemp("templates")
-    for name, title in (("a", "Real fire on 3F"), ("b", "Power cut B2"), ("hostile", "Mallory's own")):
+    for name, title in (
+        ("a", "Real fire on 3F"),
+        ("b", "Power cut B2"),
+        ("hostile", "Mallory's own"),
+    ):
         workspace = Workspace.open(root / name)
         incident = actions.open_incident(workspace.store, workspace.plan("fire"), title=title)
         actions.log(workspace.store, incident, f"first note from {name}")
@@ -126,9 +147,16 @@ class Forger:
         self.outsider = h.new_signer()
         self.first_key = h.new_signer()
         h.publish_key(world.share / "00bad", self.first_key.public_key)
-        self.next_seq = {"hostile": max(o.seq for o in self.h_ops) + 1, "honest": max(o.seq for o in self.a_ops) + 1,
-                         "first": 1}
-        self.last_hash = {"hostile": self.h_ops[-1].hash, "honest": self.a_ops[-1].hash, "first": h.GENESIS}
+        self.next_seq = {
+            "hostile": max(o.seq for o in self.h_ops) + 1,
+            "honest": max(o.seq for o in self.a_ops) + 1,
+            "first": 1,
+        }
+        self.last_hash = {
+            "hostile": self.h_ops[-1].hash,
+            "honest": self.a_ops[-1].hash,
+            "first": h.GENESIS,
+        }
         self.now_ms = to_ms(world.a.clock.now())
 
     def place(self, where: str, mutation: tuple, pick: int) -> Path:
@@ -139,7 +167,9 @@ class Forger:
         if kind in ("damage", "garbage"):
             return self._damaged(folder, kind, arg, value, pick)
         base = self._base(kind, pick)
-        if where == "honest":  # a rewrite of an operation the honest console wrote (see the note above)
+        if (
+            where == "honest"
+        ):  # a rewrite of an operation the honest console wrote (see the note above)
             target = self.a_ops[pick % len(self.a_ops)]
             seq, prev = target.seq, target.prev_hash
         else:  # extends the console's chain
@@ -174,7 +204,10 @@ class Forger:
                 other = f"9-{self.a_id}" if console != self.a_id else f"9-{self.h_id}"
                 rec["payload"]["id"], rec["entity"] = other, "incident:" + other
             else:
-                rec["payload"], rec["entity"] = copy.deepcopy(self._a_open.payload), self._a_open.entity
+                rec["payload"], rec["entity"] = (
+                    copy.deepcopy(self._a_open.payload),
+                    self._a_open.entity,
+                )
                 rec["payload"]["title"] = "DRILL - no action needed"
             rec = h.seal(rec, signer)
         elif kind == "shift_namespace":
@@ -182,7 +215,11 @@ class Forger:
             rec["payload"]["id"], rec["entity"] = other, "shift:" + other
             rec = h.seal(rec, signer)
         elif kind == "tampered_copy":  # an op the receivers already hold, changed and re-signed
-            original = self.a_ops[pick % len(self.a_ops)] if where == "honest" else self.h_ops[pick % len(self.h_ops)]
+            original = (
+                self.a_ops[pick % len(self.a_ops)]
+                if where == "honest"
+                else self.h_ops[pick % len(self.h_ops)]
+            )
             rec = h.record(original)  # in "first": also another console's op in this folder
             rec["author"] = "Mallory"
             rec = h.seal(rec, signer)
@@ -235,13 +272,24 @@ def run_reads(workspace: Workspace, out: Path) -> None:
     runner = CliRunner()
     data = ["--data-dir", str(workspace.paths.root)]
     incidents = workspace.store.incident_ids()
-    commands = [["incident", "list", "--all"], ["contacts", "list"], ["peers"], ["verify"], ["shifts"]]
+    commands = [
+        ["incident", "list", "--all"],
+        ["contacts", "list"],
+        ["peers"],
+        ["verify"],
+        ["shifts"],
+    ]
     commands += [["incident", "show", i] for i in incidents] + [["timeline", i] for i in incidents]
-    commands += [["export", "--format", fmt, "--out", str(out / f"report.{fmt}")] for fmt in FORMATS]
+    commands += [
+        ["export", "--format", fmt, "--out", str(out / f"report.{fmt}")] for fmt in FORMATS
+    ]
     for command in commands:
         result = runner.invoke(app, data + command)
         assert result.exit_code in (0, 1), (command, result.exit_code, result.output)
-        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            command,
+            result.exception,
+        )
         assert "Traceback" not in result.output, (command, result.output)
     for fmt in FORMATS:
         assert (out / f"report.{fmt}").stat().st_size > 0
@@ -262,8 +310,12 @@ async def console_starts(workspace: Workspace) -> None:
         assert rows >= 2, "the incident list did not render"
 
 
-@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: minutes
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: minutes
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(attacks=st.lists(placed, min_size=1, max_size=6))
 def test_hostile_peer_cannot_stop_rewrite_or_impersonate(templates, attacks):
     with tempfile.TemporaryDirectory() as tmp:
@@ -304,8 +356,11 @@ def check_world(world: World, attacks) -> None:
         assert all(r.reason for r in peers.list_rejected(workspace.store))
         reported = set(SyncState.load(workspace.store).bad)
         # A console may delete a file in its own folder that it holds in another (before the other read it).
-        unaccounted = [rel for rel in dropped
-                       if rel not in rejected | reported and (world.share / rel).exists()]
+        unaccounted = [
+            rel
+            for rel in dropped
+            if rel not in rejected | reported and (world.share / rel).exists()
+        ]
         assert not unaccounted, f"bad files neither refused nor reported: {unaccounted}"
         actions.log(workspace.store, a_incident, "local writes still work")
     run_reads(world.a, world.root)
@@ -321,4 +376,3 @@ def _incidents(workspace):
     from command_console.data import queries
 
     return queries.list_incidents(workspace.store, include_resolved=True)
-

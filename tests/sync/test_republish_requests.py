@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from command_console.data import actions
 from command_console.data.sync import segments as seg
-
 from tests.sync.conftest import sync_all
 
 
@@ -21,7 +20,9 @@ def test_two_hundred_requests_make_one_republish(consoles, share):
     before = _own_bytes(share / a.config.console_id)
     top = a.store.op_count()
     for n in range(200):  # the peer asks again and again, for more than there is
-        (share / b.config.console_id / seg.need_name(a.config.console_id, 1, top + n * 1000)).touch()
+        (
+            share / b.config.console_id / seg.need_name(a.config.console_id, 1, top + n * 1000)
+        ).touch()
     first = sa.sync_once(wait=True)
     written_once = _own_bytes(share / a.config.console_id) - before
     again = sa.sync_once(wait=True)

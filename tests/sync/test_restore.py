@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from command_console.data import actions
-
 from tests.sync.conftest import entry_texts, run_cli, sync_all
 
 

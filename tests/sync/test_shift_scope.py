@@ -6,7 +6,6 @@ import json
 
 from command_console.data import actions, queries
 from command_console.data import shift as shifts
-
 from tests.sync.conftest import run_cli, sync_all
 
 
@@ -33,7 +32,11 @@ def test_join_names_consoles_with_a_shift_when_the_console_is_unknown(consoles, 
     (a, sa), (b, sb) = consoles("a"), consoles("b")
     sync_all([sa, sb])
     proc = run_cli(tmp_path / "b", "join-shift", "zzzz", check=False)
-    assert proc.returncode == 2 and a.config.console_id in proc.stderr and "Traceback" not in proc.stderr
+    assert (
+        proc.returncode == 2
+        and a.config.console_id in proc.stderr
+        and "Traceback" not in proc.stderr
+    )
 
 
 def test_export_of_this_console_or_all(consoles, share, tmp_path):
@@ -45,8 +48,13 @@ def test_export_of_this_console_or_all(consoles, share, tmp_path):
     actions.log(b.store, ib, "line from b")
     sync_all([sa, sb])
     every = json.loads(run_cli(tmp_path / "a", "export", "-f", "json", "--out", "-").stdout)
-    mine = json.loads(run_cli(tmp_path / "a", "export", "-f", "json", "--out", "-", "--consoles", "this").stdout)
-    text_all, text_mine = json.dumps(every, ensure_ascii=False), json.dumps(mine, ensure_ascii=False)
+    mine = json.loads(
+        run_cli(tmp_path / "a", "export", "-f", "json", "--out", "-", "--consoles", "this").stdout
+    )
+    text_all, text_mine = (
+        json.dumps(every, ensure_ascii=False),
+        json.dumps(mine, ensure_ascii=False),
+    )
     assert "line from a" in text_all and "line from b" in text_all
     assert "line from a" in text_mine and "line from b" not in text_mine
     assert ib not in {i["id"] for i in mine["incidents"]}

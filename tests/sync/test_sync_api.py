@@ -5,10 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
-from tests.sync.conftest import entry_texts, sync_all
-
 from command_console.data import actions
 from command_console.data.sync.own import COMPACT_KEEP
+from tests.sync.conftest import entry_texts, sync_all
 
 
 def test_two_consoles_converge_and_a_second_pass_does_nothing(consoles, share):
@@ -35,7 +34,9 @@ def test_unpublished_count_and_status_line(consoles):
     actions.log(a.store, incident, "one")
     assert sa.last.unpublished == 0
     pending = sa.sync_once()
-    assert pending.published == 3 and pending.unpublished == 0  # incident.open + incident.extra (drill, upward rule), the log
+    assert (
+        pending.published == 3 and pending.unpublished == 0
+    )  # incident.open + incident.extra (drill, upward rule), the log
     assert sa.status_text().endswith("· 0 unpublished")
 
 
@@ -77,7 +78,9 @@ def test_fresh_files_wait_before_compaction(consoles, share):
     for n in range(14):
         actions.log(a.store, incident, f"entry {n}")
         sa.sync_once()
-    assert len(list((share / a.config.console_id).glob("*.seg"))) == 14  # nobody could have read a merge yet
+    assert (
+        len(list((share / a.config.console_id).glob("*.seg"))) == 14
+    )  # nobody could have read a merge yet
     sa.compact_age_s = 0
     sa.sync_once()
     assert len(list((share / a.config.console_id).glob("*.seg"))) == COMPACT_KEEP
@@ -103,7 +106,9 @@ def test_sync_from_many_threads_at_once_while_writing(consoles):
     sync_all([sa, sb, sa])
     assert errors == []
     assert a.store.table_digest() == b.store.table_digest()
-    assert sorted(t for t in entry_texts(b.store) if t.startswith("threaded")) == sorted(f"threaded {n}" for n in range(40))
+    assert sorted(t for t in entry_texts(b.store) if t.startswith("threaded")) == sorted(
+        f"threaded {n}" for n in range(40)
+    )
 
 
 def test_changed_notices_local_commits_and_new_files_in_the_share(consoles):
@@ -116,4 +121,6 @@ def test_changed_notices_local_commits_and_new_files_in_the_share(consoles):
     time.sleep(0.02)  # folder times tick with the kernel's coarse clock (a few ms)
     sa.sync_once()
     assert sb.changed()
-    assert sb.sync_once().applied == 2 and incident in a.store.incident_ids()  # incident.open + incident.extra
+    assert (
+        sb.sync_once().applied == 2 and incident in a.store.incident_ids()
+    )  # incident.open + incident.extra

@@ -10,9 +10,8 @@ import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.sync.conftest import run_cli
-
 from command_console.workspace import Workspace
+from tests.sync.conftest import run_cli
 
 ACTIONS = ["log", "log", "step", "report", "roster", "severity", "open", "sync"]
 
@@ -48,21 +47,47 @@ def actor(name: str, data_dir, tmp_path, ledger: Ledger, seed: int, moves: int) 
                 ledger.ack("entry.add", marker)
         elif action == "step":
             verb = rng.choice(["done", "skip", "reopen"])
-            proc = run_cli(data_dir, "step", incident, str(rng.randint(1, 2)), verb, "--note", marker, check=False)
+            proc = run_cli(
+                data_dir,
+                "step",
+                incident,
+                str(rng.randint(1, 2)),
+                verb,
+                "--note",
+                marker,
+                check=False,
+            )
             if proc.returncode == 0:
                 ledger.ack("step.set", marker)
         elif action == "report":
-            if run_cli(data_dir, "report", "set", incident, rng.choice(["impact", "measures"]), marker, check=False).returncode == 0:
+            if (
+                run_cli(
+                    data_dir,
+                    "report",
+                    "set",
+                    incident,
+                    rng.choice(["impact", "measures"]),
+                    marker,
+                    check=False,
+                ).returncode
+                == 0
+            ):
                 ledger.ack("report.set", marker)
         elif action == "roster":
             roster = tmp_path / f"{marker}.csv"
-            who = rng.choice([f"Contact {marker}", "Shared Duty Manager"])  # some edits hit one contact
-            roster.write_text(f"name,roles,phones,notes,on_duty\n{who},duty-manager:1,555-{marker},{marker},yes\n")
+            who = rng.choice(
+                [f"Contact {marker}", "Shared Duty Manager"]
+            )  # some edits hit one contact
+            roster.write_text(
+                f"name,roles,phones,notes,on_duty\n{who},duty-manager:1,555-{marker},{marker},yes\n"
+            )
             if run_cli(data_dir, "contacts", "import", str(roster), check=False).returncode == 0:
                 ledger.ack("contact.upsert", marker)
         elif action == "severity":
             level = rng.choice(["general", "serious", "major", "critical"])
-            run_cli(data_dir, "incident", "set", incident, "severity", level, check=False)  # LWW: no marker
+            run_cli(
+                data_dir, "incident", "set", incident, "severity", level, check=False
+            )  # LWW: no marker
         else:
             with ledger.lock:
                 before = set(ledger.published)
@@ -77,8 +102,13 @@ def markers(store) -> Counter:
     found: Counter = Counter()
     for op in store.all_ops():
         p = op.payload
-        text = {"incident.open": p.get("title"), "entry.add": p.get("text"), "step.set": p.get("note"),
-                "report.set": p.get("value"), "contact.upsert": p.get("notes")}.get(op.kind)
+        text = {
+            "incident.open": p.get("title"),
+            "entry.add": p.get("text"),
+            "step.set": p.get("note"),
+            "report.set": p.get("value"),
+            "contact.upsert": p.get("notes"),
+        }.get(op.kind)
         if text:
             found[(op.kind, text)] += 1
     return found
@@ -91,7 +121,9 @@ def test_three_consoles_converge_and_every_acknowledged_operation_is_there_once(
     ledger = Ledger()
     seed = random.randrange(10**6)
     with ThreadPoolExecutor(3) as pool:
-        futures = [pool.submit(actor, d.name, d, tmp_path, ledger, seed + i, 7) for i, d in enumerate(dirs)]
+        futures = [
+            pool.submit(actor, d.name, d, tmp_path, ledger, seed + i, 7) for i, d in enumerate(dirs)
+        ]
         for future in futures:
             future.result()
     for d in dirs + dirs[:2]:

@@ -8,13 +8,13 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from tests.sync.conftest import entry_texts, sync_all
 
 from command_console.core.clock import FakeClock, SystemClock
 from command_console.data import actions
 from command_console.data.sync import segments as seg
 from command_console.data.sync.state import SyncState
 from command_console.data.sync.verify import verify
+from tests.sync.conftest import entry_texts, sync_all
 
 
 def _segments(share, console):
@@ -42,7 +42,9 @@ def test_truncated_segment_is_reported_intact_part_applied_and_healed(consoles, 
     data = path.read_bytes()
     path.write_bytes(data[: len(data) - 300])
     got = sb.sync_once()
-    assert any(str(path) in p and "truncated" in p or "runs past the end" in p for p in got.problems), got.problems
+    assert any(
+        (str(path) in p and "truncated" in p) or "runs past the end" in p for p in got.problems
+    ), got.problems
     assert 0 < got.applied < a.store.op_count()
     assert got.bad_files == 1 and "1 bad file" in sb.status_text()
     healed = sa.sync_once()  # the owner sees its file changed size and republishes it
@@ -59,7 +61,9 @@ def test_bit_flip_is_reported_and_the_owner_republishes_on_request(consoles, sha
     data[len(data) // 2] ^= 0x10
     path.write_bytes(bytes(data))
     got = sb.sync_once()
-    assert any(p.startswith(str(path)) and "checksum mismatch" in p for p in got.problems), got.problems
+    assert any(p.startswith(str(path)) and "checksum mismatch" in p for p in got.problems), (
+        got.problems
+    )
     assert got.applied == a.store.op_count() - 1  # every other operation still applied
     assert list((share / b.config.console_id).glob("need-*"))
     answered = sa.sync_once()
@@ -112,7 +116,7 @@ def test_foreign_and_future_version_files_are_skipped_with_a_reason(consoles, sh
     (folder / "README.txt").write_text("not ours")
     (folder / seg.segment_name(900, 901)).write_bytes(b"PK\x03\x04 a zip file")
     (path,) = _segments(share, a.config.console_id)[:1]
-    future = seg.MAGIC + bytes([9, 0, 0]) + path.read_bytes()[len(seg.HEADER):]
+    future = seg.MAGIC + bytes([9, 0, 0]) + path.read_bytes()[len(seg.HEADER) :]
     (folder / seg.segment_name(950, 960)).write_bytes(future)
     got = sb.sync_once()
     reasons = "\n".join(got.problems)
@@ -183,7 +187,9 @@ def test_full_share_reports_and_leaves_no_partial_file(consoles, tmp_path, mount
         actions.log(a.store, incident, f"entry {i} " + "x" * 400)
     got = sa.sync_once()
     assert not got.share_ok and got.share_state == "share full" and got.unpublished > 0
-    assert not [p for p in (small / a.config.console_id).iterdir() if p.name.startswith(seg.TEMP_PREFIX)]
+    assert not [
+        p for p in (small / a.config.console_id).iterdir() if p.name.startswith(seg.TEMP_PREFIX)
+    ]
 
 
 def test_clock_skew_is_warned(consoles, share):
@@ -228,9 +234,13 @@ def test_verify_reports_tampering_and_gaps(consoles, share):
     summary, problems = verify(b.store, share)
     assert problems == [] and len(summary) == 4
     with a.store.engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE ops SET payload = replace(payload, 'entry 2', 'entry 9') WHERE console_id = ?",
-                             (a.config.console_id,))
-        conn.exec_driver_sql("DELETE FROM ops WHERE console_id = ? AND seq = 3", (a.config.console_id,))
+        conn.exec_driver_sql(
+            "UPDATE ops SET payload = replace(payload, 'entry 2', 'entry 9') WHERE console_id = ?",
+            (a.config.console_id,),
+        )
+        conn.exec_driver_sql(
+            "DELETE FROM ops WHERE console_id = ? AND seq = 3", (a.config.console_id,)
+        )
     _summary, problems = verify(a.store, share)
     text = "\n".join(problems)
     assert "hash does not match content" in text and "gap, seq 3-3 missing" in text
@@ -259,7 +269,10 @@ def test_foreign_segment_in_own_folder_is_reported(consoles, share):
     (theirs,) = _segments(share, b.config.console_id)
     shutil.copy(theirs, share / a.config.console_id / theirs.name)
     got = sa.sync_once()
-    assert any(f"segment of console {b.config.console_id!r} in this console's folder" in p for p in got.problems)
+    assert any(
+        f"segment of console {b.config.console_id!r} in this console's folder" in p
+        for p in got.problems
+    )
     assert got.duplicate_console is None
 
 

@@ -11,30 +11,38 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.sync.conftest import entry_texts
 
 from command_console.workspace import Workspace
+from tests.sync.conftest import entry_texts
 
 LOOP = Path(__file__).with_name("fault_loop.py")
 
 
 def _fault_loop(cycles: int, tmp_path) -> str:
-    proc = subprocess.run([sys.executable, str(LOOP), "--cycles", str(cycles), "--keep", str(tmp_path / "loop")],
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, str(LOOP), "--cycles", str(cycles), "--keep", str(tmp_path / "loop")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc.stdout
 
 
-SUMMARY = re.compile(r"(?P<cycles>\d+) cycles, (?P<kills>\d+) kill -9 \((?P<phases>[^)]*)\); "
-                     r"acknowledged (?P<entries>\d+) entries, (?P<reports>\d+) report fields, (?P<drafts>\d+) drafts; "
-                     r"lost (?P<lost>\d+), duplicated (?P<duplicated>\d+), integrity_check (?P<integrity>\S+), "
-                     r"problems (?P<problems>\d+);")
+SUMMARY = re.compile(
+    r"(?P<cycles>\d+) cycles, (?P<kills>\d+) kill -9 \((?P<phases>[^)]*)\); "
+    r"acknowledged (?P<entries>\d+) entries, (?P<reports>\d+) report fields, (?P<drafts>\d+) drafts; "
+    r"lost (?P<lost>\d+), duplicated (?P<duplicated>\d+), integrity_check (?P<integrity>\S+), "
+    r"problems (?P<problems>\d+);"
+)
 
 
 def _summary(out: str) -> tuple[dict, dict]:
     found = SUMMARY.search(out)
     assert found, out
-    phases = {name: int(count) for name, count in (p.rsplit(" ", 1) for p in found["phases"].split(", "))}
+    phases = {
+        name: int(count) for name, count in (p.rsplit(" ", 1) for p in found["phases"].split(", "))
+    }
     return found.groupdict(), phases
 
 
@@ -84,8 +92,16 @@ def test_two_processes_share_one_data_directory(tmp_path, share):
 
     actions.open_incident(workspace.store, workspace.plan("power"))
     workspace.close()
-    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(data), who], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for who in ("left", "right")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(data), who],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for who in ("left", "right")
+    ]
     for proc in procs:
         assert proc.stdout.readline() == "ready\n"
     for proc in procs:  # start both at once
@@ -97,14 +113,18 @@ def test_two_processes_share_one_data_directory(tmp_path, share):
     try:
         texts = entry_texts(workspace.store)
         for who in ("left", "right"):
-            assert sorted(t for t in texts if t.startswith(who + " ")) == sorted(f"{who} {n}" for n in range(150))
+            assert sorted(t for t in texts if t.startswith(who + " ")) == sorted(
+                f"{who} {n}" for n in range(150)
+            )
         assert workspace.store.integrity_check() == "ok"
         from command_console.data.sync import Syncer
 
         assert Syncer(workspace).sync_once(wait=True).published > 0  # the writers' last entries
         other = Workspace.open(tmp_path / "other")
         Syncer(other, share).sync_once(wait=True)
-        assert len([t for t in entry_texts(other.store) if t.startswith(("left ", "right "))]) == 300
+        assert (
+            len([t for t in entry_texts(other.store) if t.startswith(("left ", "right "))]) == 300
+        )
         other.close()
     finally:
         workspace.close()

@@ -12,9 +12,17 @@ from command_console.data.sync import segments as seg
 def make_ops(n: int, console: str = "abcd") -> list[Op]:
     ops, prev = [], GENESIS_HASH
     for seq in range(1, n + 1):
-        op = Op(id=f"{seq:032x}", console_id=console, seq=seq, hlc=(1_800_000_000_000 + seq) << 16,
-                kind="entry.add", entity="incident:1-abcd", author="lead",
-                payload={"incident_id": "1-abcd", "kind": "note", "text": f"entry {seq} 停电"}, prev_hash=prev).sealed()
+        op = Op(
+            id=f"{seq:032x}",
+            console_id=console,
+            seq=seq,
+            hlc=(1_800_000_000_000 + seq) << 16,
+            kind="entry.add",
+            entity="incident:1-abcd",
+            author="lead",
+            payload={"incident_id": "1-abcd", "kind": "note", "text": f"entry {seq} 停电"},
+            prev_hash=prev,
+        ).sealed()
         ops.append(op)
         prev = op.hash
     return ops
@@ -54,7 +62,7 @@ def test_any_bit_flip_is_reported_and_never_yields_a_changed_op(bit):
 def test_foreign_and_future_files_are_fatal_with_a_reason():
     assert seg.decode(b"hello world").fatal
     assert "bad magic" in seg.decode(b"hello world").problems[0]
-    future = seg.MAGIC + bytes([2, 0, 0]) + DATA[len(seg.HEADER):]
+    future = seg.MAGIC + bytes([2, 0, 0]) + DATA[len(seg.HEADER) :]
     decoded = seg.decode(future)
     assert decoded.fatal and "segment format 2" in decoded.problems[0]
 
@@ -63,12 +71,26 @@ def test_names_of_segments_and_conflict_copies():
     name = seg.segment_name(1, 20)
     assert seg.parse_name(name) == seg.SegmentName(1, 20, name[22:30], False)
     stem = name[:-4]
-    for copy in (f"{stem}.sync-conflict-20261122-080000-ABCDEFG.seg", f"{stem} (Li's conflicted copy 2026-11-22).seg"):
+    for copy in (
+        f"{stem}.sync-conflict-20261122-080000-ABCDEFG.seg",
+        f"{stem} (Li's conflicted copy 2026-11-22).seg",
+    ):
         parsed = seg.parse_name(copy)
-        assert parsed is not None and parsed.conflict_copy and (parsed.first, parsed.last) == (1, 20)
-    for bad in ("notes.txt", "0000000001-0000000020-zzzzzzzz.seg", f"{stem}.seg.bak", "0000000005-0000000001-abcdef01.seg"):
+        assert (
+            parsed is not None and parsed.conflict_copy and (parsed.first, parsed.last) == (1, 20)
+        )
+    for bad in (
+        "notes.txt",
+        "0000000001-0000000020-zzzzzzzz.seg",
+        f"{stem}.seg.bak",
+        "0000000005-0000000001-abcdef01.seg",
+    ):
         assert seg.parse_name(bad) is None, bad
-    assert seg.is_ignorable(".tmp-abc.part") and seg.is_ignorable("~syncthing~x.tmp") and not seg.is_ignorable(name)
+    assert (
+        seg.is_ignorable(".tmp-abc.part")
+        and seg.is_ignorable("~syncthing~x.tmp")
+        and not seg.is_ignorable(name)
+    )
 
 
 def test_write_segment_is_atomic_and_leaves_no_temp(tmp_path):

@@ -63,7 +63,11 @@ def peer(share: Path, name: str) -> Path:
 def open_record(share: Path, console_id: str, incident: str) -> dict:
     """A console's real incident.open, as published (plan snapshot included)."""
     records = h.folder_records(share / console_id)
-    return next(r for r in records.values() if r["kind"] == "incident.open" and r["payload"]["id"] == incident)
+    return next(
+        r
+        for r in records.values()
+        if r["kind"] == "incident.open" and r["payload"]["id"] == incident
+    )
 
 
 def open_payload(share: Path, console_id: str, incident: str) -> dict:
@@ -75,8 +79,14 @@ def test_hlc_2_63_minus_1_op_does_not_break_later_local_writes_and_sync_names_it
     incident = open_real_fire(a)
     run_cli(a, "sync")
     folder = peer(share, "mal1")
-    bad = h.op("mal1", 1, "entry.add", {"incident_id": incident, "kind": "note", "text": "overflow"},
-               prev_hash=h.GENESIS, ms=now_ms())
+    bad = h.op(
+        "mal1",
+        1,
+        "entry.add",
+        {"incident_id": incident, "kind": "note", "text": "overflow"},
+        prev_hash=h.GENESIS,
+        ms=now_ms(),
+    )
     bad = h.seal(dict(bad, hlc=2**63 - 1), None)
     h.drop_ops(folder, "mal1", [bad], now_ms())
     synced = run_cli(a, "sync", check=False)
@@ -99,26 +109,94 @@ def test_bad_values_are_quarantined_and_a_bad_folder_sorting_first_stops_no_one(
     own = "1-000bad"
     ms = now_ms()
     bodies = [
-        {"id": own, "title": "no steps", "plan": dict(plan, steps=[]), "severity": "serious", "started_at": ms},
-        {"id": "2-000bad", "title": "huge start", "plan": plan, "severity": "serious", "started_at": 2**63 - 1},
-        {"id": "3-000bad", "title": "string start", "plan": plan, "severity": "serious", "started_at": str(ms)},
-        {"id": "4-000bad", "title": "bad level", "plan": plan, "severity": "apocalyptic", "started_at": ms},
+        {
+            "id": own,
+            "title": "no steps",
+            "plan": dict(plan, steps=[]),
+            "severity": "serious",
+            "started_at": ms,
+        },
+        {
+            "id": "2-000bad",
+            "title": "huge start",
+            "plan": plan,
+            "severity": "serious",
+            "started_at": 2**63 - 1,
+        },
+        {
+            "id": "3-000bad",
+            "title": "string start",
+            "plan": plan,
+            "severity": "serious",
+            "started_at": str(ms),
+        },
+        {
+            "id": "4-000bad",
+            "title": "bad level",
+            "plan": plan,
+            "severity": "apocalyptic",
+            "started_at": ms,
+        },
     ]
-    recs = [h.op("000bad", n, "incident.open", p, prev_hash=h.GENESIS, ms=ms) for n, p in enumerate(bodies, 1)]
+    recs = [
+        h.op("000bad", n, "incident.open", p, prev_hash=h.GENESIS, ms=ms)
+        for n, p in enumerate(bodies, 1)
+    ]
     recs += [
-        h.op("000bad", 5, "entry.add", {"incident_id": b_incident, "kind": "exploded", "text": "bad kind"},
-             prev_hash=h.GENESIS, ms=ms),
-        h.op("000bad", 6, "step.set", {"incident_id": b_incident, "step_id": plan["steps"][0]["id"],
-                                       "state": "exploded", "note": ""}, prev_hash=h.GENESIS, ms=ms),
-        h.op("000bad", 7, "entry.add", {"incident_id": 7, "kind": "note", "text": "id of the wrong type"},
-             prev_hash=h.GENESIS, ms=ms),
-        h.seal(dict(h.op("000bad", 8, "entry.add", {"incident_id": b_incident, "kind": "note", "text": "x"},
-                         prev_hash=h.GENESIS, ms=ms), author=["not", "a", "name"]), None),
+        h.op(
+            "000bad",
+            5,
+            "entry.add",
+            {"incident_id": b_incident, "kind": "exploded", "text": "bad kind"},
+            prev_hash=h.GENESIS,
+            ms=ms,
+        ),
+        h.op(
+            "000bad",
+            6,
+            "step.set",
+            {
+                "incident_id": b_incident,
+                "step_id": plan["steps"][0]["id"],
+                "state": "exploded",
+                "note": "",
+            },
+            prev_hash=h.GENESIS,
+            ms=ms,
+        ),
+        h.op(
+            "000bad",
+            7,
+            "entry.add",
+            {"incident_id": 7, "kind": "note", "text": "id of the wrong type"},
+            prev_hash=h.GENESIS,
+            ms=ms,
+        ),
+        h.seal(
+            dict(
+                h.op(
+                    "000bad",
+                    8,
+                    "entry.add",
+                    {"incident_id": b_incident, "kind": "note", "text": "x"},
+                    prev_hash=h.GENESIS,
+                    ms=ms,
+                ),
+                author=["not", "a", "name"],
+            ),
+            None,
+        ),
     ]
     for rec in recs:
         h.drop_ops(folder, "000bad", [rec], ms)
-    deep = h.op("000bad", 9, "entry.add", {"incident_id": b_incident, "kind": "note", "text": "deep"},
-                prev_hash=h.GENESIS, ms=ms)
+    deep = h.op(
+        "000bad",
+        9,
+        "entry.add",
+        {"incident_id": b_incident, "kind": "note", "text": "deep"},
+        prev_hash=h.GENESIS,
+        ms=ms,
+    )
     h.drop(folder, h.segment_bytes("000bad", [h.deep_body(deep)], 9, 9, ms), 9, 9)
 
     synced = run_cli(a, "sync", check=False)
@@ -134,17 +212,27 @@ def test_bad_values_are_quarantined_and_a_bad_folder_sorting_first_stops_no_one(
     for fmt in ("md", "html", "csv", "json"):
         run_cli(a, "export", "--format", fmt, "--out", str(tmp_path / f"shift.{fmt}"))
     verified = run_cli(a, "verify", check=False)
-    rejected = [line for line in verified.stdout.splitlines() if line.startswith("rejected: console 000bad")]
+    rejected = [
+        line for line in verified.stdout.splitlines() if line.startswith("rejected: console 000bad")
+    ]
     assert len(rejected) >= 9, verified.stdout
 
 
-def test_an_op_stamped_in_2100_is_held_back_and_later_entries_are_not_dated_in_the_future(tmp_path, share):
+def test_an_op_stamped_in_2100_is_held_back_and_later_entries_are_not_dated_in_the_future(
+    tmp_path, share
+):
     a, _a_id = console(tmp_path, "a", share)
     incident = open_real_fire(a)
     run_cli(a, "sync")
     year_2100 = 4_102_444_800_000
-    future = h.op("mal2", 1, "entry.add", {"incident_id": incident, "kind": "note", "text": "from 2100"},
-                  prev_hash=h.GENESIS, ms=year_2100)
+    future = h.op(
+        "mal2",
+        1,
+        "entry.add",
+        {"incident_id": incident, "kind": "note", "text": "from 2100"},
+        prev_hash=h.GENESIS,
+        ms=year_2100,
+    )
     h.drop_ops(peer(share, "mal2"), "mal2", [future], now_ms())
     synced = run_cli(a, "sync", check=False)
     run_cli(a, "log", incident, "after the future op")
@@ -201,14 +289,27 @@ def test_a_second_open_by_the_same_console_keeps_the_title(tmp_path, share):
 
 
 def open_payload_local(workspace, incident: str) -> dict:
-    return next(o.payload for o in workspace.store.all_ops() if o.kind == "incident.open" and o.payload["id"] == incident)
+    return next(
+        o.payload
+        for o in workspace.store.all_ops()
+        if o.kind == "incident.open" and o.payload["id"] == incident
+    )
 
 
-def _forge_extension(share: Path, a_id: str, incident: str, first_in_name: int | None = None) -> dict:
+def _forge_extension(
+    share: Path, a_id: str, incident: str, first_in_name: int | None = None
+) -> dict:
     records = h.folder_records(share / a_id)
     last = records[max(records)]
-    forged = h.op(a_id, last["seq"] + 1, "entry.add", {"incident_id": incident, "kind": "note", "text": "forged"},
-                  prev_hash=last["hash"], ms=now_ms(), author=last["author"])
+    forged = h.op(
+        a_id,
+        last["seq"] + 1,
+        "entry.add",
+        {"incident_id": incident, "kind": "note", "text": "forged"},
+        prev_hash=last["hash"],
+        ms=now_ms(),
+        author=last["author"],
+    )
     h.drop_ops(share / a_id, a_id, [forged], now_ms(), first=first_in_name)
     return forged
 
@@ -237,7 +338,9 @@ def test_a_forged_chain_extension_read_beside_the_real_entry_does_not_drop_it(tm
     run_cli(a, "sync")
     run_cli(b, "sync")
     records = h.folder_records(share / a_id)
-    _forge_extension(share, a_id, incident, first_in_name=max(records))  # its file sorts before the real one
+    _forge_extension(
+        share, a_id, incident, first_in_name=max(records)
+    )  # its file sorts before the real one
     run_cli(a, "log", incident, "real next entry")
     run_cli(a, "sync", check=False)
     run_cli(b, "sync", check=False)  # forgery and real entry in one pass
@@ -253,7 +356,9 @@ def test_a_tampered_copy_of_an_own_op_in_the_own_folder_is_reported(tmp_path, sh
     run_cli(a, "sync")
     records = h.folder_records(share / a_id)
     last = records[max(records)]
-    tampered = h.seal(dict(last, payload=dict(last["payload"], text="changed words")), h.new_signer())
+    tampered = h.seal(
+        dict(last, payload=dict(last["payload"], text="changed words")), h.new_signer()
+    )
     forged = h.drop_ops(share / a_id, a_id, [tampered], now_ms(), last=last["seq"] + 1000)
     synced = run_cli(a, "sync", check=False)
     assert forged.name in synced.stderr, out(synced)
@@ -268,11 +373,30 @@ def test_peer_text_with_escape_sequences_is_not_printed_raw_by_the_cli(tmp_path,
     h.publish_key(folder, signer.public_key)
     plan = open_payload(share, a_id, incident)["plan"]
     ms, own = now_ms(), "1-mal4"
-    payloads = [("incident.open", {"id": own, "title": "Fire" + ESCAPES, "plan": plan, "severity": "serious",
-                                   "started_at": ms}),
-                ("entry.add", {"incident_id": own, "kind": "note", "text": "entry" + ESCAPES}),
-                ("contact.upsert", {"id": "mal4-x", "name": "Mallory" + ESCAPES, "roles": {}, "phones": [],
-                                    "notes": "", "on_duty": True})]
+    payloads = [
+        (
+            "incident.open",
+            {
+                "id": own,
+                "title": "Fire" + ESCAPES,
+                "plan": plan,
+                "severity": "serious",
+                "started_at": ms,
+            },
+        ),
+        ("entry.add", {"incident_id": own, "kind": "note", "text": "entry" + ESCAPES}),
+        (
+            "contact.upsert",
+            {
+                "id": "mal4-x",
+                "name": "Mallory" + ESCAPES,
+                "roles": {},
+                "phones": [],
+                "notes": "",
+                "on_duty": True,
+            },
+        ),
+    ]
     recs, prev = [], h.GENESIS
     for seq, (kind, payload) in enumerate(payloads, 1):
         recs.append(h.op("mal4", seq, kind, payload, prev_hash=prev, ms=ms, signer=signer, v=2))
@@ -280,13 +404,23 @@ def test_peer_text_with_escape_sequences_is_not_printed_raw_by_the_cli(tmp_path,
     h.drop_ops(folder, "mal4", recs, ms)
     run_cli(a, "sync")
     assert show(a, own)["title"].startswith("Fire")  # merged: a signed, valid peer operation
-    for command in (["incident", "list"], ["timeline", own], ["contacts", "list"], ["incident", "show", own]):
+    for command in (
+        ["incident", "list"],
+        ["timeline", own],
+        ["contacts", "list"],
+        ["incident", "show", own],
+    ):
         printed = run_cli(a, *command).stdout
         assert "Mallory" in printed or "Fire" in printed or "entry" in printed, (command, printed)
-        assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed, (command, printed)
+        assert "\x1b" not in printed and "\x07" not in printed and "\u202e" not in printed, (
+            command,
+            printed,
+        )
 
 
-def test_a_symlinked_own_folder_is_refused_and_nothing_is_written_outside_the_share(tmp_path, share):
+def test_a_symlinked_own_folder_is_refused_and_nothing_is_written_outside_the_share(
+    tmp_path, share
+):
     a, a_id = console(tmp_path, "a", share)
     open_real_fire(a)
     outside = tmp_path / "outside"
@@ -310,11 +444,15 @@ def test_verify_does_not_follow_a_symlink_to_a_big_file_or_a_fifo(tmp_path, shar
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     (folder / "0000000001-0000000002-0123abcd.seg").symlink_to(big)
-    (folder / "0000000003-0000000004-0123abcd.seg").symlink_to(fifo)  # reading it would block for ever
+    (folder / "0000000003-0000000004-0123abcd.seg").symlink_to(
+        fifo
+    )  # reading it would block for ever
     verified = run_cli(a, "verify", check=False, timeout=60)
     assert "Traceback" not in verified.stderr
     assert f"local  {a_id}" in verified.stdout
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child process so far
+    peak_kib = resource.getrusage(
+        resource.RUSAGE_CHILDREN
+    ).ru_maxrss  # the largest child process so far
     assert peak_kib < 1024 * 1024, f"a CLI process grew to {peak_kib // 1024} MiB"
 
 
@@ -327,17 +465,23 @@ def test_an_op_over_64_kb_is_refused_at_write_time_in_one_line(tmp_path, share):
 
     a, _a_id = console(tmp_path, "a", share)
     roster = tmp_path / "roster.toml"
-    roster.write_text('[[contacts]]\nname = "Zhao Lei"\nroles = { superior = 1 }\nphones = ["+86 10 5550 0199"]\n'
-                      f'notes = "{"n" * 70_000}"\n')
+    roster.write_text(
+        '[[contacts]]\nname = "Zhao Lei"\nroles = { superior = 1 }\nphones = ["+86 10 5550 0199"]\n'
+        f'notes = "{"n" * 70_000}"\n'
+    )
     before = run_cli(a, "contacts", "list", "--json").stdout
     imported = run_cli(a, "contacts", "import", str(roster), check=False)
-    assert imported.returncode != 0 and len(imported.stderr.strip().splitlines()) == 1, out(imported)
+    assert imported.returncode != 0 and len(imported.stderr.strip().splitlines()) == 1, out(
+        imported
+    )
     assert "Traceback" not in imported.stderr
     assert run_cli(a, "contacts", "list", "--json").stdout == before
     workspace = Workspace.open(a)
     try:
         plan = workspace.plan("fire")
-        long_note = replace(plan, steps=[replace(plan.steps[0], note="n" * 70_000), *plan.steps[1:]])
+        long_note = replace(
+            plan, steps=[replace(plan.steps[0], note="n" * 70_000), *plan.steps[1:]]
+        )
         ops_before = workspace.store.op_count()
         with pytest.raises(UserError) as refused:
             actions.open_incident(workspace.store, long_note, title=REAL)

@@ -21,7 +21,10 @@ def console(path, share, lead: str) -> tuple[Workspace, Syncer]:
 def sync_both_ways(*syncers) -> None:
     for syncer in (*syncers, *syncers):
         result = syncer.sync_once(wait=True)
-        assert result.share_ok and not getattr(result, "rejected", None), (result.share_state, result.problems)
+        assert result.share_ok and not getattr(result, "rejected", None), (
+            result.share_state,
+            result.problems,
+        )
 
 
 def authors(workspace: Workspace, incident: str) -> dict[str, str]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import asyncio
 import inspect
+from datetime import UTC, datetime
 
 import pytest
 
@@ -32,14 +31,19 @@ def pytest_pyfunc_call(pyfuncitem):
     return True
 
 
-START = datetime(2026, 11, 22, 6, 0, tzinfo=timezone.utc)  # 14:00 in Shanghai
+START = datetime(2026, 11, 22, 6, 0, tzinfo=UTC)  # 14:00 in Shanghai
 
 
 def make_workspace(folder, clock) -> Workspace:
     workspace = Workspace(resolve_paths(folder), clock)
     if not workspace.paths.config.exists():
-        workspace.initialise(console_id="tst", lead_name="Lead Li 李", site_name="Hotline Centre",
-                             site_location="3F Building A", time_zone="Asia/Shanghai")
+        workspace.initialise(
+            console_id="tst",
+            lead_name="Lead Li 李",
+            site_name="Hotline Centre",
+            site_location="3F Building A",
+            time_zone="Asia/Shanghai",
+        )
     return workspace
 
 

@@ -68,7 +68,14 @@ from command_console.app import CommandConsoleApp
 from command_console.core.clock import FakeClock
 from command_console.core.errors import UserError
 from command_console.core.incidents import Status, StepState
-from command_console.core.text import FIELD_LIMIT, LOG_ENTRY_LIMIT, TITLE_LIMIT, clean, clean_block, clean_line
+from command_console.core.text import (
+    FIELD_LIMIT,
+    LOG_ENTRY_LIMIT,
+    TITLE_LIMIT,
+    clean,
+    clean_block,
+    clean_line,
+)
 from command_console.data import actions, queries
 from command_console.screens.new_incident import rank_plans
 from tests.data.test_text_paths import _has_forbidden
@@ -83,11 +90,49 @@ ITEM_TIMEOUT_S = 60
 TIMELINE_OTHER_COLUMNS = 43  # cells of the detail timeline left of the Entry column, with padding
 MARKUP = ("[bold]", "[/", "[@click=app.quit]")
 
-HOSTILE = ["[bold]", "[/", "[@click=app.quit]", "[b]x[/b]", "[link=https://e.x]y[/link]", "<script>alert(1)</script>",
-           "=1+1", "@SUM(A1)", "\x1b[31mred\x1b[0m", "\x1b]0;pwned\x07", "\x1b]52;c;aGk=\x07", "\x1b[2J", "\x07",
-           "\x00", "\x08", "\x7f", "\x9b", "\u202eevil\u202c", "\u2066iso\u2069", "\u200f", "\u200b", "\ufeff",
-           "\u2028", "\r", "\t", "\n", "a\nb", "停电 三楼", "系统故障【紧急】", "e\u0301", "👨\u200d👩\u200d👧", "🇨🇳", "Ｗｉｄｅ", "|col|",
-           "*x*", "`", "\\", "&amp;", "%s%n", "{0}", "   "]
+HOSTILE = [
+    "[bold]",
+    "[/",
+    "[@click=app.quit]",
+    "[b]x[/b]",
+    "[link=https://e.x]y[/link]",
+    "<script>alert(1)</script>",
+    "=1+1",
+    "@SUM(A1)",
+    "\x1b[31mred\x1b[0m",
+    "\x1b]0;pwned\x07",
+    "\x1b]52;c;aGk=\x07",
+    "\x1b[2J",
+    "\x07",
+    "\x00",
+    "\x08",
+    "\x7f",
+    "\x9b",
+    "\u202eevil\u202c",
+    "\u2066iso\u2069",
+    "\u200f",
+    "\u200b",
+    "\ufeff",
+    "\u2028",
+    "\r",
+    "\t",
+    "\n",
+    "a\nb",
+    "停电 三楼",
+    "系统故障【紧急】",
+    "e\u0301",
+    "👨\u200d👩\u200d👧",
+    "🇨🇳",
+    "Ｗｉｄｅ",
+    "|col|",
+    "*x*",
+    "`",
+    "\\",
+    "&amp;",
+    "%s%n",
+    "{0}",
+    "   ",
+]
 
 
 @dataclass
@@ -112,15 +157,18 @@ class Tally:
 
     def summary(self, seed: int) -> str:
         per_path = ", ".join(f"{p} {self.tried[p]}" for p in PATHS)
-        return (f"screen fuzz seed {seed}: {sum(self.tried.values())} inputs tried ({per_path}), "
-                f"{sum(self.stored.values())} stored, {sum(self.refused.values())} refused, "
-                f"{sum(self.filtered.values())} filter-only, {sum(self.crashes.values())} crashes, "
-                f"{len(self.failures)} failed checks; typed {self.modes['typed']}, pasted {self.modes['pasted']}, "
-                f"set {self.modes['set']}; known bugs seen: raw control/bidi text drawn in an input box "
-                f"for {len(self.raw_in_box)} inputs, log entries cut in the detail timeline {len(self.cut_in_detail)}")
+        return (
+            f"screen fuzz seed {seed}: {sum(self.tried.values())} inputs tried ({per_path}), "
+            f"{sum(self.stored.values())} stored, {sum(self.refused.values())} refused, "
+            f"{sum(self.filtered.values())} filter-only, {sum(self.crashes.values())} crashes, "
+            f"{len(self.failures)} failed checks; typed {self.modes['typed']}, pasted {self.modes['pasted']}, "
+            f"set {self.modes['set']}; known bugs seen: raw control/bidi text drawn in an input box "
+            f"for {len(self.raw_in_box)} inputs, log entries cut in the detail timeline {len(self.cut_in_detail)}"
+        )
 
 
 # -- the screen as text ------------------------------------------------------
+
 
 def visible(text: str) -> str:
     """Without zero-width characters (combining marks, joiners): they take no cell, and a
@@ -138,7 +186,10 @@ def lines_of(app, region=None) -> list[str]:
     strips = app.screen._compositor.render_strips()
     if region is None:
         return [s.text for s in strips]
-    return [strips[y].crop(region.x, region.right).text for y in range(region.y, min(region.bottom, len(strips)))]
+    return [
+        strips[y].crop(region.x, region.right).text
+        for y in range(region.y, min(region.bottom, len(strips)))
+    ]
 
 
 def fits(text: str, width: int) -> str:
@@ -158,6 +209,7 @@ def value_of(box) -> str:
 
 # -- driving -------------------------------------------------------------------
 
+
 class Crash(Exception):
     """The app stopped."""
 
@@ -165,8 +217,16 @@ class Crash(Exception):
 class Session:
     """One running app, the checks, and the paths."""
 
-    def __init__(self, app, pilot, tally: Tally, rng: random.Random, *, check_input_boxes: bool = False,
-                 strict_detail: bool = False) -> None:
+    def __init__(
+        self,
+        app,
+        pilot,
+        tally: Tally,
+        rng: random.Random,
+        *,
+        check_input_boxes: bool = False,
+        strict_detail: bool = False,
+    ) -> None:
         self.app, self.pilot, self.tally, self.rng = app, pilot, tally, rng
         self.check_input_boxes, self.strict_detail = check_input_boxes, strict_detail
         self.store = app.store
@@ -230,8 +290,12 @@ class Session:
 
     def check_screen(self) -> list[str]:
         """No control, bidi or invisible format character anywhere on screen; returns the lines."""
-        boxes = [box.region for screen in self.app.screen_stack for box in screen.query("Input, TextArea")
-                 if box.region.area and _has_forbidden(value_of(box), allowed="\n")]
+        boxes = [
+            box.region
+            for screen in self.app.screen_stack
+            for box in screen.query("Input, TextArea")
+            if box.region.area and _has_forbidden(value_of(box), allowed="\n")
+        ]
         lines = []
         for y, strip in enumerate(self.app.screen._compositor.render_strips()):
             cuts = sorted((r.x, r.right) for r in boxes if r.y <= y < r.bottom)
@@ -250,7 +314,10 @@ class Session:
         return lines
 
     def check_error_shown(self, message: str) -> None:
-        self.check(any(message in line for line in self.check_screen()), f"error {message!r} not on one screen line")
+        self.check(
+            any(message in line for line in self.check_screen()),
+            f"error {message!r} not on one screen line",
+        )
 
     def check_visible(self, widget, expected: str, what: str, *, tail: bool = False) -> None:
         """What the widget shows of expected (whitespace aside) is all of it when it fits, else a
@@ -263,25 +330,40 @@ class Session:
             k = min(len(shown), len(want))
             if k and shown[-k:] == want[-k:]:
                 return
-            too_wide = max(cell_len(word) for word in expected.split()) > region.width - TIMELINE_OTHER_COLUMNS
+            too_wide = (
+                max(cell_len(word) for word in expected.split())
+                > region.width - TIMELINE_OTHER_COLUMNS
+            )
             if too_wide and shown.count("…") > want.count("…") and not self.strict_detail:
-                self.tally.cut_in_detail.add((self.path, self.text))  # the known bug: long words cut, not wrapped
+                self.tally.cut_in_detail.add(
+                    (self.path, self.text)
+                )  # the known bug: long words cut, not wrapped
                 return
             self.check(False, f"{what} does not end with the entry: {shown[-60:]!r}")
         elif "\n" not in expected and cell_len(expected) < region.width - 1:
             self.check(shown == want, f"{what} shows {shown[:60]!r}, not the text")
         else:
-            self.check(bool(shown) and shown in want, f"{what} shows {shown[:60]!r}, not a piece of the text")
+            self.check(
+                bool(shown) and shown in want,
+                f"{what} shows {shown[:60]!r}, not a piece of the text",
+            )
 
-    def check_row(self, table, row_key: str, prefix: str, expected: str, width: int, what: str) -> None:
+    def check_row(
+        self, table, row_key: str, prefix: str, expected: str, width: int, what: str
+    ) -> None:
         """The table row of row_key shows prefix + expected literally, cut to width cells (ellipsis)."""
         y = table.content_region.y + 1 + table.get_row_index(row_key) - round(table.scroll_y)
-        if not self.check(table.content_region.y < y < table.content_region.bottom, f"{what}: row not in view"):
+        if not self.check(
+            table.content_region.y < y < table.content_region.bottom, f"{what}: row not in view"
+        ):
             return
         line = lines_of(self.app)[y]
         whole = prefix + expected
         piece = whole if cell_len(whole) < width else fits(whole, max(0, width - 3))
-        self.check(visible(piece) in visible(line), f"{what}: {piece[:50]!r} not literally in {line.strip()[:100]!r}")
+        self.check(
+            visible(piece) in visible(line),
+            f"{what}: {piece[:50]!r} not literally in {line.strip()[:100]!r}",
+        )
 
     # -- text into a focused box -------------------------------------------
 
@@ -290,7 +372,9 @@ class Session:
         if len(text) <= TYPE_MAX and text.isprintable():
             mode = "typed"
             for ch in text:  # what the terminal parser makes of a typed character
-                self.app._driver.send_message(events.Key(ch if ch.isalnum() else _character_to_key(ch), ch))
+                self.app._driver.send_message(
+                    events.Key(ch if ch.isalnum() else _character_to_key(ch), ch)
+                )
         elif self.rng.random() < 0.5:
             mode = "pasted"
             self.app._driver.send_message(events.Paste(text))
@@ -303,11 +387,14 @@ class Session:
         await self.settle()
         self.tally.modes[mode] += 1
         held = value_of(box)
-        wanted = (text.splitlines() or [""])[0] if isinstance(box, Input) and mode != "typed" else text
+        wanted = (
+            (text.splitlines() or [""])[0] if isinstance(box, Input) and mode != "typed" else text
+        )
         wanted = clean(wanted, multiline=isinstance(box, TextArea))  # the boxes clean what comes in
         if isinstance(box, TextArea):  # its document makes every line-break character a line break
-            same = clean("\n".join(held.splitlines()), multiline=True) == clean("\n".join(wanted.splitlines()),
-                                                                                  multiline=True)
+            same = clean("\n".join(held.splitlines()), multiline=True) == clean(
+                "\n".join(wanted.splitlines()), multiline=True
+            )
         else:
             same = held == wanted
         self.check(same, f"{mode}: the box holds {held[:40]!r}")
@@ -320,16 +407,27 @@ class Session:
         """An open incident with an open step, selected in the main screen."""
         main = self.main
         step = main.steps.selected_step
-        if self.incident_id and main.incidents.selected_id == self.incident_id and step is not None and step.is_open:
+        if (
+            self.incident_id
+            and main.incidents.selected_id == self.incident_id
+            and step is not None
+            and step.is_open
+        ):
             return self.incident_id
         incident = queries.get_incident(self.store, self.incident_id) if self.incident_id else None
         if incident is None or not any(s.is_open for s in incident.steps):
-            self.incident_id = actions.open_incident(self.store, self.app.workspace.plan("power-outage"),
-                                                     title="fuzz target")
+            self.incident_id = actions.open_incident(
+                self.store, self.app.workspace.plan("power-outage"), title="fuzz target"
+            )
         self.app.store_changed(select=self.incident_id)
-        await self.until(lambda: self.main.incidents.selected_id == self.incident_id
-                         and self.main.steps.incident is not None and self.main.steps.incident.id == self.incident_id,
-                         "the target incident selected")
+        await self.until(
+            lambda: (
+                self.main.incidents.selected_id == self.incident_id
+                and self.main.steps.incident is not None
+                and self.main.steps.incident.id == self.incident_id
+            ),
+            "the target incident selected",
+        )
         return self.incident_id
 
     async def to_main(self) -> None:
@@ -362,14 +460,20 @@ class Session:
         await self.press("enter")
         cleaned = clean(held).strip()
         if len(cleaned) > TITLE_LIMIT:
-            await self.until(lambda: str(dialog.query_one("#error").render()).strip(), "the title error")
-            self.check_error_shown(f"title is {len(cleaned)} characters; the limit is {TITLE_LIMIT}")
+            await self.until(
+                lambda: str(dialog.query_one("#error").render()).strip(), "the title error"
+            )
+            self.check_error_shown(
+                f"title is {len(cleaned)} characters; the limit is {TITLE_LIMIT}"
+            )
             after = {i.id for i in queries.list_incidents(self.store, include_resolved=True)}
             self.check(after == before, "a refused title opened an incident")
             self.tally.refused[self.path] += 1
             return
-        await self.until(lambda: self.app.screen is self.main and self.main.incidents.selected_id not in before,
-                         "the new incident selected")
+        await self.until(
+            lambda: self.app.screen is self.main and self.main.incidents.selected_id not in before,
+            "the new incident selected",
+        )
         new = {i.id for i in queries.list_incidents(self.store, include_resolved=True)} - before
         if not self.check(len(new) == 1, f"{len(new)} incidents opened"):
             return
@@ -379,7 +483,14 @@ class Session:
         self.tally.stored[self.path] += 1
         self.check_screen()
         table = self.main.incidents
-        self.check_row(table, incident.id, "", incident.title, table.columns["title"].width, "incidents table title")
+        self.check_row(
+            table,
+            incident.id,
+            "",
+            incident.title,
+            table.columns["title"].width,
+            "incidents table title",
+        )
         actions.set_status(self.store, incident.id, Status.RESOLVED)  # keep the table short
 
     async def log(self, texts: list[str], done) -> None:
@@ -399,22 +510,37 @@ class Session:
             try:
                 expected = clean_line(held, field="log entry", limit=LOG_ENTRY_LIMIT)
             except UserError as exc:
-                await self.until(lambda: str(dialog.query_one("#error").render()).strip(), "the log error")
+                await self.until(
+                    lambda: str(dialog.query_one("#error").render()).strip(), "the log error"
+                )
                 self.check_error_shown(str(exc))
-                self.check(len(queries.timeline(self.store, incident_id)) == len(before), "a refused entry was stored")
+                self.check(
+                    len(queries.timeline(self.store, incident_id)) == len(before),
+                    "a refused entry was stored",
+                )
                 self.tally.refused[self.path] += 1
                 await self.press("escape")
                 done()
                 continue
-            await self.until(lambda: self.app.screen is detail
-                             and len(queries.timeline(self.store, incident_id)) > len(before), "the entry stored")
+            await self.until(
+                lambda: (
+                    self.app.screen is detail
+                    and len(queries.timeline(self.store, incident_id)) > len(before)
+                ),
+                "the entry stored",
+            )
             await self.settle(2)
             after = queries.timeline(self.store, incident_id)
-            self.check(len(after) == len(before) + 1 and after[-1].text == expected, f"stored {after[-1].text[:40]!r}")
+            self.check(
+                len(after) == len(before) + 1 and after[-1].text == expected,
+                f"stored {after[-1].text[:40]!r}",
+            )
             self.tally.stored[self.path] += 1
             self.check_screen()
             await self.settle(2)  # the timeline scrolls to its end after the refresh that sizes it
-            self.check_visible(detail.query_one("#detail-body"), expected, "detail timeline", tail=True)
+            self.check_visible(
+                detail.query_one("#detail-body"), expected, "detail timeline", tail=True
+            )
             done()
 
     async def skip(self, text: str) -> None:
@@ -430,37 +556,62 @@ class Session:
         await self.press("enter")
 
         def state():
-            return next(s for s in queries.get_incident(self.store, incident_id).steps if s.step_id == step.step_id)
+            return next(
+                s
+                for s in queries.get_incident(self.store, incident_id).steps
+                if s.step_id == step.step_id
+            )
 
         try:
             if not clean(held).strip():
-                await self.until(lambda: str(dialog.query_one("#error").render()).strip(), "the skip error")
+                await self.until(
+                    lambda: str(dialog.query_one("#error").render()).strip(), "the skip error"
+                )
                 raise UserError("A skipped step needs a reason")
             expected = clean_line(held, field="note", limit=LOG_ENTRY_LIMIT)
         except UserError as exc:
             message = str(exc)  # in the dialog (empty) or a toast (over the limit)
-            await self.until(lambda: self.app.screen is dialog
-                             or any(message in n.message for n in self.app._notifications), "the skip error")
+            await self.until(
+                lambda: (
+                    self.app.screen is dialog
+                    or any(message in n.message for n in self.app._notifications)
+                ),
+                "the skip error",
+            )
             self.check_error_shown(message)
             self.check(state().state == StepState.PENDING, "a refused reason changed the step")
             self.tally.refused[self.path] += 1
             return
-        await self.until(lambda: self.main.steps.incident.steps[step.position].state == StepState.SKIPPED,
-                         "the step skipped in the steps table")
+        await self.until(
+            lambda: self.main.steps.incident.steps[step.position].state == StepState.SKIPPED,
+            "the step skipped in the steps table",
+        )
         stored = state()
-        self.check(stored.state == StepState.SKIPPED and stored.state_note == expected,
-                   f"stored {stored.state_note[:40]!r}")
+        self.check(
+            stored.state == StepState.SKIPPED and stored.state_note == expected,
+            f"stored {stored.state_note[:40]!r}",
+        )
         self.tally.stored[self.path] += 1
         self.check_screen()
         table = self.main.steps
-        self.check_row(table, step.step_id, "skipped: ", expected, table.columns["who"].width, "steps table reason")
+        self.check_row(
+            table,
+            step.step_id,
+            "skipped: ",
+            expected,
+            table.columns["who"].width,
+            "steps table reason",
+        )
 
     async def report(self, items: list[tuple[str, str]], done) -> None:
         """At most one text per field of LINE_FIELDS and BLOCK_FIELDS; Esc saves; reopened to look."""
         incident_id = await self.target()
         before = queries.get_report(self.store, incident_id)
         await self.press("r")
-        await self.until(lambda: type(self.app.screen).__name__ == "ReportScreen" and self.app.screen.ready, "the form")
+        await self.until(
+            lambda: type(self.app.screen).__name__ == "ReportScreen" and self.app.screen.ready,
+            "the form",
+        )
         form = self.app.screen
         keys = {"report_line": list(LINE_FIELDS), "report_block": list(BLOCK_FIELDS)}
         typed = []  # (path, text, key, held)
@@ -489,7 +640,10 @@ class Session:
             for path, text, key, _, error in outcome:
                 if error:
                     self.path, self.text = path, text
-                    self.check(any(f"⚠ {error}" in line for line in lines), f"error {error!r} not on one screen line")
+                    self.check(
+                        any(f"⚠ {error}" in line for line in lines),
+                        f"error {error!r} not on one screen line",
+                    )
                     self.check(stored.value(key) == before.value(key), "a refused field was stored")
                     self.tally.refused[path] += 1
                     box = form.query_one(f"#field-{key}")
@@ -504,10 +658,15 @@ class Session:
         for path, text, key, expected, error in outcome:
             if error is None:
                 self.path, self.text = path, text
-                self.check(stored.value(key) == expected, f"stored {key} {stored.value(key)[:40]!r}")
+                self.check(
+                    stored.value(key) == expected, f"stored {key} {stored.value(key)[:40]!r}"
+                )
                 self.tally.stored[path] += 1
         await self.press("r")  # reopened, the form shows the stored values as they are
-        await self.until(lambda: type(self.app.screen).__name__ == "ReportScreen" and self.app.screen.ready, "the form")
+        await self.until(
+            lambda: type(self.app.screen).__name__ == "ReportScreen" and self.app.screen.ready,
+            "the form",
+        )
         form = self.app.screen
         for path, text, key, expected, error in outcome:
             self.path, self.text = path, text
@@ -525,7 +684,10 @@ class Session:
         self.check(self.app.focused is box, "c does not focus the roster filter")
         held = await self.enter(box, text)
         rows = self.main.roster.table.by_key.values()
-        self.check(all(r.contact.matches(held) for r in rows), "the roster shows a contact the filter excludes")
+        self.check(
+            all(r.contact.matches(held) for r in rows),
+            "the roster shows a contact the filter excludes",
+        )
         if not _has_forbidden(held):
             self.check_visible(box, held, "roster filter")
         self.tally.filtered[self.path] += 1
@@ -542,8 +704,10 @@ class Session:
             box.value = ""
             await self.settle()
             held = await self.enter(box, text)
-            self.check([p.id for p in dialog.shown] == [p.id for p in rank_plans(dialog.plans, held)],
-                       "plan list differs from the filter")
+            self.check(
+                [p.id for p in dialog.shown] == [p.id for p in rank_plans(dialog.plans, held)],
+                "plan list differs from the filter",
+            )
             if not _has_forbidden(held):
                 self.check_visible(box, held, "plan filter")
             self.tally.filtered[self.path] += 1
@@ -553,6 +717,7 @@ class Session:
 
     async def run(self, queue: list[tuple[str, str]]) -> None:
         """Take items off the front of queue as they are done; a batch shares a screen visit."""
+
         def done():
             queue.pop(0)
 
@@ -591,9 +756,17 @@ def work_items(texts: list[str], paths=PATHS) -> list[tuple[str, str]]:
     return items
 
 
-async def push_texts(texts: list[str], folder: Path, *, seed: int = 0, size: tuple[int, int] = SIZE,
-                     paths=PATHS, check_input_boxes: bool = False, strict_detail: bool = False,
-                     tally: Tally | None = None) -> Tally:
+async def push_texts(
+    texts: list[str],
+    folder: Path,
+    *,
+    seed: int = 0,
+    size: tuple[int, int] = SIZE,
+    paths=PATHS,
+    check_input_boxes: bool = False,
+    strict_detail: bool = False,
+    tally: Tally | None = None,
+) -> Tally:
     """Every text through every path in paths, in one running app (a fresh one after a crash)."""
     tally = tally or Tally()
     rng = random.Random(seed)
@@ -605,15 +778,29 @@ async def push_texts(texts: list[str], folder: Path, *, seed: int = 0, size: tup
             session = None
             try:
                 async with app.run_test(size=size, notifications=True) as pilot:
-                    session = Session(app, pilot, tally, rng, check_input_boxes=check_input_boxes,
-                                      strict_detail=strict_detail)
+                    session = Session(
+                        app,
+                        pilot,
+                        tally,
+                        rng,
+                        check_input_boxes=check_input_boxes,
+                        strict_detail=strict_detail,
+                    )
                     await session.settle(2)
                     while queue:
                         await asyncio.wait_for(session.run(queue), ITEM_TIMEOUT_S * 20)
-            except Exception as exc:  # a crash, a hang, or what stopped the app (run_test re-raises it)
-                path, text = (session.path, session.text) if session and session.path else ("startup", "")
+            except (
+                Exception
+            ) as exc:  # a crash, a hang, or what stopped the app (run_test re-raises it)
+                path, text = (
+                    (session.path, session.text) if session and session.path else ("startup", "")
+                )
                 tally.crashes[path] += 1
-                why = "hang" if isinstance(exc, asyncio.TimeoutError) else "".join(traceback.format_exception(exc))
+                why = (
+                    "hang"
+                    if isinstance(exc, asyncio.TimeoutError)
+                    else "".join(traceback.format_exception(exc))
+                )
                 tally.crash_reports.append(f"{path} {text[:80]!r}:\n{why}")
                 crashed = (path, text)
                 if path == "startup":  # every other item would crash the same way
@@ -639,14 +826,29 @@ def run(texts: list[str], folder: Path, **kwargs) -> Tally:
 
 # -- random texts --------------------------------------------------------------
 
-RANGES = [(0x20, 0x7E), (0x4E00, 0x9FFF), (0x0300, 0x036F), (0x1F300, 0x1FAFF), (0x00, 0x1F), (0x7F, 0x9F),
-          (0x202A, 0x202E), (0x2066, 0x2069), (0x200B, 0x200F), (0x2028, 0x2029), (0xFF01, 0xFF5E), (0x0590, 0x06FF),
-          (0x3000, 0x303F), (0xE000, 0xE0FF), (0xA0, 0xD7FF)]  # no lone surrogates: no terminal sends them
+RANGES = [
+    (0x20, 0x7E),
+    (0x4E00, 0x9FFF),
+    (0x0300, 0x036F),
+    (0x1F300, 0x1FAFF),
+    (0x00, 0x1F),
+    (0x7F, 0x9F),
+    (0x202A, 0x202E),
+    (0x2066, 0x2069),
+    (0x200B, 0x200F),
+    (0x2028, 0x2029),
+    (0xFF01, 0xFF5E),
+    (0x0590, 0x06FF),
+    (0x3000, 0x303F),
+    (0xE000, 0xE0FF),
+    (0xA0, 0xD7FF),
+]  # no lone surrogates: no terminal sends them
 
 
 def random_text(rng: random.Random) -> str:
     """Hostile pieces, random Unicode (CJK, combining, emoji, controls, bidi ...), very long strings
     (on one line, else an Input keeps only their first line)."""
+
     def chars(n: int, keep=lambda ch: True) -> str:
         out = []
         while len(out) < n:
@@ -660,11 +862,15 @@ def random_text(rng: random.Random) -> str:
 
     kind = rng.random()
     if kind < 0.4:
-        return "".join(rng.choice(HOSTILE) if rng.random() < 0.5 else chars(rng.randint(0, 12))
-                       for _ in range(rng.randint(1, 5)))
+        return "".join(
+            rng.choice(HOSTILE) if rng.random() < 0.5 else chars(rng.randint(0, 12))
+            for _ in range(rng.randint(1, 5))
+        )
     if kind < 0.65:  # short and printable: typed as keys
-        return "".join(rng.choice([rng.choice(MARKUP), chars(1, str.isprintable), " "])
-                       for _ in range(rng.randint(1, 8)))
+        return "".join(
+            rng.choice([rng.choice(MARKUP), chars(1, str.isprintable), " "])
+            for _ in range(rng.randint(1, 8))
+        )
     if kind < 0.8:
         return chars(rng.randint(0, 60))
     if kind < 0.9:
@@ -675,19 +881,36 @@ def random_text(rng: random.Random) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Random texts through every typed path of the screen.")
-    parser.add_argument("--inputs", type=int, default=140,
-                        help="inputs to try in all; every random text goes through all %d paths" % len(PATHS))
+    parser = argparse.ArgumentParser(
+        description="Random texts through every typed path of the screen."
+    )
+    parser.add_argument(
+        "--inputs",
+        type=int,
+        default=140,
+        help="inputs to try in all; every random text goes through all %d paths" % len(PATHS),
+    )
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--check-input-boxes", action="store_true", help="fail on raw text drawn in input boxes")
-    parser.add_argument("--strict-detail", action="store_true", help="fail on log entries cut in the detail timeline")
+    parser.add_argument(
+        "--check-input-boxes", action="store_true", help="fail on raw text drawn in input boxes"
+    )
+    parser.add_argument(
+        "--strict-detail",
+        action="store_true",
+        help="fail on log entries cut in the detail timeline",
+    )
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(1_000_000)
     rng = random.Random(seed)
     texts = [random_text(rng) for _ in range(-(-args.inputs // len(PATHS)))]
     with tempfile.TemporaryDirectory(prefix="screen-fuzz-") as folder:
-        tally = run(texts, Path(folder) / "data", seed=seed, check_input_boxes=args.check_input_boxes,
-                    strict_detail=args.strict_detail)
+        tally = run(
+            texts,
+            Path(folder) / "data",
+            seed=seed,
+            check_input_boxes=args.check_input_boxes,
+            strict_detail=args.strict_detail,
+        )
     for line in tally.failures[:20] + tally.crash_reports[:5]:
         print(line)
     print(tally.summary(seed))

@@ -28,7 +28,9 @@ async def test_deadline_alarm_rings_repeats_and_stops_on_acknowledge(workspace, 
     from command_console.app import CommandConsoleApp
 
     workspace.config.alarm_repeat_s = 30
-    incident = actions.open_incident(workspace.store, workspace.plan("power-outage"), title="Mains down 断电")
+    incident = actions.open_incident(
+        workspace.store, workspace.plan("power-outage"), title="Mains down 断电"
+    )
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(160, 48)) as pilot:
         bell = BellCounter(app)
@@ -47,7 +49,9 @@ async def test_deadline_alarm_rings_repeats_and_stops_on_acknowledge(workspace, 
         [note] = alarm_notes(app)
         assert incident in note and "Mains down 断电" in note
         assert "phone your superior" in note and "Wang Fang" in note  # whom to call: first contact
-        assert not [n for n in app._notifications if n.severity == "error"]  # no toast over the roster
+        assert not [
+            n for n in app._notifications if n.severity == "error"
+        ]  # no toast over the roster
         clock.advance(10)
         main.tick()
         await pilot.pause()
@@ -56,10 +60,16 @@ async def test_deadline_alarm_rings_repeats_and_stops_on_acknowledge(workspace, 
         clock.advance(20)
         main.tick()
         await pilot.pause()
-        assert bell.count == 2 and len(alarm_notes(app)) == 1  # one line per alarm, in a fixed place
+        assert (
+            bell.count == 2 and len(alarm_notes(app)) == 1
+        )  # one line per alarm, in a fixed place
         await pilot.press("a")
         await settle(pilot)
-        step = next(s for s in queries.get_incident(workspace.store, incident).steps if s.step_id == "phone-superior")
+        step = next(
+            s
+            for s in queries.get_incident(workspace.store, incident).steps
+            if s.step_id == "phone-superior"
+        )
         assert step.acked_at is not None
         clock.advance(120)
         main.tick()
@@ -95,7 +105,9 @@ async def test_two_hundred_timers_tick_cheaply(workspace, clock):
     from command_console.app import CommandConsoleApp
 
     plan = workspace.plan("system-failure")
-    workspace.store.append_many([("incident.open", _payload(plan, n, clock)) for n in range(1, 201)])
+    workspace.store.append_many(
+        [("incident.open", _payload(plan, n, clock)) for n in range(1, 201)]
+    )
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -117,5 +129,10 @@ async def test_two_hundred_timers_tick_cheaply(workspace, clock):
 def _payload(plan, n, clock):
     from command_console.data.actions import plan_snapshot
 
-    return {"id": f"{n}-tst", "title": f"load {n}", "plan": plan_snapshot(plan), "severity": "serious",
-            "started_at": int(clock.now().timestamp() * 1000)}
+    return {
+        "id": f"{n}-tst",
+        "title": f"load {n}",
+        "plan": plan_snapshot(plan),
+        "severity": "serious",
+        "started_at": int(clock.now().timestamp() * 1000),
+    }

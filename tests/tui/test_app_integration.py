@@ -5,9 +5,9 @@ from __future__ import annotations
 from command_console.app import CommandConsoleApp
 from command_console.core.clock import SystemClock
 from command_console.data import queries
+from command_console.paths import resolve_paths
 from command_console.screens.export import ExportScreen
 from command_console.screens.handover import HandoverScreen
-from command_console.paths import resolve_paths
 from command_console.workspace import Workspace
 from tests.tui.conftest import screen_text, settle
 
@@ -33,13 +33,17 @@ async def test_console_publishes_and_picks_up_through_the_share(tmp_path):
     consoles = []
     for console_id in ("onc", "twc"):
         workspace = Workspace(resolve_paths(tmp_path / console_id), clock)
-        workspace.initialise(console_id=console_id, lead_name=f"Lead {console_id}", sync_dir=str(share))
+        workspace.initialise(
+            console_id=console_id, lead_name=f"Lead {console_id}", sync_dir=str(share)
+        )
         consoles.append(workspace)
     other = consoles[1]
     from command_console.data import actions
     from command_console.data.sync import Syncer
 
-    incident = actions.open_incident(other.store, other.plan("power-outage"), title="From the other console")
+    incident = actions.open_incident(
+        other.store, other.plan("power-outage"), title="From the other console"
+    )
     Syncer(other).sync_once(wait=True)
     app = CommandConsoleApp(consoles[0])
     async with app.run_test(size=(120, 40)) as pilot:
@@ -56,4 +60,6 @@ async def test_console_publishes_and_picks_up_through_the_share(tmp_path):
     Syncer(other).sync_once(wait=True)
     mine = [i for i in queries.list_incidents(other.store) if i.console_id == "onc"]
     assert mine == []  # console one opened nothing; its shift start still arrived:
-    assert [s.lead for s in queries.list_shifts(other.store) if s.id.startswith("onc")] == ["Lead onc"]
+    assert [s.lead for s in queries.list_shifts(other.store) if s.id.startswith("onc")] == [
+        "Lead onc"
+    ]

@@ -17,7 +17,9 @@ def duty_lines(app) -> list[str]:
 async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock):
     from command_console.app import CommandConsoleApp
 
-    incident = actions.open_incident(workspace.store, workspace.plan("power-outage"), severity=Severity.CRITICAL)
+    incident = actions.open_incident(
+        workspace.store, workspace.plan("power-outage"), severity=Severity.CRITICAL
+    )
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(160, 48)) as pilot:
         bell = BellCounter(app)
@@ -35,12 +37,18 @@ async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock)
         late = [line for line in duty_lines(app) if "report to" in line]
         assert late and incident in late[0]
         strip = app.screen.query_one("#duty-strip")
-        late_before = strip.count  # the emergency leading group and the superior department, both due at 15 min
+        late_before = (
+            strip.count
+        )  # the emergency leading group and the superior department, both due at 15 min
         assert late_before == 2
         await pilot.press("d")
         await settle(pilot)
         listing = app.screen.query_one("#duties")
-        row = next(n for n, option in enumerate(listing.options) if option.id == f"upward:{incident}:higher-authority")
+        row = next(
+            n
+            for n, option in enumerate(listing.options)
+            if option.id == f"upward:{incident}:higher-authority"
+        )
         listing.highlighted = row
         await pilot.press("p")
         await settle(pilot)
@@ -51,7 +59,9 @@ async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock)
         main.tick()
         await settle(pilot)
         assert strip.count == late_before - 1  # recorded: that one stops
-        assert [line for line in duty_lines(app) if "emergency leading group" in line]  # still owed: still rings
+        assert [
+            line for line in duty_lines(app) if "emergency leading group" in line
+        ]  # still owed: still rings
 
 
 async def test_30_minute_patrol_rings_on_time_and_enter_logs_it(workspace, clock):
@@ -73,7 +83,9 @@ async def test_30_minute_patrol_rings_on_time_and_enter_logs_it(workspace, clock
         await pilot.press("d")
         await settle(pilot)
         listing = app.screen.query_one("#duties")
-        listing.highlighted = next(n for n, o in enumerate(listing.options) if o.id == "routine:floor-patrol")
+        listing.highlighted = next(
+            n for n, o in enumerate(listing.options) if o.id == "routine:floor-patrol"
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert [r.routine for r in queries_duties.routine_log(workspace.store)] == ["floor-patrol"]

@@ -15,7 +15,10 @@ def select(app, incident_id: str) -> None:
 
 
 def newest(store):
-    return max(queries.list_incidents(store, include_resolved=True), key=lambda i: i.opened_at.timestamp() + int(i.id.split("-")[0]))
+    return max(
+        queries.list_incidents(store, include_resolved=True),
+        key=lambda i: i.opened_at.timestamp() + int(i.id.split("-")[0]),
+    )
 
 
 async def test_new_incident_from_fuzzy_filter_with_plan_severity(app, demo):
@@ -87,7 +90,10 @@ async def test_quick_log_empty_line_keeps_dialog_open(app, demo):
         assert "log entry is empty" in screen_text(app)
         await pilot.press(*"now real", "enter")
         await settle(pilot)
-        assert any(e.text == "now real" for e in queries.timeline(demo.store, app.screen.incidents.selected_id))
+        assert any(
+            e.text == "now real"
+            for e in queries.timeline(demo.store, app.screen.incidents.selected_id)
+        )
 
 
 async def test_space_marks_step_done_and_s_skips_with_reason(app, demo):
@@ -116,7 +122,9 @@ async def test_skip_esc_keeps_step_open(app, demo):
         await pilot.press("s", *"hmm", "escape")
         await settle(pilot)
         incident = queries.get_incident(demo.store, app.screen.incidents.selected_id)
-        assert next(s for s in incident.steps if s.step_id == step.step_id).state == StepState.PENDING
+        assert (
+            next(s for s in incident.steps if s.step_id == step.step_id).state == StepState.PENDING
+        )
 
 
 async def test_enter_opens_detail_with_whole_timeline(app, demo):
@@ -183,7 +191,9 @@ async def test_keymap_from_config_remaps_binding(demo):
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         footer = screen_text(app).splitlines()[-1]
-        assert "^lLog" in footer and "lLog" not in footer.replace("^lLog", "")  # the footer shows the new key
+        assert "^lLog" in footer and "lLog" not in footer.replace(
+            "^lLog", ""
+        )  # the footer shows the new key
         await pilot.press("l")
         await settle(pilot)
         assert app.screen.__class__.__name__ == "MainScreen"

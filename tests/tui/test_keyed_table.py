@@ -24,8 +24,12 @@ class TableApp(App):
         table.add_column("Title", key="title", width=16)
         table.add_column("Next", key="next", width=6)
         titles = ["[bold]x[/bold]", "停电 三楼 UPS 供电中", "plain"]
-        table.set_rows([(f"r{n}", {"title": Text(titles[n % 3]), "next": Text(f"{n:02d}:00")})
-                        for n in range(self.rows)])
+        table.set_rows(
+            [
+                (f"r{n}", {"title": Text(titles[n % 3]), "next": Text(f"{n:02d}:00")})
+                for n in range(self.rows)
+            ]
+        )
         table.focus()
 
     def on_keyed_table_row_highlighted(self, event: KeyedTable.RowHighlighted) -> None:
@@ -41,10 +45,12 @@ async def test_columns_stay_aligned_with_wide_characters_and_markup_shows_litera
         await pilot.pause()
         lines = screen_text(app).splitlines()
         assert "[bold]x[/bold]" in lines[1]
-        assert "停电 三楼 UPS" in lines[2] and "…" in lines[2]  # 20 cells cut to 16 with an ellipsis
+        assert (
+            "停电 三楼 UPS" in lines[2] and "…" in lines[2]
+        )  # 20 cells cut to 16 with an ellipsis
         from rich.cells import cell_len
 
-        starts = [cell_len(line[:line.index(f"{n:02d}:00")]) for n, line in enumerate(lines[1:4])]
+        starts = [cell_len(line[: line.index(f"{n:02d}:00")]) for n, line in enumerate(lines[1:4])]
         assert starts == [starts[0]] * 3, lines[:4]
 
 
@@ -82,6 +88,8 @@ async def test_replacing_rows_keeps_the_cursor_on_its_key():
         table = app.query_one(KeyedTable)
         table.move_cursor(3)
         await pilot.pause()
-        table.set_rows([(k, {"title": Text(k), "next": Text("")}) for k in ("r9", "r3", "r0")], cursor_key="r3")
+        table.set_rows(
+            [(k, {"title": Text(k), "next": Text("")}) for k in ("r9", "r3", "r0")], cursor_key="r3"
+        )
         await pilot.pause()
         assert table.cursor_key == "r3" and table.row_keys == ["r9", "r3", "r0"]

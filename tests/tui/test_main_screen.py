@@ -44,8 +44,12 @@ async def test_fits_80x24_with_every_pane(app):
 async def test_changes_from_another_process_appear(app, tmp_path, clock):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        other = make_workspace(tmp_path / "data", clock)  # a second Store on the same file: like the CLI
-        actions.open_incident(other.store, other.plan("media-enquiry"), title="Reporter at the door")
+        other = make_workspace(
+            tmp_path / "data", clock
+        )  # a second Store on the same file: like the CLI
+        actions.open_incident(
+            other.store, other.plan("media-enquiry"), title="Reporter at the door"
+        )
         other.close()
         app.poll_store()
         await settle(pilot)
@@ -56,7 +60,9 @@ async def test_user_text_is_shown_literally(workspace):
     from command_console.app import CommandConsoleApp
 
     nasty = "[bold]x[/] [@click=app.quit]q[/] \x1b[31mred\x1b[0m 断电[/"
-    actions.open_incident(workspace.store, workspace.plan("power-outage"), title=nasty, severity=Severity.GENERAL)
+    actions.open_incident(
+        workspace.store, workspace.plan("power-outage"), title=nasty, severity=Severity.GENERAL
+    )
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)

@@ -124,7 +124,9 @@ async def test_tab_in_a_burst_moves_to_the_next_report_field_in_order(app, demo)
         burst(app, "abc", "tab", "def")
         await settle(pilot)
         assert impact.text == "abc"
-        assert form.query_one("#field-measures").text.endswith("def")  # after the prefill, at the cursor
+        assert form.query_one("#field-measures").text.endswith(
+            "def"
+        )  # after the prefill, at the cursor
 
 
 async def test_tab_in_a_burst_in_the_handover_note(app, demo):
@@ -150,7 +152,9 @@ async def test_c_enter_1_calls_the_selected_steps_first_contact(app, demo):
         step = next(s for s in screen.incident.steps if s.is_open and s.contact_role)
         screen.steps.move_cursor(row=screen.steps.get_row_index(step.step_id))
         await settle(pilot)
-        screen.roster.table.move_cursor(5)  # somebody else, as a lead scrolling the list would leave it
+        screen.roster.table.move_cursor(
+            5
+        )  # somebody else, as a lead scrolling the list would leave it
         await settle(pilot)
         first = call_order(step, screen.everyone)[0]
         burst(app, "c", "enter", "1")
@@ -192,7 +196,9 @@ async def test_alarm_strip_follows_the_call_log(workspace, clock):
     from command_console.core.incidents import CallOutcome
     from command_console.screens.alarms import call_order
 
-    incident = actions.open_incident(workspace.store, workspace.plan("power-outage"), title="Mains down")
+    incident = actions.open_incident(
+        workspace.store, workspace.plan("power-outage"), title="Mains down"
+    )
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -205,12 +211,16 @@ async def test_alarm_strip_follows_the_call_log(workspace, clock):
         strip = screen.query_one("#alarm-strip")
         assert strip.display and f"call {first.name}" in strip._last
         assert not [n for n in app._notifications]  # no toast covers the roster
-        actions.log_call(workspace.store, incident, first, first.phones[0], CallOutcome.NO_ANSWER, "superior")
+        actions.log_call(
+            workspace.store, incident, first, first.phones[0], CallOutcome.NO_ANSWER, "superior"
+        )
         app.store_changed()
         await settle(pilot)
         screen.tick()
         assert f"call {second.name}" in strip._last and f"call {first.name}" not in strip._last
-        actions.log_call(workspace.store, incident, second, second.phones[0], CallOutcome.REACHED, "superior")
+        actions.log_call(
+            workspace.store, incident, second, second.phones[0], CallOutcome.REACHED, "superior"
+        )
         app.store_changed()
         await settle(pilot)
         screen.tick()
@@ -252,7 +262,9 @@ async def test_u_reopens_a_step_done_by_mistake(app, demo):
         await pilot.press("u", "y")
         await settle(pilot)
         await settle(pilot)
-        step = next(s for s in queries.get_incident(demo.store, incident).steps if s.step_id == done.step_id)
+        step = next(
+            s for s in queries.get_incident(demo.store, incident).steps if s.step_id == done.step_id
+        )
         assert step.is_open
 
 

@@ -20,10 +20,14 @@ async def test_report_is_prefilled_from_what_the_console_knows(app, demo):
         await open_report(pilot, "1-tst")
         form = app.screen
         assert form.query_one("#field-site").value == "Hotline Centre, 3F Building A"
-        assert form.query_one("#field-occurred_at").value == "2026-11-22 13:53"  # 7 min before 14:00 CST
+        assert (
+            form.query_one("#field-occurred_at").value == "2026-11-22 13:53"
+        )  # 7 min before 14:00 CST
         assert form.query_one("#field-type").value == "Power outage (serious 较大)"
         measures = form.query_one("#field-measures").text
-        assert "Phone maintenance at once" in measures and "UPS at 80%, generator starting" in measures
+        assert (
+            "Phone maintenance at once" in measures and "UPS at 80%, generator starting" in measures
+        )
 
 
 async def test_every_keystroke_survives_quitting(app, demo, tmp_path, clock):
@@ -38,7 +42,10 @@ async def test_every_keystroke_survives_quitting(app, demo, tmp_path, clock):
         draft = app.drafts.load("3-tst")
         assert draft["trend"] == "Queue falling [bold] 排队"
         app.exit()  # the console stops at once (ctrl+q is refused in the form): no flush to the store
-    assert queries.get_report(demo.store, "3-tst").value("trend") in ("", "Queue falling [bold] 排队")
+    assert queries.get_report(demo.store, "3-tst").value("trend") in (
+        "",
+        "Queue falling [bold] 排队",
+    )
     again = CommandConsoleApp(demo)
     async with again.run_test(size=(120, 60)) as pilot:
         await settle(pilot)
@@ -57,8 +64,11 @@ async def test_mark_complete_names_each_missing_field_then_completes(app, demo):
         await pilot.press("ctrl+o")
         await settle(pilot)
         text = screen_text(app)
-        for label in ("Impact and severity is missing", "Trend, potential losses and next measures is missing",
-                      "Other relevant information is missing"):
+        for label in (
+            "Impact and severity is missing",
+            "Trend, potential losses and next measures is missing",
+            "Other relevant information is missing",
+        ):
             assert label in text
         assert queries.get_report(demo.store, "3-tst").status == ReportStatus.DRAFT
         form = app.screen
@@ -74,7 +84,9 @@ async def test_mark_complete_names_each_missing_field_then_completes(app, demo):
         report = queries.get_report(demo.store, "3-tst")
         assert report.status == ReportStatus.COMPLETE
         assert report.value("trend") == "Queue should clear within the hour"
-        assert any(e.text == "Report marked complete" for e in queries.timeline(demo.store, "3-tst"))
+        assert any(
+            e.text == "Report marked complete" for e in queries.timeline(demo.store, "3-tst")
+        )
         assert app.screen.__class__.__name__ == "MainScreen"
 
 

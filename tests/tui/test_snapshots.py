@@ -37,7 +37,9 @@ def test_main_80x24(snap_compare, demo):
 
 
 def test_main_120x40(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(120, 40), run_before=before(select="1-tst"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(120, 40), run_before=before(select="1-tst")
+    )
 
 
 def test_main_compact_60x20(snap_compare, demo):
@@ -46,11 +48,14 @@ def test_main_compact_60x20(snap_compare, demo):
 
 
 def test_roster_from_a_step_80x24(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("c", select="1-tst"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("c", select="1-tst")
+    )
 
 
 def fixed(run, selector: str, text: str):
     """After `run`, put a fixed text where the screen shows a random id or a tmp path."""
+
     async def then(pilot) -> None:
         await run(pilot)
         widget = pilot.app.screen.query_one(selector)
@@ -64,13 +69,21 @@ def fixed(run, selector: str, text: str):
 
 
 def test_handover_80x24(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=fixed(
-        before("h"), "#handover-title", "Shift handover — shift tst-000000, lead Lead Li 李"))
+    assert snap_compare(
+        CommandConsoleApp(demo),
+        terminal_size=(80, 24),
+        run_before=fixed(
+            before("h"), "#handover-title", "Shift handover — shift tst-000000, lead Lead Li 李"
+        ),
+    )
 
 
 def test_export_80x24(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=fixed(
-        before("e"), "#export-path", "/data/reports"))
+    assert snap_compare(
+        CommandConsoleApp(demo),
+        terminal_size=(80, 24),
+        run_before=fixed(before("e"), "#export-path", "/data/reports"),
+    )
 
 
 def test_quit_asks_80x24(snap_compare, demo):
@@ -78,30 +91,45 @@ def test_quit_asks_80x24(snap_compare, demo):
 
 
 def test_edit_incident_80x24(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("i", select="2-tst"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(80, 24), run_before=before("i", select="2-tst")
+    )
 
 
 def test_plan_picker(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(100, 32), run_before=before("n", *"sys"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(100, 32), run_before=before("n", *"sys")
+    )
 
 
 def test_report_form_with_errors(snap_compare, demo):
     app = CommandConsoleApp(demo)
-    assert snap_compare(app, terminal_size=(110, 50), run_before=before("r", "ctrl+o", select="3-tst"))
+    assert snap_compare(
+        app, terminal_size=(110, 50), run_before=before("r", "ctrl+o", select="3-tst")
+    )
 
 
 def test_help(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(110, 40), run_before=before("question_mark"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(110, 40), run_before=before("question_mark")
+    )
 
 
 def test_detail(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(110, 32), run_before=before("enter", select="2-tst"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(110, 32), run_before=before("enter", select="2-tst")
+    )
 
 
 def test_quick_log(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(100, 30),
-                        run_before=before("l", *"Queue at 90 [bold]calls[/]", select="3-tst"))
+    assert snap_compare(
+        CommandConsoleApp(demo),
+        terminal_size=(100, 30),
+        run_before=before("l", *"Queue at 90 [bold]calls[/]", select="3-tst"),
+    )
 
 
 def test_confirm_resolve(snap_compare, demo):
-    assert snap_compare(CommandConsoleApp(demo), terminal_size=(100, 30), run_before=before("x", select="1-tst"))
+    assert snap_compare(
+        CommandConsoleApp(demo), terminal_size=(100, 30), run_before=before("x", select="1-tst")
+    )

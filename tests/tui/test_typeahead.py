@@ -9,7 +9,7 @@ from textual.keys import _character_to_key
 from textual.widgets import Input
 
 from command_console.data import queries
-from tests.tui.conftest import screen_text, settle
+from tests.tui.conftest import settle
 
 
 def burst(app, *parts: str) -> None:
@@ -75,7 +75,9 @@ async def test_enter_in_the_roster_filter_then_a_call_key(app, demo):
         assert app.screen.query_one("#roster-filter").value == "wang"
         wang = next(c for c in queries.list_contacts(demo.store) if "wang" in c.name.lower())
         last = timeline_texts(demo.store, incident)[-1]
-        assert "reached" in last and wang.name in last and wang.phones[0] in last  # the first row: the first number
+        assert (
+            "reached" in last and wang.name in last and wang.phones[0] in last
+        )  # the first row: the first number
 
 
 async def test_new_incident_picker_takes_the_filter_typed_right_after_n(app, demo):
@@ -120,11 +122,15 @@ async def test_two_quick_spaces_mark_two_steps(app, demo):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         incident = app.screen.incident.id
-        open_before = [s.step_id for s in queries.get_incident(demo.store, incident).steps if s.is_open]
+        open_before = [
+            s.step_id for s in queries.get_incident(demo.store, incident).steps if s.is_open
+        ]
         burst(app, "  ")
         for _ in range(3):
             await settle(pilot)
-        open_after = [s.step_id for s in queries.get_incident(demo.store, incident).steps if s.is_open]
+        open_after = [
+            s.step_id for s in queries.get_incident(demo.store, incident).steps if s.is_open
+        ]
         assert len(open_after) == len(open_before) - 2
 
 
@@ -169,8 +175,10 @@ async def test_skip_with_a_reason_then_space_marks_the_next_step(app, demo):
         incident = app.screen.incident.id
         before = {s.step_id: s for s in queries.get_incident(demo.store, incident).steps}
         first = before[app.screen.steps.selected_step.step_id]
-        next_open = min((s for s in before.values() if s.is_open and s.position > first.position),
-                        key=lambda s: s.position)
+        next_open = min(
+            (s for s in before.values() if s.is_open and s.position > first.position),
+            key=lambda s: s.position,
+        )
         burst(app, "sno one on site", "enter", " ")
         for _ in range(4):
             await settle(pilot)

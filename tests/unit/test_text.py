@@ -4,19 +4,28 @@ from command_console.core.errors import UserError
 from command_console.core.text import cell_width, clean, clean_line, pad
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("plain", "plain"),
-    ("red \x1b[31malert\x1b[0m", "red alert"),
-    ("bell\x07 and nul\x00", "bell and nul"),
-    ("title \x1b]0;owned\x07 x", "title  x"),
-    ("bidi \u202eevil\u202c", "bidi evil"),
-    ("[bold]markup[/] stays", "[bold]markup[/] stays"),
-    ("two\nlines", "two lines"),
-    ("停电 三楼", "停电 三楼"),
-    ("arabic mark \u061c, zero width\u200b, bom\ufeff, line\u2028sep", "arabic mark , zero width, bom, linesep"),
-    ("family \U0001F468\u200d\U0001F469 stays joined", "family \U0001F468\u200d\U0001F469 stays joined"),
-    ("full\u3000width space 全角", "full\u3000width space 全角"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("plain", "plain"),
+        ("red \x1b[31malert\x1b[0m", "red alert"),
+        ("bell\x07 and nul\x00", "bell and nul"),
+        ("title \x1b]0;owned\x07 x", "title  x"),
+        ("bidi \u202eevil\u202c", "bidi evil"),
+        ("[bold]markup[/] stays", "[bold]markup[/] stays"),
+        ("two\nlines", "two lines"),
+        ("停电 三楼", "停电 三楼"),
+        (
+            "arabic mark \u061c, zero width\u200b, bom\ufeff, line\u2028sep",
+            "arabic mark , zero width, bom, linesep",
+        ),
+        (
+            "family \U0001f468\u200d\U0001f469 stays joined",
+            "family \U0001f468\u200d\U0001f469 stays joined",
+        ),
+        ("full\u3000width space 全角", "full\u3000width space 全角"),
+    ],
+)
 def test_clean_strips_controls_and_keeps_text(raw, expected):
     assert clean(raw) == expected
 
@@ -42,11 +51,18 @@ def test_pad_counts_wide_characters():
 def test_report_prefill_fills_known_fields_only_and_never_overwrites():
     from command_console.core.report import PrefillContext, Report, prefill, problems
 
-    context = PrefillContext(site="Hall A", occurred_at_local="2026-11-22 14:05",
-                             incident_type="Power outage (serious 较大)", measures=["14:06 Phoned operations"])
+    context = PrefillContext(
+        site="Hall A",
+        occurred_at_local="2026-11-22 14:05",
+        incident_type="Power outage (serious 较大)",
+        measures=["14:06 Phoned operations"],
+    )
     filled = prefill(Report("1-x", {"site": "Typed by the lead"}), context)
-    assert filled == {"occurred_at": "2026-11-22 14:05", "type": "Power outage (serious 较大)",
-                      "measures": "- 14:06 Phoned operations"}
+    assert filled == {
+        "occurred_at": "2026-11-22 14:05",
+        "type": "Power outage (serious 较大)",
+        "measures": "- 14:06 Phoned operations",
+    }
     still_missing = problems(Report("1-x", {"site": "Typed by the lead", **filled}))
     assert set(still_missing) == {"impact", "trend", "other"}
 

@@ -1,7 +1,7 @@
 """Shift report exports: Markdown, HTML, CSV and JSON, written atomically and privately.
 
-    record = collect(store, site_of(config), window, now)
-    path = write(record, "md", Path("shift.md"))
+record = collect(store, site_of(config), window, now)
+path = write(record, "md", Path("shift.md"))
 """
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ ALIASES = {"markdown": "md", "htm": "html"}
 def parse_format(value: str) -> str:
     fmt = ALIASES.get(value.strip().lower(), value.strip().lower())
     if fmt not in FORMATS:
-        raise UserError(_("format {value!r} is not one of {formats}").format(value=value, formats=", ".join(FORMATS)))
+        raise UserError(
+            _("format {value!r} is not one of {formats}").format(
+                value=value, formats=", ".join(FORMATS)
+            )
+        )
     return fmt
 
 
@@ -56,11 +60,14 @@ def write(record: ShiftRecord, fmt: str, path: Path, bom: bool = False) -> Path:
     if path.is_dir():
         path = path / default_name(record, fmt)
     if not path.parent.is_dir():
-        raise UserError(_("--out: folder {folder!r} does not exist").format(folder=str(path.parent)))
+        raise UserError(
+            _("--out: folder {folder!r} does not exist").format(folder=str(path.parent))
+        )
     data = render(record, fmt, bom)
     try:
         write_private(path, data)
     except OSError as exc:
-        raise UserError(_("--out: cannot write {path!r} ({reason})").format(
-            path=str(path), reason=exc.strerror)) from None
+        raise UserError(
+            _("--out: cannot write {path!r} ({reason})").format(path=str(path), reason=exc.strerror)
+        ) from None
     return path

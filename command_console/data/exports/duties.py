@@ -10,7 +10,13 @@ from datetime import datetime
 
 from command_console.core.contacts import role_label
 from command_console.core.duties import (
-    REVIEW_FIELDS, CorrectiveAction, ReportVersion, UpwardDue, UpwardReport, review_field_label, version_label,
+    REVIEW_FIELDS,
+    CorrectiveAction,
+    ReportVersion,
+    UpwardDue,
+    UpwardReport,
+    review_field_label,
+    version_label,
     via_label,
 )
 from command_console.core.report import field_name
@@ -36,10 +42,14 @@ def collect_duties(store: Store, incident_ids) -> dict[str, IncidentDuties]:
     for incident_id in incident_ids:
         mark = flags.get(incident_id, queries_duties.Flags())
         found[incident_id] = IncidentDuties(
-            mark.drill, mark.archived_at, tuple(queries_duties.upward_dues(store, incident_id)),
+            mark.drill,
+            mark.archived_at,
+            tuple(queries_duties.upward_dues(store, incident_id)),
             tuple(queries_duties.upward_reports(store, incident_id)),
-            tuple(queries_duties.report_versions(store, incident_id)), queries_duties.review(store, incident_id),
-            tuple(queries_duties.actions(store, incident_id)))
+            tuple(queries_duties.report_versions(store, incident_id)),
+            queries_duties.review(store, incident_id),
+            tuple(queries_duties.actions(store, incident_id)),
+        )
     return found
 
 
@@ -59,24 +69,37 @@ def due_line(record, due: UpwardDue) -> str:
     head = _("{who}: by {time}").format(who=who, time=_t(record, due.due_at, "%H:%M"))
     late = due.late_by(record.reference)
     if due.done:
-        told = _("told {to} at {time}").format(to=due.told_to, time=_t(record, due.told_at, "%H:%M"))
-        return f"{head} — {told}" + (" (" + _("LATE by {duration}").format(duration=_late(late)) + ")" if late else "")
+        told = _("told {to} at {time}").format(
+            to=due.told_to, time=_t(record, due.told_at, "%H:%M")
+        )
+        return f"{head} — {told}" + (
+            " (" + _("LATE by {duration}").format(duration=_late(late)) + ")" if late else ""
+        )
     if late is not None:
-        return f"{head} — " + _("OVERDUE by {duration}, not yet reported").format(duration=_late(late))
+        return f"{head} — " + _("OVERDUE by {duration}, not yet reported").format(
+            duration=_late(late)
+        )
     return f"{head} — " + _("not yet reported")
 
 
 def sent_line(record, sent: UpwardReport) -> str:
     role = f" ({role_label(sent.role, current_language())})" if sent.role else ""
     return _("{time} told {to}{role} {via}: {version}, recorded by {author}").format(
-        time=_t(record, sent.told_at), to=sent.to, role=role, via=via_label(sent.via),
-        version=version_label(sent.version_kind, sent.version), author=sent.author)
+        time=_t(record, sent.told_at),
+        to=sent.to,
+        role=role,
+        via=via_label(sent.via),
+        version=version_label(sent.version_kind, sent.version),
+        author=sent.author,
+    )
 
 
 def version_lines(record, version: ReportVersion) -> list[str]:
     head = _("{version}, frozen {time} by {author}").format(
-        version=version_label(version.kind, version.number), time=_t(record, version.frozen_at),
-        author=version.frozen_by)
+        version=version_label(version.kind, version.number),
+        time=_t(record, version.frozen_at),
+        author=version.frozen_by,
+    )
     return [head] + [f"{field_name(key)}: {value}" for key, value in version.fields.items()]
 
 
@@ -87,10 +110,17 @@ def review_lines(duties: IncidentDuties) -> list[str]:
 
 
 def action_line(record, action: CorrectiveAction) -> str:
-    base = _("{text} — {owner}, due {due}").format(text=action.text, owner=action.owner,
-                                                     due=_t(record, action.due_at, "%Y-%m-%d %H:%M"))
+    base = _("{text} — {owner}, due {due}").format(
+        text=action.text, owner=action.owner, due=_t(record, action.due_at, "%Y-%m-%d %H:%M")
+    )
     if not action.is_open:
-        return base + " — " + _("done {time}: {note}").format(time=_t(record, action.done_at), note=action.done_note)
+        return (
+            base
+            + " — "
+            + _("done {time}: {note}").format(
+                time=_t(record, action.done_at), note=action.done_note
+            )
+        )
     if action.overdue(record.reference):
         return base + " — " + _("OVERDUE")
     return base + " — " + _("open")

@@ -58,21 +58,45 @@ def _t(record: ShiftRecord, instant: datetime | None, fmt: str = "%Y-%m-%d %H:%M
 def render(record: ShiftRecord) -> str:
     w = record.window
     title = _("Shift report — {site}").format(site=safe(record.site.label) or "Command Console")
-    out = ["<!DOCTYPE html>", f'<html lang="{h(current_language())}">', "<head>", '<meta charset="utf-8">',
-           f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{h(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
-           f"<h1>{h(title)}</h1>", '<dl class="meta">']
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{h(current_language())}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{h(title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{h(title)}</h1>",
+        '<dl class="meta">',
+    ]
     running = h(_("running"))
-    leads = "; ".join(f"{h(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')} – "
-                      f"{_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else running})"
-                      for s in record.shifts)
-    meta = [(_("Window"), f"{_t(record, w.since)} – {_t(record, w.until)} ({h(record.site.time_zone)})"),
-            (_("Shift"), h(w.shift_id or "—")), (_("Console"), h(record.site.console_id)),
-            (_("Leads"), leads or "—"), (_("Generated"), _t(record, record.generated_at)),
-            (_("Incidents"), h(totals(record)))]
+    leads = "; ".join(
+        f"{h(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')} – "
+        f"{_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else running})"
+        for s in record.shifts
+    )
+    meta = [
+        (
+            _("Window"),
+            f"{_t(record, w.since)} – {_t(record, w.until)} ({h(record.site.time_zone)})",
+        ),
+        (_("Shift"), h(w.shift_id or "—")),
+        (_("Console"), h(record.site.console_id)),
+        (_("Leads"), leads or "—"),
+        (_("Generated"), _t(record, record.generated_at)),
+        (_("Incidents"), h(totals(record))),
+    ]
     out += [f"<dt>{h(k)}</dt><dd>{v}</dd>" for k, v in meta]
-    out += ["</dl>", tag("h2", _("Shift timeline")), "<figure>", timeline_svg.render(record), "</figure>"]
+    out += [
+        "</dl>",
+        tag("h2", _("Shift timeline")),
+        "<figure>",
+        timeline_svg.render(record),
+        "</figure>",
+    ]
     out += _handovers(record) + _callbacks(record) + _duty_sections(record)
     out.append(tag("h2", _("Incidents")))
     if not record.incidents:
@@ -93,8 +117,14 @@ def _handovers(record: ShiftRecord) -> list[str]:
         s = info.shift
         counts = ", ".join(f"{h(label)} {h(value)}" for label, value in handover_counts(info))
         note = f'<div class="note">{h(s.handover_note, True)}</div>' if s.handover_note else ""
-        handed = h(_("{lead} handed over to {next_lead}").format(lead=safe(s.lead), next_lead=safe(s.next_lead)))
-        out.append(f"<li>{_t(record, s.ended_at)}: {handed}{'<br>' + counts if counts else ''}{note}</li>")
+        handed = h(
+            _("{lead} handed over to {next_lead}").format(
+                lead=safe(s.lead), next_lead=safe(s.next_lead)
+            )
+        )
+        out.append(
+            f"<li>{_t(record, s.ended_at)}: {handed}{'<br>' + counts if counts else ''}{note}</li>"
+        )
     return out + ["</ul>"]
 
 
@@ -103,36 +133,60 @@ def _callbacks(record: ShiftRecord) -> list[str]:
     if not pending:
         return []
     out = [tag("h2", _("Calls awaiting a call-back")), "<ul>"]
-    out += [f"<li>{h(c.incident_id)}: {h(c.name)} {h(c.phone)} — "
-            + h(_("{outcome} at {time}").format(outcome=labels.call_outcome(c.outcome),
-                                                time=_t(record, c.at, "%m-%d %H:%M")) + attempts(c.attempts))
-            + "</li>" for c in pending]
+    out += [
+        f"<li>{h(c.incident_id)}: {h(c.name)} {h(c.phone)} — "
+        + h(
+            _("{outcome} at {time}").format(
+                outcome=labels.call_outcome(c.outcome), time=_t(record, c.at, "%m-%d %H:%M")
+            )
+            + attempts(c.attempts)
+        )
+        + "</li>"
+        for c in pending
+    ]
     return out + ["</ul>"]
 
 
 def _entries(record: ShiftRecord, entries) -> list[str]:
     if not entries:
         return [tag("p", _("No entries in this window."))]
-    head = "".join(f"<th>{h(label)}</th>" for label in (_("Time"), _("Author"), _("Kind"), _("Entry")))
+    head = "".join(
+        f"<th>{h(label)}</th>" for label in (_("Time"), _("Author"), _("Kind"), _("Entry"))
+    )
     out = ["<table>", f"<tr>{head}</tr>"]
-    out += [f'<tr><td class="when">{_t(record, e.at, "%m-%d %H:%M:%S")}</td><td>{h(e.author)}</td>'
-            f"<td>{h(labels.entry_kind(e.kind))}</td><td>{h(e.text)}</td></tr>" for e in entries]
+    out += [
+        f'<tr><td class="when">{_t(record, e.at, "%m-%d %H:%M:%S")}</td><td>{h(e.author)}</td>'
+        f"<td>{h(labels.entry_kind(e.kind))}</td><td>{h(e.text)}</td></tr>"
+        for e in entries
+    ]
     return out + ["</table>"]
 
 
 def _incident(record: ShiftRecord, incident) -> list[str]:
     sev = labels.raw(incident.severity)
-    out = ['<section class="incident">',
-           f'<h3>{h(incident.id)} — {h(incident.title)}{h(incident_mark(record, incident.id))} '
-           f'<span class="sev sev-{h(sev)}">{h(labels.severity_both(sev))}</span></h3>',
-           "<p>" + _("Status <b>{status}</b>. Plan {plan}. Started {started}; opened {opened} by {author}; "
-                     "resolved {resolved}.").format(
-               status=h(labels.status(incident.status)), plan=h(incident.plan_title),
-               started=_t(record, incident.started_at), opened=_t(record, incident.opened_at),
-               author=h(incident.opened_by), resolved=_t(record, incident.resolved_at)) + "</p>"]
+    out = [
+        '<section class="incident">',
+        f"<h3>{h(incident.id)} — {h(incident.title)}{h(incident_mark(record, incident.id))} "
+        f'<span class="sev sev-{h(sev)}">{h(labels.severity_both(sev))}</span></h3>',
+        "<p>"
+        + _(
+            "Status <b>{status}</b>. Plan {plan}. Started {started}; opened {opened} by {author}; "
+            "resolved {resolved}."
+        ).format(
+            status=h(labels.status(incident.status)),
+            plan=h(incident.plan_title),
+            started=_t(record, incident.started_at),
+            opened=_t(record, incident.opened_at),
+            author=h(incident.opened_by),
+            resolved=_t(record, incident.resolved_at),
+        )
+        + "</p>",
+    ]
     if incident.steps:
-        head = "".join(f"<th>{h(label)}</th>" for label in
-                       ("#", _("Step"), _("Due"), _("State"), _("When / by"), _("Late")))
+        head = "".join(
+            f"<th>{h(label)}</th>"
+            for label in ("#", _("Step"), _("Due"), _("State"), _("When / by"), _("Late"))
+        )
         out += [tag("h4", _("Plan steps")), "<table>", f"<tr>{head}</tr>"]
         out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
         out.append("</table>")
@@ -148,28 +202,48 @@ def _step(record: ShiftRecord, incident, n: int, step) -> str:
     when = f"{_t(record, step.state_at, '%H:%M')} {h(step.state_by)}" if step.state_at else ""
     note = f"<br><i>{h(step.state_note)}</i>" if step.state_note else ""
     due = _t(record, step.due_at, "%H:%M") if step.due_at else ""
-    return (f"<tr><td>{n}</td><td>{h(step.text_in(current_language()))}{note}</td><td class=\"when\">{due}</td>"
-            f"<td{cls}>{h(labels.step_outcome(outcome.label))}</td><td>{when}</td><td{cls}>{h(late)}</td></tr>")
+    return (
+        f'<tr><td>{n}</td><td>{h(step.text_in(current_language()))}{note}</td><td class="when">{due}</td>'
+        f"<td{cls}>{h(labels.step_outcome(outcome.label))}</td><td>{when}</td><td{cls}>{h(late)}</td></tr>"
+    )
 
 
 def _report(record: ShiftRecord, incident) -> list[str]:
     report = record.reports.get(incident.id)
     found = problems(report) if report else {}
     status = labels.report_status(report.status if report else "draft")
-    missing = (' <span class="missing">' + h(_("missing or invalid: {fields}").format(
-        fields=", ".join(field_name(k) for k in found))) + "</span>") if found else ""
+    missing = (
+        (
+            ' <span class="missing">'
+            + h(
+                _("missing or invalid: {fields}").format(
+                    fields=", ".join(field_name(k) for k in found)
+                )
+            )
+            + "</span>"
+        )
+        if found
+        else ""
+    )
     heading = h(_("Report ({status})").format(status=status))
     out = [f"<h4>{heading}{missing}</h4>", '<dl class="meta report">']
     for n, spec in enumerate(REPORT_FIELDS, 1):
         value = report.value(spec.key) if report else ""
-        body = (f'<span class="note">{h(value, True)}</span>' if value.strip()
-                else '<span class="missing">' + h(_("(missing)")) + "</span>")
+        body = (
+            f'<span class="note">{h(value, True)}</span>'
+            if value.strip()
+            else '<span class="missing">' + h(_("(missing)")) + "</span>"
+        )
         out.append(f"<dt>{n}. {h(field_title(spec))}</dt><dd>{body}</dd>")
     return out + ["</dl>", "</section>"]
 
 
 def _list(lines: list[str]) -> list[str]:
-    return ["<ul>"] + [f"<li>{h(line)}</li>" for line in lines] + ["</ul>"] if lines else [tag("p", _("none"))]
+    return (
+        ["<ul>"] + [f"<li>{h(line)}</li>" for line in lines] + ["</ul>"]
+        if lines
+        else [tag("p", _("none"))]
+    )
 
 
 def _incident_duties(record: ShiftRecord, incident) -> list[str]:
@@ -186,8 +260,12 @@ def _incident_duties(record: ShiftRecord, incident) -> list[str]:
         head, *fields = d.version_lines(record, version)
         out += [tag("p", head), *(_list(fields) if fields else [])]
     if found.review or found.actions or not incident.is_open:
-        out += [tag("h4", _("Review")), *_list(d.review_lines(found)), tag("p", _("Corrective actions:")),
-                *_list([d.action_line(record, a) for a in found.actions])]
+        out += [
+            tag("h4", _("Review")),
+            *_list(d.review_lines(found)),
+            tag("p", _("Corrective actions:")),
+            *_list([d.action_line(record, a) for a in found.actions]),
+        ]
     return out
 
 
@@ -196,10 +274,19 @@ def _duty_sections(record: ShiftRecord) -> list[str]:
 
     out = []
     if record.open_actions:
-        out += [tag("h2", _("Open corrective actions")),
-                *_list([f"{a.incident_id}: {d.action_line(record, a)}" for a in record.open_actions])]
+        out += [
+            tag("h2", _("Open corrective actions")),
+            *_list([f"{a.incident_id}: {d.action_line(record, a)}" for a in record.open_actions]),
+        ]
     if record.routines:
-        out += [tag("h2", _("Routines done")),
-                *_list([f"{_t(record, r.at, '%m-%d %H:%M')} {r.author}: {r.title}" + (f" — {r.note}" if r.note else "")
-                        for r in record.routines])]
+        out += [
+            tag("h2", _("Routines done")),
+            *_list(
+                [
+                    f"{_t(record, r.at, '%m-%d %H:%M')} {r.author}: {r.title}"
+                    + (f" — {r.note}" if r.note else "")
+                    for r in record.routines
+                ]
+            ),
+        ]
     return out

@@ -28,7 +28,9 @@ def md(text: object, multiline: bool = False, block: bool = False) -> str:
     """
     lines = [_INLINE.sub(r"\\\1", line) for line in safe(text, multiline).split("\n")]
     first = 0 if block else 1
-    lines[first:] = [_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines[first:]]
+    lines[first:] = [
+        _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line) for line in lines[first:]
+    ]
     return "\n".join(lines)
 
 
@@ -43,15 +45,22 @@ def _item(label: str, value: str) -> str:
 def render(record: ShiftRecord) -> str:
     w = record.window
     out = [_("# Shift report — {site}").format(site=md(record.site.label) or "Command Console"), ""]
-    out.append(_item(_("Window"), f"{_t(record, w.since)} – {_t(record, w.until)} ({md(record.site.time_zone)})"))
+    out.append(
+        _item(
+            _("Window"),
+            f"{_t(record, w.since)} – {_t(record, w.until)} ({md(record.site.time_zone)})",
+        )
+    )
     if w.shift_id:
         out.append(_item(_("Shift"), md(w.shift_id)))
     out.append(_item(_("Console"), md(record.site.console_id)))
     out.append(_item(_("Generated"), _t(record, record.generated_at)))
     running = _("running")
-    leads = "; ".join(f"{md(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')}"
-                      f" – {_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else running})"
-                      for s in record.shifts)
+    leads = "; ".join(
+        f"{md(s.shift.lead)} ({_t(record, s.shift.started_at, '%m-%d %H:%M')}"
+        f" – {_t(record, s.shift.ended_at, '%m-%d %H:%M') if s.shift.ended_at else running})"
+        for s in record.shifts
+    )
     out.append(_item(_("Leads"), leads or "—"))
     out.append(_item(_("Incidents"), totals(record)))
     out += _handovers(record)
@@ -64,23 +73,32 @@ def render(record: ShiftRecord) -> str:
         out += _incident(record, incident)
     shift_entries = record.entries_of("")
     out += ["", _("## Shift log"), ""]
-    out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)}: {md(e.text)}" for e in shift_entries] or [
-        "- " + _("none")]
+    out += [
+        f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)}: {md(e.text)}"
+        for e in shift_entries
+    ] or ["- " + _("none")]
     out.append("")
     return "\n".join(out)
 
 
 def totals(record: ShiftRecord) -> str:
     """'3 (1 open), 15 timeline entries, 4 calls' (plain text; numbers only)."""
-    real = [i for i in record.incidents if not record.is_drill(i.id)]  # drills never count as incidents
+    real = [
+        i for i in record.incidents if not record.is_drill(i.id)
+    ]  # drills never count as incidents
     open_count = sum(1 for i in real if i.is_open)
     drills = len(record.incidents) - len(real)
     text = _("{incidents} ({open} open), {entries}, {calls}").format(
-        incidents=len(real), open=open_count,
+        incidents=len(real),
+        open=open_count,
         entries=ngettext("{n} timeline entry", "{n} timeline entries", len(record.entries)).format(
-            n=len(record.entries)),
-        calls=ngettext("{n} call", "{n} calls", len(record.calls)).format(n=len(record.calls)))
-    return text + ("; " + ngettext("{n} drill", "{n} drills", drills).format(n=drills) if drills else "")
+            n=len(record.entries)
+        ),
+        calls=ngettext("{n} call", "{n} calls", len(record.calls)).format(n=len(record.calls)),
+    )
+    return text + (
+        "; " + ngettext("{n} drill", "{n} drills", drills).format(n=drills) if drills else ""
+    )
 
 
 def _handovers(record: ShiftRecord) -> list[str]:
@@ -90,14 +108,22 @@ def _handovers(record: ShiftRecord) -> list[str]:
     out = ["", _("## Handovers")]
     for info in done:
         s = info.shift
-        out += ["", f"- {_t(record, s.ended_at)}: "
-                + _("{lead} handed over to {next_lead}").format(lead=md(s.lead), next_lead=md(s.next_lead))]
+        out += [
+            "",
+            f"- {_t(record, s.ended_at)}: "
+            + _("{lead} handed over to {next_lead}").format(
+                lead=md(s.lead), next_lead=md(s.next_lead)
+            ),
+        ]
         counts = handover_counts(info)
         if counts:
             out.append("  " + ", ".join(f"{md(label)} {md(value)}" for label, value in counts))
         if s.handover_note:
             out.append("  " + _("Note:"))
-            out += [f"  > {line}" for line in md(s.handover_note, multiline=True, block=True).split("\n")]
+            out += [
+                f"  > {line}"
+                for line in md(s.handover_note, multiline=True, block=True).split("\n")
+            ]
     return out
 
 
@@ -110,28 +136,49 @@ def _callbacks(record: ShiftRecord) -> list[str]:
     if not pending:
         return []
     out = ["", _("## Calls awaiting a call-back"), ""]
-    out += [f"- {md(c.incident_id)}: {md(c.name)} {md(c.phone)} — "
-            + _("{outcome} at {time}").format(outcome=md(labels.call_outcome(c.outcome)),
-                                              time=_t(record, c.at, "%m-%d %H:%M"))
-            + attempts(c.attempts) for c in pending]
+    out += [
+        f"- {md(c.incident_id)}: {md(c.name)} {md(c.phone)} — "
+        + _("{outcome} at {time}").format(
+            outcome=md(labels.call_outcome(c.outcome)), time=_t(record, c.at, "%m-%d %H:%M")
+        )
+        + attempts(c.attempts)
+        for c in pending
+    ]
     return out
 
 
 def _incident(record: ShiftRecord, incident) -> list[str]:
-    out = ["", f"### {md(incident.id)} — {md(incident.title)}{md(incident_mark(record, incident.id))}", ""]
-    out.append(_("- **Severity:** {severity}; **status:** {status}").format(
-        severity=md(labels.severity_both(incident.severity)), status=md(labels.status(incident.status))))
+    out = [
+        "",
+        f"### {md(incident.id)} — {md(incident.title)}{md(incident_mark(record, incident.id))}",
+        "",
+    ]
+    out.append(
+        _("- **Severity:** {severity}; **status:** {status}").format(
+            severity=md(labels.severity_both(incident.severity)),
+            status=md(labels.status(incident.status)),
+        )
+    )
     out.append(_item(_("Plan"), f"{md(incident.plan_title)} ({md(incident.plan_id)})"))
-    out.append(_("- **Started:** {started}; **opened:** {opened} by {author}; **resolved:** {resolved}").format(
-        started=_t(record, incident.started_at), opened=_t(record, incident.opened_at),
-        author=md(incident.opened_by), resolved=_t(record, incident.resolved_at)))
+    out.append(
+        _(
+            "- **Started:** {started}; **opened:** {opened} by {author}; **resolved:** {resolved}"
+        ).format(
+            started=_t(record, incident.started_at),
+            opened=_t(record, incident.opened_at),
+            author=md(incident.opened_by),
+            resolved=_t(record, incident.resolved_at),
+        )
+    )
     if incident.steps:
         out += ["", _("#### Plan steps"), ""]
         out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
     entries = record.entries_of(incident.id)
     out += ["", _("#### Timeline"), ""]
-    out += [f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({md(labels.entry_kind(e.kind))}): {md(e.text)}"
-            for e in entries] or ["- " + _("no entries in this window")]
+    out += [
+        f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({md(labels.entry_kind(e.kind))}): {md(e.text)}"
+        for e in entries
+    ] or ["- " + _("no entries in this window")]
     return out + _report(record, incident) + incident_duties(record, incident)
 
 
@@ -140,25 +187,39 @@ def _step(record: ShiftRecord, incident, n: int, step) -> str:
     box = "x" if outcome.label.startswith("done") else ("-" if outcome.label == "skipped" else " ")
     parts = [_("due {time}").format(time=_t(record, step.due_at, "%H:%M")) if step.due_at else ""]
     if step.state_at:
-        parts.append(_("{state} {time} by {author}").format(
-            state=md(labels.step_state(step.state)), time=_t(record, step.state_at, "%H:%M"),
-            author=md(step.state_by)))
+        parts.append(
+            _("{state} {time} by {author}").format(
+                state=md(labels.step_state(step.state)),
+                time=_t(record, step.state_at, "%H:%M"),
+                author=md(step.state_by),
+            )
+        )
     if outcome.late:
-        late = _("LATE by {duration}") if outcome.label == "done late" else _("OVERDUE by {duration}")
+        late = (
+            _("LATE by {duration}") if outcome.label == "done late" else _("OVERDUE by {duration}")
+        )
         parts.append(late.format(duration=duration_text(outcome.late_s)))
     if step.state_note:
         parts.append(md(step.state_note))
     # TRANSLATORS: separates the parts of a step's detail line (a full-width semicolon in Chinese).
     detail = _("; ").join(p for p in parts if p)
-    return f"{n}. [{box}] {md(step.text_in(current_language()))}" + (f" — {detail}" if detail else "")
+    return f"{n}. [{box}] {md(step.text_in(current_language()))}" + (
+        f" — {detail}" if detail else ""
+    )
 
 
 def _report(record: ShiftRecord, incident) -> list[str]:
     report = record.reports.get(incident.id)
     found = problems(report) if report else {}
     status = labels.report_status(report.status if report else "draft")
-    missing = " — " + _("missing or invalid: {fields}").format(
-        fields=", ".join(md(field_name(k)) for k in found)) if found else ""
+    missing = (
+        " — "
+        + _("missing or invalid: {fields}").format(
+            fields=", ".join(md(field_name(k)) for k in found)
+        )
+        if found
+        else ""
+    )
     out = ["", _("#### Report ({status})").format(status=md(status)) + missing, ""]
     for n, spec in enumerate(REPORT_FIELDS, 1):
         value = report.value(spec.key) if report else ""
@@ -191,16 +252,19 @@ def incident_duties(record: ShiftRecord, incident) -> list[str]:
         return []
     out = ["", _("#### Upward reports"), ""]
     out += _bullets([d.due_line(record, due) for due in found.dues]) or ["- " + _("none required")]
-    out += ["", _("Reported:")] + (_bullets([d.sent_line(record, sent) for sent in found.sent])
-                                   or ["- " + _("nobody told yet")])
+    out += ["", _("Reported:")] + (
+        _bullets([d.sent_line(record, sent) for sent in found.sent])
+        or ["- " + _("nobody told yet")]
+    )
     out += ["", _("Report versions sent:")] if found.versions else []
     for version in found.versions:
         head, *fields = d.version_lines(record, version)
         out += _bullets([head]) + _bullets(fields, "  ")
     if found.review or found.actions or not incident.is_open:
         out += ["", _("#### Review"), ""] + _bullets(d.review_lines(found))
-        out += ["", _("Corrective actions:")] + (_bullets([d.action_line(record, a) for a in found.actions])
-                                                 or ["- " + _("none")])
+        out += ["", _("Corrective actions:")] + (
+            _bullets([d.action_line(record, a) for a in found.actions]) or ["- " + _("none")]
+        )
     return out
 
 
@@ -211,9 +275,14 @@ def duty_sections(record: ShiftRecord) -> list[str]:
     out = []
     if record.open_actions:
         out += ["", _("## Open corrective actions"), ""]
-        out += [f"- {md(a.incident_id)}: {md(d.action_line(record, a))}" for a in record.open_actions]
+        out += [
+            f"- {md(a.incident_id)}: {md(d.action_line(record, a))}" for a in record.open_actions
+        ]
     if record.routines:
         out += ["", _("## Routines done"), ""]
-        out += [f"- {_t(record, r.at, '%m-%d %H:%M')} {md(r.author)}: {md(r.title)}" + (f" — {md(r.note)}" if r.note else "")
-                for r in record.routines]
+        out += [
+            f"- {_t(record, r.at, '%m-%d %H:%M')} {md(r.author)}: {md(r.title)}"
+            + (f" — {md(r.note)}" if r.note else "")
+            for r in record.routines
+        ]
     return out

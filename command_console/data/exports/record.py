@@ -10,7 +10,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 
 from command_console.core.handover import Callback, awaiting_callbacks, count_label
-from command_console.core.incidents import Call, Incident, PlanStepRun, Shift, StepState, TimelineEntry, read_enum
+from command_console.core.incidents import (
+    Call,
+    Incident,
+    PlanStepRun,
+    Shift,
+    StepState,
+    TimelineEntry,
+    read_enum,
+)
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import clean
 from command_console.data import queries
@@ -129,7 +137,9 @@ def duration_text(seconds: int | None) -> str:
         return _("{m} min").format(m=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return _("{h} h {m} min").format(h=hours, m=minutes) if minutes else _("{h} h").format(h=hours)
+        return (
+            _("{h} h {m} min").format(h=hours, m=minutes) if minutes else _("{h} h").format(h=hours)
+        )
     days, hours = divmod(hours, 24)
     return _("{d} d {h} h").format(d=days, h=hours) if hours else _("{d} d").format(d=days)
 
@@ -146,7 +156,9 @@ def safe(text: object, multiline: bool = False) -> str:
     return clean(text, multiline=multiline)
 
 
-def collect(store: Store, site: Site, window: Window, now: datetime, console: str | None = None) -> ShiftRecord:
+def collect(
+    store: Store, site: Site, window: Window, now: datetime, console: str | None = None
+) -> ShiftRecord:
     """Everything in the window: shifts overlapping it, incidents alive in it or with
     entries in it, their steps and reports, and the entries and calls inside it; with
     `console`, only what that console wrote (its shifts, entries and calls, the incidents
@@ -154,15 +166,23 @@ def collect(store: Store, site: Site, window: Window, now: datetime, console: st
     since, until = window.since, window.until
     with store.read() as conn:
         entry_rows = conn.execute(
-            select(entries_t).where(entries_t.c.at >= since, entries_t.c.at <= until)
-            .order_by(entries_t.c.hlc, entries_t.c.console_id, entries_t.c.id)).all()
+            select(entries_t)
+            .where(entries_t.c.at >= since, entries_t.c.at <= until)
+            .order_by(entries_t.c.hlc, entries_t.c.console_id, entries_t.c.id)
+        ).all()
         call_rows = conn.execute(
-            select(calls_t).where(calls_t.c.at >= since, calls_t.c.at <= until)
-            .order_by(calls_t.c.at, calls_t.c.id)).all()
+            select(calls_t)
+            .where(calls_t.c.at >= since, calls_t.c.at <= until)
+            .order_by(calls_t.c.at, calls_t.c.id)
+        ).all()
         shift_rows = conn.execute(
-            select(shifts_t).where(shifts_t.c.started_at <= until,
-                                   or_(shifts_t.c.ended_at.is_(None), shifts_t.c.ended_at >= since))
-            .order_by(shifts_t.c.started_at, shifts_t.c.id)).all()
+            select(shifts_t)
+            .where(
+                shifts_t.c.started_at <= until,
+                or_(shifts_t.c.ended_at.is_(None), shifts_t.c.ended_at >= since),
+            )
+            .order_by(shifts_t.c.started_at, shifts_t.c.id)
+        ).all()
         if console is not None:
             entry_rows = [r for r in entry_rows if r.console_id == console]
             written = {r.id for r in entry_rows}
@@ -171,33 +191,77 @@ def collect(store: Store, site: Site, window: Window, now: datetime, console: st
         touched = {r.incident_id for r in entry_rows if r.incident_id}
         alive_query = select(incidents_t.c.id).where(
             incidents_t.c.started_at <= until,
-            or_(incidents_t.c.resolved_at.is_(None), incidents_t.c.resolved_at >= since))
+            or_(incidents_t.c.resolved_at.is_(None), incidents_t.c.resolved_at >= since),
+        )
         if console is not None:
             alive_query = alive_query.where(incidents_t.c.console_id == console)
         alive = conn.execute(alive_query).scalars()
         wanted = touched | set(alive)
         field_rows = conn.execute(select(fields_t).where(fields_t.c.incident_id.in_(wanted))).all()
-        statuses = dict(conn.execute(select(incidents_t.c.id, incidents_t.c.report_status)
-                                     .where(incidents_t.c.id.in_(wanted))).all())
-    incidents = tuple(i for i in queries.list_incidents(store, include_resolved=True) if i.id in wanted)
+        statuses = dict(
+            conn.execute(
+                select(incidents_t.c.id, incidents_t.c.report_status).where(
+                    incidents_t.c.id.in_(wanted)
+                )
+            ).all()
+        )
+    incidents = tuple(
+        i for i in queries.list_incidents(store, include_resolved=True) if i.id in wanted
+    )
     incidents = tuple(sorted(incidents, key=lambda i: (i.started_at, i.id)))
     values: dict[str, dict[str, str]] = {}
     for row in field_rows:
         values.setdefault(row.incident_id, {})[row.field] = row.value
-    reports = {i.id: Report(i.id, values.get(i.id, {}), read_enum(ReportStatus, statuses.get(i.id) or "draft")) for i in incidents}
-    entries = tuple(TimelineEntry(r.id, r.incident_id, r.at, r.author, r.console_id,
-                                  read_enum(queries.EntryKind, r.kind), r.text) for r in entry_rows)
-    calls = tuple(Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
-                  for r in call_rows)
-    shifts = tuple(ShiftInfo(Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
-                             _summary(r.summary)) for r in shift_rows)
+    reports = {
+        i.id: Report(
+            i.id, values.get(i.id, {}), read_enum(ReportStatus, statuses.get(i.id) or "draft")
+        )
+        for i in incidents
+    }
+    entries = tuple(
+        TimelineEntry(
+            r.id,
+            r.incident_id,
+            r.at,
+            r.author,
+            r.console_id,
+            read_enum(queries.EntryKind, r.kind),
+            r.text,
+        )
+        for r in entry_rows
+    )
+    calls = tuple(
+        Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
+        for r in call_rows
+    )
+    shifts = tuple(
+        ShiftInfo(
+            Shift(r.id, r.lead, r.started_at, r.ended_at, r.handover_note, r.next_lead),
+            _summary(r.summary),
+        )
+        for r in shift_rows
+    )
     from command_console.data import queries_duties
     from command_console.data.exports.duties import collect_duties
 
-    routines = tuple(r for r in queries_duties.routine_log(store, since, until) if console in (None, r.console_id))
-    return ShiftRecord(site, window, now, shifts, incidents, reports, entries, calls,
-                       collect_duties(store, [i.id for i in incidents]), routines,
-                       tuple(queries_duties.actions(store, open_only=True)))
+    routines = tuple(
+        r
+        for r in queries_duties.routine_log(store, since, until)
+        if console in (None, r.console_id)
+    )
+    return ShiftRecord(
+        site,
+        window,
+        now,
+        shifts,
+        incidents,
+        reports,
+        entries,
+        calls,
+        collect_duties(store, [i.id for i in incidents]),
+        routines,
+        tuple(queries_duties.actions(store, open_only=True)),
+    )
 
 
 def _summary(stored: str | None) -> dict:
@@ -216,7 +280,10 @@ def handover_counts(info: ShiftInfo) -> list[tuple[str, str]]:
     counts = info.summary.get("counts")
     if not isinstance(counts, dict):
         return []
-    return [(count_label(key), safe(value)) for key, value in sorted(counts.items(), key=lambda kv: str(kv[0]))]
+    return [
+        (count_label(key), safe(value))
+        for key, value in sorted(counts.items(), key=lambda kv: str(kv[0]))
+    ]
 
 
 def site_of(config) -> Site:

@@ -32,10 +32,9 @@ from pathlib import Path
 from command_console.core.clock import to_ms
 from command_console.core.ops import Op
 from command_console.core.text import clean
-from command_console.i18n import _, ngettext
+from command_console.data.store import op_from_row
 from command_console.data.sync import keys, peers
 from command_console.data.sync import segments as seg
-from command_console.data.store import op_from_row
 from command_console.data.sync.identity import Reissues
 from command_console.data.sync.incoming import Incoming
 from command_console.data.sync.own import COMPACT_AGE_S, SKEW_LIMIT_MS, OwnFolder
@@ -43,6 +42,7 @@ from command_console.data.sync.own import list_files as _list
 from command_console.data.sync.own import skew_text as _skew_text
 from command_console.data.sync.own import unlink_quietly as _unlink
 from command_console.data.sync.state import ProcessLock, SyncState, share_error
+from command_console.i18n import _, ngettext
 
 SLOW_S = 5.0
 MERGE_BATCH = 5_000  # ops read before they are merged
@@ -105,7 +105,9 @@ class Syncer(OwnFolder, Incoming, Reissues):
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
         self._held_seqs: dict[str, list[int]] = {}  # console -> seqs held here, read once a pass
-        self._requests_left: dict[str, int] = {}  # console -> republish requests this pass may still write
+        self._requests_left: dict[
+            str, int
+        ] = {}  # console -> republish requests this pass may still write
         self._reread: set[str] = set()  # consoles whose folders re-issues freed: read them again
 
     # -- public ----------------------------------------------------------------
@@ -119,9 +121,13 @@ class Syncer(OwnFolder, Incoming, Reissues):
             result = self._sync(wait)
         except Exception as exc:  # a worker must survive anything; the line says what happened
             self._doomed = []
-            result = SyncResult(when=self.clock.now(), share_ok=False, share_state="sync error",
-                                problems=[f"sync error: {type(exc).__name__}: {exc}"],
-                                unpublished=self._last.unpublished if self._last else 0)
+            result = SyncResult(
+                when=self.clock.now(),
+                share_ok=False,
+                share_state="sync error",
+                problems=[f"sync error: {type(exc).__name__}: {exc}"],
+                unpublished=self._last.unpublished if self._last else 0,
+            )
         finally:
             self._started = None
             self._lock.release()
@@ -166,14 +172,22 @@ class Syncer(OwnFolder, Incoming, Reissues):
             return "sync starting"
         parts = ["DUPLICATE CONSOLE ID"] if last.duplicate_console else []
         if last.share_ok:
-            parts.append("sync " + last.when.astimezone(self.workspace.config.zone).strftime("%H:%M:%S"))
+            parts.append(
+                "sync " + last.when.astimezone(self.workspace.config.zone).strftime("%H:%M:%S")
+            )
             parts.append(f"{unpublished} unpublished")
         else:
             parts += [last.share_state, f"{unpublished} unpublished", "retrying"]
         for console, count in sorted(last.rejected_total.items()):
-            parts.append(_("{count} rejected from {console}").format(count=count, console=clean(console)))
+            parts.append(
+                _("{count} rejected from {console}").format(count=count, console=clean(console))
+            )
         if last.unreadable:
-            parts.append(ngettext("{n} file unreadable", "{n} files unreadable", last.unreadable).format(n=last.unreadable))
+            parts.append(
+                ngettext("{n} file unreadable", "{n} files unreadable", last.unreadable).format(
+                    n=last.unreadable
+                )
+            )
         if last.bad_files:
             parts.append(f"{last.bad_files} bad file{'s' if last.bad_files != 1 else ''}")
         if last.skew:
@@ -217,7 +231,9 @@ class Syncer(OwnFolder, Incoming, Reissues):
                 if self._share_is_ours(state, result):
                     self._own_folder(state, result)
                     self._delete_retired(state, result)
-                    state.save(self.store)  # a pass cut short while reading must not orphan what it published
+                    state.save(
+                        self.store
+                    )  # a pass cut short while reading must not orphan what it published
                     self._read_others(state, result)
             state.save(self.store)
             if self._doomed:  # compacted away, now that the bookkeeping no longer names them
@@ -243,7 +259,8 @@ class Syncer(OwnFolder, Incoming, Reissues):
             result.share_ok, result.share_state = False, "share unavailable"
             result.problems.append(
                 f"{marker}: missing from a shared folder this console used (not mounted, or emptied); nothing written. "
-                f"If it was emptied on purpose, run `command-console sync --republish`")
+                f"If it was emptied on purpose, run `command-console sync --republish`"
+            )
             return False
         try:
             os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o644))
@@ -266,15 +283,22 @@ class Syncer(OwnFolder, Incoming, Reissues):
         self._requests_left.clear()
         try:
             with os.scandir(self.share) as entries:
-                consoles = sorted(e.name for e in entries
-                                  if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir(follow_symlinks=False))
+                consoles = sorted(
+                    e.name
+                    for e in entries
+                    if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir(follow_symlinks=False)
+                )
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "unavailable")
             return
         state.forget_consoles_except(set(consoles) | {self.console_id})
         # Every folder's key first: a re-issue is checked with the key of another console.
-        trusted = {console for console in consoles
-                   if console != self.console_id and self._trust(console, self.share / console, state, result)}
+        trusted = {
+            console
+            for console in consoles
+            if console != self.console_id
+            and self._trust(console, self.share / console, state, result)
+        }
         pending: list[tuple[str, list[Op], str, int]] = []
         waiting = 0  # ops and files read since the last flush
         for console in consoles:
@@ -291,9 +315,16 @@ class Syncer(OwnFolder, Incoming, Reissues):
             if console not in trusted:
                 continue
             self._answer_requests(console, listing, state, result)
-            new = [(n, s, m) for n, (s, m) in listing.items()
-                   if not seg.is_ignorable(n) and not n.startswith(seg.NEED_PREFIX) and seen.get(n) != s]
-            for name, size, mtime in sorted(new, key=lambda t: (seg.parse_name(t[0]) or seg.SegmentName(0, 0, "", False)).first):
+            new = [
+                (n, s, m)
+                for n, (s, m) in listing.items()
+                if not seg.is_ignorable(n)
+                and not n.startswith(seg.NEED_PREFIX)
+                and seen.get(n) != s
+            ]
+            for name, size, mtime in sorted(
+                new, key=lambda t: (seg.parse_name(t[0]) or seg.SegmentName(0, 0, "", False)).first
+            ):
                 rel = f"{console}/{name}"
                 parsed = seg.parse_name(name)
                 if parsed is None:
@@ -308,18 +339,27 @@ class Syncer(OwnFolder, Incoming, Reissues):
                     continue
                 header_console = decoded.header.get("console_id")
                 if header_console != console:
-                    state.report(result, rel, size, f"segment of console {header_console!r} in folder {console!r}; skipped")
+                    state.report(
+                        result,
+                        rel,
+                        size,
+                        f"segment of console {header_console!r} in folder {console!r}; skipped",
+                    )
                     seen[name] = size
                     continue
                 self._check_skew(console, decoded, mtime, state)
                 pending.append((console, decoded.ops, rel, size))
-                waiting += len(decoded.ops) + 1  # a file counts too: many tiny files also make a batch
+                waiting += (
+                    len(decoded.ops) + 1
+                )  # a file counts too: many tiny files also make a batch
                 if waiting >= MERGE_BATCH:
                     self._flush(pending, state, result)
                     waiting = 0
         self._flush(pending, state, result)
 
-    def _answer_requests(self, console: str, listing: dict, state: SyncState, result: SyncResult) -> None:
+    def _answer_requests(
+        self, console: str, listing: dict, state: SyncState, result: SyncResult
+    ) -> None:
         """Another console read a damaged segment of ours and asks for the range again.
 
         Requests are merged into one span per console and answered at most once a minute,
@@ -342,8 +382,10 @@ class Syncer(OwnFolder, Incoming, Reissues):
         try:
             if ops:
                 self._write(self.share / self.console_id, ops, state)
-                result.problems.append(f"{self.share / console}: console {console} asked for seq {first}-{last} "
-                                       "again; republished")
+                result.problems.append(
+                    f"{self.share / console}: console {console} asked for seq {first}-{last} "
+                    "again; republished"
+                )
             state.answered[f"{console}/"] = int(time.time())
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "not writable")
@@ -384,23 +426,40 @@ class Syncer(OwnFolder, Incoming, Reissues):
         rel = f"{console}/{keys.PUBLIC_KEY_FILE}"
         published = peers.read_public_key(folder)
         if published is None:
-            state.report(result, rel, None, f"console {console} publishes no readable key; its operations wait")
+            state.report(
+                result,
+                rel,
+                None,
+                f"console {console} publishes no readable key; its operations wait",
+            )
             return False
         peer = peers.pin(self.store, console, published, self.clock.now(), self.require_approval)
         if peer.key_mismatch:
-            state.report(result, rel, None, f"console {console}'s key changed to {keys.fingerprint(published)} "
-                         f"(pinned {peer.fingerprint}); refused. If it was re-installed on purpose: "
-                         f"command-console peers approve {console}")
+            state.report(
+                result,
+                rel,
+                None,
+                f"console {console}'s key changed to {keys.fingerprint(published)} "
+                f"(pinned {peer.fingerprint}); refused. If it was re-installed on purpose: "
+                f"command-console peers approve {console}",
+            )
             return False
         if peer.status != peers.APPROVED:
-            state.report(result, rel, None, f"console {console} is {peer.status} ({peer.fingerprint}); its operations "
-                         f"wait. To accept it: command-console peers approve {console}")
+            state.report(
+                result,
+                rel,
+                None,
+                f"console {console} is {peer.status} ({peer.fingerprint}); its operations "
+                f"wait. To accept it: command-console peers approve {console}",
+            )
             return False
         state.bad.pop(rel, None)
         self._peer_keys[console] = published
         return True
 
-    def _check_skew(self, console: str, decoded: seg.Decoded, mtime: float, state: SyncState) -> None:
+    def _check_skew(
+        self, console: str, decoded: seg.Decoded, mtime: float, state: SyncState
+    ) -> None:
         """The writer's clock (header) against the share's (mtime) and, if ahead, against ours.
 
         Operation stamps are not used: a hybrid clock stays ahead after a skewed clock is fixed.
@@ -413,11 +472,16 @@ class Syncer(OwnFolder, Incoming, Reissues):
         if abs(versus_share) > SKEW_LIMIT_MS:
             state.note_skew(console, _skew_text(f"console {console}", versus_share, "the share"))
         else:
-            state.note_skew(console, _skew_text(f"console {console}", versus_us if versus_us > 0 else 0, "this console"))
+            state.note_skew(
+                console,
+                _skew_text(f"console {console}", versus_us if versus_us > 0 else 0, "this console"),
+            )
 
     # -- helpers -----------------------------------------------------------------
 
-    def _decode_file(self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult) -> seg.Decoded | None:
+    def _decode_file(
+        self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult
+    ) -> seg.Decoded | None:
         if size > seg.MAX_SEGMENT_BYTES:
             state.report(result, rel, size, f"{size} bytes: too large for a segment, not read")
             return None
@@ -427,7 +491,9 @@ class Syncer(OwnFolder, Incoming, Reissues):
             return None  # replaced by compaction while we listed: the new file has the ops
         except PermissionError:
             result.unreadable += 1
-            result.problems.append(f"{path}: not readable by this OS user; see README (group-shared mode)")
+            result.problems.append(
+                f"{path}: not readable by this OS user; see README (group-shared mode)"
+            )
             return None
         except OSError as exc:
             result.problems.append(f"{path}: cannot read ({exc.strerror or exc}); will retry")
@@ -437,9 +503,16 @@ class Syncer(OwnFolder, Incoming, Reissues):
         if decoded.bad_records:
             console = rel.split("/", 1)[0]
             self._bad_records.setdefault(console, []).extend(
-                (seq, rel, why, record) for seq, why, record in decoded.bad_records)
+                (seq, rel, why, record) for seq, why, record in decoded.bad_records
+            )
         if decoded.problems:
-            state.report(result, rel, size, "; ".join(decoded.problems[:3]) + ("" if decoded.fatal else "; intact records applied"))
+            state.report(
+                result,
+                rel,
+                size,
+                "; ".join(decoded.problems[:3])
+                + ("" if decoded.fatal else "; intact records applied"),
+            )
             console, name = rel.split("/", 1)
             parsed = seg.parse_name(name)
             if console != self.console_id and parsed is not None:
@@ -452,27 +525,41 @@ class Syncer(OwnFolder, Incoming, Reissues):
 
     def _duplicate_text(self, console: str, seq: int, own: bool) -> str:
         if own:
-            return _("seq {seq} differs from this console's own: another console uses this console id {console!r} "
-                     "(a copied data directory). Fix: on the copy, run `command-console sync --new-identity` (it "
-                     "keeps every entry)").format(seq=seq, console=console)
-        return _("seq {seq} differs between two copies: two consoles use the console id {console!r} (a copied data "
-                 "directory). Fix: on the copy, run `command-console sync --new-identity` (it keeps every "
-                 "entry)").format(seq=seq, console=console)
+            return _(
+                "seq {seq} differs from this console's own: another console uses this console id {console!r} "
+                "(a copied data directory). Fix: on the copy, run `command-console sync --new-identity` (it "
+                "keeps every entry)"
+            ).format(seq=seq, console=console)
+        return _(
+            "seq {seq} differs between two copies: two consoles use the console id {console!r} (a copied data "
+            "directory). Fix: on the copy, run `command-console sync --new-identity` (it keeps every "
+            "entry)"
+        ).format(seq=seq, console=console)
 
     def _max_own_seq(self) -> int:
-        return self.store.scalar("SELECT max(seq) FROM ops WHERE console_id = ?", self.console_id) or 0
+        return (
+            self.store.scalar("SELECT max(seq) FROM ops WHERE console_id = ?", self.console_id) or 0
+        )
 
     def _own_ops(self, first: int, last: int) -> list[Op]:
-        rows = self.store.rows("SELECT * FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
-                               self.console_id, first, last)
+        rows = self.store.rows(
+            "SELECT * FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ? ORDER BY seq",
+            self.console_id,
+            first,
+            last,
+        )
         return [op_from_row(r) for r in rows]
 
     def _local_ids(self, console: str, seqs: list[int]) -> dict[int, tuple[str, str]]:
         """seq -> (op id, hash) of the local ops of a console among seqs."""
         if not seqs:
             return {}
-        rows = self.store.rows("SELECT seq, id, hash FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
-                               console, min(seqs), max(seqs))
+        rows = self.store.rows(
+            "SELECT seq, id, hash FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
+            console,
+            min(seqs),
+            max(seqs),
+        )
         wanted = set(seqs)
         return {seq: (op_id, digest) for seq, op_id, digest in rows if seq in wanted}
 
@@ -482,6 +569,10 @@ class Syncer(OwnFolder, Incoming, Reissues):
         merged later in the pass only makes its file read again, and skipped op by op."""
         held = self._held_seqs.get(console)
         if held is None:
-            held = self._held_seqs[console] = [row[0] for row in self.store.rows(
-                "SELECT seq FROM ops WHERE console_id = ? ORDER BY seq", console)]
+            held = self._held_seqs[console] = [
+                row[0]
+                for row in self.store.rows(
+                    "SELECT seq FROM ops WHERE console_id = ? ORDER BY seq", console
+                )
+            ]
         return bisect.bisect_right(held, last) - bisect.bisect_left(held, first) == last - first + 1

@@ -37,8 +37,7 @@ from command_console.i18n import _
 from command_console.paths import write_private
 
 if TYPE_CHECKING:
-    from command_console.data.sync import SyncResult, Syncer
-
+    from command_console.data.sync import Syncer, SyncResult
 
 
 @dataclass(frozen=True)
@@ -58,9 +57,13 @@ class Reissues:
             return {}
         found: dict[str, str] = {}
         for start in range(0, len(op_ids), 500):
-            chunk = op_ids[start:start + 500]
-            found.update(self.store.rows(f"SELECT op_id, hash FROM reissued WHERE op_id IN ({','.join('?' * len(chunk))})",
-                                         *chunk))
+            chunk = op_ids[start : start + 500]
+            found.update(
+                self.store.rows(
+                    f"SELECT op_id, hash FROM reissued WHERE op_id IN ({','.join('?' * len(chunk))})",
+                    *chunk,
+                )
+            )
         return found
 
     def _original_problem(self, op: Op) -> tuple[str | None, bool]:
@@ -72,20 +75,28 @@ class Reissues:
         else:
             peer = peers.get(self.store, console)
             if peer is None:
-                return _("re-issues an operation of console {id}, whose key this console has never pinned").format(
-                    id=console), False
+                return _(
+                    "re-issues an operation of console {id}, whose key this console has never pinned"
+                ).format(id=console), False
             if peer.status == peers.REVOKED:
-                return _("re-issues an operation of console {id}, whose key this console has revoked").format(
-                    id=console), False
+                return _(
+                    "re-issues an operation of console {id}, whose key this console has revoked"
+                ).format(id=console), False
             if peer.status != peers.APPROVED:
-                return _("re-issues an operation of console {id}, which waits for approval").format(id=console), True
+                return _("re-issues an operation of console {id}, which waits for approval").format(
+                    id=console
+                ), True
             key = peer.public_key
         if not key or not original.sig or not keys.signature_ok(key, original.hash, original.sig):
-            return _("the re-issued operation's signature does not verify with the key pinned for console "
-                     "{id}").format(id=console), False
+            return _(
+                "the re-issued operation's signature does not verify with the key pinned for console "
+                "{id}"
+            ).format(id=console), False
         held = self.store.scalar("SELECT hash FROM ops WHERE id = ?", original.id)
         if held is not None and held != original.hash:
-            return _("re-issues an operation that differs from the copy this console holds (tampered)"), False
+            return _(
+                "re-issues an operation that differs from the copy this console holds (tampered)"
+            ), False
         return None, False
 
     def _note_reissues(self, merged: list[Op]) -> None:
@@ -114,19 +125,26 @@ class Reissues:
                 except FileNotFoundError:
                     pass
                 except OSError as exc:
-                    result.problems.append(_("{path}: cannot delete ({reason}); will retry").format(
-                        path=folder / name, reason=exc.strerror or exc))
+                    result.problems.append(
+                        _("{path}: cannot delete ({reason}); will retry").format(
+                            path=folder / name, reason=exc.strerror or exc
+                        )
+                    )
                     continue
                 del files[name]
             if not files:
                 del state.retired[console]
 
     def _identity_unfinished(self) -> str | None:
-        if self.store.scalar("SELECT value FROM meta WHERE key = ?", RETIRED_KEY + self.console_id) is None:
+        if (
+            self.store.scalar("SELECT value FROM meta WHERE key = ?", RETIRED_KEY + self.console_id)
+            is None
+        ):
             return None
-        return _("this data directory gave up console id {id} (sync --new-identity): restart this console, or "
-                 "run `command-console sync --new-identity` again to finish an interrupted change").format(
-            id=self.console_id)
+        return _(
+            "this data directory gave up console id {id} (sync --new-identity): restart this console, or "
+            "run `command-console sync --new-identity` again to finish an interrupted change"
+        ).format(id=self.console_id)
 
 
 def new_identity(syncer: Syncer) -> NewIdentity:
@@ -163,8 +181,14 @@ def new_identity(syncer: Syncer) -> NewIdentity:
 def _fresh_id(store, share: Path | None, old: str) -> str:
     for _attempt in range(100):
         candidate = new_console_id()
-        taken = store.scalar("SELECT 1 FROM ops WHERE console_id = ? LIMIT 1", candidate) is not None
-        if candidate != old and not taken and not (share is not None and (share / candidate).exists()):
+        taken = (
+            store.scalar("SELECT 1 FROM ops WHERE console_id = ? LIMIT 1", candidate) is not None
+        )
+        if (
+            candidate != old
+            and not taken
+            and not (share is not None and (share / candidate).exists())
+        ):
             return candidate
     raise UserError(_("could not find a console id that is not in use"))
 
@@ -175,23 +199,42 @@ def _reissue(store, old: str, new: str, old_public_key: str, now) -> int:
     moved to the new id and the change recorded."""
     state = SyncState.load(store)
     with store.transaction() as conn:
-        originals = [original_of(op_from_row(row)) for row in
-                     conn.execute("SELECT * FROM ops WHERE console_id = ? ORDER BY seq", (old,)).fetchall()]
-        changes = [(REISSUE, {"original": op.as_dict()}) for op in originals if op.console_id != new]
-        lead = conn.execute("SELECT lead FROM shifts WHERE ended_at IS NULL AND console_id = ? "
-                            "ORDER BY started_at DESC LIMIT 1", (old,)).fetchone()
+        originals = [
+            original_of(op_from_row(row))
+            for row in conn.execute(
+                "SELECT * FROM ops WHERE console_id = ? ORDER BY seq", (old,)
+            ).fetchall()
+        ]
+        changes = [
+            (REISSUE, {"original": op.as_dict()}) for op in originals if op.console_id != new
+        ]
+        lead = conn.execute(
+            "SELECT lead FROM shifts WHERE ended_at IS NULL AND console_id = ? "
+            "ORDER BY started_at DESC LIMIT 1",
+            (old,),
+        ).fetchone()
         if lead:
-            changes.append(("shift.start", {"id": f"{new}-{uuid.uuid4().hex[:6]}", "lead": lead[0]}))
+            changes.append(
+                ("shift.start", {"id": f"{new}-{uuid.uuid4().hex[:6]}", "lead": lead[0]})
+            )
         store.append_in(conn, changes)
         conn.execute("DELETE FROM ops WHERE console_id = ?", (old,))
-        conn.execute("INSERT OR IGNORE INTO peers (console_id, public_key, status, first_seen, last_seen, rejected, "
-                     "key_mismatch) VALUES (?, ?, ?, ?, ?, 0, '')", (old, old_public_key, peers.APPROVED,
-                                                                     to_iso(now), to_iso(now)))
-        conn.execute("UPDATE peers SET public_key = ?, status = ?, key_mismatch = '' WHERE console_id = ?",
-                     (old_public_key, peers.APPROVED, old))
-        conn.execute("DELETE FROM quarantine WHERE console_id = ? AND reason = ?", (old, admit.CHAIN_BROKEN))
-        conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                     (RETIRED_KEY + old, json.dumps({"new": new})))
+        conn.execute(
+            "INSERT OR IGNORE INTO peers (console_id, public_key, status, first_seen, last_seen, rejected, "
+            "key_mismatch) VALUES (?, ?, ?, ?, ?, 0, '')",
+            (old, old_public_key, peers.APPROVED, to_iso(now), to_iso(now)),
+        )
+        conn.execute(
+            "UPDATE peers SET public_key = ?, status = ?, key_mismatch = '' WHERE console_id = ?",
+            (old_public_key, peers.APPROVED, old),
+        )
+        conn.execute(
+            "DELETE FROM quarantine WHERE console_id = ? AND reason = ?", (old, admit.CHAIN_BROKEN)
+        )
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (RETIRED_KEY + old, json.dumps({"new": new})),
+        )
         _move_bookkeeping(state, old)
         state.save_in(conn)
     return len(originals)

@@ -27,26 +27,31 @@ MERGE_PAUSE_IDLE = 0.001
 
 
 class Incoming:
-
     def _apply(self, console: str, items, state: SyncState, result: SyncResult) -> list[Op]:
         """Check ops of one console one by one (schema, namespace, time, chain, signature), keep
         the refused ones aside, hold back those stamped in our future, and merge the rest."""
         public_key = self._peer_keys.get(console)
         now_ms = to_ms(self.clock.now())
         items = sorted(items, key=lambda t: t[0].seq)
-        local = self._local_ids(console, [op.seq for op, _, _ in items] + [op.seq - 1 for op, _, _ in items])
+        local = self._local_ids(
+            console, [op.seq for op, _, _ in items] + [op.seq - 1 for op, _, _ in items]
+        )
         carried = self._carried([op.id for op, _, _ in items])
         taken: dict[int, tuple[Op, str]] = {}
         refused: list[tuple] = []
         for op, where, where_size in items:
             if op.id in carried:  # a re-issue holds it already (a copy that took a new id wrote it)
                 if carried[op.id] != op.hash:
-                    refused.append((op, where, _("differs from the copy a re-issue carries (tampered)")))
+                    refused.append(
+                        (op, where, _("differs from the copy a re-issue carries (tampered)"))
+                    )
                 continue
             known = local.get(op.seq)
             if known and known[0] == op.id:  # held already (e.g. re-read in a compacted file)
                 if known[1] != op.hash:
-                    refused.append((op, where, "differs from the copy this console holds (tampered)"))
+                    refused.append(
+                        (op, where, "differs from the copy this console holds (tampered)")
+                    )
                 continue
             why = admit.problem(op, console)
             wait = False
@@ -54,7 +59,12 @@ class Incoming:
                 why, wait = self._original_problem(op)
             if wait:
                 self._held.add(where)
-                state.report(result, where, where_size, _("seq {seq}: {why}; held back").format(seq=op.seq, why=why))
+                state.report(
+                    result,
+                    where,
+                    where_size,
+                    _("seq {seq}: {why}; held back").format(seq=op.seq, why=why),
+                )
                 continue
             if why is not None:
                 refused.append((op, where, why))
@@ -63,34 +73,67 @@ class Incoming:
             if late:
                 self._held.add(where)
                 result.held += 1
-                state.report(result, where, where_size, f"seq {op.seq}: stamped {late // 60000 + 5} min or more ahead "
-                             "of this console's clock; held back until then")
+                state.report(
+                    result,
+                    where,
+                    where_size,
+                    f"seq {op.seq}: stamped {late // 60000 + 5} min or more ahead "
+                    "of this console's clock; held back until then",
+                )
                 continue
             have = taken.get(op.seq)
             if have and have[0].id == op.id:
                 continue
             if known or have:  # two ops at one seq: a forgery, or two consoles sharing this id
                 if not self._signed(console, op):
-                    refused.append((op, where, f"signature does not verify with the key pinned for console {console}"))
+                    refused.append(
+                        (
+                            op,
+                            where,
+                            f"signature does not verify with the key pinned for console {console}",
+                        )
+                    )
                     continue
-                if have and not self._signed(console, have[0]):  # the one read first was the forgery
-                    refused.append((have[0], have[1], f"signature does not verify with the key pinned for console {console}"))
+                if have and not self._signed(
+                    console, have[0]
+                ):  # the one read first was the forgery
+                    refused.append(
+                        (
+                            have[0],
+                            have[1],
+                            f"signature does not verify with the key pinned for console {console}",
+                        )
+                    )
                     del taken[op.seq]
                 else:
-                    state.report(result, where, where_size, self._duplicate_text(console, op.seq, own=console == self.console_id), dup=True)
+                    state.report(
+                        result,
+                        where,
+                        where_size,
+                        self._duplicate_text(console, op.seq, own=console == self.console_id),
+                        dup=True,
+                    )
                     continue
             pred = taken.get(op.seq - 1)
-            pred_hash = pred[0].hash if pred else (local[op.seq - 1][1] if op.seq - 1 in local else None)
+            pred_hash = (
+                pred[0].hash if pred else (local[op.seq - 1][1] if op.seq - 1 in local else None)
+            )
             if op.seq == 1:
                 pred_hash = GENESIS_HASH
             if pred_hash is not None and op.prev_hash != pred_hash:
                 refused.append((op, where, admit.CHAIN_BROKEN))
                 continue
             taken[op.seq] = (op, where)
-        forged = admit.unsigned([op for op, _ in taken.values()], public_key) if public_key else set(taken)
+        forged = (
+            admit.unsigned([op for op, _ in taken.values()], public_key)
+            if public_key
+            else set(taken)
+        )
         for seq in sorted(forged):
             op, where = taken.pop(seq)
-            refused.append((op, where, f"signature does not verify with the key pinned for console {console}"))
+            refused.append(
+                (op, where, f"signature does not verify with the key pinned for console {console}")
+            )
         self._quarantine(console, refused, result)
         new = self._merge_in_slices([op for op, _ in taken.values()])
         self._note_reissues(new)
@@ -105,15 +148,20 @@ class Incoming:
 
     def _quarantine(self, console: str, refused: list[tuple], result: SyncResult) -> None:
         items = [(console, op.seq, where, op.id, why, op.as_dict()) for op, where, why in refused]
-        items += [(console, seq, where, "", why, record) for seq, where, why, record in self._bad_records.pop(console, [])]
+        items += [
+            (console, seq, where, "", why, record)
+            for seq, where, why, record in self._bad_records.pop(console, [])
+        ]
         if not items:
             return
         added = peers.quarantine(self.store, items, self.clock.now())
         if added:
             result.rejected[console] = result.rejected.get(console, 0) + added
             first = items[0]
-            result.problems.append(f"{self.share / first[2]}: seq {first[1]}: {first[4]}; rejected"
-                                   + (f" (+{added - 1} more from console {console})" if added > 1 else ""))
+            result.problems.append(
+                f"{self.share / first[2]}: seq {first[1]}: {first[4]}; rejected"
+                + (f" (+{added - 1} more from console {console})" if added > 1 else "")
+            )
 
     def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
         """Merge in short transactions. While this data directory is also being written
@@ -129,7 +177,7 @@ class Incoming:
                 time.sleep(pause)
             size = MERGE_SLICE if busy else MERGE_SLICE_IDLE
             began = time.monotonic()
-            new += self.store.merge(ops[start:start + size])
+            new += self.store.merge(ops[start : start + size])
             held = time.monotonic() - began
             start += size
             busy = self._own_writes_since(mark)
@@ -139,5 +187,10 @@ class Incoming:
     def _own_writes_since(self, head: int) -> bool:
         """Whether this console's own operations were committed since head (rowids grow):
         the lead is writing, or a writer process on this data directory."""
-        return bool(self.store.scalar("SELECT 1 FROM ops WHERE rowid > ? AND console_id = ? LIMIT 1",
-                                      head, self.console_id))
+        return bool(
+            self.store.scalar(
+                "SELECT 1 FROM ops WHERE rowid > ? AND console_id = ? LIMIT 1",
+                head,
+                self.console_id,
+            )
+        )

@@ -29,15 +29,16 @@ TEMP_MAX_AGE_S = 600
 
 
 class OwnFolder:
-
     def _own_folder(self, state: SyncState, result: SyncResult) -> None:
         folder = self.share / self.console_id
         try:
             folder.mkdir(mode=0o750 if self.share_group else 0o700, exist_ok=True)
             if folder.is_symlink() or not folder.is_dir():
                 result.share_ok, result.share_state = False, "own folder refused"
-                result.problems.append(f"{folder}: this console's folder in the share is a link or not a folder; "
-                                       "nothing written (remove it; the next sync recreates it)")
+                result.problems.append(
+                    f"{folder}: this console's folder in the share is a link or not a folder; "
+                    "nothing written (remove it; the next sync recreates it)"
+                )
                 return
             if self.signer is not None:
                 self._peer_keys[self.console_id] = self.signer.public_key
@@ -51,7 +52,9 @@ class OwnFolder:
         for name in [n for n in state.own if n not in listing]:
             first, last = state.own.pop(name)[:2]
             repair.append((first, last))
-            result.problems.append(f"{folder / name}: own segment missing from the share; republishing {first}-{last}")
+            result.problems.append(
+                f"{folder / name}: own segment missing from the share; republishing {first}-{last}"
+            )
         for name, (size, mtime) in listing.items():
             if name.startswith(seg.TEMP_PREFIX):
                 if time.time() - mtime > TEMP_MAX_AGE_S:
@@ -66,7 +69,9 @@ class OwnFolder:
                 if state.own[name][2] != size:
                     first, last = state.own.pop(name)[:2]
                     repair.append((first, last))
-                    result.problems.append(f"{folder / name}: own segment changed size on the share; republishing {first}-{last}")
+                    result.problems.append(
+                        f"{folder / name}: own segment changed size on the share; republishing {first}-{last}"
+                    )
                     unlink_quietly(folder / name)
             elif state.ownseen.get(name) != size:
                 self._adopt_or_flag(folder, name, size, mtime, state, result)
@@ -76,14 +81,18 @@ class OwnFolder:
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "not writable")
 
-    def _publish(self, folder: Path, state: SyncState, result: SyncResult, repair: list[tuple[int, int]]) -> None:
+    def _publish(
+        self, folder: Path, state: SyncState, result: SyncResult, repair: list[tuple[int, int]]
+    ) -> None:
         for first, last in repair:
             ops = self._own_ops(first, last)
             if ops:
                 self._write(folder, ops, state)
         top = self._max_own_seq()
         while state.published < top:
-            ops = self._own_ops(state.published + 1, min(top, state.published + seg.MAX_SEGMENT_OPS))
+            ops = self._own_ops(
+                state.published + 1, min(top, state.published + seg.MAX_SEGMENT_OPS)
+            )
             if not ops:
                 break
             self._write(folder, ops, state)
@@ -92,7 +101,9 @@ class OwnFolder:
 
     def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str:
         now_ms = to_ms(self.clock.now())
-        name, size = seg.write_segment(folder, self.console_id, ops, now_ms, 0o640 if self.share_group else 0o600)
+        name, size = seg.write_segment(
+            folder, self.console_id, ops, now_ms, 0o640 if self.share_group else 0o600
+        )
         state.own[name] = [ops[0].seq, ops[-1].seq, size, int(time.time())]
         try:
             mtime_ms = int(os.stat(folder / name).st_mtime * 1000)
@@ -109,12 +120,17 @@ class OwnFolder:
         budget = COMPACT_BUDGET
         while True:
             cutoff = time.time() - self.compact_age_s
-            files = sorted(((n, e) for n, e in state.own.items() if (e[3] if len(e) > 3 else 0) <= cutoff),
-                           key=lambda kv: (kv[1][0], kv[1][1]))
+            files = sorted(
+                ((n, e) for n, e in state.own.items() if (e[3] if len(e) > 3 else 0) <= cutoff),
+                key=lambda kv: (kv[1][0], kv[1][1]),
+            )
             if len(files) <= COMPACT_KEEP:
                 return
-            pairs = [(a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i) for i, (a, b) in enumerate(zip(files, files[1:]))
-                     if a[1][2] + b[1][2] <= seg.MAX_SEGMENT_BYTES // 2]  # readers refuse files past the limit
+            pairs = [
+                (a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i)
+                for i, (a, b) in enumerate(zip(files, files[1:]))
+                if a[1][2] + b[1][2] <= seg.MAX_SEGMENT_BYTES // 2
+            ]  # readers refuse files past the limit
             pairs = [p for p in pairs if p[0] <= COMPACT_MAX_OPS]
             if not pairs:
                 return
@@ -132,7 +148,9 @@ class OwnFolder:
                 doomed.append(name)
             budget -= total
 
-    def _adopt_or_flag(self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult) -> None:
+    def _adopt_or_flag(
+        self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult
+    ) -> None:
         """A file in our folder we did not write: our own (a crash, a conflict copy) or a twin's."""
         state.ownseen[name] = size
         rel = f"{self.console_id}/{name}"
@@ -143,40 +161,72 @@ class OwnFolder:
         if decoded is None:
             return
         if decoded.header.get("console_id") != self.console_id:
-            state.report(result, rel, size, f"segment of console {decoded.header.get('console_id')!r} "
-                                            f"in this console's folder {self.console_id!r}; skipped")
+            state.report(
+                result,
+                rel,
+                size,
+                f"segment of console {decoded.header.get('console_id')!r} "
+                f"in this console's folder {self.console_id!r}; skipped",
+            )
             return
         mine = [op for op in decoded.ops if op.console_id == self.console_id]
         if len(mine) != len(decoded.ops):
-            state.report(result, rel, size, "operations of other consoles in this console's folder; skipped them")
+            state.report(
+                result,
+                rel,
+                size,
+                "operations of other consoles in this console's folder; skipped them",
+            )
         carried = self._carried([op.id for op in mine])
         if carried and all(op.id in carried for op in mine):
             return  # written by a copy of this console before it took a new id; its re-issues carry them
         mine = [op for op in mine if op.id not in carried]
         local = self._local_ids(self.console_id, [op.seq for op in mine])
-        tampered = [op for op in mine if local.get(op.seq, ("",))[0] == op.id and local[op.seq][1] != op.hash]
+        tampered = [
+            op
+            for op in mine
+            if local.get(op.seq, ("",))[0] == op.id and local[op.seq][1] != op.hash
+        ]
         if tampered:  # one of our ops, changed: never adopt the file as ours
-            state.report(result, rel, size, _("seq {seq}: differs from this console's own copy (tampered); "
-                                              "ignored").format(seq=tampered[0].seq))
+            state.report(
+                result,
+                rel,
+                size,
+                _("seq {seq}: differs from this console's own copy (tampered); ignored").format(
+                    seq=tampered[0].seq
+                ),
+            )
             return
         clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
         missing = [op for op in mine if op.seq not in local]
         if clashes:
-            state.report(result, rel, size, self._duplicate_text(self.console_id, clashes[0].seq, own=True), dup=True)
+            state.report(
+                result,
+                rel,
+                size,
+                self._duplicate_text(self.console_id, clashes[0].seq, own=True),
+                dup=True,
+            )
             return
         if missing:
             new = self._apply(self.console_id, [(op, rel, size) for op in missing], state, result)
             if new:
                 result.problems.append(
                     f"{folder / name}: {len(new)} operations of this console id were in the share but not in this "
-                    f"data directory (restored from a backup, or copied from another console); merged them")
+                    f"data directory (restored from a backup, or copied from another console); merged them"
+                )
         parsed = seg.parse_name(name)
         if parsed and not decoded.problems:
             state.ownseen.pop(name, None)
             if any(e[0] <= parsed.first and parsed.last <= e[1] for e in state.own.values()):
                 self._doomed.append(name)  # a copy of what we hold in another file: remove it
             else:
-                state.own[name] = [parsed.first, parsed.last, size, 0]  # ours: compaction folds it in
+                state.own[name] = [
+                    parsed.first,
+                    parsed.last,
+                    size,
+                    0,
+                ]  # ours: compaction folds it in
 
 
 def list_files(folder: Path) -> dict[str, tuple[int, float]]:
@@ -204,4 +254,6 @@ def skew_text(who: str, ahead_ms: int, than: str) -> str | None:
     if abs(ahead_ms) <= SKEW_LIMIT_MS:
         return None
     minutes = abs(ahead_ms) / 60_000
-    return f"clock skew: {who} is {minutes:.0f} min {'ahead of' if ahead_ms > 0 else 'behind'} {than}"
+    return (
+        f"clock skew: {who} is {minutes:.0f} min {'ahead of' if ahead_ms > 0 else 'behind'} {than}"
+    )

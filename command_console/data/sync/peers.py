@@ -92,20 +92,35 @@ def list_peers(store: Store) -> list[Peer]:
 
 
 def _peer(row) -> Peer:
-    return Peer(row.console_id, row.public_key, row.status, from_iso(row.first_seen), from_iso(row.last_seen),
-                row.rejected, row.key_mismatch)
+    return Peer(
+        row.console_id,
+        row.public_key,
+        row.status,
+        from_iso(row.first_seen),
+        from_iso(row.last_seen),
+        row.rejected,
+        row.key_mismatch,
+    )
 
 
-def pin(store: Store, console_id: str, public_key: str, now: datetime, require_approval: bool) -> Peer:
+def pin(
+    store: Store, console_id: str, public_key: str, now: datetime, require_approval: bool
+) -> Peer:
     """The pinned peer for a console, pinning this key when the console is new."""
     status = PENDING if require_approval else APPROVED
     with store.transaction() as conn:
-        conn.execute("INSERT OR IGNORE INTO peers (console_id, public_key, status, first_seen, last_seen, rejected, "
-                     "key_mismatch) VALUES (?, ?, ?, ?, ?, 0, '')", (console_id, public_key, status, to_iso(now),
-                                                                     to_iso(now)))
-        mismatch = conn.execute("SELECT public_key FROM peers WHERE console_id = ?", (console_id,)).fetchone()[0]
-        conn.execute("UPDATE peers SET last_seen = ?, key_mismatch = ? WHERE console_id = ?",
-                     (to_iso(now), "" if mismatch == public_key else public_key, console_id))
+        conn.execute(
+            "INSERT OR IGNORE INTO peers (console_id, public_key, status, first_seen, last_seen, rejected, "
+            "key_mismatch) VALUES (?, ?, ?, ?, ?, 0, '')",
+            (console_id, public_key, status, to_iso(now), to_iso(now)),
+        )
+        mismatch = conn.execute(
+            "SELECT public_key FROM peers WHERE console_id = ?", (console_id,)
+        ).fetchone()[0]
+        conn.execute(
+            "UPDATE peers SET last_seen = ?, key_mismatch = ? WHERE console_id = ?",
+            (to_iso(now), "" if mismatch == public_key else public_key, console_id),
+        )
     peer = get(store, console_id)
     assert peer is not None
     return peer
@@ -114,53 +129,85 @@ def pin(store: Store, console_id: str, public_key: str, now: datetime, require_a
 def set_status(store: Store, console_id: str, status: str) -> bool:
     """approve / revoke a peer; approving a changed key pins the new one. False: unknown console."""
     with store.transaction() as conn:
-        row = conn.execute("SELECT key_mismatch FROM peers WHERE console_id = ?", (console_id,)).fetchone()
+        row = conn.execute(
+            "SELECT key_mismatch FROM peers WHERE console_id = ?", (console_id,)
+        ).fetchone()
         if row is None:
             return False
         if status == APPROVED and row[0]:
-            conn.execute("UPDATE peers SET public_key = key_mismatch, key_mismatch = '' WHERE console_id = ?",
-                         (console_id,))
+            conn.execute(
+                "UPDATE peers SET public_key = key_mismatch, key_mismatch = '' WHERE console_id = ?",
+                (console_id,),
+            )
         conn.execute("UPDATE peers SET status = ? WHERE console_id = ?", (status, console_id))
     return True
 
 
-def quarantine(store: Store, items: list[tuple[str, int, str, str, str, object]], now: datetime) -> int:
+def quarantine(
+    store: Store, items: list[tuple[str, int, str, str, str, object]], now: datetime
+) -> int:
     """Keep refused operations aside: (console, seq, file, op id, reason, record). Returns how many were new."""
     if not items:
         return 0
-    rows = [(console, seq, file, op_id, reason[:500], to_iso(now), _record_text(record))
-            for console, seq, file, op_id, reason, record in items]
+    rows = [
+        (console, seq, file, op_id, reason[:500], to_iso(now), _record_text(record))
+        for console, seq, file, op_id, reason, record in items
+    ]
     with store.transaction() as conn:
         before = conn.total_changes
-        conn.executemany("INSERT OR IGNORE INTO quarantine (console_id, seq, file, op_id, reason, at, record) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany(
+            "INSERT OR IGNORE INTO quarantine (console_id, seq, file, op_id, reason, at, record) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
         added = conn.total_changes - before
         counts: dict[str, int] = {}
         for console, *_ in items:
             counts[console] = counts.get(console, 0) + 1
-        conn.executemany("UPDATE peers SET rejected = (SELECT count(*) FROM quarantine q WHERE q.console_id = ?) "
-                         "WHERE console_id = ?", [(c, c) for c in counts])
+        conn.executemany(
+            "UPDATE peers SET rejected = (SELECT count(*) FROM quarantine q WHERE q.console_id = ?) "
+            "WHERE console_id = ?",
+            [(c, c) for c in counts],
+        )
     return added
 
 
 def forget_refused(store: Store, console_id: str, reason: str) -> None:
     """Drop a console's refused operations kept for one reason (they are checked again)."""
     with store.transaction() as conn:
-        conn.execute("DELETE FROM quarantine WHERE console_id = ? AND reason = ?", (console_id, reason[:500]))
-        conn.execute("UPDATE peers SET rejected = (SELECT count(*) FROM quarantine q WHERE q.console_id = ?) "
-                     "WHERE console_id = ?", (console_id, console_id))
+        conn.execute(
+            "DELETE FROM quarantine WHERE console_id = ? AND reason = ?", (console_id, reason[:500])
+        )
+        conn.execute(
+            "UPDATE peers SET rejected = (SELECT count(*) FROM quarantine q WHERE q.console_id = ?) "
+            "WHERE console_id = ?",
+            (console_id, console_id),
+        )
 
 
 def list_rejected(store: Store, limit: int | None = None) -> list[Rejected]:
     sql = "SELECT * FROM quarantine ORDER BY console_id, seq, file" + (" LIMIT ?" if limit else "")
     rows = store.rows(sql, *((limit,) if limit else ()))
-    return [Rejected(clean(r.console_id), r.seq, clean(r.file), clean(r.op_id), clean(r.reason), from_iso(r.at))
-            for r in rows]
+    return [
+        Rejected(
+            clean(r.console_id),
+            r.seq,
+            clean(r.file),
+            clean(r.op_id),
+            clean(r.reason),
+            from_iso(r.at),
+        )
+        for r in rows
+    ]
 
 
 def rejected_counts(store: Store) -> dict[str, int]:
-    return {console: count for console, count in
-            store.rows("SELECT console_id, count(*) FROM quarantine GROUP BY console_id ORDER BY console_id")}
+    return {
+        console: count
+        for console, count in store.rows(
+            "SELECT console_id, count(*) FROM quarantine GROUP BY console_id ORDER BY console_id"
+        )
+    }
 
 
 def _record_text(record: object) -> str:

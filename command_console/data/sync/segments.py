@@ -25,9 +25,9 @@ from __future__ import annotations
 import errno
 import json
 import os
-import stat
 import re
 import secrets
+import stat
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -91,7 +91,11 @@ def parse_need(name: str) -> tuple[str, int, int] | None:
 
 def is_ignorable(name: str) -> bool:
     """Our own temp files and public key, hidden files and file-sync tools' temp/marker files."""
-    return name == PUBLIC_KEY_FILE or name.startswith((".", "~")) or name.endswith((".tmp", ".part", ".partial", "~"))
+    return (
+        name == PUBLIC_KEY_FILE
+        or name.startswith((".", "~"))
+        or name.endswith((".tmp", ".part", ".partial", "~"))
+    )
 
 
 def _frame(body: bytes) -> bytes:
@@ -99,8 +103,13 @@ def _frame(body: bytes) -> bytes:
 
 
 def encode(console_id: str, ops: list[Op], created_ms: int) -> bytes:
-    header = {"console_id": console_id, "first_seq": ops[0].seq, "last_seq": ops[-1].seq,
-              "count": len(ops), "created_ms": created_ms}
+    header = {
+        "console_id": console_id,
+        "first_seq": ops[0].seq,
+        "last_seq": ops[-1].seq,
+        "count": len(ops),
+        "created_ms": created_ms,
+    }
     parts = [HEADER, _frame(json.dumps(header, sort_keys=True).encode())]
     parts.extend(_frame(op.to_json().encode()) for op in ops)
     parts.append(_frame(json.dumps({"end": len(ops)}).encode()))
@@ -112,7 +121,9 @@ class Decoded:
     header: dict | None = None
     ops: list[Op] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # short reasons, without the file name
-    bad_records: list[tuple[int, str, object]] = field(default_factory=list)  # (seq or -index, why, record)
+    bad_records: list[tuple[int, str, object]] = field(
+        default_factory=list
+    )  # (seq or -index, why, record)
     fatal: bool = False  # nothing in the file can be trusted (foreign, future version)
 
 
@@ -129,10 +140,12 @@ def decode(data: bytes) -> Decoded:
         return out
     version = data[len(MAGIC)]
     if version != SEGMENT_VERSION:
-        out.problems.append(f"segment format {version}, this console reads {SEGMENT_VERSION}: upgrade to read it")
+        out.problems.append(
+            f"segment format {version}, this console reads {SEGMENT_VERSION}: upgrade to read it"
+        )
         out.fatal = True
         return out
-    if data[len(MAGIC) + 1: len(HEADER)] != HEADER[len(MAGIC) + 1:]:
+    if data[len(MAGIC) + 1 : len(HEADER)] != HEADER[len(MAGIC) + 1 :]:
         out.problems.append("file header damaged (reserved bytes)")
         out.fatal = True
         return out
@@ -154,7 +167,9 @@ def decode(data: bytes) -> Decoded:
         try:
             value = json.loads(body)
         except (ValueError, RecursionError):
-            out.bad_records.append((-index, "not JSON (or nested too deep)", body[:200].decode("utf-8", "replace")))
+            out.bad_records.append(
+                (-index, "not JSON (or nested too deep)", body[:200].decode("utf-8", "replace"))
+            )
             continue
         if isinstance(value, dict) and set(value) == {"end"}:
             trailer_seen = value["end"]
@@ -163,7 +178,11 @@ def decode(data: bytes) -> Decoded:
             out.ops.append(Op.from_dict(value))
         except (TypeError, ValueError) as exc:
             seq = value.get("seq") if isinstance(value, dict) else None
-            seq = seq if isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq < 2**53 else -index
+            seq = (
+                seq
+                if isinstance(seq, int) and not isinstance(seq, bool) and 0 < seq < 2**53
+                else -index
+            )
             out.bad_records.append((seq, f"record {index} is not a valid operation: {exc}", value))
     expected = out.header.get("count")
     if trailer_seen is None:
@@ -182,9 +201,11 @@ def _frames(data: bytes, pos: int, problems: list[str]) -> list[tuple[int, bytes
             break
         length, crc = FRAME.unpack_from(data, pos)
         if length > MAX_FRAME or pos + FRAME.size + length > end:
-            problems.append(f"record {index}: frame length {length} runs past the end (torn or damaged at byte {pos})")
+            problems.append(
+                f"record {index}: frame length {length} runs past the end (torn or damaged at byte {pos})"
+            )
             break
-        body = data[pos + FRAME.size: pos + FRAME.size + length]
+        body = data[pos + FRAME.size : pos + FRAME.size + length]
         if zlib.crc32(body) != crc:
             problems.append(f"record {index}: checksum mismatch (damaged)")
         else:
@@ -215,7 +236,9 @@ def read_bounded(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def write_segment(folder: Path, console_id: str, ops: list[Op], created_ms: int, mode: int = 0o600) -> tuple[str, int]:
+def write_segment(
+    folder: Path, console_id: str, ops: list[Op], created_ms: int, mode: int = 0o600
+) -> tuple[str, int]:
     """Write ops durably as a new segment in folder: temp name, fsync, rename, fsync dir.
 
     Returns (file name, size). On any OSError the temp file is removed and the error raised.

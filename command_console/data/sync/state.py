@@ -7,7 +7,6 @@ import json
 import os
 from pathlib import Path
 
-
 try:
     import fcntl
 except ImportError:  # Windows: one process per data directory is assumed
@@ -33,7 +32,7 @@ class SyncState:
         # files this data dir wrote under a console id it gave up (sync --new-identity): {id: {name: size}}
         self.retired: dict[str, dict[str, int]] = dict(values.get("sync.retired", {}))
         self.seen: dict[str, dict[str, int]] = {
-            k[len("sync.seen."):]: dict(v) for k, v in values.items() if k.startswith("sync.seen.")
+            k[len("sync.seen.") :]: dict(v) for k, v in values.items() if k.startswith("sync.seen.")
         }
 
     @classmethod
@@ -48,10 +47,16 @@ class SyncState:
         return cls(values)
 
     def _values(self) -> dict[str, object]:
-        values: dict[str, object] = {"sync.published": self.published, "sync.own": self.own,
-                                     "sync.ownseen": self.ownseen, "sync.bad": self.bad, "sync.skew": self.skew,
-                                     "sync.answered": self.answered, "sync.share": self.share_path,
-                                     "sync.retired": self.retired}
+        values: dict[str, object] = {
+            "sync.published": self.published,
+            "sync.own": self.own,
+            "sync.ownseen": self.ownseen,
+            "sync.bad": self.bad,
+            "sync.skew": self.skew,
+            "sync.answered": self.answered,
+            "sync.share": self.share_path,
+            "sync.retired": self.retired,
+        }
         values.update({f"sync.seen.{c}": v for c, v in self.seen.items()})
         return values
 
@@ -90,9 +95,17 @@ class SyncState:
         if console == self.console_id:
             for name in [n for n in self.ownseen if n not in listing]:
                 del self.ownseen[name]
-        for table in (self.bad, self.answered):  # "<console>/" alone is not a file: when it was last answered
-            for rel in [r for r in table if r.split("/", 1)[0] == console and r.split("/", 1)[1] not in listing
-                        and not r.endswith("/")]:
+        for table in (
+            self.bad,
+            self.answered,
+        ):  # "<console>/" alone is not a file: when it was last answered
+            for rel in [
+                r
+                for r in table
+                if r.split("/", 1)[0] == console
+                and r.split("/", 1)[1] not in listing
+                and not r.endswith("/")
+            ]:
                 del table[rel]
 
     def forget_consoles_except(self, consoles: set[str]) -> None:
@@ -106,7 +119,9 @@ class SyncState:
         """Read a console's folder again from scratch and drop its duplicate reports: a
         re-issue has freed the seqs another copy of this console id wrote."""
         self.seen.pop(console, None)
-        for rel in [r for r, e in self.bad.items() if e.get("dup") and r.split("/", 1)[0] == console]:
+        for rel in [
+            r for r, e in self.bad.items() if e.get("dup") and r.split("/", 1)[0] == console
+        ]:
             del self.bad[rel]
             if console == self.console_id:
                 self.ownseen.pop(rel.split("/", 1)[1], None)
@@ -170,7 +185,14 @@ class ProcessLock:
 def share_error(exc: OSError, default: str) -> str:
     """A short status for a failing share: unavailable, read-only, full or another error."""
     code = exc.errno
-    if code in (errno.ENOENT, errno.ENOTDIR, errno.ENOTCONN, errno.ESTALE, errno.EHOSTDOWN, errno.ENODEV):
+    if code in (
+        errno.ENOENT,
+        errno.ENOTDIR,
+        errno.ENOTCONN,
+        errno.ESTALE,
+        errno.EHOSTDOWN,
+        errno.ENODEV,
+    ):
         return "share unavailable"
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
         return "share read-only"
