@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from command_console.core.incidents import Severity
 from command_console.core.timers import seconds_until
-from command_console.i18n import N_, _
+from command_console.i18n import N_, _, ngettext
 
 
 @dataclass(frozen=True)
@@ -288,3 +288,29 @@ def parse_due(text: str, now: datetime, zone: ZoneInfo, *, field: str = "--due")
     if ahead is not None:
         return now + (now - parse_when(ahead + " ago", now, zone, field=field))
     return parse_when(value, now, zone, field=field)
+
+
+# -- the console's incident list: which incidents, and how many of them are real --------
+
+INCIDENT_VIEWS = ("open", "resolved", "archive")  # `o` cycles: open, with resolved, the archive
+
+
+def next_incident_view(view: str) -> str:
+    return INCIDENT_VIEWS[(INCIDENT_VIEWS.index(view) + 1) % len(INCIDENT_VIEWS)]
+
+
+def incidents_title(incidents, view: str) -> str:
+    """The incident list's title: open real incidents, open drills apart (never counted as
+    incidents), and which view it is. `incidents` carry `is_open` and `drill`."""
+    if view == "archive":
+        return _("Archive ({n} archived incidents)").format(n=len(incidents))
+    real = sum(1 for i in incidents if i.is_open and not i.drill)
+    drills = sum(1 for i in incidents if i.is_open and i.drill)
+    title = (
+        _("Incidents ({n} open, resolved shown)")
+        if view == "resolved"
+        else _("Incidents ({n} open)")
+    ).format(n=real)
+    if drills:
+        title += " " + ngettext("+ {n} drill", "+ {n} drills", drills).format(n=drills)
+    return title

@@ -36,7 +36,7 @@ def _where(incident_id: str | None) -> tuple[str, tuple]:
 
 def upward_dues(store: Store, incident_id: str | None = None) -> list[UpwardDue]:
     where, params = _where(incident_id)
-    rows = store.rows(f"SELECT * FROM upward_dues {where} ORDER BY incident_id, position", *params)
+    rows = store.rows(f"SELECT * FROM upward_dues {where} ORDER BY incident_id, position", *params)  # noqa: S608 - where is a fixed clause from _where; values are bound
     return [
         UpwardDue(
             r.incident_id,
@@ -54,7 +54,7 @@ def open_upward_dues(store: Store) -> list[UpwardDue]:
     """Untold dues of incidents still open (a resolved incident's missing reports show in its export)."""
     rows = store.rows(
         "SELECT d.* FROM upward_dues d JOIN incidents i ON i.id = d.incident_id "
-        "WHERE d.told_at IS NULL AND i.status != 'resolved' ORDER BY d.due_at"
+        "WHERE d.told_at IS NULL AND i.status NOT IN ('resolved', 'cancelled') ORDER BY d.due_at"
     )
     return [
         UpwardDue(r.incident_id, shown(r.role), r.deadline_s, from_iso(r.due_at), None, "")
@@ -64,7 +64,7 @@ def open_upward_dues(store: Store) -> list[UpwardDue]:
 
 def upward_reports(store: Store, incident_id: str | None = None) -> list[UpwardReport]:
     where, params = _where(incident_id)
-    rows = store.rows(f"SELECT * FROM upward_reports {where} ORDER BY told_at, id", *params)
+    rows = store.rows(f"SELECT * FROM upward_reports {where} ORDER BY told_at, id", *params)  # noqa: S608 - where is a fixed clause from _where; values are bound
     return [
         UpwardReport(
             r.id,
@@ -138,7 +138,7 @@ def actions(
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return [
         _action(r)
-        for r in store.rows(f"SELECT * FROM review_actions {where} ORDER BY due_at, id", *params)
+        for r in store.rows(f"SELECT * FROM review_actions {where} ORDER BY due_at, id", *params)  # noqa: S608 - where is a fixed clause; values are bound
     ]
 
 
@@ -188,3 +188,13 @@ def routine_log(
         )
         for r in rows
     ]
+
+
+def incident_view(store: Store, view: str) -> list:
+    """The console's incident list. 'open': open incidents; 'resolved': with the resolved ones;
+    'archive': archived incidents only. Archived incidents leave the first two (issue #15)."""
+    from command_console.data.queries import list_incidents
+
+    archived = {key for key, mark in flags(store).items() if mark.archived_at is not None}
+    found = list_incidents(store, include_resolved=view != "open")
+    return [i for i in found if (i.id in archived) == (view == "archive")]

@@ -7,11 +7,12 @@ frozen as the version sent). Esc closes."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
@@ -64,7 +65,7 @@ def duty_options(state: DutyState, now: datetime) -> list[Option]:
     ]
     options.append(
         Option(
-            Text(_("Open corrective actions (close: review action done)"), style="bold"),
+            Text(_("Open corrective actions (c: close with a note)"), style="bold"),
             disabled=True,
         )
     )
@@ -75,7 +76,6 @@ def duty_options(state: DutyState, now: datetime) -> list[Option]:
                 style="bold red" if a.overdue(now) else "",
             ),
             id=f"action:{a.id}",
-            disabled=True,
         )
         for a in state.actions
     ]
@@ -83,7 +83,7 @@ def duty_options(state: DutyState, now: datetime) -> list[Option]:
 
 
 class DutiesScreen(ModalScreen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Close"), id="duties_close"),
         Binding(
             "enter",
@@ -112,6 +112,15 @@ class DutiesScreen(ModalScreen[None]):
             N_("Told by message"),
             id="told_message",
             tooltip=N_("Upward report made now by message"),
+        ),
+        Binding(
+            "c",
+            "close_action",
+            N_("Close action"),
+            id="close_action",
+            tooltip=N_(
+                "Close the selected corrective action with a note (who and when are recorded)"
+            ),
         ),
     ]
 
@@ -184,17 +193,44 @@ class DutiesScreen(ModalScreen[None]):
 
         self.write(told)
 
+    def action_close_action(self) -> None:
+        from command_console.screens.close_action import CloseActionScreen
+
+        kind, _sep, key = self.selected.partition(":")
+        found = next((a for a in self.state.actions if a.id == key), None)
+        if kind != "action" or found is None:
+            self.query_one("#error", Static).update(_("Select a corrective action first"))
+            return
+
+        def noted(note: str | None) -> None:
+            if note is None:
+                return
+
+            def close(store) -> str:
+                from command_console.data import actions_duties
+
+                op = actions_duties.close_action(store, found.id, note)
+                return _("Corrective action closed by {who} at {time}: {text}").format(
+                    who=clean(op.author),
+                    time=f"{store.clock.now().astimezone(self.app.config.zone):%H:%M}",
+                    text=clean(found.text),
+                )
+
+            self.write(close)
+
+        self.app.push_screen(CloseActionScreen(found), noted)
+
     @work(thread=True, exclusive=True, group="duties-write")
     def write(self, change) -> None:
         try:
-            change(self.app.store)
+            said = change(self.app.store)
         except (UserError, *CANNOT_WRITE) as exc:
             self.app.call_from_thread(self.query_one("#error", Static).update, Text(str(exc)))
             return
-        self.app.call_from_thread(self.written)
+        self.app.call_from_thread(self.written, said)
 
-    def written(self) -> None:
-        self.query_one("#error", Static).update("")
+    def written(self, said: str | None = None) -> None:
+        self.query_one("#error", Static).update(Text(said) if said else "")
         self.app.store_changed()  # every screen reloads: this list, the strips, the timeline
 
     def action_close(self) -> None:

@@ -4,10 +4,11 @@ status line. Keys map to actions; data I/O runs in thread workers; the store is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
@@ -15,10 +16,11 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from command_console.core.contacts import Contact
+from command_console.core.duties import incidents_title, next_incident_view
 from command_console.core.errors import UserError
 from command_console.core.incidents import Call, Incident, Status, StepState
 from command_console.core.text import clean
-from command_console.data import actions, queries
+from command_console.data import actions, queries, queries_duties
 from command_console.i18n import N_, _, ngettext
 from command_console.screens.alarms import AlarmTracker, call_order, ringing
 from command_console.screens.main_edit import EditActions
@@ -50,7 +52,7 @@ class Snapshot:
 
 
 class MainScreen(EditActions, Screen):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "n",
             "new_incident",
@@ -146,7 +148,7 @@ class MainScreen(EditActions, Screen):
             N_("Show resolved"),
             id="toggle_resolved",
             show=False,
-            tooltip=N_("Show or hide resolved incidents"),
+            tooltip=N_("Incident list: open, with resolved, the archive (press again to cycle)"),
         ),
         Binding(
             "d",
@@ -181,7 +183,7 @@ class MainScreen(EditActions, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.show_resolved = False
+        self.view = "open"  # core.duties.INCIDENT_VIEWS: open, with resolved, the archive
         self.want_select: str | None = None
         self.contacts: list[Contact] = []
         self.loaded = False
@@ -290,7 +292,7 @@ class MainScreen(EditActions, Screen):
     def read_snapshot(self) -> Snapshot:
         store = self.app.store
         head = store.head()
-        incidents = queries.list_incidents(store, include_resolved=self.show_resolved)
+        incidents = queries_duties.incident_view(store, self.view)
         contacts = queries.list_contacts(store)
         shift = queries.current_shift(store)
         open_ids = {i.id for i in incidents if i.is_open}
@@ -312,12 +314,7 @@ class MainScreen(EditActions, Screen):
         if self.release_at_head and snap.head >= self.release_at_head:
             self.release_at_head = 0
             self.app.release_keys()
-        open_count = sum(1 for i in snap.incidents if i.is_open)
-        self.incidents.border_title = (
-            _("Incidents ({n} open, all shown)")
-            if self.show_resolved
-            else _("Incidents ({n} open)")
-        ).format(n=open_count)
+        self.incidents.border_title = incidents_title(snap.incidents, self.view)  # drills apart
         self.roster.set_contacts(snap.contacts)
         self.status.set_state(lead=snap.lead)
         self._show_selected()
@@ -622,7 +619,7 @@ class MainScreen(EditActions, Screen):
         self.app.push_screen(ConfirmScreen(question), confirmed)
 
     def action_toggle_resolved(self) -> None:
-        self.show_resolved = not self.show_resolved
+        self.view = next_incident_view(self.view)
         self.load()
 
     def action_duties(self) -> None:
