@@ -41,7 +41,7 @@ def _sync_first(sync: bool) -> None:
     if not sync:
         return
     workspace = State.workspace()
-    if not workspace.config.sync_dir:
+    if not workspace.config.sync_dir and not workspace.config.sync_url:
         typer.echo(_("sync: no shared folder set; showing the local database"), err=True)
         return
     from command_console.data.sync import Syncer
@@ -124,6 +124,7 @@ def plans_check(
 @guarded
 def plans_show(plan: str, json_: JsonOpt = False) -> None:
     """One plan's steps with deadlines and contact roles."""
+    from command_console.core.plan_upward import upward_json, upward_lines
     from command_console.core.plans import format_duration, step_marks
     from command_console.data.actions import plan_snapshot
     from command_console.i18n import current_language
@@ -137,6 +138,7 @@ def plans_show(plan: str, json_: JsonOpt = False) -> None:
                 "title_zh": found.title_zh,
                 "summary": found.summary,
                 "source": found.source,
+                "upward": upward_json(found.upward),
             }
         )
         return
@@ -159,6 +161,8 @@ def plans_show(plan: str, json_: JsonOpt = False) -> None:
         typer.echo(
             f"{n:>2}. {pad(step.text_in(language), 70)} {pad(due, 9)} {pad(role, 18)} {flag}".rstrip()
         )
+    for line in upward_lines(found.upward, language):  # the plan's [[upward]] duties
+        typer.echo(line)
 
 
 # -- contacts ----------------------------------------------------------------

@@ -50,26 +50,34 @@ def nesting_problem(source: str, path: str, limit: int = MAX_NESTING) -> Problem
 
 
 class Locator:
-    """Finds the line and column of a key in the source, for problem messages."""
+    """Finds the line and column of a key in the source, for problem messages. A key of the
+    n-th `[[steps]]` (or `[[upward]]`) table is looked for in that table's lines only."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.-]+)\s*\]")
 
     def __init__(self, source: str) -> None:
         self.lines = source.splitlines()
-        self.step_headers = [
-            i for i, line in enumerate(self.lines) if line.strip().startswith("[[steps]]")
+        self.headers = [
+            (i, match.group(1))
+            for i, line in enumerate(self.lines)
+            if (match := self._HEADER.match(line))
         ]
 
-    def _block(self, step_index: int | None) -> range:
-        if step_index is None:
-            end = self.step_headers[0] if self.step_headers else len(self.lines)
+    def _block(self, index: int | None, table: str) -> range:
+        if index is None:
+            end = self.headers[0][0] if self.headers else len(self.lines)
             return range(end)
-        if step_index >= len(self.step_headers):
+        starts = [i for i, name in self.headers if name == table]
+        if index >= len(starts):
             return range(len(self.lines))
-        start = self.step_headers[step_index]
-        following = [h for h in self.step_headers if h > start]
+        start = starts[index]
+        following = [i for i, _name in self.headers if i > start]
         return range(start, following[0] if following else len(self.lines))
 
-    def find(self, key: str | None, step_index: int | None = None) -> tuple[int, int]:
-        block = self._block(step_index)
+    def find(
+        self, key: str | None, index: int | None = None, table: str = "steps"
+    ) -> tuple[int, int]:
+        block = self._block(index, table)
         if key is not None:
             pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
             for i in block:

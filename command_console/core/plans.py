@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from command_console.core.contacts import ROLES
 from command_console.core.incidents import Severity
 from command_console.core.plan_source import Locator, Problem, nesting_problem
+from command_console.core.plan_upward import PlanUpward, check_upward
 from command_console.i18n import _
 
 CATEGORIES = (
@@ -37,6 +38,7 @@ PLAN_KEYS = {
     "summary",
     "summary_zh",
     "steps",
+    "upward",
 }
 STEP_KEYS = {
     "id",
@@ -108,6 +110,7 @@ class Plan:
     summary: str = ""
     path: str = ""
     summary_zh: str = ""
+    upward: tuple[PlanUpward, ...] = ()  # the plan's own upward-reporting duties ([[upward]])
 
     def step(self, step_id: str) -> PlanStep | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -190,9 +193,11 @@ class _PlanChecker:
         self.data, self.path, self.locator = data, path, locator
         self.problems: list[Problem] = []
 
-    def problem(self, message: str, key: str | None = None, step: int | None = None) -> None:
-        line, col = self.locator.find(key, step)
-        prefix = _("step {n}: ").format(n=step + 1) if step is not None else ""
+    def problem(
+        self, message: str, key: str | None = None, step: int | None = None, table: str = "steps"
+    ) -> None:
+        line, col = self.locator.find(key, step, table)
+        prefix = _("step {n}: ").format(n=step + 1) if step is not None and table == "steps" else ""
         self.problems.append(Problem(self.path, line, col, prefix + message))
 
     def text(self, table: dict, key: str, step: int | None = None, required: bool = True) -> str:
@@ -246,6 +251,7 @@ class _PlanChecker:
             )
         severity = self._severity(data, "severity", Severity)
         steps = self._steps()
+        upward = check_upward(self)
         optional = {
             k: self.text(data, k, required=False)
             for k in ("title_zh", "source", "summary", "summary_zh")
@@ -253,7 +259,9 @@ class _PlanChecker:
         self._limits(data)
         if self.problems or severity is None:
             return None
-        return Plan(plan_id, title, category, severity, steps, path=self.path, **optional)
+        return Plan(
+            plan_id, title, category, severity, steps, path=self.path, upward=upward, **optional
+        )
 
     def _limits(self, data: dict) -> None:
         """What the incident.open schema accepts, so a plan that passes here can always be opened."""

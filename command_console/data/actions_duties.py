@@ -17,6 +17,8 @@ from command_console.core.errors import NotFound, UserError
 from command_console.core.incidents import Status
 from command_console.core.matching import resolve
 from command_console.core.ops import Op
+from command_console.core.plan_upward import merged_rule
+from command_console.core.plans import Plan
 from command_console.core.report import FIELD_KEYS, ReportStatus
 from command_console.data import queries, queries_duties
 from command_console.data.store import Store
@@ -36,11 +38,14 @@ def site_rule(store: Store):
         return DEFAULT_UPWARD_RULE
 
 
-def extra_payload(store: Store, incident_id: str, drill: bool) -> dict:
+def extra_payload(store: Store, incident_id: str, drill: bool, plan: Plan | None = None) -> dict:
+    """The drill mark and the upward-report rule the incident follows: the site's, with the
+    plan's own [[upward]] duties added (core/plan_upward.merged_rule)."""
+    rule = merged_rule(site_rule(store), plan.upward if plan is not None else ())
     return {
         "incident_id": incident_id,
         "drill": bool(drill),
-        "upward": [r.as_payload() for r in site_rule(store)],
+        "upward": [r.as_payload() for r in rule],
     }
 
 
