@@ -159,9 +159,13 @@ class Incoming:
             result.rejected[console] = result.rejected.get(console, 0) + added
             first = items[0]
             result.problems.append(
-                f"{self.share / first[2]}: seq {first[1]}: {first[4]}; rejected"
+                f"{self._where(first[2])}: seq {first[1]}: {first[4]}; rejected"
                 + (f" (+{added - 1} more from console {console})" if added > 1 else "")
             )
+
+    def _where(self, rel: str) -> str:
+        """A file in the share, or a row in the hub ("hub:<console>/<seq>")."""
+        return rel if rel.startswith("hub:") or self.share is None else str(self.share / rel)
 
     def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
         """Merge in short transactions. While this data directory is also being written
