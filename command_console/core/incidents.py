@@ -43,10 +43,6 @@ class Status(StrEnum):
     ACTIVE = "active"
     CONTAINED = "contained"
     RESOLVED = "resolved"
-    CANCELLED = "cancelled"  # opened by mistake or a duplicate: kept, out of every count
-
-
-CLOSED = (Status.RESOLVED, Status.CANCELLED)
 
 
 class StepState(StrEnum):
@@ -149,23 +145,7 @@ class Incident:
 
     @property
     def is_open(self) -> bool:
-        return self.status not in CLOSED
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == Status.CANCELLED
-
-
-@dataclass(frozen=True)
-class Amendment:
-    """The latest correction or retraction of a log entry (the entry keeps its text)."""
-
-    text: str  # the corrected text ("" when retracted)
-    retracted: bool
-    reason: str
-    author: str
-    at: datetime
-    count: int = 1  # how many corrections the entry has had
+        return self.status != Status.RESOLVED
 
 
 @dataclass(frozen=True)
@@ -176,8 +156,7 @@ class TimelineEntry:
     author: str
     console_id: str
     kind: EntryKind
-    text: str  # as first logged, never changed
-    amendment: Amendment | None = None
+    text: str
 
 
 @dataclass(frozen=True)

@@ -34,15 +34,8 @@ def _rank(severity: object) -> int:
 
 
 def open_steps(
-    conn: Connection,
-    incident_id: str,
-    steps: list[dict],
-    severity: str,
-    started: datetime,
-    added: datetime | None = None,
+    conn: Connection, incident_id: str, steps: list[dict], severity: str, started: datetime
 ) -> None:
-    """added: when a change of plan brought the steps (their deadlines count from it and a
-    later change of the start time leaves them alone); None at opening."""
     for position, step in enumerate(steps):
         if _rank(step.get("from_severity")) > _rank(severity):
             conn.execute(
@@ -56,7 +49,7 @@ def open_steps(
                 ),
             )
         else:
-            _insert(conn, incident_id, position, step, started, added)
+            _insert(conn, incident_id, position, step, started, None)
 
 
 def _insert(

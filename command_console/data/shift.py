@@ -45,8 +45,7 @@ def _incidents_of_shift(store: Store, since: datetime) -> list[Incident]:
     return [
         i
         for i in queries.list_incidents(store, include_resolved=True)
-        if i.is_open
-        or (not i.is_cancelled and i.resolved_at is not None and i.resolved_at >= since)
+        if i.is_open or (i.resolved_at is not None and i.resolved_at >= since)
     ]
 
 

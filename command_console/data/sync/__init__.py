@@ -391,6 +391,9 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass):
                     )
                     seen[name] = size
                     continue
+                lie = None if decoded.problems else seg.name_problem(parsed, decoded.ops)
+                if lie is not None:  # its ops are still checked one by one
+                    state.report(result, rel, size, lie)
                 self._check_skew(console, decoded, mtime, state)
                 pending.append((console, decoded.ops, rel, size))
                 waiting += (
