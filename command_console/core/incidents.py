@@ -43,6 +43,10 @@ class Status(StrEnum):
     ACTIVE = "active"
     CONTAINED = "contained"
     RESOLVED = "resolved"
+    CANCELLED = "cancelled"  # opened by mistake or a duplicate: kept, out of every count
+
+
+CLOSED = (Status.RESOLVED, Status.CANCELLED)
 
 
 class StepState(StrEnum):
@@ -145,7 +149,23 @@ class Incident:
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.RESOLVED
+        return self.status not in CLOSED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Status.CANCELLED
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """The latest correction or retraction of a log entry (the entry keeps its text)."""
+
+    text: str  # the corrected text ("" when retracted)
+    retracted: bool
+    reason: str
+    author: str
+    at: datetime
+    count: int = 1  # how many corrections the entry has had
 
 
 @dataclass(frozen=True)
@@ -156,7 +176,8 @@ class TimelineEntry:
     author: str
     console_id: str
     kind: EntryKind
-    text: str
+    text: str  # as first logged, never changed
+    amendment: Amendment | None = None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def step_state(value: object) -> str:
         "pending": pgettext("step state", "pending"),
         "done": pgettext("step state", "done"),
         "skipped": pgettext("step state", "skipped"),
+        "cancelled": pgettext("incident status", "cancelled"),
     }.get(word, word)
 
 

@@ -98,13 +98,48 @@ class IncidentSet(_Strict):
         checks = {
             "title": _title,
             "severity": _enum(Severity),
-            "status": _enum(Status),
+            "status": _enum(Status, but=(Status.CANCELLED,)),  # a cancel needs its reason
             "started_at": _ms,
         }
         check = checks.get(self.field)
         if check is None:
             raise ValueError(f"field {self.field!r} is not one of {', '.join(checks)}")
         check(self.value)
+        return self
+
+
+Reason = Annotated[StrictStr, Field(min_length=1, max_length=LOG_ENTRY_LIMIT)]
+
+
+class IncidentPlan(_Strict):
+    """The incident changes plan: the new plan's steps start fresh, timed from the change."""
+
+    id: IncidentId
+    plan: PlanSnapshot
+    base: OpId | None
+
+
+class IncidentCancel(_Strict):
+    """Opened by mistake or a duplicate: kept and shown as cancelled, out of every count."""
+
+    id: IncidentId
+    reason: Reason
+    base: OpId | None
+
+
+class EntryAmend(_Strict):
+    """A correction (new text) or retraction of a log entry; the entry keeps its text."""
+
+    incident_id: IncidentId
+    entry_id: OpId
+    text: Annotated[StrictStr, Field(max_length=LOG_ENTRY_LIMIT)]
+    retracted: StrictBool
+    reason: Reason
+
+    @model_validator(mode="after")
+    def _text_or_retracted(self) -> EntryAmend:
+        if self.retracted == bool(self.text):
+            raise ValueError("text: a correction has text, a retraction has none")
         return self
 
 
@@ -164,18 +199,9 @@ class ContactRemove(_Strict):
     id: ContactId
 
 
-class SiteStamp(_Strict):
-    """Where the console that started a shift stands (config.toml's site_name and
-    site_location), so a board across consoles can group by site."""
-
-    name: Name
-    location: Name = ""
-
-
 class ShiftStart(_Strict):
     id: ShiftId
     lead: Annotated[StrictStr, Field(min_length=1, max_length=NAME_LIMIT)]
-    site: SiteStamp | None = None  # absent in ops written before sites travelled
 
 
 class ShiftHandover(_Strict):
@@ -221,6 +247,8 @@ PAYLOADS: dict[str, type[_Strict]] = {
     "contact.upsert": ContactUpsert,
     "contact.remove": ContactRemove,
     "shift.start": ShiftStart,
+    "incident.plan": IncidentPlan,
+    "incident.cancel": IncidentCancel,
     "shift.handover": ShiftHandover,
     REISSUE: Reissue,
 }
@@ -282,8 +310,8 @@ def _ms(value: object) -> None:
         raise ValueError("started_at must be milliseconds between 2000 and 2200")
 
 
-def _enum(kind):
-    allowed = [member.value for member in kind]
+def _enum(kind, but=()):
+    allowed = [member.value for member in kind if member not in but]
 
     def check(value: object) -> None:
         if value not in allowed:

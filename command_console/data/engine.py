@@ -17,7 +17,8 @@ from command_console.i18n import _
 # Bump when a readable table changes (migration = refold) or the ops table changes
 # (add an explicit step to OPS_MIGRATIONS).
 SCHEMA_VERSION = (
-    5  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines)
+    6  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines);
+    # 6: entry_amendments (corrections and retractions of log entries)
 )
 APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000

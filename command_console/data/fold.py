@@ -15,12 +15,12 @@ from sqlite3 import Connection
 from command_console.core.clock import from_ms, hlc_time
 from command_console.core.incidents import EntryKind, StepState
 from command_console.core.ops import Op
-from command_console.data import fold_duties, fold_steps
+from command_console.data import fold_duties, fold_edit, fold_steps
 from command_console.data.timestamps import from_iso, to_iso
 
 # Kinds whose effect does not depend on what was folded before them (pure inserts):
 # they may be applied late without refolding their entity.
-ORDER_FREE = frozenset({"entry.add", "call.add"})
+ORDER_FREE = frozenset({"entry.add", "call.add"}) | fold_edit.ORDER_FREE
 
 
 def apply(conn: Connection, op: Op) -> None:
@@ -61,6 +61,7 @@ def clear_entity(conn: Connection, entity: str) -> None:
     for table in ("entries", "calls", "stamps", "conflicts"):
         _sql(conn, f"DELETE FROM {table} WHERE entity = :e", {"e": entity})
     fold_duties.clear_entity(conn, entity)
+    fold_edit.clear_entity(conn, entity)
 
 
 def _entry(
@@ -400,3 +401,4 @@ HANDLERS: dict[str, Callable[[Connection, Op, datetime], None]] = {
     "shift.handover": _shift_handover,
 }
 HANDLERS.update(fold_duties.handlers(HANDLERS))  # drills, upward reports, review, routines
+HANDLERS.update(fold_edit.handlers())  # change of plan, cancel, log-entry corrections

@@ -34,8 +34,15 @@ def _rank(severity: object) -> int:
 
 
 def open_steps(
-    conn: Connection, incident_id: str, steps: list[dict], severity: str, started: datetime
+    conn: Connection,
+    incident_id: str,
+    steps: list[dict],
+    severity: str,
+    started: datetime,
+    added: datetime | None = None,
 ) -> None:
+    """added: when a change of plan brought the steps (their deadlines count from it and a
+    later change of the start time leaves them alone); None at opening."""
     for position, step in enumerate(steps):
         if _rank(step.get("from_severity")) > _rank(severity):
             conn.execute(
@@ -49,7 +56,7 @@ def open_steps(
                 ),
             )
         else:
-            _insert(conn, incident_id, position, step, started, None)
+            _insert(conn, incident_id, position, step, started, added)
 
 
 def _insert(

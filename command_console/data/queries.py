@@ -27,6 +27,7 @@ from command_console.core.incidents import (
 from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import shown
+from command_console.data.queries_edit import with_amendments
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
 from command_console.i18n import _
@@ -134,7 +135,7 @@ def _incident(row, step_rows: list) -> Incident:
 
 def list_incidents(store: Store, include_resolved: bool = False) -> list[Incident]:
     """Open incidents (or all), most severe first, then oldest first."""
-    where = "" if include_resolved else "WHERE i.status != 'resolved'"
+    where = "" if include_resolved else "WHERE i.status NOT IN ('resolved', 'cancelled')"
     with store.transaction("DEFERRED") as conn:
         rows = conn.execute(
             "SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
@@ -150,7 +151,7 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
         by_incident[s[0]].append(s)
     found = [_incident(r, by_incident[r.id]) for r in rows]
     return sorted(
-        found, key=lambda i: (i.status == Status.RESOLVED, -i.severity.rank, i.started_at, i.id)
+        found, key=lambda i: (not i.is_open, i.is_cancelled, -i.severity.rank, i.started_at, i.id)
     )
 
 
@@ -196,7 +197,7 @@ def timeline(
         rows.reverse()
     else:
         rows = _rows(store, f"SELECT * FROM entries {where} ORDER BY hlc, console_id, id", *params)
-    return [
+    entries = [
         TimelineEntry(
             r.id,
             r.incident_id,
@@ -208,6 +209,7 @@ def timeline(
         )
         for r in rows
     ]
+    return with_amendments(store, entries)  # each with its latest correction, if any
 
 
 def get_report(store: Store, incident_id: str) -> Report:

@@ -251,3 +251,7 @@ FOLDED_TABLES = (
 from command_console.data.schema_duties import DUTY_TABLES  # noqa: E402  (they use _time above)
 
 FOLDED_TABLES += DUTY_TABLES
+
+from command_console.data.schema_edit import EDIT_TABLES  # noqa: E402  (log-entry corrections)
+
+FOLDED_TABLES += EDIT_TABLES

@@ -45,7 +45,8 @@ def _incidents_of_shift(store: Store, since: datetime) -> list[Incident]:
     return [
         i
         for i in queries.list_incidents(store, include_resolved=True)
-        if i.is_open or (i.resolved_at is not None and i.resolved_at >= since)
+        if i.is_open
+        or (not i.is_cancelled and i.resolved_at is not None and i.resolved_at >= since)
     ]
 
 
@@ -66,18 +67,6 @@ def summary(store: Store, now: datetime | None = None, note: str = "") -> Handov
         incidents, reports, calls, now, lead=shift.lead if shift else "", note=note
     )
     return replace(built, duties=handover_duties(store, now, since, drills))
-
-
-def start_payload(store: Store, shift_id: str, lead: str) -> dict:
-    """A shift.start payload; it carries the site of this console (config.toml's site_name
-    and site_location, cleaned and cut to the schema's limit) when one is set."""
-    payload: dict = {"id": shift_id, "lead": lead}
-    name, location = (
-        clean.clean(part).strip()[: clean.NAME_LIMIT] for part in store.site or ("", "")
-    )
-    if name or location:
-        payload["site"] = {"name": name, "location": location}
-    return payload
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -119,7 +108,7 @@ def handover(
                 },
                 shift.lead,
             ),
-            ("shift.start", start_payload(store, new_id, incoming), incoming),
+            ("shift.start", {"id": new_id, "lead": incoming}, incoming),
         ]
     )
     store.author = incoming
@@ -228,7 +217,7 @@ def join_shift(store: Store, console_id: str) -> str:
                 own.lead,
             )
         )
-    changes.append(("shift.start", start_payload(store, new_id, lead), lead))
+    changes.append(("shift.start", {"id": new_id, "lead": lead}, lead))
     store.append_many(changes)
     store.author = lead
     return new_id

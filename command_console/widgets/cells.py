@@ -24,7 +24,12 @@ ALARM = "bold white on #c00000"
 LATE = "bold #ff5f5f"
 DONE = "#7fbf7f"
 SKIPPED = "#a0a0a0"
-STATUS_STYLE = {Status.ACTIVE: "bold", Status.CONTAINED: "#e5c07b", Status.RESOLVED: "dim"}
+STATUS_STYLE = {
+    Status.ACTIVE: "bold",
+    Status.CONTAINED: "#e5c07b",
+    Status.RESOLVED: "dim",
+    Status.CANCELLED: "dim strike",
+}
 
 
 def user(text: str, style: str = "") -> Text:
@@ -41,7 +46,7 @@ def severity(sev: Severity) -> Text:
 
 
 def status(st: Status) -> Text:
-    return Text(labels.status(st), style=STATUS_STYLE[st])
+    return Text(labels.status(st), style=STATUS_STYLE.get(st, ""))
 
 
 def countdown(step: PlanStepRun | None, now: datetime) -> Text:

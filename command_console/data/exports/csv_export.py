@@ -14,6 +14,7 @@ import csv
 import io
 
 from command_console.core import labels
+from command_console.data.exports import amended
 from command_console.data.exports.record import ShiftRecord, safe
 from command_console.i18n import _, pgettext
 
@@ -73,7 +74,7 @@ def render(record: ShiftRecord, bom: bool = False) -> str:
             labels.entry_kind(e.kind),
             e.author,
             e.console_id,
-            e.text,
+            amended.plain(e, zone),  # a corrected entry keeps its original text beside the correction
             e.id,
         )
         writer.writerow([neutralise(safe(cell)) for cell in row])

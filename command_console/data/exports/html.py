@@ -10,7 +10,7 @@ from html import escape
 
 from command_console.core import labels
 from command_console.core.report import REPORT_FIELDS, field_name, field_title, problems
-from command_console.data.exports import timeline_svg
+from command_console.data.exports import amended, timeline_svg
 from command_console.data.exports.markdown import attempts, incident_mark, totals
 from command_console.data.exports.record import ShiftRecord, duration_text, handover_counts, safe
 from command_console.i18n import _, current_language
@@ -156,7 +156,7 @@ def _entries(record: ShiftRecord, entries) -> list[str]:
     out = ["<table>", f"<tr>{head}</tr>"]
     out += [
         f'<tr><td class="when">{_t(record, e.at, "%m-%d %H:%M:%S")}</td><td>{h(e.author)}</td>'
-        f"<td>{h(labels.entry_kind(e.kind))}</td><td>{h(e.text)}</td></tr>"
+        f"<td>{h(labels.entry_kind(e.kind))}</td><td>{amended.markup(e, record.zone, h, *amended.HTML)}</td></tr>"
         for e in entries
     ]
     return out + ["</table>"]

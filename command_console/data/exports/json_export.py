@@ -167,7 +167,7 @@ def _cleaned(value):
 
 
 def _entry(e) -> dict:
-    return {
+    found = {
         "id": e.id,
         "at": iso(e.at),
         "author": safe(e.author),
@@ -175,6 +175,17 @@ def _entry(e) -> dict:
         "kind": e.kind.value,
         "text": safe(e.text),
     }
+    if e.amendment is not None:  # the text stays as logged; the latest correction beside it
+        a = e.amendment
+        found["amendment"] = {
+            "text": safe(a.text),
+            "retracted": a.retracted,
+            "reason": safe(a.reason),
+            "author": safe(a.author),
+            "at": iso(a.at),
+            "corrections": a.count,
+        }
+    return found
 
 
 def _incident(record: ShiftRecord, i) -> dict:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from command_console.core import labels
 from command_console.core.report import REPORT_FIELDS, field_name, field_title, problems
+from command_console.data.exports import amended
 from command_console.data.exports.record import ShiftRecord, duration_text, handover_counts, safe
 from command_console.i18n import _, current_language, ngettext
 
@@ -83,11 +84,12 @@ def render(record: ShiftRecord) -> str:
 
 def totals(record: ShiftRecord) -> str:
     """'3 (1 open), 15 timeline entries, 4 calls' (plain text; numbers only)."""
-    real = [
-        i for i in record.incidents if not record.is_drill(i.id)
-    ]  # drills never count as incidents
+    real = [  # drills and cancelled incidents never count as incidents
+        i for i in record.incidents if not record.is_drill(i.id) and not i.is_cancelled
+    ]
     open_count = sum(1 for i in real if i.is_open)
-    drills = len(record.incidents) - len(real)
+    drills = sum(1 for i in record.incidents if record.is_drill(i.id))
+    cancelled = sum(1 for i in record.incidents if i.is_cancelled and not record.is_drill(i.id))
     text = _("{incidents} ({open} open), {entries}, {calls}").format(
         incidents=len(real),
         open=open_count,
@@ -96,8 +98,11 @@ def totals(record: ShiftRecord) -> str:
         ),
         calls=ngettext("{n} call", "{n} calls", len(record.calls)).format(n=len(record.calls)),
     )
+    text += "; " + ngettext("{n} drill", "{n} drills", drills).format(n=drills) if drills else ""
     return text + (
-        "; " + ngettext("{n} drill", "{n} drills", drills).format(n=drills) if drills else ""
+        "; " + ngettext("{n} cancelled", "{n} cancelled", cancelled).format(n=cancelled)
+        if cancelled
+        else ""
     )
 
 
@@ -176,7 +181,7 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
     entries = record.entries_of(incident.id)
     out += ["", _("#### Timeline"), ""]
     out += [
-        f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({md(labels.entry_kind(e.kind))}): {md(e.text)}"
+        f"- {_t(record, e.at, '%m-%d %H:%M:%S')} {md(e.author)} ({md(labels.entry_kind(e.kind))}): {amended.markup(e, record.zone, md, *amended.MD)}"
         for e in entries
     ] or ["- " + _("no entries in this window")]
     return out + _report(record, incident) + incident_duties(record, incident)

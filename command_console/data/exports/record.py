@@ -230,6 +230,9 @@ def collect(
         )
         for r in entry_rows
     )
+    from command_console.data.queries_edit import with_amendments
+
+    entries = tuple(with_amendments(store, entries))  # each with its latest correction
     calls = tuple(
         Call(r.id, r.incident_id, r.contact_id, r.name, r.phone, r.role, r.outcome, r.at, r.author)
         for r in call_rows
