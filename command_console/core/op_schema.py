@@ -199,9 +199,18 @@ class ContactRemove(_Strict):
     id: ContactId
 
 
+class SiteStamp(_Strict):
+    """Where the console that started a shift stands (config.toml's site_name and
+    site_location), so a board across consoles can group by site."""
+
+    name: Name
+    location: Name = ""
+
+
 class ShiftStart(_Strict):
     id: ShiftId
     lead: Annotated[StrictStr, Field(min_length=1, max_length=NAME_LIMIT)]
+    site: SiteStamp | None = None  # absent in ops written before sites travelled
 
 
 class ShiftHandover(_Strict):

@@ -69,6 +69,18 @@ def summary(store: Store, now: datetime | None = None, note: str = "") -> Handov
     return replace(built, duties=handover_duties(store, now, since, drills))
 
 
+def start_payload(store: Store, shift_id: str, lead: str) -> dict:
+    """A shift.start payload; it carries the site of this console (config.toml's site_name
+    and site_location, cleaned and cut to the schema's limit) when one is set."""
+    payload: dict = {"id": shift_id, "lead": lead}
+    name, location = (
+        clean.clean(part).strip()[: clean.NAME_LIMIT] for part in store.site or ("", "")
+    )
+    if name or location:
+        payload["site"] = {"name": name, "location": location}
+    return payload
+
+
 def _same_name(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
 
@@ -108,7 +120,7 @@ def handover(
                 },
                 shift.lead,
             ),
-            ("shift.start", {"id": new_id, "lead": incoming}, incoming),
+            ("shift.start", start_payload(store, new_id, incoming), incoming),
         ]
     )
     store.author = incoming
@@ -217,7 +229,7 @@ def join_shift(store: Store, console_id: str) -> str:
                 own.lead,
             )
         )
-    changes.append(("shift.start", {"id": new_id, "lead": lead}, lead))
+    changes.append(("shift.start", start_payload(store, new_id, lead), lead))
     store.append_many(changes)
     store.author = lead
     return new_id
