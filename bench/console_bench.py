@@ -160,7 +160,13 @@ def child(mode: str, data_dir: str, seconds: float) -> None:
         if mode == "keys":
             await key_latencies(pilot, frames)
         rss = (
-            int(next(l for l in open("/proc/self/status") if l.startswith("VmRSS")).split()[1])
+            int(
+                next(
+                    line
+                    for line in Path("/proc/self/status").read_text().splitlines()
+                    if line.startswith("VmRSS")
+                ).split()[1]
+            )
             / 1024
         )
         print(f"READY {at * 1000:.1f} RSS {rss:.1f}")
@@ -283,7 +289,7 @@ def quick_log_ui(data_dir: Path, n: int = 200):
     finally:
         QuickLogScreen.on_input_submitted, actions.log = original_submit, original_log
         workspace.close()
-    samples = list(zip(submitted, durable))
+    samples = list(zip(submitted, durable, strict=False))  # as before: pairs while both have one
     clear = [(d - s) * 1000 for s, d in samples if not watch.overlaps(s, d)]
     return [(d - s) * 1000 for s, d in samples], clear, len(watch.stalls), ticks
 
@@ -310,7 +316,7 @@ def main() -> None:
             result = spawn("console", data)
             console.append(result["READY"])
             rss.append(result["RSS"])
-        ratios = [c / b for c, b in zip(console, bare)]
+        ratios = [c / b for c, b in zip(console, bare, strict=True)]
         print(f"cold start, bare Textual + DataTable (ms): {stats(bare)}")
         print(f"cold start, console on the big DB    (ms): {stats(console)}")
         print(

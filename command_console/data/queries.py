@@ -138,13 +138,13 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
     where = "" if include_resolved else "WHERE i.status NOT IN ('resolved', 'cancelled')"
     with store.transaction("DEFERRED") as conn:
         rows = conn.execute(
-            "SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "
+            "SELECT i.*, coalesce(f.drill, 0) AS drill FROM incidents i LEFT JOIN incident_flags f "  # noqa: S608 - where is one of two fixed clauses
             f"ON f.incident_id = i.id {where}"
         ).fetchall()
         by_incident: dict[str, list] = {r.id: [] for r in rows}
         step_rows = _plain_rows(  # a lookup per listed incident, not a scan of every step
             conn,
-            f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id IN (SELECT id FROM incidents i {where}) "
+            f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id IN (SELECT id FROM incidents i {where}) "  # noqa: S608 - fixed column list and where clause; values are bound
             "ORDER BY incident_id, position",
         )
     for s in step_rows:
@@ -168,7 +168,7 @@ def get_incident(store: Store, incident_id: str) -> Incident:
         ).fetchone()
         step_rows = _plain_rows(
             conn,
-            f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",
+            f"SELECT {STEP_COLUMNS} FROM steps WHERE incident_id = ? ORDER BY position",  # noqa: S608 - fixed column list; values are bound
             incident_id,
         )
     if row is None:
@@ -190,13 +190,13 @@ def timeline(
     if limit:
         rows = _rows(
             store,
-            f"SELECT * FROM entries {where} ORDER BY hlc DESC, console_id DESC, id DESC LIMIT ?",
+            f"SELECT * FROM entries {where} ORDER BY hlc DESC, console_id DESC, id DESC LIMIT ?",  # noqa: S608 - where is one of our fixed clauses; values are bound
             *params,
             limit,
         )
         rows.reverse()
     else:
-        rows = _rows(store, f"SELECT * FROM entries {where} ORDER BY hlc, console_id, id", *params)
+        rows = _rows(store, f"SELECT * FROM entries {where} ORDER BY hlc, console_id, id", *params)  # noqa: S608 - where is one of our fixed clauses; values are bound
     entries = [
         TimelineEntry(
             r.id,
@@ -274,7 +274,7 @@ def _shift(r) -> Shift:
 def list_shifts(store: Store, *, own: bool = False) -> list[Shift]:
     """Every console's shifts, or (own) this console's only, oldest first."""
     where, params = ("WHERE console_id = ?", (store.console_id,)) if own else ("", ())
-    rows = _rows(store, f"SELECT * FROM shifts {where} ORDER BY started_at", *params)
+    rows = _rows(store, f"SELECT * FROM shifts {where} ORDER BY started_at", *params)  # noqa: S608 - where is a fixed clause; values are bound
     return [_shift(r) for r in rows]
 
 
@@ -292,7 +292,7 @@ def current_shift(store: Store) -> Shift | None:
 def list_calls(store: Store, incident_id: str | None = None) -> list[Call]:
     """Call attempts, oldest first."""
     where, params = ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
-    rows = _rows(store, f"SELECT * FROM calls {where} ORDER BY at, id", *params)
+    rows = _rows(store, f"SELECT * FROM calls {where} ORDER BY at, id", *params)  # noqa: S608 - where is a fixed clause; values are bound
     return [
         Call(
             r.id,
@@ -311,7 +311,7 @@ def list_calls(store: Store, incident_id: str | None = None) -> list[Call]:
 
 def list_conflicts(store: Store, entity: str | None = None) -> list[Conflict]:
     where, params = ("", ()) if entity is None else ("WHERE entity = ?", (entity,))
-    rows = _rows(store, f"SELECT * FROM conflicts {where} ORDER BY at, id", *params)
+    rows = _rows(store, f"SELECT * FROM conflicts {where} ORDER BY at, id", *params)  # noqa: S608 - where is a fixed clause; values are bound
     return [
         Conflict(
             r.id,

@@ -4,10 +4,12 @@ left as they were write nothing. Enter saves, Esc closes without writing."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -27,7 +29,9 @@ from command_console.widgets.severity import SeverityPicker
 class EditIncidentScreen(ModalScreen[list[str] | None]):
     """Dismisses with the names of the fields changed (None: closed)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="edit_cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", N_("Cancel"), id="edit_cancel")
+    ]
 
     def __init__(self, incident: Incident, focus: str = "severity") -> None:
         super().__init__()

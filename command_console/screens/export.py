@@ -6,11 +6,12 @@ After a handover the window is the shift just handed over, not the new empty one
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -44,7 +45,9 @@ class ExportScreen(ModalScreen[list[Path] | None]):
     #export-buttons { height: 1; align: right middle; margin-top: 1; }
     #export-buttons Button { height: 1; min-width: 12; border: none; margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "close", N_("Close"), id="export_close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", N_("Close"), id="export_close")
+    ]
 
     class Written(Message):
         def __init__(self, paths: list[Path], error: str = "") -> None:

@@ -4,10 +4,12 @@ button) hands over; Esc closes without writing anything."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -50,7 +52,9 @@ class HandoverScreen(ModalScreen[str | None]):
     #handover-buttons { height: auto; align: right middle; }
     #handover-buttons Button { height: 1; min-width: 12; border: none; margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "close", N_("Close"), id="handover_close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", N_("Close"), id="handover_close")
+    ]
 
     class Built(Message):
         def __init__(self, summary: HandoverSummary, shift: Shift | None) -> None:

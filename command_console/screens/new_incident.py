@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
@@ -87,7 +88,7 @@ CONFIRM_AGO = timedelta(hours=12)
 
 
 class NewIncidentScreen(ModalScreen[str | None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
         Binding("down", "move(1)", N_("Next plan"), show=False),
         Binding("up", "move(-1)", N_("Previous plan"), show=False),

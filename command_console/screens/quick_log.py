@@ -3,10 +3,12 @@ The line stays in the box until the store has it, so nothing typed is lost on an
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -24,7 +26,7 @@ from command_console.widgets.clean_input import CleanInput
 class QuickLogScreen(ModalScreen[str | None]):
     """Dismisses with the stored text (None: cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
     def __init__(self, incident: Incident) -> None:
         super().__init__()

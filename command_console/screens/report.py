@@ -5,11 +5,12 @@ keystroke goes to a durable draft file; fields reach the store debounced and on 
 from __future__ import annotations
 
 import threading
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -61,7 +62,7 @@ def prefill_context(workspace, incident, entries) -> PrefillContext:
 
 
 class ReportScreen(Screen[None]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Save & close"), id="report_close"),
         Binding("ctrl+s", "save", N_("Save"), id="report_save"),
         Binding("ctrl+o", "complete", N_("Mark complete"), id="report_complete"),

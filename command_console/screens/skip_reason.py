@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -18,7 +20,7 @@ from command_console.widgets.clean_input import CleanInput
 
 
 class SkipReasonScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
     def __init__(self, step: PlanStepRun) -> None:
         super().__init__()

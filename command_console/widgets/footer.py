@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -34,7 +34,7 @@ class KeyFooter(Widget):
     is a single line, redrawn only when the keys it shows change. A click runs the key."""
 
     ALLOW_SELECT = False
-    COMPONENT_CLASSES = {"key-footer--key", "key-footer--description"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-footer--key", "key-footer--description"}
     DEFAULT_CSS = """
     KeyFooter {
         dock: bottom;

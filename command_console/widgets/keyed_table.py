@@ -10,12 +10,13 @@ nothing in them is ever read as markup.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -44,7 +45,7 @@ class RowMessage(Message):
 
 
 class KeyedTable(ScrollView, can_focus=True):
-    COMPONENT_CLASSES = {"keyed-table--header", "keyed-table--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"keyed-table--header", "keyed-table--cursor"}
     DEFAULT_CSS = """
     KeyedTable {
         background: $surface;
@@ -66,7 +67,7 @@ class KeyedTable(ScrollView, can_focus=True):
         }
     }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", N_("Up"), show=False),
         Binding("down", "move(1)", N_("Down"), show=False),
         Binding("pageup", "page(-1)", N_("Page up"), show=False),

@@ -4,10 +4,11 @@ external emergency numbers always visible. Call attempts are posted as messages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -43,7 +44,7 @@ def external_contacts(numbers: dict[str, str]) -> list[Contact]:
 class RosterTable(KeyedTable):
     """One row per phone number; row key = position, contact and number."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "1",
             "call('reached')",
@@ -162,7 +163,7 @@ class RosterTable(KeyedTable):
 class Roster(Vertical):
     """Filter input, contact table, emergency numbers line."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "escape",
             "back",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -15,7 +17,7 @@ LEVELS = list(Severity)
 
 
 class SeverityPicker(Widget, can_focus=True):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "shift(-1)", N_("Lower"), show=False),
         Binding("right", "shift(1)", N_("Higher"), show=False),
         *[Binding(str(i + 1), f"pick({i})", s.value, show=False) for i, s in enumerate(LEVELS)],

@@ -36,7 +36,7 @@ def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Cal
                 " · "
                 + _("then {names}").format(
                     names=", ".join(
-                        "{0} {1}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
+                        "{} {}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
                         for c in others
                     )
                 ),

@@ -147,7 +147,7 @@ def test_a_foreign_directory_is_refused_and_never_chmodded(cli, tmp_path):
     foreign = tmp_path / "home"
     foreign.mkdir()
     (foreign / "thesis.txt").write_text("years of work")
-    os.chmod(foreign, 0o755)
+    os.chmod(foreign, 0o755)  # noqa: S103 - an ordinary home-like folder is what the test needs
     line = one_error_line(cli("incident", "list", data_dir=foreign), code=3)
     assert "not a Command Console data dir" in line
     assert stat.S_IMODE(foreign.stat().st_mode) == 0o755

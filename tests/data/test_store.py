@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
 import sqlite3
@@ -43,7 +44,7 @@ def test_every_change_is_an_op_with_chain_and_valid_format(workspace, clock):
     )
     assert [o.seq for o in mine] == list(range(1, len(mine) + 1))
     assert mine[0].prev_hash == GENESIS_HASH
-    assert all(b.prev_hash == a.hash for a, b in zip(mine, mine[1:]))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(mine))
     assert all(validate(o) is None for o in ops)
     assert len({o.hlc for o in ops}) == len(ops), (
         "hybrid logical clock stamps are unique per console"
@@ -173,7 +174,7 @@ def test_bad_input_writes_nothing(workspace, clock):
         actions.set_step(workspace.store, iid, "phone-superior", StepState.SKIPPED)
     with pytest.raises(UserError, match="severity 'huge'"):
         actions.parse_severity("huge")
-    with pytest.raises(UserError, match="report incomplete: .*Time of occurrence is missing"):
+    with pytest.raises(UserError, match=r"report incomplete: .*Time of occurrence is missing"):
         actions.complete_report(workspace.store, iid)
     assert workspace.store.op_count() == before
 

@@ -14,7 +14,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def shift_workspace(tmp_path, clock, fixed_ids):
+def shift_workspace(tmp_path, clock, fixed_ids):  # noqa: F811 - the fixture imported above, requested by name
     workspace = make_workspace(tmp_path, clock)
     ids = build_shift(workspace, clock)
     yield workspace, ids

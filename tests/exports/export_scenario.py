@@ -112,7 +112,7 @@ def build_shift(workspace: Workspace, clock: FakeClock, text: dict[str, str] | N
     actions.set_report_field(store, alarm, "site", "Pantry, zone B")
     clock.advance(hours=1)
     first_shift = queries.current_shift(store).id
-    old, new = shift.handover(
+    _old, new = shift.handover(
         store, outgoing="Wang Li", incoming=t.get("incoming", "Zhang Wei 张伟"), note=t["handover"]
     )
     clock.advance(minutes=10)

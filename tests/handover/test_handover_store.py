@@ -99,11 +99,11 @@ def test_window_by_shift_prefix_since_until_or_current(ws, clock):
     assert current.until == now and current.since == now - timedelta(hours=1)
     span = shift.shift_window(ws.store, now, since=now - timedelta(hours=2))
     assert (span.since, span.until, span.shift_id) == (now - timedelta(hours=2), now, None)
-    with pytest.raises(UserError, match="--until .* must be after --since"):
+    with pytest.raises(UserError, match=r"--until .* must be after --since"):
         shift.shift_window(ws.store, now, since=now, until=now - timedelta(minutes=1))
     with pytest.raises(UserError, match="either --shift or --since/--until"):
         shift.shift_window(ws.store, now, shift_id=first.id, since=now)
-    with pytest.raises(UserError, match="unknown shift|no shift"):
+    with pytest.raises(UserError, match=r"unknown shift|no shift"):
         shift.shift_window(ws.store, now, shift_id="zzzz")
 
 

@@ -130,9 +130,8 @@ class Finder(ast.NodeVisitor):
         if (name.endswith("Error") or name == "NotFound") and name not in BUILTIN_ERRORS:
             for arg in node.args[:1]:
                 self.check(arg, f"{name}()")
-        if name == "Binding":
-            if len(node.args) >= 3:
-                self.check(node.args[2], "Binding description")
+        if name == "Binding" and len(node.args) >= 3:
+            self.check(node.args[2], "Binding description")
         if name == "assemble":
             for arg in node.args:
                 self.check(

@@ -92,7 +92,7 @@ def test_a_copied_data_dir_gets_a_new_identity_and_loses_nothing(consoles, share
 def test_an_interrupted_new_identity_refuses_the_old_id_and_finishes_when_run_again(
     consoles, share, tmp_path
 ):
-    (a, sa) = _console(consoles, "a", share)
+    (a, _sa) = _console(consoles, "a", share)
     incident = actions.open_incident(a.store, a.plan("power"))
     actions.log(a.store, incident, "before")
     old_id = a.config.console_id

@@ -29,7 +29,7 @@ def test_a_deputy_joins_the_lead_shift_only_when_asked(consoles, share):
 
 
 def test_join_names_consoles_with_a_shift_when_the_console_is_unknown(consoles, share, tmp_path):
-    (a, sa), (b, sb) = consoles("a"), consoles("b")
+    (a, sa), (_b, sb) = consoles("a"), consoles("b")
     sync_all([sa, sb])
     proc = run_cli(tmp_path / "b", "join-shift", "zzzz", check=False)
     assert (

@@ -112,7 +112,7 @@ def test_sync_from_many_threads_at_once_while_writing(consoles):
 
 
 def test_changed_notices_local_commits_and_new_files_in_the_share(consoles):
-    (a, sa), (b, sb) = consoles("a"), consoles("b")
+    (a, sa), (_b, sb) = consoles("a"), consoles("b")
     sa.sync_once(), sb.sync_once()
     sa.changed(), sb.changed()
     assert not sa.changed() and not sb.changed()

@@ -87,7 +87,7 @@ def test_duplicates_and_conflict_copies_are_read_once(consoles, share):
 
 
 def test_conflict_copy_in_own_folder_is_adopted_and_folded_away(consoles, share):
-    a, sa, b, sb, incident = _two_with_entries(consoles)
+    a, sa, b, sb, _incident = _two_with_entries(consoles)
     (path,) = _segments(share, a.config.console_id)
     copy = path.with_name(path.name[:-4] + ".sync-conflict-20261122-080000-ABCDEFG.seg")
     shutil.copy(path, copy)
@@ -111,7 +111,7 @@ def test_deleted_segment_is_republished_for_consoles_that_come_later(consoles, s
 
 
 def test_foreign_and_future_version_files_are_skipped_with_a_reason(consoles, share):
-    a, sa, b, sb, _ = _two_with_entries(consoles)
+    a, _sa, _b, sb, _ = _two_with_entries(consoles)
     folder = share / a.config.console_id
     (folder / "README.txt").write_text("not ours")
     (folder / seg.segment_name(900, 901)).write_bytes(b"PK\x03\x04 a zip file")
@@ -162,7 +162,7 @@ def mount(tmp_path):
 
 
 def test_read_only_share_keeps_reading_and_reports(consoles, share, tmp_path, mount):
-    a, sa, b, sb, incident = _two_with_entries(consoles)
+    a, sa, _b, sb, incident = _two_with_entries(consoles)
     sb.sync_once()
     actions.log(a.store, incident, "while read-only")
     ro = tmp_path / "ro-view"
@@ -194,13 +194,13 @@ def test_full_share_reports_and_leaves_no_partial_file(consoles, tmp_path, mount
 
 def test_clock_skew_is_warned(consoles, share):
     ahead = FakeClock(SystemClock().now() + timedelta(minutes=12))
-    (a, sa), (b, sb) = consoles("a", clock_=ahead), consoles("b")
+    (a, sa), (_b, sb) = consoles("a", clock_=ahead), consoles("b")
     actions.open_incident(a.store, a.plan("power"))
     assert "this console is 12 min ahead of the share" in (sa.sync_once().skew or "")
     got = sb.sync_once()
     assert f"console {a.config.console_id} is 12 min ahead" in (got.skew or "")
     assert "clock skew" in sb.status_text()
-    (c, sc) = consoles("c")
+    (_c, sc) = consoles("c")
     assert sc.sync_once().skew is not None  # a fresh console notices too
     ahead.set(SystemClock().now())  # the clock is fixed; the next published segment shows it
     actions.open_incident(a.store, a.plan("fire"))
@@ -229,7 +229,7 @@ def test_copied_data_dir_is_detected_with_a_fix(consoles, share, tmp_path):
 
 
 def test_verify_reports_tampering_and_gaps(consoles, share):
-    a, sa, b, sb, _ = _two_with_entries(consoles)
+    a, _sa, b, sb, _ = _two_with_entries(consoles)
     sb.sync_once()
     summary, problems = verify(b.store, share)
     assert problems == [] and len(summary) == 4
@@ -281,7 +281,7 @@ def test_slow_share_shows_in_the_status_line(consoles):
 
     from command_console.data.sync.state import ProcessLock
 
-    (a, sa) = consoles("a")
+    (_a, sa) = consoles("a")
     sa.sync_once()
     sa.slow_after_s = 0.0
     with ProcessLock(sa.lock_path, True):  # stands in for a share that does not answer

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import tempfile
 import time
@@ -242,10 +243,9 @@ class Session:
             raise Crash(f"app stopped: {self.app._exception!r}")
 
     async def workers_done(self) -> None:
-        try:
+        # an exclusive worker replaced by a newer one is awaited next round
+        with contextlib.suppress(WorkerCancelled):
             await self.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one, awaited next round
-            pass
 
     async def settle(self, rounds: int = 1) -> None:
         for _ in range(rounds):
@@ -511,7 +511,8 @@ class Session:
                 expected = clean_line(held, field="log entry", limit=LOG_ENTRY_LIMIT)
             except UserError as exc:
                 await self.until(
-                    lambda: str(dialog.query_one("#error").render()).strip(), "the log error"
+                    lambda dialog=dialog: str(dialog.query_one("#error").render()).strip(),
+                    "the log error",
                 )
                 self.check_error_shown(str(exc))
                 self.check(
@@ -523,7 +524,7 @@ class Session:
                 done()
                 continue
             await self.until(
-                lambda: (
+                lambda before=before: (
                     self.app.screen is detail
                     and len(queries.timeline(self.store, incident_id)) > len(before)
                 ),
@@ -888,7 +889,7 @@ def main(argv: list[str] | None = None) -> int:
         "--inputs",
         type=int,
         default=140,
-        help="inputs to try in all; every random text goes through all %d paths" % len(PATHS),
+        help=f"inputs to try in all; every random text goes through all {len(PATHS)} paths",
     )
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument(

@@ -103,7 +103,7 @@ def render(record: ShiftRecord) -> str:
         out.append(tag("p", _("No incidents in this window.")))
     for incident in record.incidents:
         out += _incident(record, incident)
-    out += [tag("h2", _("Shift log"))] + _entries(record, record.entries_of(""))
+    out += [tag("h2", _("Shift log")), *_entries(record, record.entries_of(""))]
     out += ["</body>", "</html>", ""]
     return "\n".join(out)
 
@@ -125,7 +125,7 @@ def _handovers(record: ShiftRecord) -> list[str]:
         out.append(
             f"<li>{_t(record, s.ended_at)}: {handed}{'<br>' + counts if counts else ''}{note}</li>"
         )
-    return out + ["</ul>"]
+    return [*out, "</ul>"]
 
 
 def _callbacks(record: ShiftRecord) -> list[str]:
@@ -144,7 +144,7 @@ def _callbacks(record: ShiftRecord) -> list[str]:
         + "</li>"
         for c in pending
     ]
-    return out + ["</ul>"]
+    return [*out, "</ul>"]
 
 
 def _entries(record: ShiftRecord, entries) -> list[str]:
@@ -159,7 +159,7 @@ def _entries(record: ShiftRecord, entries) -> list[str]:
         f"<td>{h(labels.entry_kind(e.kind))}</td><td>{amended.markup(e, record.zone, h, *amended.HTML)}</td></tr>"
         for e in entries
     ]
-    return out + ["</table>"]
+    return [*out, "</table>"]
 
 
 def _incident(record: ShiftRecord, incident) -> list[str]:
@@ -190,7 +190,7 @@ def _incident(record: ShiftRecord, incident) -> list[str]:
         out += [tag("h4", _("Plan steps")), "<table>", f"<tr>{head}</tr>"]
         out += [_step(record, incident, n, step) for n, step in enumerate(incident.steps, 1)]
         out.append("</table>")
-    out += [tag("h4", _("Timeline"))] + _entries(record, record.entries_of(incident.id))
+    out += [tag("h4", _("Timeline")), *_entries(record, record.entries_of(incident.id))]
     report = _report(record, incident)
     return out + report[:-1] + _incident_duties(record, incident) + report[-1:]
 
@@ -235,7 +235,7 @@ def _report(record: ShiftRecord, incident) -> list[str]:
             else '<span class="missing">' + h(_("(missing)")) + "</span>"
         )
         out.append(f"<dt>{n}. {h(field_title(spec))}</dt><dd>{body}</dd>")
-    return out + ["</dl>", "</section>"]
+    return [*out, "</dl>", "</section>"]
 
 
 def _list(lines: list[str]) -> list[str]:

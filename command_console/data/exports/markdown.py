@@ -266,7 +266,7 @@ def incident_duties(record: ShiftRecord, incident) -> list[str]:
         head, *fields = d.version_lines(record, version)
         out += _bullets([head]) + _bullets(fields, "  ")
     if found.review or found.actions or not incident.is_open:
-        out += ["", _("#### Review"), ""] + _bullets(d.review_lines(found))
+        out += ["", _("#### Review"), "", *_bullets(d.review_lines(found))]
         out += ["", _("Corrective actions:")] + (
             _bullets([d.action_line(record, a) for a in found.actions]) or ["- " + _("none")]
         )

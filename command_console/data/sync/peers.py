@@ -122,7 +122,7 @@ def pin(
             (to_iso(now), "" if mismatch == public_key else public_key, console_id),
         )
     peer = get(store, console_id)
-    assert peer is not None
+    assert peer is not None  # noqa: S101 - the row was just inserted; narrows the Optional for the type checker
     return peer
 
 
@@ -186,7 +186,7 @@ def forget_refused(store: Store, console_id: str, reason: str) -> None:
 
 
 def list_rejected(store: Store, limit: int | None = None) -> list[Rejected]:
-    sql = "SELECT * FROM quarantine ORDER BY console_id, seq, file" + (" LIMIT ?" if limit else "")
+    sql = "SELECT * FROM quarantine ORDER BY console_id, seq, file" + (" LIMIT ?" if limit else "")  # noqa: S608 - a fixed LIMIT clause; the value is bound
     rows = store.rows(sql, *((limit,) if limit else ()))
     return [
         Rejected(
@@ -202,12 +202,11 @@ def list_rejected(store: Store, limit: int | None = None) -> list[Rejected]:
 
 
 def rejected_counts(store: Store) -> dict[str, int]:
-    return {
-        console: count
-        for console, count in store.rows(
+    return dict(
+        store.rows(
             "SELECT console_id, count(*) FROM quarantine GROUP BY console_id ORDER BY console_id"
         )
-    }
+    )
 
 
 def _record_text(record: object) -> str:
