@@ -248,6 +248,7 @@ PAYLOADS: dict[str, type[_Strict]] = {
     "incident.open": IncidentOpen,
     "incident.set": IncidentSet,
     "entry.add": EntryAdd,
+    "entry.amend": EntryAmend,
     "call.add": CallAdd,
     "step.set": StepSet,
     "step.ack": StepAck,
