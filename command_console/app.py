@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable
+from typing import ClassVar
 
 from textual import work
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
@@ -84,7 +85,7 @@ COMMANDS_FOR_MAIN = (
 class CommandConsoleApp(TypeAheadApp):
     CSS_PATH = "app.tcss"
     TITLE = "Command Console"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", N_("Quit"), id="quit"),
         Binding("question_mark", "help", N_("Help"), id="help"),
         Binding(
@@ -128,7 +129,7 @@ class CommandConsoleApp(TypeAheadApp):
         self.push_screen(MainScreen())
         self.set_interval(POLL_S, self.poll_store)
         self.store.checkpoint_in_background()
-        if self.config.sync_dir:
+        if self.config.sync_dir or self.config.sync_url:
             self.set_interval(SYNC_POLL_S, self._sync)
 
     # -- sync with other consoles (in a worker: never blocks typing) ------------
@@ -251,4 +252,9 @@ class CommandConsoleApp(TypeAheadApp):
 
 
 def run(workspace: Workspace) -> None:
-    CommandConsoleApp(workspace).run()
+    app = CommandConsoleApp(workspace)
+    try:
+        app.run()
+    finally:
+        if app.syncer is not None:
+            app.syncer.close()

@@ -56,6 +56,16 @@ def _phone(value: str) -> str:
     return value
 
 
+def _sync_url(value: str) -> str:
+    if value:
+        from command_console.data.sync.hub import url_problem
+
+        why = url_problem(value)
+        if why:
+            raise ValueError(why)
+    return value
+
+
 def _key_name(value: str) -> str:
     if not value.strip() or len(value) > 40 or not value.isprintable():
         raise ValueError(_('{value!r} is not a key name (e.g. "ctrl+l")').format(value=value))
@@ -70,6 +80,7 @@ KNOWN_KEYS = (
     "language",
     "lead_name",
     "sync_dir",
+    "sync_url",
     "alarm_repeat_s",
     "require_approval",
     "share_group",
@@ -98,6 +109,7 @@ def settings_model():
         language: Literal["zh-CN", "en"] | None = None
         lead_name: Text = ""
         sync_dir: Annotated[str, Field(max_length=4096)] = ""
+        sync_url: Annotated[str, Field(max_length=4096), AfterValidator(_sync_url)] = ""
         alarm_repeat_s: Annotated[int, Field(ge=5, le=86_400)] = 60
         require_approval: bool = False
         share_group: bool = False
@@ -110,7 +122,7 @@ def settings_model():
             Annotated[str, AfterValidator(_key_name)],
         ] = {}
 
-    assert tuple(Settings.model_fields) == KNOWN_KEYS
+    assert tuple(Settings.model_fields) == KNOWN_KEYS  # noqa: S101 - developer guard: the schema and KNOWN_KEYS list the same keys
     return Settings
 
 
@@ -122,6 +134,7 @@ class Config:
     time_zone: str = "UTC"
     lead_name: str = ""
     sync_dir: str = ""
+    sync_url: str = ""  # a PostgreSQL hub (postgresql://...); the password never lives here
     alarm_repeat_s: int = 60
     emergency_numbers: dict[str, str] = field(
         default_factory=lambda: dict(DEFAULT_EMERGENCY_NUMBERS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -135,6 +135,14 @@ def run_command() -> None:
 @guarded
 def init(
     sync_dir: Annotated[str | None, typer.Option(help=N_("Shared folder for sync."))] = None,
+    sync_url: Annotated[
+        str | None,
+        typer.Option(
+            help=N_(
+                "PostgreSQL hub for sync (postgresql://role@host/db; password from PGPASSWORD or ~/.pgpass)."
+            )
+        ),
+    ] = None,
     site_name: Annotated[str | None, typer.Option(help=N_("Site name for reports."))] = None,
     site_location: Annotated[
         str | None, typer.Option(help=N_("Site location for reports."))
@@ -165,6 +173,7 @@ def init(
         sync_dir = str(share)
     config = workspace.initialise(
         sync_dir=sync_dir,
+        sync_url=sync_url,
         site_name=site_name,
         site_location=site_location,
         lead_name=lead_name,
@@ -184,5 +193,4 @@ def main() -> None:
 
 
 # The command modules register themselves on `app` and its sub-apps.
-from command_console.cli import commands, report, export, sync, settings, peers, duties  # noqa: E402,F401,I001
-from command_console.cli import board  # noqa: E402, F401
+from command_console.cli import commands, report, export, sync, settings, peers, duties, hub  # noqa: E402,F401,I001

@@ -41,7 +41,7 @@ def _sync_first(sync: bool) -> None:
     if not sync:
         return
     workspace = State.workspace()
-    if not workspace.config.sync_dir:
+    if not workspace.config.sync_dir and not workspace.config.sync_url:
         typer.echo(_("sync: no shared folder set; showing the local database"), err=True)
         return
     from command_console.data.sync import Syncer

@@ -15,8 +15,13 @@ def _syncer():
     from command_console.data.sync import Syncer
 
     workspace = State.workspace()
-    if not workspace.config.sync_dir:
-        fail("sync is off: set a shared folder with `command-console init --sync-dir DIR`")
+    if not workspace.config.sync_dir and not workspace.config.sync_url:
+        fail(
+            _(
+                "sync is off: set a shared folder with `command-console init --sync-dir DIR` "
+                "or a hub with `--sync-url postgresql://...`"
+            )
+        )
     return Syncer(workspace)
 
 
@@ -58,6 +63,7 @@ def sync(
         _watch(syncer, max(0.1, interval))
         return
     result = syncer.sync_once(wait=True)
+    syncer.close()
     known = syncer.known_problems()
     if json_:
         emit_json(
@@ -75,6 +81,8 @@ def sync(
                 "rejected_total": result.rejected_total,
                 "held": result.held,
                 "unreadable": result.unreadable,
+                "hub_state": result.hub_state,
+                "hub_unpublished": result.hub_unpublished,
             }
         )
     else:
@@ -88,7 +96,13 @@ def sync(
                 published=result.published, applied=result.applied, value=syncer.status_text()
             )
         )
-    if not result.share_ok or result.duplicate_console or result.rejected or result.unreadable:
+    if (
+        not result.share_ok
+        or not result.hub_ok
+        or result.duplicate_console
+        or result.rejected
+        or result.unreadable
+    ):
         raise typer.Exit(1)
 
 

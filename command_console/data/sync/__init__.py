@@ -22,6 +22,7 @@ local database, which also heals a hole left by a damaged or deleted file.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import os
 import threading
 import time
@@ -35,12 +36,15 @@ from command_console.core.text import clean
 from command_console.data.store import op_from_row
 from command_console.data.sync import keys, peers
 from command_console.data.sync import segments as seg
+from command_console.data.sync.hub import HubLink
+from command_console.data.sync.hub_pass import HubPass
 from command_console.data.sync.identity import Reissues
 from command_console.data.sync.incoming import Incoming
 from command_console.data.sync.own import COMPACT_AGE_S, SKEW_LIMIT_MS, OwnFolder
 from command_console.data.sync.own import list_files as _list
 from command_console.data.sync.own import skew_text as _skew_text
 from command_console.data.sync.own import unlink_quietly as _unlink
+from command_console.data.sync.relay import Relay
 from command_console.data.sync.state import ProcessLock, SyncState, share_error
 from command_console.i18n import _, ngettext
 
@@ -71,9 +75,12 @@ class SyncResult:
     rejected_total: dict[str, int] = field(default_factory=dict)  # console -> ops kept aside so far
     held: int = 0  # ops stamped in our future, waiting
     unreadable: int = 0  # files in the share this console may not read (another OS user)
+    hub_ok: bool = True
+    hub_state: str | None = None  # None: no hub configured
+    hub_unpublished: int = 0
 
 
-class Syncer(OwnFolder, Incoming, Reissues):
+class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
     """One console's sync, for the CLI and the console's worker.
 
     In the console: build one Syncer per workspace; in a thread worker, every 0.2 s call
@@ -109,6 +116,12 @@ class Syncer(OwnFolder, Incoming, Reissues):
             str, int
         ] = {}  # console -> republish requests this pass may still write
         self._reread: set[str] = set()  # consoles whose folders re-issues freed: read them again
+        url = getattr(workspace.config, "sync_url", "")
+        self.hub = HubLink(url) if url else None
+        self._hub_keys: dict[str, bool] = {}  # console -> its key is registered in the hub as ours
+        self._hub_failures = 0
+        self._hub_retry_at = 0.0
+        self._hub_swept = 0.0
 
     # -- public ----------------------------------------------------------------
 
@@ -141,6 +154,8 @@ class Syncer(OwnFolder, Incoming, Reissues):
 
         Poll it often (every 0.2 s) and call sync_once when it says so; still call sync_once
         about every second, for shares whose folder times are coarse or cached."""
+        if self.hub is not None and self.hub.woken():
+            return True
         marks = [self.store.head()]
         if self.share is not None:
             try:
@@ -156,13 +171,18 @@ class Syncer(OwnFolder, Incoming, Reissues):
         self._marks = marks
         return True
 
+    def close(self) -> None:
+        """Close the hub's connections (nothing to close for a folder)."""
+        if self.hub is not None:
+            self.hub.close()
+
     @property
     def last(self) -> SyncResult | None:
         return self._last
 
     def status_text(self) -> str:
         """One line for the status bar, e.g. 'sync 12:03:04 · 0 unpublished'."""
-        if self.share is None:
+        if self.share is None and self.hub is None:
             return "sync off"
         last, started = self._last, self._started
         unpublished = last.unpublished if last else 0
@@ -171,13 +191,14 @@ class Syncer(OwnFolder, Incoming, Reissues):
         if last is None:
             return "sync starting"
         parts = ["DUPLICATE CONSOLE ID"] if last.duplicate_console else []
-        if last.share_ok:
-            parts.append(
-                "sync " + last.when.astimezone(self.workspace.config.zone).strftime("%H:%M:%S")
-            )
-            parts.append(f"{unpublished} unpublished")
-        else:
-            parts += [last.share_state, f"{unpublished} unpublished", "retrying"]
+        when = last.when.astimezone(self.workspace.config.zone).strftime("%H:%M:%S")
+        if self.share is not None:
+            if last.share_ok:
+                parts += ["sync " + when, f"{unpublished} unpublished"]
+            else:
+                parts += [last.share_state, f"{unpublished} unpublished", "retrying"]
+        if self.hub is not None:
+            parts += self._hub_status(last, when)
         for console, count in sorted(last.rejected_total.items()):
             parts.append(
                 _("{count} rejected from {console}").format(count=count, console=clean(console))
@@ -194,17 +215,31 @@ class Syncer(OwnFolder, Incoming, Reissues):
             parts.append("clock skew")
         return " · ".join(parts)
 
+    @staticmethod
+    def _hub_status(last: SyncResult, when: str) -> list[str]:
+        if last.hub_ok:
+            return [
+                _("hub {time}").format(time=when),
+                _("{n} unpublished").format(n=last.hub_unpublished),
+            ]
+        return [
+            _("hub unavailable"),
+            _("{n} unpublished").format(n=last.hub_unpublished),
+            _("retrying"),
+        ]
+
     def known_problems(self) -> list[str]:
         """Every skipped or damaged file still in the share, one line each."""
         state = SyncState.load(self.store)
-        return [f"{self.share / rel}: {entry['why']}" for rel, entry in sorted(state.bad.items())]
+        state.root = self.share
+        return [f"{state.path(rel)}: {entry['why']}" for rel, entry in sorted(state.bad.items())]
 
     # -- one pass ----------------------------------------------------------------
 
     def _sync(self, wait: bool) -> SyncResult:
         result = SyncResult(when=self.clock.now())
         self._held_seqs.clear()
-        if self.share is None:
+        if self.share is None and self.hub is None:
             result.share_ok, result.share_state = False, "sync off"
             result.unpublished = self._max_own_seq()
             return result
@@ -221,32 +256,44 @@ class Syncer(OwnFolder, Incoming, Reissues):
                 return result
             state = SyncState.load(self.store)
             state.root, state.console_id = self.share, self.console_id
-            try:
-                if not self.share.is_dir():
-                    raise FileNotFoundError(2, "No such folder", str(self.share))
-                os.listdir(self.share)
-            except OSError as exc:
-                result.share_ok, result.share_state = False, share_error(exc, "unavailable")
-            else:
-                if self._share_is_ours(state, result):
-                    self._own_folder(state, result)
-                    self._delete_retired(state, result)
-                    state.save(
-                        self.store
-                    )  # a pass cut short while reading must not orphan what it published
-                    self._read_others(state, result)
+            if self.share is not None:
+                self._folder_pass(state, result)
+            if self.hub is not None:
+                self._hub_pass(state, result)
+            if self.hub is not None and self.share is not None and result.share_ok:
+                self._bridge_to_folder(result)
             state.save(self.store)
             if self._doomed:  # compacted away, now that the bookkeeping no longer names them
                 for name in self._doomed:
                     _unlink(self.share / self.console_id / name)
                 seg.fsync_dir(self.share / self.console_id)
                 self._doomed = []
-            result.unpublished = max(0, self._max_own_seq() - state.published)
+            result.unpublished = (
+                max(0, self._max_own_seq() - state.published)
+                if self.share is not None
+                else result.hub_unpublished
+            )
             result.duplicate_console = state.duplicate_warning()
             result.skew = state.skew_warning()
             result.bad_files = len(state.bad)
             result.rejected_total = peers.rejected_counts(self.store)
         return result
+
+    def _folder_pass(self, state: SyncState, result: SyncResult) -> None:
+        try:
+            if not self.share.is_dir():
+                raise FileNotFoundError(2, "No such folder", str(self.share))
+            os.listdir(self.share)
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            return
+        if self._share_is_ours(state, result):
+            self._own_folder(state, result)
+            self._delete_retired(state, result)
+            state.save(
+                self.store
+            )  # a pass cut short while reading must not orphan what it published
+            self._read_others(state, result)
 
     def _share_is_ours(self, state: SyncState, result: SyncResult) -> bool:
         """False when the share we used has lost its marker: an unmounted mount point (never
@@ -347,6 +394,9 @@ class Syncer(OwnFolder, Incoming, Reissues):
                     )
                     seen[name] = size
                     continue
+                lie = None if decoded.problems else seg.name_problem(parsed, decoded.ops)
+                if lie is not None:  # its ops are still checked one by one
+                    state.report(result, rel, size, lie)
                 self._check_skew(console, decoded, mtime, state)
                 pending.append((console, decoded.ops, rel, size))
                 waiting += (
@@ -356,6 +406,26 @@ class Syncer(OwnFolder, Incoming, Reissues):
                     self._flush(pending, state, result)
                     waiting = 0
         self._flush(pending, state, result)
+        self._relay_in(trusted, set(consoles), state, result)
+
+    def _bridge_to_folder(self, result: SyncResult) -> None:
+        """A bridge: what the hub pass brought (consoles with no folder here) goes into our
+        folder's relay, in the same pass."""
+        try:
+            self._relay_out(self._console_folders(), result)
+        except OSError as exc:
+            result.share_ok, result.share_state = False, share_error(exc, "not writable")
+
+    def _console_folders(self) -> set[str]:
+        try:
+            with os.scandir(self.share) as entries:
+                return {
+                    e.name
+                    for e in entries
+                    if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir(follow_symlinks=False)
+                }
+        except OSError:
+            return set()
 
     def _answer_requests(
         self, console: str, listing: dict, state: SyncState, result: SyncResult
@@ -397,10 +467,9 @@ class Syncer(OwnFolder, Incoming, Reissues):
             return
         self._requests_left[console] = self._requests_left.get(console, REQUESTS_PER_PASS) - 1
         path = self.share / self.console_id / seg.need_name(console, first, last)
-        try:
+        # best effort: the owner's compaction also heals the hole
+        with contextlib.suppress(OSError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o640 if self.share_group else 0o600))
-        except OSError:
-            pass  # best effort: the owner's compaction also heals the hole
 
     def _flush(self, pending: list, state: SyncState, result: SyncResult) -> None:
         by_console: dict[str, list[tuple[Op, str, int]]] = {}
@@ -433,13 +502,19 @@ class Syncer(OwnFolder, Incoming, Reissues):
                 f"console {console} publishes no readable key; its operations wait",
             )
             return False
-        peer = peers.pin(self.store, console, published, self.clock.now(), self.require_approval)
+        return self._pin(console, published, rel, state, result)
+
+    def _pin(self, console: str, public_key: str, rel: str, state: SyncState, result) -> bool:
+        """Pin a console's key on first sight (or check it against the pinned one); whether its
+        operations may be read this pass (approved, key unchanged). rel names where the key
+        was found (a folder's key file, or the hub) in messages."""
+        peer = peers.pin(self.store, console, public_key, self.clock.now(), self.require_approval)
         if peer.key_mismatch:
             state.report(
                 result,
                 rel,
                 None,
-                f"console {console}'s key changed to {keys.fingerprint(published)} "
+                f"console {console}'s key changed to {keys.fingerprint(public_key)} "
                 f"(pinned {peer.fingerprint}); refused. If it was re-installed on purpose: "
                 f"command-console peers approve {console}",
             )
@@ -454,7 +529,7 @@ class Syncer(OwnFolder, Incoming, Reissues):
             )
             return False
         state.bad.pop(rel, None)
-        self._peer_keys[console] = published
+        self._peer_keys[console] = public_key
         return True
 
     def _check_skew(

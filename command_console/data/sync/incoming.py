@@ -134,11 +134,40 @@ class Incoming:
             refused.append(
                 (op, where, f"signature does not verify with the key pinned for console {console}")
             )
+        for seq, why in self._reused_ids(taken).items():
+            op, where = taken.pop(seq)
+            refused.append((op, where, why))
         self._quarantine(console, refused, result)
         new = self._merge_in_slices([op for op, _ in taken.values()])
         self._note_reissues(new)
         result.applied += len(new)
         return new
+
+    def _reused_ids(self, taken: dict[int, tuple[Op, str]]) -> dict[int, str]:
+        """seq -> why, for the ops whose id is already held (or taken in this batch) as
+        another operation: a record that copies an op id at another seq or console. Merged,
+        it would be dropped without a word, or drop the real one if it came first."""
+        first_seq: dict[str, int] = {}
+        found: dict[int, str] = {}
+        for seq in sorted(taken):
+            op_id = taken[seq][0].id
+            if op_id in first_seq:
+                found[seq] = _("op id {id} is used twice in this folder (seq {a} and {b})").format(
+                    id=op_id, a=first_seq[op_id], b=seq
+                )
+            else:
+                first_seq[op_id] = seq
+        ids = list(first_seq)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            for op_id, console, seq in self.store.rows(
+                f"SELECT id, console_id, seq FROM ops WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608 - only ? placeholders are interpolated; values are bound
+                *chunk,
+            ):
+                found[first_seq[op_id]] = _(
+                    "op id {id} is already held as console {console} seq {seq} (a copied id)"
+                ).format(id=op_id, console=console, seq=seq)
+        return found
 
     def _signed(self, console: str, op: Op) -> bool:
         """Whether op carries its own good signature by the key pinned for console (checked
@@ -159,9 +188,13 @@ class Incoming:
             result.rejected[console] = result.rejected.get(console, 0) + added
             first = items[0]
             result.problems.append(
-                f"{self.share / first[2]}: seq {first[1]}: {first[4]}; rejected"
+                f"{self._where(first[2])}: seq {first[1]}: {first[4]}; rejected"
                 + (f" (+{added - 1} more from console {console})" if added > 1 else "")
             )
+
+    def _where(self, rel: str) -> str:
+        """A file in the share, or a row in the hub ("hub:<console>/<seq>")."""
+        return rel if rel.startswith("hub:") or self.share is None else str(self.share / rel)
 
     def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
         """Merge in short transactions. While this data directory is also being written

@@ -151,14 +151,23 @@ class OwnFolder:
     def _adopt_or_flag(
         self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult
     ) -> None:
-        """A file in our folder we did not write: our own (a crash, a conflict copy) or a twin's."""
+        """A file in our folder we did not write: our own (a crash, a conflict copy) or not.
+
+        It is adopted as ours only when every record in it is one of our operations that
+        decodes, verifies and is what we hold (ops we lacked, from a backup, are merged
+        first through the same door as a peer's), and its name claims the range it holds.
+        Anything else is reported and the file is left alone: a name's range is never
+        believed on its own (compaction and repair trust what is in state.own)."""
         state.ownseen[name] = size
         rel = f"{self.console_id}/{name}"
-        if seg.parse_name(name) is None:
+        parsed = seg.parse_name(name)
+        if parsed is None:
             state.report(result, rel, size, "not a segment file (foreign file), ignored")
             return
         decoded = self._decode_file(folder / name, rel, size, state, result)
         if decoded is None:
+            if rel in state.bad:  # damaged beyond reading (not a file compaction just replaced)
+                refused(result, self.console_id, 1)
             return
         if decoded.header.get("console_id") != self.console_id:
             state.report(
@@ -168,6 +177,7 @@ class OwnFolder:
                 f"segment of console {decoded.header.get('console_id')!r} "
                 f"in this console's folder {self.console_id!r}; skipped",
             )
+            refused(result, self.console_id, max(1, len(decoded.ops)))
             return
         mine = [op for op in decoded.ops if op.console_id == self.console_id]
         if len(mine) != len(decoded.ops):
@@ -178,55 +188,84 @@ class OwnFolder:
                 "operations of other consoles in this console's folder; skipped them",
             )
         carried = self._carried([op.id for op in mine])
-        if carried and all(op.id in carried for op in mine):
+        if mine and all(op.id in carried for op in mine):
             return  # written by a copy of this console before it took a new id; its re-issues carry them
         mine = [op for op in mine if op.id not in carried]
-        local = self._local_ids(self.console_id, [op.seq for op in mine])
-        tampered = [
-            op
-            for op in mine
-            if local.get(op.seq, ("",))[0] == op.id and local[op.seq][1] != op.hash
-        ]
-        if tampered:  # one of our ops, changed: never adopt the file as ours
-            state.report(
-                result,
-                rel,
-                size,
-                _("seq {seq}: differs from this console's own copy (tampered); ignored").format(
-                    seq=tampered[0].seq
-                ),
-            )
+        problem = self._own_problem(mine, rel, size, state, result)
+        if problem is None and not (decoded.problems or len(mine) != len(decoded.ops)):
+            problem = self._name_problem(parsed, mine, decoded)
+        if problem is not None or decoded.problems or len(mine) != len(decoded.ops):
+            if problem is not None:
+                state.report(result, rel, size, problem[0], dup=problem[1])
+            refused(result, self.console_id, max(1, len(decoded.ops)))
             return
-        clashes = [op for op in mine if op.seq in local and local[op.seq][0] != op.id]
-        missing = [op for op in mine if op.seq not in local]
+        first, last = mine[0].seq, mine[-1].seq
+        state.ownseen.pop(name, None)
+        if any(e[0] <= first and last <= e[1] for e in state.own.values()):
+            self._doomed.append(name)  # a copy of what we hold in another file: remove it
+        else:
+            state.own[name] = [first, last, size, 0]  # ours: compaction folds it in
+
+    @staticmethod
+    def _name_problem(
+        parsed: seg.SegmentName, ops: list[Op], decoded: seg.Decoded
+    ) -> tuple[str, bool] | None:
+        """A file of our ops is adopted under the range it holds, never the one its name
+        claims (compaction and repair trust state.own): a name that lies is reported."""
+        if decoded.bad_records:
+            return _("{count} records in it are not operations; not adopted").format(
+                count=len(decoded.bad_records)
+            ), False
+        lie = seg.name_problem(parsed, ops)
+        if lie is not None:
+            return _("{why}; not adopted").format(why=lie), False
+        return None
+
+    def _own_problem(
+        self, ops: list[Op], rel: str, size: int, state: SyncState, result: SyncResult
+    ) -> tuple[str, bool] | None:
+        """(why, whether another console uses our id) when the ops of a file in our own
+        folder are not all ours as we hold them; None when they are, after merging those
+        we lacked. Sorts ops by seq."""
+        if not ops:
+            return _("no operation of this console in it; ignored"), False
+        ops.sort(key=lambda op: op.seq)
+        if len({op.seq for op in ops}) != len(ops):
+            return _("two records claim one seq; ignored"), False
+        local = self._own_ops_by_seq(ops[0].seq, ops[-1].seq)
+        clashes = [op for op in ops if op.seq in local and local[op.seq].id != op.id]
         if clashes:
-            state.report(
-                result,
-                rel,
-                size,
-                self._duplicate_text(self.console_id, clashes[0].seq, own=True),
-                dup=True,
+            return self._duplicate_text(self.console_id, clashes[0].seq, own=True), True
+        tampered = [op for op in ops if op.seq in local and local[op.seq].to_json() != op.to_json()]
+        if tampered:  # one of our ops, changed (content, hash or signature): never adopt it
+            return _("seq {seq}: differs from this console's own copy (tampered); ignored").format(
+                seq=tampered[0].seq
+            ), False
+        missing = [op for op in ops if op.seq not in local]
+        if not missing:
+            return None
+        new = self._apply(self.console_id, [(op, rel, size) for op in missing], state, result)
+        if new:
+            result.problems.append(
+                f"{state.path(rel)}: {len(new)} operations of this console id were in the share "
+                "but not in this data directory (restored from a backup, or copied from another "
+                "console); merged them"
             )
-            return
-        if missing:
-            new = self._apply(self.console_id, [(op, rel, size) for op in missing], state, result)
-            if new:
-                result.problems.append(
-                    f"{folder / name}: {len(new)} operations of this console id were in the share but not in this "
-                    f"data directory (restored from a backup, or copied from another console); merged them"
-                )
-        parsed = seg.parse_name(name)
-        if parsed and not decoded.problems:
-            state.ownseen.pop(name, None)
-            if any(e[0] <= parsed.first and parsed.last <= e[1] for e in state.own.values()):
-                self._doomed.append(name)  # a copy of what we hold in another file: remove it
-            else:
-                state.own[name] = [
-                    parsed.first,
-                    parsed.last,
-                    size,
-                    0,
-                ]  # ours: compaction folds it in
+        if rel in self._held:
+            state.ownseen.pop(rel.split("/", 1)[1], None)  # held back: read it again later
+        if len(new) != len(missing):
+            return _("{count} of its operations were not merged (see above); not adopted").format(
+                count=len(missing) - len(new)
+            ), False
+        return None
+
+    def _own_ops_by_seq(self, first: int, last: int) -> dict[int, Op]:
+        return {op.seq: op for op in self._own_ops(first, last)}
+
+
+def refused(result: SyncResult, console: str, count: int) -> None:
+    """Count what this pass refused (sync exits non-zero and names it)."""
+    result.rejected[console] = result.rejected.get(console, 0) + count
 
 
 def list_files(folder: Path) -> dict[str, tuple[int, float]]:

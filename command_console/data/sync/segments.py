@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from command_console.core.ops import MAX_PAYLOAD_BYTES, Op
+from command_console.i18n import _
 
 MAGIC = b"CCSEG"
 SEGMENT_VERSION = 1
@@ -78,6 +79,22 @@ def parse_name(name: str) -> SegmentName | None:
     if first < 1 or last < first:
         return None
     return SegmentName(first, last, match.group(3), not exact)
+
+
+def name_problem(parsed: SegmentName, ops: list[Op]) -> str | None:
+    """Why a file's name lies about the seqs its (intact) operations hold, or None.
+
+    Writers name a segment after exactly the run it holds (conflict copies keep the
+    prefix), so a name claiming more or other seqs was written by someone else; readers
+    must not skip later files, or compact, on its word."""
+    if not ops:
+        return None
+    first, last = min(op.seq for op in ops), max(op.seq for op in ops)
+    if (parsed.first, parsed.last) == (first, last):
+        return None
+    return _("its name claims seq {claimed} but it holds seq {held}").format(
+        claimed=f"{parsed.first}-{parsed.last}", held=f"{first}-{last}"
+    )
 
 
 def need_name(console: str, first: int, last: int) -> str:

@@ -112,7 +112,9 @@ class SyncState:
         for console in [c for c in self.seen if c not in consoles]:
             del self.seen[console]
         for table in (self.bad, self.answered):
-            for rel in [r for r in table if r.split("/", 1)[0] not in consoles]:
+            for rel in [
+                r for r in table if r.split("/", 1)[0] not in consoles and not r.startswith("hub:")
+            ]:
                 del table[rel]
 
     def read_again(self, console: str) -> None:
@@ -139,7 +141,8 @@ class SyncState:
         result.problems.append(f"{self.path(rel)}: {why}")
 
     def path(self, rel: str) -> str:
-        return str(self.root / rel) if self.root else rel
+        """Where a problem is: a file in the share, or a row in the hub ("hub:<console>/<seq>")."""
+        return str(self.root / rel) if self.root and not rel.startswith("hub:") else rel
 
     def note_skew(self, console: str, warning: str | None) -> None:
         if warning:

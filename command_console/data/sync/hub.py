@@ -1,0 +1,354 @@
+"""The PostgreSQL hub: a sync target for organisations that outgrow a shared folder.
+
+The hub holds the same signed operations as a share, one row per op keyed by
+(console id, seq), in schema `command_console`. It is a second door into every console,
+so it is no weaker than the folder: each pulled op goes through the same checks
+(incoming.py: schema, namespace, time, chain, signature against the key pinned on first
+sight), and the hub itself refuses what PostgreSQL can check: a row whose record does not
+name its own console and seq, an oversized record, a seq out of range, a row of a console
+the inserting role may not publish (row-level security), and every UPDATE or DELETE (not
+granted). LISTEN/NOTIFY wakes the other consoles when rows arrive.
+
+This module owns the SQL; hub_pass.py is the Syncer's side of a pass. The password never
+comes from config.toml: libpq reads PGPASSWORD or ~/.pgpass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from command_console.core.op_schema import SEQ_MAX
+from command_console.core.ops import MAX_PAYLOAD_BYTES, Op
+from command_console.i18n import _
+
+SCHEMA_VERSION = 1
+CHANNEL = "command_console_ops"
+GROUP_ROLE = "command_console_publisher"
+MAX_RECORD_BYTES = MAX_PAYLOAD_BYTES + 16 * 1024  # as a segment frame (segments.MAX_FRAME)
+CONNECT_TIMEOUT_S = 3
+PULL_BATCH = 5_000
+PUBLISH_BATCH = 5_000
+URL_SCHEMES = ("postgresql", "postgres")
+
+# Only our own constants are interpolated (no input reaches this text).
+SCHEMA_SQL = f"""
+CREATE SCHEMA IF NOT EXISTS command_console;
+REVOKE CREATE ON SCHEMA command_console FROM PUBLIC;
+CREATE TABLE IF NOT EXISTS command_console.hub_meta (
+    key text PRIMARY KEY,
+    value text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS command_console.consoles (
+    console_id text PRIMARY KEY CHECK (console_id ~ '^[a-z0-9]{{2,12}}$'),
+    public_key text NOT NULL CHECK (length(public_key) BETWEEN 1 AND 256),
+    added_by name NOT NULL DEFAULT current_user CHECK (added_by = current_user),
+    added_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS command_console.publishers (
+    role_name name NOT NULL,
+    console_id text NOT NULL CHECK (console_id = '*' OR console_id ~ '^[a-z0-9]{{2,12}}$'),
+    PRIMARY KEY (role_name, console_id)
+);
+CREATE TABLE IF NOT EXISTS command_console.ops (
+    console_id text NOT NULL REFERENCES command_console.consoles,
+    seq bigint NOT NULL CHECK (seq BETWEEN 1 AND {SEQ_MAX}),
+    record text NOT NULL CHECK (octet_length(record) <= {MAX_RECORD_BYTES}),
+    published_by name NOT NULL DEFAULT current_user CHECK (published_by = current_user),
+    published_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (console_id, seq),
+    CONSTRAINT record_names_its_row CHECK (
+        jsonb_typeof(record::jsonb) = 'object'
+        AND record::jsonb ->> 'console_id' = console_id
+        AND record::jsonb ->> 'seq' = seq::text
+    )
+);
+CREATE OR REPLACE FUNCTION command_console.ops_notify() RETURNS trigger
+    LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('{CHANNEL}', ''); RETURN NULL; END $$;
+DROP TRIGGER IF EXISTS ops_notify ON command_console.ops;
+CREATE TRIGGER ops_notify AFTER INSERT ON command_console.ops
+    FOR EACH STATEMENT EXECUTE FUNCTION command_console.ops_notify();
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{GROUP_ROLE}') THEN
+        CREATE ROLE {GROUP_ROLE} NOLOGIN;
+    END IF;
+END $$;
+GRANT USAGE ON SCHEMA command_console TO {GROUP_ROLE};
+GRANT SELECT, INSERT ON command_console.ops, command_console.consoles TO {GROUP_ROLE};
+GRANT SELECT ON command_console.publishers, command_console.hub_meta TO {GROUP_ROLE};
+ALTER TABLE command_console.ops ENABLE ROW LEVEL SECURITY;
+ALTER TABLE command_console.consoles ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS read_all ON command_console.ops;
+CREATE POLICY read_all ON command_console.ops FOR SELECT USING (true);
+DROP POLICY IF EXISTS insert_granted ON command_console.ops;
+CREATE POLICY insert_granted ON command_console.ops FOR INSERT WITH CHECK (EXISTS (
+    SELECT 1 FROM command_console.publishers p
+    WHERE p.role_name = current_user AND p.console_id IN (ops.console_id, '*')));
+DROP POLICY IF EXISTS read_all ON command_console.consoles;
+CREATE POLICY read_all ON command_console.consoles FOR SELECT USING (true);
+DROP POLICY IF EXISTS insert_granted ON command_console.consoles;
+CREATE POLICY insert_granted ON command_console.consoles FOR INSERT WITH CHECK (EXISTS (
+    SELECT 1 FROM command_console.publishers p
+    WHERE p.role_name = current_user AND p.console_id IN (consoles.console_id, '*')));
+INSERT INTO command_console.hub_meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+"""  # noqa: S608 - only the constants above are interpolated
+
+# One index probe per console: cheap on a hub of millions of rows (no scan of ops).
+HEADS_SQL = """
+SELECT c.console_id, c.public_key,
+       (SELECT max(o.seq) FROM command_console.ops o WHERE o.console_id = c.console_id)
+FROM command_console.consoles c
+"""
+PULL_SQL = """
+SELECT seq, record FROM command_console.ops
+WHERE console_id = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s
+"""
+PUBLISH_SQL = """
+INSERT INTO command_console.ops (console_id, seq, record)
+SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[])
+ON CONFLICT (console_id, seq) DO NOTHING
+"""
+REGISTER_SQL = """
+INSERT INTO command_console.consoles (console_id, public_key) VALUES (%s, %s)
+ON CONFLICT (console_id) DO NOTHING
+"""
+
+# psycopg logs some connection trouble; a console's screen must not show it (the status
+# line and `sync` say what happened).
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
+logging.getLogger("psycopg").propagate = False
+
+
+class HubError(Exception):
+    """The hub cannot be reached or refused a statement; the text is one line."""
+
+
+def url_problem(url: str) -> str | None:
+    """Why a sync URL cannot be used (None: fine). The password must not be in it."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return _("not a URL ({why})").format(why=exc)
+    if parts.scheme not in URL_SCHEMES:
+        return _("must start with postgresql://")
+    userinfo = parts.netloc.rpartition("@")[0]
+    if ":" in userinfo or "password=" in parts.query:
+        return _(
+            "holds a password: remove it; the password comes from PGPASSWORD or ~/.pgpass, never config.toml"
+        )
+    return None
+
+
+def shown_url(url: str) -> str:
+    """The URL for messages (the hosts and database, never credentials)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+
+
+def one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:300]
+
+
+@dataclass(frozen=True)
+class Head:
+    console_id: str
+    public_key: str
+    max_seq: int
+
+
+class HubLink:
+    """The connections of one console to the hub: one for statements, reopened after any
+    failure (libpq then tries the hosts of a multi-host URL in turn, so a promoted standby
+    is found), and one that LISTENs.
+
+    Not psycopg_pool: a console's sync runs one pass at a time, and a pool of one hid
+    libpq's reason ("connection refused") behind a generic timeout after waiting for it.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._conn = None
+        self._listener = None
+
+    # -- connections ---------------------------------------------------------------
+
+    def run(self, action):
+        """action(conn) on the statement connection; any database trouble becomes HubError
+        (and the connection is dropped, to be reopened by the next call)."""
+        import psycopg
+
+        try:
+            if self._conn is None or self._conn.closed:
+                self._conn = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+                )
+            return action(self._conn)
+        except (psycopg.Error, OSError) as exc:
+            self._drop_connection()
+            raise HubError(one_line(exc)) from exc
+
+    def close(self) -> None:
+        self._drop_connection()
+        self._drop_listener()
+
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):  # it may be broken already
+                self._conn.close()
+        self._conn = None
+
+    # -- statements ----------------------------------------------------------------
+
+    def heads(self) -> list[Head]:
+        def read(conn):
+            return conn.execute(HEADS_SQL).fetchall()
+
+        return [Head(c, k, m or 0) for c, k, m in self.run(read)]
+
+    def register(self, console_id: str, public_key: str) -> str | None:
+        """Publish a console's key (first come keeps it); returns the key the hub holds."""
+
+        def register(conn):
+            conn.execute(REGISTER_SQL, (console_id, public_key))
+            row = conn.execute(
+                "SELECT public_key FROM command_console.consoles WHERE console_id = %s",
+                (console_id,),
+            ).fetchone()
+            return row[0] if row else None
+
+        return self.run(register)
+
+    def publish(self, ops: list[Op]) -> None:
+        """Insert ops; rows the hub holds already are left alone (a repeated push inserts
+        nothing). One transaction per batch."""
+
+        def insert(conn):
+            for start in range(0, len(ops), PUBLISH_BATCH):
+                batch = ops[start : start + PUBLISH_BATCH]
+                with conn.transaction():
+                    conn.execute(
+                        PUBLISH_SQL,
+                        (
+                            [op.console_id for op in batch],
+                            [op.seq for op in batch],
+                            [op.to_json() for op in batch],
+                        ),
+                    )
+
+        if ops:
+            self.run(insert)
+
+    def pull(
+        self, console_id: str, after: int, upto: int = SEQ_MAX, limit: int = PULL_BATCH
+    ) -> list[tuple[int, str]]:
+        def read(conn):
+            return conn.execute(PULL_SQL, (console_id, after, upto, limit)).fetchall()
+
+        return self.run(read)
+
+    # -- notifications -------------------------------------------------------------
+
+    def woken(self) -> bool:
+        """Whether rows arrived since the last call (non-blocking). Without a listening
+        connection (hub down, not yet connected) it says True: the caller's pass finds out."""
+        import psycopg
+
+        if self._listener is None:
+            return True
+        try:
+            return any(True for _ in self._listener.notifies(timeout=0))
+        except (psycopg.Error, OSError):
+            self._drop_listener()
+            return True
+
+    def listen(self) -> None:
+        """(Re)open the listening connection; quietly leaves it closed when the hub is down."""
+        import psycopg
+
+        if self._listener is not None and not self._listener.closed:
+            return
+        try:
+            self._listener = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+            )
+            self._listener.execute(f"LISTEN {CHANNEL}")
+        except (psycopg.Error, OSError):
+            self._drop_listener()
+
+    def _drop_listener(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(Exception):  # it may be broken already
+                self._listener.close()
+        self._listener = None
+
+
+# -- administration (hub init, hub grant) ----------------------------------------------
+
+
+def hub_init(url: str) -> str:
+    """Create or migrate the hub schema (idempotent). Run by a role that may create schemas
+    and roles. Returns one line."""
+
+    def create(conn) -> str | None:
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('command_console hub init'))")
+        before = _schema_version(conn)
+        conn.execute(SCHEMA_SQL)
+        return before
+
+    before = _admin(url, create)
+    if before is None:
+        return _("hub {url}: schema created (version {version})").format(
+            url=shown_url(url), version=SCHEMA_VERSION
+        )
+    return _("hub {url}: schema at version {version} (was {before})").format(
+        url=shown_url(url), version=SCHEMA_VERSION, before=before
+    )
+
+
+def hub_grant(url: str, role: str, console_ids: list[str]) -> str:
+    """Let a login role publish the rows of these consoles ('*': any console, for a bridge)."""
+    from psycopg import sql
+
+    def grant(conn) -> None:
+        conn.execute(
+            sql.SQL("GRANT {} TO {}").format(sql.Identifier(GROUP_ROLE), sql.Identifier(role))
+        )
+        for console_id in console_ids:
+            conn.execute(
+                "INSERT INTO command_console.publishers (role_name, console_id) "
+                "VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                (role, console_id),
+            )
+
+    _admin(url, grant)
+    return _("role {role} may publish the operations of: {consoles}").format(
+        role=role, consoles=", ".join(console_ids)
+    )
+
+
+def _admin(url: str, action):
+    """action(conn) in one transaction on a connection of its own; errors as HubError."""
+    import psycopg
+
+    try:
+        with (
+            psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S) as conn,
+            conn.transaction(),
+        ):
+            return action(conn)
+    except psycopg.Error as exc:
+        raise HubError(one_line(exc)) from exc
+
+
+def _schema_version(conn) -> str | None:
+    exists = conn.execute("SELECT to_regclass('command_console.hub_meta')").fetchone()[0]
+    if exists is None:
+        return None
+    row = conn.execute(
+        "SELECT value FROM command_console.hub_meta WHERE key = 'schema_version'"
+    ).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,260 @@
+"""Sync, the hub side of a pass: publish to the PostgreSQL hub, pull everyone else's rows.
+
+A mixin of Syncer (sync/__init__.py), like OwnFolder and Incoming: pulled rows go through
+Incoming._apply, the same door as segment files. Bookkeeping in the local `meta` table:
+  hub.url        the hub this bookkeeping is about (another URL starts it afresh)
+  hub.rowid      highest local ops rowid published (rowids grow with every commit, so ops
+                 merged late into a hole of another console are published too)
+  hub.pulled     {console: highest seq read from the hub}
+A console that syncs both a folder and the hub is a bridge: it publishes to the hub every
+console's ops it holds, not only its own (its role needs `hub grant ROLE '*'`).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING
+
+from command_console.core.ops import Op
+from command_console.data.store import op_from_row
+from command_console.data.sync import keys, peers
+from command_console.data.sync.hub import PUBLISH_BATCH, HubError, HubLink, shown_url
+from command_console.i18n import _
+
+if TYPE_CHECKING:
+    from command_console.data.sync import SyncResult
+    from command_console.data.sync.state import SyncState
+
+PULL_BUDGET = 50_000  # ops read from the hub per pass; the next pass goes on
+SWEEP_EVERY_S = 60  # look for holes a bridge may have filled late
+RETRY_AFTER_S = (1, 2, 5, 10, 30)  # after consecutive failures; the console stays quick
+PUBLISH_OWN_SQL = (
+    "SELECT *, rowid AS rid FROM ops WHERE rowid > ? AND console_id = ? ORDER BY rowid LIMIT ?"
+)
+PUBLISH_ALL_SQL = "SELECT *, rowid AS rid FROM ops WHERE rowid > ? ORDER BY rowid LIMIT ?"
+
+
+class HubState:
+    def __init__(self, store, url: str) -> None:
+        values = dict(
+            store.rows("SELECT key, value FROM meta WHERE key >= 'hub.' AND key < 'hub/'")
+        )
+        same_hub = _json(values.get("hub.url")) == url
+        self.url = url
+        self.rowid = int(_json(values.get("hub.rowid")) or 0) if same_hub else 0
+        pulled = _json(values.get("hub.pulled")) if same_hub else None
+        self.pulled: dict[str, int] = {
+            str(c): int(s) for c, s in (pulled or {}).items() if isinstance(s, int)
+        }
+        self._saved = self._values()
+
+    def _values(self) -> dict[str, str]:
+        return {
+            "hub.url": json.dumps(self.url),
+            "hub.rowid": json.dumps(self.rowid),
+            "hub.pulled": json.dumps(self.pulled, sort_keys=True),
+        }
+
+    def save(self, store) -> None:
+        current = self._values()
+        if current == self._saved:
+            return
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", current.items()
+            )
+        self._saved = current
+
+
+def _json(text):
+    try:
+        return json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+class HubPass:
+    hub: HubLink | None
+
+    def _hub_pass(self, state: SyncState, result: SyncResult) -> None:
+        result.hub_state = "ok"
+        hub_state = HubState(self.store, self.hub.url)
+        if time.monotonic() < self._hub_retry_at:
+            result.hub_ok, result.hub_state = False, _("hub unavailable")
+            result.hub_unpublished = self._hub_unpublished(hub_state)
+            return
+        try:
+            self.hub.listen()
+            self._hub_publish(hub_state, result)
+            self._hub_pull(hub_state, state, result)
+            self._hub_failures = 0
+        except HubError as exc:
+            self._hub_failures += 1
+            delay = RETRY_AFTER_S[min(self._hub_failures, len(RETRY_AFTER_S)) - 1]
+            self._hub_retry_at = time.monotonic() + delay
+            result.hub_ok, result.hub_state = False, _("hub unavailable")
+            result.problems.append(
+                _("hub {url}: {why}; retrying in {seconds} s").format(
+                    url=shown_url(self.hub.url), why=exc, seconds=delay
+                )
+            )
+        hub_state.save(self.store)
+        result.hub_unpublished = self._hub_unpublished(hub_state)
+
+    # -- publish -------------------------------------------------------------------
+
+    def _hub_publish(self, hub_state: HubState, result: SyncResult) -> None:
+        if self.signer is None:
+            return
+        if not self._hub_registered(self.console_id, self.signer.public_key, result):
+            return
+        bridge = self.share is not None
+        while True:
+            rows = (
+                self.store.rows(PUBLISH_ALL_SQL, hub_state.rowid, PUBLISH_BATCH)
+                if bridge
+                else self.store.rows(
+                    PUBLISH_OWN_SQL, hub_state.rowid, self.console_id, PUBLISH_BATCH
+                )
+            )
+            if not rows:
+                return
+            ops = [op_from_row(row) for row in rows]
+            ops = [op for op in ops if self._hub_may_forward(op.console_id, result)]
+            ops.sort(key=lambda op: (op.console_id, op.seq))
+            self.hub.publish(ops)
+            hub_state.rowid = rows[-1].rid
+            result.published += sum(1 for op in ops if op.console_id == self.console_id)
+
+    def _hub_may_forward(self, console: str, result: SyncResult) -> bool:
+        """Whether this console's key is (or can be) registered in the hub, as ours."""
+        known = self._hub_keys.get(console)
+        if known is not None:
+            return known
+        if console == self.console_id:
+            public_key = self.signer.public_key
+        else:
+            peer = peers.get(self.store, console)
+            if peer is None or peer.status != peers.APPROVED:
+                self._hub_keys[console] = False
+                return False
+            public_key = peer.public_key
+        return self._hub_registered(console, public_key, result)
+
+    def _hub_registered(self, console: str, public_key: str, result: SyncResult) -> bool:
+        known = self._hub_keys.get(console)
+        if known is not None:
+            return known
+        try:
+            held = self.hub.register(console, public_key)
+        except HubError as exc:
+            if console == self.console_id:
+                raise
+            result.problems.append(
+                _("hub: console {console} not forwarded ({why})").format(console=console, why=exc)
+            )
+            self._hub_keys[console] = False
+            return False
+        ok = held == public_key
+        if not ok:
+            result.problems.append(
+                _(
+                    "hub: console id {console} is registered there with another key ({theirs}, "
+                    "ours {ours}): two consoles use this id, or it was re-installed; nothing of it "
+                    "published. Fix: on the copy, run `command-console sync --new-identity`"
+                ).format(
+                    console=console,
+                    theirs=keys.fingerprint(held) if held else "?",
+                    ours=keys.fingerprint(public_key),
+                )
+            )
+        self._hub_keys[console] = ok
+        return ok
+
+    def _hub_unpublished(self, hub_state: HubState) -> int:
+        return int(
+            self.store.scalar(
+                "SELECT count(*) FROM ops WHERE rowid > ? AND console_id = ?",
+                hub_state.rowid,
+                self.console_id,
+            )
+            or 0
+        )
+
+    # -- pull ----------------------------------------------------------------------
+
+    def _hub_pull(self, hub_state: HubState, state: SyncState, result: SyncResult) -> None:
+        sweep = time.monotonic() - self._hub_swept >= SWEEP_EVERY_S
+        if sweep:
+            self._hub_swept = time.monotonic()
+        budget = PULL_BUDGET
+        for head in sorted(self.hub.heads(), key=lambda h: h.console_id):
+            console = head.console_id
+            after = hub_state.pulled.get(console, 0)
+            if console == self.console_id or budget <= 0:
+                continue
+            if head.max_seq <= after and not sweep:
+                continue
+            if not self._pin(console, head.public_key, f"hub:{console}", state, result):
+                continue
+            if sweep:
+                budget -= self._hub_fill_hole(console, after, state, result)
+            while budget > 0 and after < head.max_seq:
+                rows = self.hub.pull(console, after)
+                if not rows:
+                    break
+                budget -= len(rows)
+                held = self._hub_apply(console, rows, state, result)
+                after = rows[-1][0] if not held else min(held) - 1
+                if held:
+                    break
+            hub_state.pulled[console] = after
+
+    def _hub_fill_hole(
+        self, console: str, pulled: int, state: SyncState, result: SyncResult
+    ) -> int:
+        """Read again the first run of seqs below the watermark that this console lacks (a
+        bridge may have published them late). Returns the rows read."""
+        first = self._first_hole(console)
+        if first > pulled:
+            return 0
+        upto = self.store.scalar(
+            "SELECT min(seq) - 1 FROM ops WHERE console_id = ? AND seq > ?", console, first
+        )
+        rows = self.hub.pull(console, first - 1, upto=min(upto or pulled, pulled))
+        self._hub_apply(console, rows, state, result)
+        return len(rows)
+
+    def _hub_apply(self, console: str, rows, state: SyncState, result: SyncResult) -> list[int]:
+        """Rows through the door (Incoming._apply); returns the seqs held back (stamped in our
+        future), which the watermark must not pass."""
+        items = [self._hub_item(console, seq, record) for seq, record in rows]
+        self._apply(console, [i for i in items if i is not None], state, result)
+        prefix = f"hub:{console}/"
+        held = [int(w[len(prefix) :]) for w in self._held if w.startswith(prefix)]
+        self._held.clear()
+        return held
+
+    def _hub_item(self, console: str, seq: int, record: str) -> tuple[Op, str, int] | None:
+        """A row as an (op, where, size) item for _apply; an unreadable record is kept aside
+        (quarantined by _apply with the console's other refusals)."""
+        where = f"hub:{console}/{seq}"
+        try:
+            value = json.loads(record)
+            return Op.from_dict(value), where, len(record)
+        except (TypeError, ValueError, RecursionError) as exc:
+            why = _("row {seq} is not a valid operation: {why}").format(seq=seq, why=exc)
+            self._bad_records.setdefault(console, []).append((seq, where, why, record[:4096]))
+            return None
+
+    def _first_hole(self, console: str) -> int:
+        """The lowest seq of a console not held here (1 when none is held)."""
+        row = self.store.scalar(
+            "SELECT min(o.seq) + 1 FROM ops o WHERE o.console_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM ops p WHERE p.console_id = o.console_id AND p.seq = o.seq + 1)",
+            console,
+        )
+        if not self.store.scalar("SELECT 1 FROM ops WHERE console_id = ? AND seq = 1", console):
+            return 1
+        return int(row or 1)
