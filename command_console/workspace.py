@@ -84,6 +84,7 @@ class Workspace:
             self.clock,
             signer=keys.load_or_create(self.paths.root),
         )
+        store.site = (self.config.site_name, self.config.site_location)
         self.refresh_author(store)
         return store
 

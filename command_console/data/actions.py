@@ -286,5 +286,7 @@ def remove_contact(store: Store, contact_id: str) -> Op:
 def start_shift(store: Store, lead: str) -> str:
     lead = clean.clean_line(lead, field=N_("lead name"), limit=clean.NAME_LIMIT)
     shift_id = f"{store.console_id}-{uuid.uuid4().hex[:6]}"
-    store.append("shift.start", {"id": shift_id, "lead": lead})
+    from command_console.data.shift import start_payload
+
+    store.append("shift.start", start_payload(store, shift_id, lead))
     return shift_id

@@ -62,6 +62,7 @@ class Store:
         self.path = Path(path)
         self.console_id = console_id
         self.author = author
+        self.site: tuple[str, str] | None = None  # (name, location): stamped on shift.start
         self.clock = clock or SystemClock()
         self.signer = (
             signer  # signs each op's hash (data/sync/keys.py); None: unsigned, peers refuse them

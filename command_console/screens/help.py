@@ -17,6 +17,7 @@ SECTIONS = (
     ("Roster (when focused)", "command_console.widgets.roster", "RosterTable"),
     ("Report form", "command_console.screens.report", "ReportScreen"),
     ("Incident detail", "command_console.screens.detail", "DetailScreen"),
+    ("Board", "command_console.screens.board", "BoardScreen"),
     ("Everywhere", "command_console.app", "CommandConsoleApp"),
 )
 

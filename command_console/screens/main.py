@@ -159,6 +159,14 @@ class MainScreen(EditActions, Screen):
             tooltip=N_("Duties: routines, upward reports owed, corrective actions"),
         ),
         Binding(
+            "b",
+            "board",
+            N_("Board"),
+            id="board",
+            show=False,
+            tooltip=N_("The board: every console and site at once, read-only"),
+        ),
+        Binding(
             "tab",
             "app.focus_next",
             N_("Next pane"),
@@ -626,3 +634,8 @@ class MainScreen(EditActions, Screen):
         from command_console.screens.duties import DutiesScreen
 
         self.app.push_screen(DutiesScreen())
+
+    def action_board(self) -> None:
+        from command_console.screens.board import BoardScreen
+
+        self.app.push_screen(BoardScreen())

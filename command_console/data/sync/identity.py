@@ -214,8 +214,10 @@ def _reissue(store, old: str, new: str, old_public_key: str, now) -> int:
             (old,),
         ).fetchone()
         if lead:
+            from command_console.data.shift import start_payload
+
             changes.append(
-                ("shift.start", {"id": f"{new}-{uuid.uuid4().hex[:6]}", "lead": lead[0]})
+                ("shift.start", start_payload(store, f"{new}-{uuid.uuid4().hex[:6]}", lead[0]))
             )
         store.append_in(conn, changes)
         conn.execute("DELETE FROM ops WHERE console_id = ?", (old,))
