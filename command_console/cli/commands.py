@@ -433,7 +433,8 @@ def incident_set(incident: str, field: str, value: str) -> None:
     if field == "severity":
         actions.set_severity(store, incident_id, actions.parse_severity(value))
     elif field == "status":
-        status = resolve(value, [s.value for s in Status], "status")
+        settable = [s.value for s in Status if s != Status.CANCELLED]  # cancel needs a reason
+        status = resolve(value, settable, "status")
         actions.set_status(store, incident_id, Status(status))
     elif field == "title":
         actions.set_title(store, incident_id, value)
@@ -490,17 +491,22 @@ def step(
 def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> None:
     """Every entry of an incident, oldest first, in local time."""
     _sync_first(sync)
+    from dataclasses import asdict
+
+    from command_console.core import corrections
     from command_console.core.when import local
     from command_console.data import queries
 
     workspace = State.workspace()
     entries = queries.timeline(workspace.store, _incident_id(incident))
     if json_:
-        emit_json([e.__dict__ for e in entries])
+        emit_json([asdict(e) for e in entries])  # a correction as {"amendment": {...}}
         return
+    zone = workspace.config.zone
     for e in entries:
+        fixed = local(e.amendment.at, zone, "%m-%d %H:%M:%S") if e.amendment else ""
         typer.echo(
-            f"{local(e.at, workspace.config.zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(e.kind.value, 6)} {e.text}"
+            f"{local(e.at, zone, '%m-%d %H:%M:%S')}  {pad(e.author, 10)} {pad(labels.entry_kind(e.kind), 6)} {corrections.plain(e, fixed)}"
         )
 
 
@@ -521,3 +527,6 @@ def backup(
     target = export_path(path, name, workspace.paths, force=force, option="PATH")
     size = copy_database(store.path, target, replace=force)
     typer.echo(_("backup {path} ({size} bytes)").format(path=target, size=size))
+
+
+from command_console.cli import fixes  # noqa: E402,F401  (plan change, cancel, amend register here)

@@ -11,7 +11,7 @@ from command_console.core.incidents import Amendment, EntryKind, TimelineEntry
 from command_console.core.text import shown
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
-from command_console.i18n import _
+from command_console.i18n import _, ngettext
 
 _SELECT = "SELECT entry_id, incident_id, text, retracted, reason, author, at FROM entry_amendments"
 CHUNK = 500  # ids per query (SQLite's bound-parameter limit is far above)
@@ -71,9 +71,11 @@ def find_note(store: Store, incident_id: str, query: str) -> TimelineEntry:
         if 1 <= number <= len(notes):
             return notes[number - 1]
         raise NotFound(
-            _("{id} has {n} log entries: pick 1 (newest) to {n}").format(
-                id=incident_id, n=len(notes)
-            )
+            ngettext(
+                "{id} has {n} log entry: pick 1 (newest) to {n}",
+                "{id} has {n} log entries: pick 1 (newest) to {n}",
+                len(notes),
+            ).format(id=incident_id, n=len(notes))
         )
     matches = [n for n in notes if len(query) >= 4 and n.id.startswith(query)]
     if len(matches) != 1:

@@ -46,10 +46,14 @@ GOOD = {
     "file": "roster.csv",
     "path": "backup-out",
     "paths": "plans-in",
+    "entry": "last",
 }
 # Free text: a bad value there is just text and may be stored.
 FREE_TEXT = {
     ("log", "text"),
+    ("amend", "text"),
+    ("amend", "reason"),
+    ("incident", "cancel", "reason"),
     ("incident", "set", "value"),
     ("report", "set", "value"),
     ("step", "note"),
