@@ -29,6 +29,8 @@ from command_console.widgets.footer import KeyFooter
 from command_console.widgets.keyed_table import KeyedTable
 
 if TYPE_CHECKING:
+    from textual import getters
+
     from command_console.app import CommandConsoleApp
 
 REFRESH_S = 1.0  # the database is read again this often (and at once when it changes)
@@ -96,10 +98,8 @@ def _count(n: int) -> Text:
 
 
 class BoardScreen(Screen):
-    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config
-
-        @property
-        def app(self) -> CommandConsoleApp: ...
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     DEFAULT_CSS = """
     BoardScreen {
@@ -261,7 +261,9 @@ class ReadOnlyDetail(DetailScreen):
     """The incident detail without its write keys: the board changes nothing."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return action != "quick_log"
+        # Every key of the detail screen's own writes (the quick log, and any added later)
+        # is off; Esc/q go back through the app (app.pop_screen), which this does not see.
+        return False
 
 
 class BoardApp(CommandConsoleApp):
