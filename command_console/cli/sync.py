@@ -157,7 +157,7 @@ def _watch(syncer, interval: float) -> None:
                     sys.stdout.flush()
                     last_line = line
                 syncer.changed()  # our own pass changed both; only later changes count
-            time.sleep(0.2)
+            syncer.wait(0.2)
     except KeyboardInterrupt:
         return
 

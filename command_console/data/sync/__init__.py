@@ -171,6 +171,13 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
         self._marks = marks
         return True
 
+    def wait(self, timeout: float) -> None:
+        """Sleep up to timeout; with a hub, wake as soon as another console publishes."""
+        if self.hub is not None:
+            self.hub.wait(timeout)
+        else:
+            time.sleep(timeout)
+
     def close(self) -> None:
         """Close the hub's connections (nothing to close for a folder)."""
         if self.hub is not None:

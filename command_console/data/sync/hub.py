@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -173,6 +174,7 @@ class HubLink:
         self.url = url
         self._conn = None
         self._listener = None
+        self._pending = False  # a notification arrived while waiting
 
     # -- connections ---------------------------------------------------------------
 
@@ -257,13 +259,27 @@ class HubLink:
         connection (hub down, not yet connected) it says True: the caller's pass finds out."""
         import psycopg
 
-        if self._listener is None:
+        if self._listener is None or self._pending:
+            self._pending = False
             return True
         try:
             return any(True for _ in self._listener.notifies(timeout=0))
         except (psycopg.Error, OSError):
             self._drop_listener()
             return True
+
+    def wait(self, timeout: float) -> None:
+        """Sleep up to timeout, waking as soon as rows arrive (woken() then says True)."""
+        import psycopg
+
+        if self._listener is None:
+            time.sleep(timeout)
+            return
+        try:
+            for _ in self._listener.notifies(timeout=timeout, stop_after=1):
+                self._pending = True
+        except (psycopg.Error, OSError):
+            self._drop_listener()
 
     def listen(self) -> None:
         """(Re)open the listening connection; quietly leaves it closed when the hub is down."""
