@@ -27,6 +27,11 @@ BENCHES = {
     "export": ("bench.export_bench", [], ["--runs", "3"]),
     "sync": ("bench.sync_bench", [], ["--ops", "2000", "--history", "20000", "--passes", "10"]),
     "trust": ("bench.trust_bench", [], ["--ops", "2000", "--hostile", "2000"]),
+    "hub": (
+        "bench.hub_bench",
+        [],
+        ["--ops", "2000", "--consoles", "10", "--each", "300", "--rows", "100000"],
+    ),
     "faults": ("tests.sync.fault_loop", ["--cycles", "100"], ["--cycles", "10"]),
     "fuzz": ("tests.tui.screen_fuzz", ["--inputs", "300"], ["--inputs", "35"]),
 }
