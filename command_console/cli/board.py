@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
@@ -15,8 +15,10 @@ from command_console.core import labels
 from command_console.core.text import cell_width, clean, pad
 from command_console.core.timers import format_age
 from command_console.core.when import local
-from command_console.data.board import late_label
 from command_console.i18n import N_, _, ngettext, set_language
+
+if TYPE_CHECKING:  # the CLI starts without loading the board's queries
+    from command_console.data.board import Board, BoardIncident, SiteSummary
 
 MIN_WIDTH, MAX_WIDTH = 60, 200
 COLUMNS = (  # key, header, cells
@@ -60,7 +62,7 @@ def board(
         typer.echo(line)
 
 
-def board_lines(board, zone: ZoneInfo, width: int) -> list[str]:
+def board_lines(board: Board, zone: ZoneInfo, width: int) -> list[str]:
     """The board as lines of at most `width` cells, every text cleaned."""
     lines = [
         fit(
@@ -91,7 +93,7 @@ def board_lines(board, zone: ZoneInfo, width: int) -> list[str]:
     return lines
 
 
-def leads(site, zone: ZoneInfo) -> str:
+def leads(site: SiteSummary, zone: ZoneInfo) -> str:
     if not site.on_shift:
         return _("nobody on shift")
     return " · ".join(
@@ -105,7 +107,7 @@ def leads(site, zone: ZoneInfo) -> str:
     )
 
 
-def counts(site) -> str:
+def counts(site: SiteSummary) -> str:
     parts = [f"{labels.severity(sev)} {n}" for sev, n in site.open_by_severity] or [
         _("no open incident")
     ]
@@ -124,7 +126,9 @@ def counts(site) -> str:
     return " · ".join(parts)
 
 
-def incident_row(item, now: datetime) -> str:
+def incident_row(item: BoardIncident, now: datetime) -> str:
+    from command_console.data.board import late_label
+
     incident = item.incident
     drill = "[" + _("DRILL") + "] " if incident.drill else ""
     values = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from command_console.core.duties import UpwardDue, upward_ringing
 from command_console.core.incidents import Incident, Severity
@@ -90,16 +91,19 @@ def console_sites(store: Store) -> dict[str, str]:
     sites: dict[str, str] = {}
     for console_id, kind, stored in store.rows(SHIFT_STARTS, REISSUE):
         payload = json_object(stored)
-        if kind == REISSUE:
-            original = payload.get("original")
-            payload = original.get("payload") if isinstance(original, dict) else None
-            payload = payload if isinstance(payload, dict) else {}
-        site = payload.get("site")
+        site = (_carried(payload) if kind == REISSUE else payload).get("site")
         if isinstance(site, dict):
             label = site_label(str(site.get("name", "")), str(site.get("location", "")))
             if label:
                 sites[console_id] = label
     return sites
+
+
+def _carried(reissue: dict[str, Any]) -> dict[str, Any]:
+    """The payload of the original a re-issue carries ({} when it is not readable)."""
+    original = reissue.get("original")
+    payload = original.get("payload") if isinstance(original, dict) else None
+    return payload if isinstance(payload, dict) else {}
 
 
 def on_shift(store: Store, sites: dict[str, str]) -> list[OnShift]:

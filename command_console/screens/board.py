@@ -272,8 +272,9 @@ class BoardApp(CommandConsoleApp):
 
     CSS_PATH = str(Path(app_module.__file__).with_name("app.tcss"))  # beside the app, not here
 
-    def on_mount(self, event: events.Mount) -> None:
-        event.prevent_default()  # not the console's on_mount: no main screen
+    def on_mount(self, event: events.Mount | None = None) -> None:
+        if event is not None:
+            event.prevent_default()  # not the console's on_mount: no main screen
         self.push_screen(BoardScreen(standalone=True))
         self.set_interval(POLL_S, self.poll_store)
         if self.config.sync_dir:
