@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from command_console.core.duties import UpwardDue, upward_ringing
@@ -119,18 +120,51 @@ def on_shift(store: Store, sites: dict[str, str]) -> list[OnShift]:
     ]
 
 
-def read_board(store: Store, now: datetime) -> Board:
+@dataclass(frozen=True)
+class _Reads:
+    """What the board reads from the database; read again only when an op was added."""
+
+    head: int
+    sites: dict[str, str]
+    shifts: list[OnShift]
+    incidents: list[Incident]
+    dues: list[UpwardDue]
+
+
+_last_reads: dict[Path, _Reads] = {}  # database -> its last reads (the board reads every second)
+
+
+def _reads(store: Store) -> _Reads:
+    head = store.head()
+    last = _last_reads.get(store.path)
+    if last is not None and last.head == head:
+        return last
     sites = console_sites(store)
-    shifts = on_shift(store, sites)
+    reads = _Reads(
+        head,
+        sites,
+        on_shift(store, sites),
+        [i for i in queries.list_incidents(store) if i.is_open],
+        open_upward_dues(store),
+    )
+    _last_reads[store.path] = reads
+    return reads
+
+
+def read_board(store: Store, now: datetime) -> Board:
+    """The board at `now`: the database is read when it changed; what is late is worked
+    out from the due times each time."""
+    reads = _reads(store)
     dues: dict[str, list[UpwardDue]] = {}
-    for due in upward_ringing(open_upward_dues(store), now):
+    for due in upward_ringing(reads.dues, now):
         dues.setdefault(due.incident_id, []).append(due)
     incidents = [
-        _board_incident(i, sites.get(i.console_id) or shown(i.console_id), dues.get(i.id, []), now)
-        for i in queries.list_incidents(store)
-        if i.is_open
+        _board_incident(
+            i, reads.sites.get(i.console_id) or shown(i.console_id), dues.get(i.id, []), now
+        )
+        for i in reads.incidents
     ]
-    return build(now, shifts, incidents)
+    return build(now, reads.shifts, incidents)
 
 
 def _board_incident(
