@@ -114,21 +114,24 @@ def cli_sync(root: Path) -> subprocess.Popen:
     )
 
 
+# Probes of when_busy, each a query whose first column is true at the moment sought.
 WRITING = """
 SELECT count(*) FROM pg_stat_activity
 WHERE usename = %s AND backend_xid IS NOT NULL
-"""
-CONNECTED = "SELECT count(*) FROM pg_stat_activity WHERE usename = %s"
+"""  # (role): its transaction holds an xid: rows inserted, not committed
+CONNECTED = "SELECT count(*) FROM pg_stat_activity WHERE usename = %s"  # (role): a pass under way
+COMMITTED = """
+SELECT count(*) > %s FROM command_console.ops WHERE console_id = %s
+"""  # (rows before, console): a batch committed; the console has not yet noted it
 
 
-def when_busy(admin_url: str, role: str, proc: subprocess.Popen, probe: str, act) -> bool:
-    """Poll the hub until `role` is in the middle of a write (WRITING: its transaction holds
-        an xid, rows inserted and not committed) or merely connected (CONNECTED: its pass is under
-    way), then act(); returns whether
-        that moment was caught before the process finished (then act() is not called)."""
+def when_busy(admin_url: str, params: tuple, proc: subprocess.Popen, probe: str, act) -> bool:
+    """Poll the hub until `probe` (with params) says the moment has come while `proc` runs,
+    then act(); returns whether the moment was caught before the process finished (if not,
+    act() is not called)."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         while proc.poll() is None:
-            row = conn.execute(probe, (role,)).fetchone()
+            row = conn.execute(probe, params).fetchone()  # type: ignore[arg-type]
             if row and row[0]:
                 act()
                 return True
