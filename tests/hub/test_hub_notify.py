@@ -1,0 +1,35 @@
+"""LISTEN/NOTIFY (issue #16): a console waiting on the hub wakes as soon as another console
+publishes, not at its next poll; with nothing published it stays asleep."""
+
+from __future__ import annotations
+
+import time
+
+from command_console.data import actions
+from tests.hub.hubtools import new_console, open_console, prepare_hub
+
+
+def test_a_publish_wakes_the_waiting_console_at_once(hub_db, tmp_path):
+    prepare_hub(hub_db)
+    (wa, sa), (_wb, sb) = opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
+    try:
+        for syncer in (sa, sb, sa, sb):
+            assert syncer.sync_once(wait=True).hub_ok  # listening from the first pass
+        while sb.changed():  # what the passes above published
+            pass
+        started = time.monotonic()
+        sb.wait(0.5)
+        assert time.monotonic() - started >= 0.45 and not sb.changed()  # nothing new: asleep
+        incident = actions.open_incident(wa.store, wa.plan("fire"))
+        actions.log(wa.store, incident, "wake up")
+        assert sa.sync_once(wait=True).published > 0
+        started = time.monotonic()
+        sb.wait(10.0)
+        woke = time.monotonic() - started
+        assert woke < 2.0, f"woke after {woke:.2f} s"  # generous: a loaded machine; LISTEN is ms
+        assert sb.changed()
+        assert sb.sync_once(wait=True).applied > 0
+    finally:
+        for workspace, syncer in opened:
+            syncer.close()
+            workspace.close()
