@@ -89,12 +89,6 @@ def test_consoles_go_on_publishing_through_the_promoted_standby(pair, tmp_path):
             workspace.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hub_pass publishes from a local rowid watermark (hub.rowid) and never compares it with "
-    "the hub's own head for this console, so ops the promoted standby never received are not "
-    "published again (reported to the lead; remove this mark with the fix)",
-)
 def test_ops_the_standby_never_received_are_published_again_after_failover(pair, tmp_path):
     """Asynchronous replication: what the old primary acknowledged last may never reach the
     standby. The consoles still hold those ops (their SQLite is the acknowledgement), so the

@@ -6,6 +6,8 @@ Incoming._apply, the same door as segment files. Bookkeeping in the local `meta`
   hub.rowid      highest local ops rowid published (rowids grow with every commit, so ops
                  merged late into a hole of another console are published too)
   hub.pulled     {console: highest seq read from the hub}
+  hub.sent       {console: highest seq published}: a hub whose head for a console is below
+                 it lost rows (a standby promoted before it had them), published again
 A console that syncs both a folder and the hub is a bridge: it publishes to the hub every
 console's ops it holds, not only its own (its role needs `hub grant ROLE '*'`).
 """
@@ -47,6 +49,10 @@ class HubState:
         self.pulled: dict[str, int] = {
             str(c): int(s) for c, s in (pulled or {}).items() if isinstance(s, int)
         }
+        sent = _json(values.get("hub.sent")) if same_hub else None
+        self.sent: dict[str, int] = {
+            str(c): int(s) for c, s in (sent or {}).items() if isinstance(s, int)
+        }
         self._saved = self._values()
 
     def _values(self) -> dict[str, str]:
@@ -54,6 +60,7 @@ class HubState:
             "hub.url": json.dumps(self.url),
             "hub.rowid": json.dumps(self.rowid),
             "hub.pulled": json.dumps(self.pulled, sort_keys=True),
+            "hub.sent": json.dumps(self.sent, sort_keys=True),
         }
 
     def save(self, store) -> None:
@@ -86,8 +93,9 @@ class HubPass:
             return
         try:
             self.hub.listen()
-            self._hub_publish(hub_state, result)
-            self._hub_pull(hub_state, state, result)
+            heads = {head.console_id: head for head in self.hub.heads()}
+            self._hub_publish(hub_state, heads, result)
+            self._hub_pull(hub_state, heads, state, result)
             self._hub_failures = 0
         except HubError as exc:
             self._hub_failures += 1
@@ -104,11 +112,14 @@ class HubPass:
 
     # -- publish -------------------------------------------------------------------
 
-    def _hub_publish(self, hub_state: HubState, result: SyncResult) -> None:
+    def _hub_publish(self, hub_state: HubState, heads: dict, result: SyncResult) -> None:
         if self.signer is None:
             return
+        for console in [c for c in self._hub_keys if c not in heads]:
+            del self._hub_keys[console]  # not in the hub (a new or failed-over one): register again
         if not self._hub_registered(self.console_id, self.signer.public_key, result):
             return
+        self._hub_republish_lost(hub_state, heads, result)
         bridge = self.share is not None
         while True:
             rows = (
@@ -125,7 +136,42 @@ class HubPass:
             ops.sort(key=lambda op: (op.console_id, op.seq))
             self.hub.publish(ops)
             hub_state.rowid = rows[-1].rid
+            for op in ops:
+                hub_state.sent[op.console_id] = max(hub_state.sent.get(op.console_id, 0), op.seq)
             result.published += sum(1 for op in ops if op.console_id == self.console_id)
+
+    def _hub_republish_lost(self, hub_state: HubState, heads: dict, result: SyncResult) -> None:
+        """Publish again what the hub once took but no longer holds: after a failover to a
+        standby that had not replayed the last transactions, its head for a console is below
+        what was sent. The local database still holds those ops (it is the acknowledgement)."""
+        for console, sent in sorted(hub_state.sent.items()):
+            head = heads[console].max_seq if console in heads else 0
+            if head >= sent or not self._hub_may_forward(console, result):
+                continue
+            while head < sent:
+                rows = self.store.rows(
+                    "SELECT * FROM ops WHERE console_id = ? AND seq > ? AND seq <= ? "
+                    "ORDER BY seq LIMIT ?",
+                    console,
+                    head,
+                    sent,
+                    PUBLISH_BATCH,
+                )
+                if not rows:
+                    break
+                self.hub.publish([op_from_row(row) for row in rows])
+                head = rows[-1].seq
+            result.problems.append(
+                _(
+                    "hub {url}: it held console {console} only up to seq {head} of {sent} "
+                    "(a failover lost rows); published again"
+                ).format(
+                    url=shown_url(self.hub.url),
+                    console=console,
+                    head=heads[console].max_seq if console in heads else 0,
+                    sent=sent,
+                )
+            )
 
     def _hub_may_forward(self, console: str, result: SyncResult) -> bool:
         """Whether this console's key is (or can be) registered in the hub, as ours."""
@@ -184,12 +230,14 @@ class HubPass:
 
     # -- pull ----------------------------------------------------------------------
 
-    def _hub_pull(self, hub_state: HubState, state: SyncState, result: SyncResult) -> None:
+    def _hub_pull(
+        self, hub_state: HubState, heads: dict, state: SyncState, result: SyncResult
+    ) -> None:
         sweep = time.monotonic() - self._hub_swept >= SWEEP_EVERY_S
         if sweep:
             self._hub_swept = time.monotonic()
         budget = PULL_BUDGET
-        for head in sorted(self.hub.heads(), key=lambda h: h.console_id):
+        for head in sorted(heads.values(), key=lambda h: h.console_id):
             console = head.console_id
             after = hub_state.pulled.get(console, 0)
             if console == self.console_id or budget <= 0:
