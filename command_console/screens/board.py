@@ -277,7 +277,7 @@ class BoardApp(CommandConsoleApp):
             event.prevent_default()  # not the console's on_mount: no main screen
         self.push_screen(BoardScreen(standalone=True))
         self.set_interval(POLL_S, self.poll_store)
-        if self.config.sync_dir:
+        if self.config.sync_dir or self.config.sync_url:  # as the console does
             self.set_interval(SYNC_POLL_S, self._sync)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -110,3 +110,30 @@ async def test_b_on_the_console_opens_the_board_and_escape_returns(merged):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_board_syncs_its_share_and_shows_what_arrives(tmp_path):
+    """`command-console board` runs the console's sync worker: a peer's incident published
+    to the shared folder reaches the board with no key pressed."""
+    from command_console.core.clock import SystemClock
+    from command_console.data.sync import Syncer
+    from tests.board.conftest import make_console
+
+    share = tmp_path / "share"
+    share.mkdir()
+    alpha, bravo = (make_console(tmp_path, n, SystemClock(), share) for n in ("alpha", "bravo"))
+    try:
+        app = BoardApp(alpha)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            new = actions.open_incident(bravo.store, bravo.plan("fire-alarm"), title="Smoke")
+            assert Syncer(bravo, share).sync_once(wait=True).share_ok
+            for _ in range(100):  # the sync worker runs every SYNC_POLL_S; wait, bounded
+                if new in rows(app):
+                    break
+                await pilot.pause(0.1)
+            assert new in rows(app)
+            assert "North Hall, Pudong" in text_of(app, "#board-sites-text")
+    finally:
+        alpha.close()
+        bravo.close()
