@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import SystemCommand
@@ -19,6 +19,9 @@ from command_console.data.drafts import DraftStore
 from command_console.i18n import N_, _, ngettext
 from command_console.typeahead import TypeAheadApp
 from command_console.workspace import Workspace
+
+if TYPE_CHECKING:
+    from command_console.data.sync import Syncer
 
 POLL_S = 0.75
 SYNC_POLL_S = 0.25  # cheap change check; a full pass at least every SYNC_EVERY_S
@@ -61,6 +64,17 @@ COMMANDS_FOR_MAIN = (
         N_("Reopen step"),
         N_("Reopen the selected step, done or skipped by mistake (u)"),
         "reopen_step",
+    ),
+    (N_("Change plan"), N_("Change the selected incident's plan, picked wrong (p)"), "change_plan"),
+    (
+        N_("Correct log entry"),
+        N_("Correct or retract a log entry; the original stays, marked (m)"),
+        "amend_entry",
+    ),
+    (
+        N_("Cancel incident"),
+        N_("Cancel an incident opened by mistake or twice, with a reason (X)"),
+        "cancel_incident",
     ),
     (N_("Handover"), N_("End-of-shift handover: summary, note, signatures (h)"), "app.handover"),
     (
@@ -112,7 +126,7 @@ class CommandConsoleApp(TypeAheadApp):
         self.seen_head = -1
         self.drafts = DraftStore(workspace.paths.root / "drafts")
         self.set_keymap(dict(self.config.keymap))
-        self.syncer = None
+        self.syncer: Syncer | None = None  # made on the first sync pass, in its worker
         self.last_full_sync = 0.0
         self.last_checkpoint = 0.0
         self.handed_over: str | None = (
@@ -136,15 +150,16 @@ class CommandConsoleApp(TypeAheadApp):
 
     @work(thread=True, exclusive=True, group="sync")
     def _sync(self) -> None:
-        if self.syncer is None:
+        syncer = self.syncer
+        if syncer is None:
             from command_console.data.sync import Syncer
 
-            self.syncer = Syncer(self.workspace)
+            syncer = self.syncer = Syncer(self.workspace)
         due = time.monotonic() - self.last_full_sync >= SYNC_EVERY_S
-        if self.syncer.changed() or due:
+        if syncer.changed() or due:
             self.last_full_sync = time.monotonic()
-            self.syncer.sync_once()
-        self.call_from_thread(setattr, self, "sync_status", self.syncer.status_text())
+            syncer.sync_once()
+        self.call_from_thread(setattr, self, "sync_status", syncer.status_text())
 
     # -- store changes -------------------------------------------------------
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -12,15 +13,25 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from command_console.core import corrections, labels
+from command_console.core.errors import UserError
 from command_console.core.incidents import EntryKind, Incident, TimelineEntry
 from command_console.core.report import ReportStatus
 from command_console.core.text import clean
 from command_console.core.when import local
 from command_console.data import queries
 from command_console.i18n import N_, _, current_language
+from command_console.screens.main_fixes import FixActions
+from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets import cells
+from command_console.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
 
 KIND_STYLE = {
     EntryKind.CALL: "#7fb3ff",
@@ -32,10 +43,20 @@ KIND_STYLE = {
 }
 
 
-class DetailScreen(Screen):
+class DetailScreen(FixActions, Screen):
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", N_("Back"), id="detail_back"),
         Binding("l", "quick_log", N_("Log"), id="detail_log"),
+        Binding(
+            "m",
+            "amend_entry",
+            N_("Correct"),
+            id="detail_amend",
+            tooltip=N_("Correct or retract a log entry (the original stays, marked)"),
+        ),
     ]
 
     class Loaded(Message):
@@ -56,7 +77,7 @@ class DetailScreen(Screen):
             yield Static("", id="detail-steps")
         with VerticalScroll(id="detail-body"):
             yield Static("", id="timeline")
-        yield Footer()
+        yield KeyFooter()  # translates the key descriptions (Textual's Footer shows them as written)
 
     def on_mount(self) -> None:
         self.query_one("#detail-steps-box").border_title = _("Steps")
@@ -83,8 +104,16 @@ class DetailScreen(Screen):
         header.append(f" {inc.id} ", style="bold")
         header.append(clean(inc.title), style="bold")
         header.append(
-            f"\nplan {clean(inc.plan_title)} · {inc.status.value} · started {local(inc.started_at, zone)}"
-            f" · opened by {clean(inc.opened_by)} · report {message.report.value}"
+            "\n"
+            + _(
+                "plan {plan} · {status} · started {started} · opened by {who} · report {report}"
+            ).format(
+                plan=clean(inc.plan_title),
+                status=labels.status(inc.status),
+                started=local(inc.started_at, zone),
+                who=clean(inc.opened_by),
+                report=labels.report_status(message.report),
+            )
         )
         self.query_one("#detail-header", Static).update(header)
         steps = Table.grid(padding=(0, 1), expand=True)
@@ -118,12 +147,43 @@ class DetailScreen(Screen):
             table.add_row(
                 local(entry.at, zone, "%Y-%m-%d %H:%M:%S"),
                 Text(clean(entry.author)),
-                Text(entry.kind.value, style=KIND_STYLE.get(entry.kind, "")),
-                Text(clean(entry.text, multiline=True), overflow="fold"),
+                Text(labels.entry_kind(entry.kind), style=KIND_STYLE.get(entry.kind, "")),
+                self.entry_text(entry),
             )
         if not entries:
             table.add_row("", "", "", Text(_("(nothing logged yet)"), style="dim"))
         return table
+
+    def entry_text(self, entry: TimelineEntry) -> Text:
+        """The entry as logged; a corrected one struck through, then the correction and
+        who made it, when and why (never hidden)."""
+        text = Text(overflow="fold")
+        if entry.amendment is None:
+            text.append(clean(entry.text, multiline=True))
+            return text
+        text.append(clean(entry.text, multiline=True), style="strike dim")
+        if not entry.amendment.retracted:
+            text.append(" " + clean(entry.amendment.text, multiline=True))
+        when = local(entry.amendment.at, self.app.config.zone, "%H:%M:%S")
+        text.append(" (" + clean(corrections.mark(entry, when)) + ")", style="italic #e5c07b")
+        return text
+
+    def write(self, change: Callable[[], object], success: str = "") -> None:
+        """A fix made here (m): written in a worker, then every screen reloads."""
+        self.app.hold_keys()
+        self._write(change, success)
+
+    @work(thread=True, group="detail-write")
+    def _write(self, change: Callable[[], object], success: str) -> None:
+        try:
+            change()
+        except (UserError, *CANNOT_WRITE) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning")
+        else:
+            if success:
+                self.app.call_from_thread(self.notify, success)
+            self.app.call_from_thread(self.app.store_changed)
+        self.app.call_from_thread(self.app.release_keys)
 
     def action_quick_log(self) -> None:
         from command_console.screens.quick_log import QuickLogScreen

@@ -3,8 +3,10 @@ status line. Keys map to actions; data I/O runs in thread workers; the store is 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,6 +26,7 @@ from command_console.data import actions, queries, queries_duties
 from command_console.i18n import N_, _, ngettext
 from command_console.screens.alarms import AlarmTracker, call_order, ringing
 from command_console.screens.main_edit import EditActions
+from command_console.screens.main_fixes import FixActions
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.alarm_strip import AlarmStrip
 from command_console.widgets.duty_strip import DutyStrip
@@ -36,7 +39,16 @@ from command_console.widgets.status import StatusLine
 from command_console.widgets.step_line import StepLine
 from command_console.widgets.steps import StepTable
 
-NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve", "edit_incident"}
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
+NEEDS_INCIDENT = {"quick_log", "detail", "report", "resolve", "edit_incident"} | {
+    "change_plan",
+    "cancel_incident",
+    "amend_entry",
+}
 NEEDS_OPEN_STEP = {"step_done", "skip_step"}
 COMPACT_WIDTH, COMPACT_HEIGHT = 72, 22  # below either: incidents, steps and whom to call only
 TALL = 32  # from this height the alarm strip has room for three alarms
@@ -51,7 +63,10 @@ class Snapshot:
     calls: list[Call]
 
 
-class MainScreen(EditActions, Screen):
+class MainScreen(EditActions, FixActions, Screen):
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "n",
@@ -143,6 +158,30 @@ class MainScreen(EditActions, Screen):
             tooltip=N_("Reopen a step marked done or skipped by mistake"),
         ),
         Binding(
+            "p",
+            "change_plan",
+            N_("Plan"),
+            id="change_plan",
+            show=False,
+            tooltip=N_("Change the incident's plan (picked wrong): the new steps start now"),
+        ),
+        Binding(
+            "m",
+            "amend_entry",
+            N_("Correct"),
+            id="amend_entry",
+            show=False,
+            tooltip=N_("Correct or retract a log entry (the original stays, marked)"),
+        ),
+        Binding(
+            "X",
+            "cancel_incident",
+            N_("Cancel incident"),
+            id="cancel_incident",
+            show=False,
+            tooltip=N_("Cancel an incident opened by mistake or twice (asks why)"),
+        ),
+        Binding(
             "o",
             "toggle_resolved",
             N_("Show resolved"),
@@ -195,7 +234,7 @@ class MainScreen(EditActions, Screen):
         self.want_select: str | None = None
         self.contacts: list[Contact] = []
         self.loaded = False
-        self.painted_second = None
+        self.painted_second: datetime | None = None
         self.release_at_head = 0  # keys are held until a reload shows the write at this head
 
     # -- layout --------------------------------------------------------------
@@ -402,14 +441,14 @@ class MainScreen(EditActions, Screen):
 
     # -- writes --------------------------------------------------------------
 
-    def write(self, change, success: str = "") -> None:
+    def write(self, change: Callable[[], object], success: str = "") -> None:
         """Run one data action in a worker; errors become a notification, success reloads.
         Keys wait until the reload shows the change: `space space` marks two steps, not one twice."""
         self.app.hold_keys()
         self._write(change, success)
 
     @work(thread=True, group="write")
-    def _write(self, change, success: str) -> None:
+    def _write(self, change: Callable[[], object], success: str) -> None:
         try:
             change()
         except UserError as exc:
@@ -457,7 +496,9 @@ class MainScreen(EditActions, Screen):
             return True if self.incident is not None else None
         if action in NEEDS_OPEN_STEP:
             step = self.steps.selected_step
-            return True if step is not None and step.is_open and self.incident.is_open else None
+            incident = self.incident
+            open_step = step is not None and step.is_open
+            return True if open_step and incident is not None and incident.is_open else None
         if action == "acknowledge":
             return bool(self._alarming())  # shown in the footer only while an alarm rings
         if action == "copy_number":
@@ -470,9 +511,10 @@ class MainScreen(EditActions, Screen):
     def refusal(self, action: str) -> str:
         """Why a key does nothing now, in one line (the type-ahead router shows it)."""
         incident, step = self.incident, self.steps.selected_step
-        if action in NEEDS_INCIDENT | NEEDS_OPEN_STEP | {"acknowledge"} and incident is None:
-            return _("No incident selected: n opens one")
-        if action in NEEDS_OPEN_STEP:
+        if incident is None:
+            if action in NEEDS_INCIDENT | NEEDS_OPEN_STEP | {"acknowledge"}:
+                return _("No incident selected: n opens one")
+        elif action in NEEDS_OPEN_STEP:
             if not incident.is_open:
                 return _("{id} is resolved: its steps are closed").format(id=incident.id)
             if step is None:
@@ -480,7 +522,7 @@ class MainScreen(EditActions, Screen):
             if step.state == StepState.DONE:
                 return _("Step {n} is already done").format(n=step.position + 1)
             return _("Step {n} is already skipped").format(n=step.position + 1)
-        if action == "acknowledge":
+        elif action == "acknowledge":
             return _("No alarm is ringing on {id}").format(id=incident.id)
         if action == "copy_number":
             return _("No contact selected: c filters the roster")
