@@ -7,7 +7,7 @@ frozen as the version sent). Esc closes."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -25,6 +25,13 @@ from command_console.core.timers import format_countdown
 from command_console.i18n import N_, _, current_language
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.duty_strip import DutyState, read_state
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
+REFUSED: tuple[type[BaseException], ...] = (UserError, *CANNOT_WRITE)  # said in one line
 
 
 def _countdown(due: datetime, now: datetime) -> str:
@@ -83,6 +90,9 @@ def duty_options(state: DutyState, now: datetime) -> list[Option]:
 
 
 class DutiesScreen(ModalScreen[None]):
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Close"), id="duties_close"),
         Binding(
@@ -224,7 +234,7 @@ class DutiesScreen(ModalScreen[None]):
     def write(self, change) -> None:
         try:
             said = change(self.app.store)
-        except (UserError, *CANNOT_WRITE) as exc:
+        except REFUSED as exc:
             self.app.call_from_thread(self.query_one("#error", Static).update, Text(str(exc)))
             return
         self.app.call_from_thread(self.written, said)

@@ -4,7 +4,7 @@ left as they were write nothing. Enter saves, Esc closes without writing."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -25,9 +25,17 @@ from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.severity import SeverityPicker
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
 
 class EditIncidentScreen(ModalScreen[list[str] | None]):
     """Dismisses with the names of the fields changed (None: closed)."""
+
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="edit_cancel")

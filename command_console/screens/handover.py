@@ -4,7 +4,7 @@ button) hands over; Esc closes without writing anything."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +24,11 @@ from command_console.i18n import N_, _
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
 
 def summary_text(summary: HandoverSummary, zone) -> Text:
     """The summary as plain styled text (never markup): headings bold, overdue red."""
@@ -37,6 +42,9 @@ def summary_text(summary: HandoverSummary, zone) -> Text:
 
 class HandoverScreen(ModalScreen[str | None]):
     """Dismisses with the new shift id after a handover, None when closed."""
+
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     DEFAULT_CSS = """
     HandoverScreen { align: center middle; }

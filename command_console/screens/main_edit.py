@@ -4,14 +4,33 @@ and reopen a step marked done or skipped by mistake. Reuses the ops the CLI writ
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from command_console.core.incidents import StepState
 from command_console.core.text import clean
 from command_console.data import actions
 from command_console.i18n import _, current_language, ngettext
 
+if TYPE_CHECKING:
+    from command_console.app import CommandConsoleApp
+    from command_console.core.incidents import Incident
+    from command_console.widgets.steps import StepTable
+
 
 class EditActions:
     """Mixed into MainScreen (uses its incident, steps, write and app)."""
+
+    if TYPE_CHECKING:  # what MainScreen provides
+
+        @property
+        def app(self) -> CommandConsoleApp: ...
+        @property
+        def incident(self) -> Incident | None: ...
+        @property
+        def steps(self) -> StepTable: ...
+        def write(self, change: Callable[[], object], success: str = "") -> None: ...
+        def say(self, text: str, *, warning: bool = False) -> None: ...
 
     def action_edit_incident(self, focus: str = "severity") -> None:
         from command_console.screens.edit_incident import EditIncidentScreen

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -30,6 +30,11 @@ from command_console.widgets.severity import SeverityPicker
 
 
 def plan_option(plan: Plan) -> Text:
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f" {plan.severity.value.upper():<8} ", style=SEVERITY_STYLE[plan.severity])
     line.append(f" {clean(plan.title)}", style="bold")
@@ -93,6 +98,9 @@ class NewIncidentScreen(ModalScreen[str | None]):
         Binding("down", "move(1)", N_("Next plan"), show=False),
         Binding("up", "move(-1)", N_("Previous plan"), show=False),
     ]
+
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

@@ -3,7 +3,7 @@ The line stays in the box until the store has it, so nothing typed is lost on an
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -22,9 +22,17 @@ from command_console.i18n import N_, _
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
 
 class QuickLogScreen(ModalScreen[str | None]):
     """Dismisses with the stored text (None: cancelled)."""
+
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -17,6 +18,11 @@ from command_console.core.contacts import role_label
 from command_console.core.text import clean
 from command_console.i18n import _, current_language, ngettext
 from command_console.widgets.alarm_strip import ALARM
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,9 @@ def read_state(store, now: datetime) -> DutyState:
 
 
 class DutyStrip(Static):
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
+
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self.state = DutyState()

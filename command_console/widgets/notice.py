@@ -4,6 +4,7 @@ and why a key did nothing. Toasts would cover the roster's phone numbers."""
 from __future__ import annotations
 
 from rich.text import Text
+from textual.timer import Timer
 from textual.widgets import Static
 
 from command_console.core.text import clean
@@ -14,7 +15,7 @@ SHOW_S = 8.0
 class NoticeLine(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
-        self._timer = None
+        self._timer: Timer | None = None
         self.text = ""
 
     def show(self, text: str, *, warning: bool = False) -> None:

@@ -135,7 +135,8 @@ class RosterTable(KeyedTable):
             Text(_("off"), style="italic dim")
             if off
             else Text(
-                {1: _("1st"), 2: _("2nd")}.get(row.rank, ""), style=RANK_STYLE.get(row.rank, "")
+                {1: _("1st"), 2: _("2nd")}.get(row.rank or 0, ""),
+                style=RANK_STYLE.get(row.rank or 0, ""),
             )
         )
         if off and row.rank:

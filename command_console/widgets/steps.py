@@ -56,9 +56,9 @@ class StepTable(KeyedTable):
         )
         before = self.selected_step if same else None
         keep = before.step_id if before else None
-        if (
-            before is not None and before.is_open
-        ):  # just done or skipped: advance to the next open step
+        # just done or skipped: advance to the next open step (before is only kept when the
+        # incident is the same, so incident is set here)
+        if before is not None and before.is_open and incident is not None:
             after = next((s for s in incident.steps if s.step_id == keep), None)
             if after is not None and not after.is_open:
                 keep = next(

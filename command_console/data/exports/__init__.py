@@ -6,10 +6,15 @@ path = write(record, "md", Path("shift.md"))
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from command_console.core.errors import UserError
-from command_console.data.exports.record import ShiftRecord, collect, site_of  # noqa: F401
+
+# re-exported (X as X): callers build a record through this package
+from command_console.data.exports.record import ShiftRecord as ShiftRecord
+from command_console.data.exports.record import collect as collect
+from command_console.data.exports.record import site_of as site_of
 from command_console.i18n import _
 
 FORMATS = ("md", "html", "csv", "json")
@@ -31,17 +36,18 @@ def parse_format(value: str) -> str:
 def render(record: ShiftRecord, fmt: str, bom: bool = False) -> bytes:
     """The export as bytes (UTF-8). bom only applies to CSV."""
     fmt = parse_format(fmt)
+    text: Callable[[ShiftRecord], str]  # each writer imported only when asked for
     if fmt == "md":
-        from command_console.data.exports import markdown as writer
+        from command_console.data.exports.markdown import render as text
     elif fmt == "html":
-        from command_console.data.exports import html as writer
+        from command_console.data.exports.html import render as text
     elif fmt == "json":
-        from command_console.data.exports import json_export as writer
+        from command_console.data.exports.json_export import render as text
     else:
         from command_console.data.exports import csv_export
 
         return csv_export.render(record, bom=bom).encode("utf-8")
-    return writer.render(record).encode("utf-8")
+    return text(record).encode("utf-8")
 
 
 def default_name(record: ShiftRecord, fmt: str) -> str:

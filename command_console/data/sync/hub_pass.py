@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from command_console.core.ops import Op
 from command_console.data.store import op_from_row
 from command_console.data.sync import keys, peers
+from command_console.data.sync.host import SyncHost
 from command_console.data.sync.hub import PUBLISH_BATCH, HubError, HubLink, shown_url
 from command_console.i18n import _
 
@@ -81,7 +82,7 @@ def _json(text):
         return None
 
 
-class HubPass:
+class HubPass(SyncHost):
     hub: HubLink | None
 
     def _hub_pass(self, state: SyncState, result: SyncResult) -> None:

@@ -31,6 +31,7 @@ from command_console.core.ops import Op, original_of
 from command_console.data.store import RETIRED_KEY, op_from_row
 from command_console.data.sync import admit, keys, peers
 from command_console.data.sync import segments as seg
+from command_console.data.sync.host import SyncHost
 from command_console.data.sync.state import ProcessLock, SyncState
 from command_console.data.timestamps import to_iso
 from command_console.i18n import _
@@ -48,7 +49,7 @@ class NewIdentity:
     finished_only: bool = False  # an interrupted change was completed; nothing re-issued
 
 
-class Reissues:
+class Reissues(SyncHost):
     """Syncer mixin: re-issues as they cross the door, and what they free."""
 
     def _carried(self, op_ids: list[str]) -> dict[str, str]:
@@ -60,7 +61,7 @@ class Reissues:
             chunk = op_ids[start : start + 500]
             found.update(
                 self.store.rows(
-                    f"SELECT op_id, hash FROM reissued WHERE op_id IN ({','.join('?' * len(chunk))})",
+                    f"SELECT op_id, hash FROM reissued WHERE op_id IN ({','.join('?' * len(chunk))})",  # noqa: S608 - only ? placeholders are interpolated; values are bound
                     *chunk,
                 )
             )

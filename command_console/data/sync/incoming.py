@@ -14,6 +14,7 @@ from command_console.core.clock import to_ms
 from command_console.core.op_schema import REISSUE
 from command_console.core.ops import GENESIS_HASH, Op, original_of
 from command_console.data.sync import admit, keys, peers
+from command_console.data.sync.host import Located, SyncHost
 from command_console.i18n import _
 
 if TYPE_CHECKING:
@@ -26,8 +27,10 @@ MERGE_PAUSE_BUSY = 0.02  # seconds between transactions while others write
 MERGE_PAUSE_IDLE = 0.001
 
 
-class Incoming:
-    def _apply(self, console: str, items, state: SyncState, result: SyncResult) -> list[Op]:
+class Incoming(SyncHost):
+    def _apply(
+        self, console: str, items: list[Located], state: SyncState, result: SyncResult
+    ) -> list[Op]:
         """Check ops of one console one by one (schema, namespace, time, chain, signature), keep
         the refused ones aside, hold back those stamped in our future, and merge the rest."""
         public_key = self._peer_keys.get(console)

@@ -5,6 +5,8 @@ A mixin of Syncer (sync.py): these methods write only under `<share>/<console_id
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import os
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ from command_console.core.clock import to_ms
 from command_console.core.ops import Op
 from command_console.data.sync import peers
 from command_console.data.sync import segments as seg
+from command_console.data.sync.host import SyncHost
 from command_console.data.sync.state import SyncState, share_error
 from command_console.i18n import _
 
@@ -28,7 +31,7 @@ COMPACT_BUDGET = 4_000  # ops rewritten per pass at most (one bigger merge is al
 TEMP_MAX_AGE_S = 600
 
 
-class OwnFolder:
+class OwnFolder(SyncHost):
     def _own_folder(self, state: SyncState, result: SyncResult) -> None:
         folder = self.share / self.console_id
         try:
@@ -128,7 +131,7 @@ class OwnFolder:
                 return
             pairs = [
                 (a[1][1] - a[1][0] + b[1][1] - b[1][0] + 2, i)
-                for i, (a, b) in enumerate(zip(files, files[1:]))
+                for i, (a, b) in enumerate(itertools.pairwise(files))
                 if a[1][2] + b[1][2] <= seg.MAX_SEGMENT_BYTES // 2
             ]  # readers refuse files past the limit
             pairs = [p for p in pairs if p[0] <= COMPACT_MAX_OPS]
@@ -283,10 +286,8 @@ def list_files(folder: Path) -> dict[str, tuple[int, float]]:
 
 
 def unlink_quietly(path: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):
         path.unlink()
-    except OSError:
-        pass
 
 
 def skew_text(who: str, ahead_ms: int, than: str) -> str | None:

@@ -28,6 +28,7 @@ from command_console.core.ops import Op
 from command_console.data.store import op_from_row
 from command_console.data.sync import peers
 from command_console.data.sync import segments as seg
+from command_console.data.sync.host import SyncHost
 from command_console.data.sync.own import list_files, unlink_quietly
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _subfolders(folder: Path) -> list[str]:
         return []
 
 
-class Relay:
+class Relay(SyncHost):
     # -- out: the bridge writes ------------------------------------------------------
 
     def _relay_out(self, folder_consoles: set[str], result: SyncResult) -> None:

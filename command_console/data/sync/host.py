@@ -1,0 +1,63 @@
+"""What Syncer's mixins (OwnFolder, Incoming, Reissues, HubPass, Relay) read from the Syncer
+they are mixed into. Declared for the type checker only: Syncer.__init__ sets the attributes
+and the mixins define the methods; at run time this base class is empty."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from command_console.core.clock import Clock
+    from command_console.core.ops import Op
+    from command_console.data.store import Store
+    from command_console.data.sync import SyncResult
+    from command_console.data.sync import segments as seg
+    from command_console.data.sync.hub import HubLink
+    from command_console.data.sync.keys import Signer
+    from command_console.data.sync.state import SyncState
+
+
+Located = tuple[
+    "Op", str, int
+]  # an operation, where it was read (file or hub row), that file's size
+
+
+class SyncHost:
+    if TYPE_CHECKING:
+        store: Store
+        console_id: str
+        share: Path | None  # None: no shared folder (a hub only, or sync off)
+        share_group: bool
+        clock: Clock
+        signer: Signer | None
+        compact_age_s: float
+        hub: HubLink | None
+        _doomed: list[str]
+        _held: set[str]
+        _peer_keys: dict[str, str]
+        _bad_records: dict[str, list[tuple[Any, ...]]]
+        _reread: set[str]
+        _hub_keys: dict[str, bool]
+        _hub_failures: int
+        _hub_retry_at: float
+        _hub_swept: float
+
+        def _apply(
+            self, console: str, items: list[Located], state: SyncState, result: SyncResult
+        ) -> list[Op]: ...
+        def _carried(self, op_ids: list[str]) -> dict[str, str]: ...
+        def _decode_file(
+            self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult
+        ) -> seg.Decoded | None: ...
+        def _duplicate_text(self, console: str, seq: int, own: bool) -> str: ...
+        def _have_range(self, console: str, first: int, last: int) -> bool: ...
+        def _max_own_seq(self) -> int: ...
+        def _own_ops(self, first: int, last: int) -> list[Op]: ...
+        def _local_ids(self, console: str, seqs: list[int]) -> dict[int, tuple[str, str]]: ...
+        def _pin(
+            self, console: str, public_key: str, rel: str, state: SyncState, result: SyncResult
+        ) -> bool: ...
+        def _note_reissues(self, merged: list[Op]) -> None: ...
+        def _original_problem(self, op: Op) -> tuple[str | None, bool]: ...
