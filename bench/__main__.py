@@ -26,7 +26,7 @@ BENCHES = {
     ),
     "export": ("bench.export_bench", [], ["--runs", "3"]),
     "sync": ("bench.sync_bench", [], ["--ops", "2000", "--history", "20000", "--passes", "10"]),
-    "trust": ("bench.trust_bench", [], ["--ops", "2000", "--hostile", "2000"]),
+    "trust": ("bench.trust_bench", [], ["--ops", "2000", "--hostile", "2000", "--runs", "1"]),
     "hub": (
         "bench.hub_bench",
         [],

@@ -149,8 +149,9 @@ def quarantine(
     """Keep refused operations aside: (console, seq, file, op id, reason, record). Returns how many were new."""
     if not items:
         return 0
+    at = to_iso(now)
     rows = [
-        (console, seq, file, op_id, reason[:500], to_iso(now), _record_text(record))
+        (console, seq, file, op_id, reason[:500], at, _record_text(record))
         for console, seq, file, op_id, reason, record in items
     ]
     with store.transaction() as conn:

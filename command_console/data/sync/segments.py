@@ -29,6 +29,7 @@ import re
 import secrets
 import stat
 import struct
+import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,9 +181,16 @@ def decode(data: bytes) -> Decoded:
         out.problems.append("header unreadable")
         out.fatal = True
         return out
+    expected = out.header.get("count")
+    trailer = b'{"end": %d}' % expected if isinstance(expected, int) else b""
     for index, body in frames[1:]:
+        if body == trailer:  # what every writer writes; anything else is parsed below
+            trailer_seen = expected
+            continue
         try:
-            value = json.loads(body)
+            if too_deep(body):
+                raise RecursionError
+            value = _JSON.decode(body.decode("utf-8"))
         except (ValueError, RecursionError):
             out.bad_records.append(
                 (-index, "not JSON (or nested too deep)", body[:200].decode("utf-8", "replace"))
@@ -201,12 +209,33 @@ def decode(data: bytes) -> Decoded:
                 else -index
             )
             out.bad_records.append((seq, f"record {index} is not a valid operation: {exc}", value))
-    expected = out.header.get("count")
     if trailer_seen is None:
         out.problems.append(f"truncated: {len(out.ops)} of {expected} operations readable")
     elif trailer_seen != expected:
         out.problems.append(f"trailer says {trailer_seen} operations, header {expected}")
     return out
+
+
+_JSON = json.JSONDecoder()
+_QUOTES = re.compile(rb'\\.|"')  # an escape, or a quote that opens or closes a string
+DEEP_LOOKAHEAD = 4096  # bytes of a record looked at before a run of `[`; bounds the work
+
+
+def too_deep(body: bytes) -> bool:
+    """Whether a record certainly nests deeper than json can parse (its recursion limit),
+    found without parsing: a run of more `[` than the limit, starting in the first
+    DEEP_LOOKAHEAD bytes, outside any string. The parser would spend ~1,000 levels of work
+    on `[[[[...` before giving up; this costs a bounded search. Exact for valid JSON (such
+    a run is that deep); anything else, or later, is left to the parser as before."""
+    run = b"[" * (sys.getrecursionlimit() + 1)
+    at = body.find(run, 0, DEEP_LOOKAHEAD + len(run))
+    if at < 0:
+        return False
+    in_string = False
+    for mark in _QUOTES.finditer(body, 0, at):
+        if mark.group() == b'"':
+            in_string = not in_string
+    return not in_string
 
 
 def _frames(data: bytes, pos: int, problems: list[str]) -> list[tuple[int, bytes]]:
@@ -232,7 +261,7 @@ def _frames(data: bytes, pos: int, problems: list[str]) -> list[tuple[int, bytes
     return frames
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
+def read_bounded(path: Path | str, limit: int) -> bytes:
     """A regular file's bytes, never through a symlink, never past limit (OSError otherwise)."""
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     try:

@@ -67,11 +67,12 @@ class SyncState:
         if not changed and not gone:
             return
         with store.transaction() as conn:
-            self.save_in(conn)
+            self.save_in(conn, current)
 
-    def save_in(self, conn) -> None:
-        """Save inside a transaction the caller holds."""
-        current = {k: json.dumps(v, sort_keys=True) for k, v in self._values().items()}
+    def save_in(self, conn, current: dict[str, str] | None = None) -> None:
+        """Save inside a transaction the caller holds (current: the values as JSON, if known)."""
+        if current is None:
+            current = {k: json.dumps(v, sort_keys=True) for k, v in self._values().items()}
         changed = {k: v for k, v in current.items() if self._saved.get(k) != v}
         gone = [k for k in self._saved if k not in current]
         conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", changed.items())
@@ -142,7 +143,7 @@ class SyncState:
 
     def path(self, rel: str) -> str:
         """Where a problem is: a file in the share, or a row in the hub ("hub:<console>/<seq>")."""
-        return str(self.root / rel) if self.root and not rel.startswith("hub:") else rel
+        return os.path.join(self.root, rel) if self.root and not rel.startswith("hub:") else rel
 
     def note_skew(self, console: str, warning: str | None) -> None:
         if warning:
