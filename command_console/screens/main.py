@@ -650,7 +650,10 @@ class MainScreen(EditActions, FixActions, Screen):
         if incident is None:
             return
         if not incident.is_open:
-            self.app.refuse(_("{id} is already resolved").format(id=incident.id))
+            closed = (
+                _("{id} is cancelled") if incident.is_cancelled else _("{id} is already resolved")
+            )
+            self.app.refuse(closed.format(id=incident.id))
             return
 
         def confirmed(yes: bool | None) -> None:

@@ -70,6 +70,10 @@ async def test_shift_x_cancels_with_a_reason_and_the_incident_leaves_the_list(ap
         await settle(pilot)
         assert incident in app.screen.incidents.incidents
         assert "cancelled" in screen_text(app)
+        select(app, incident)
+        await pilot.press("x")  # a cancelled incident is not resolved: says so
+        await settle(pilot)
+        assert f"{incident} is cancelled" in screen_text(app)
 
 
 async def test_m_corrects_and_retracts_log_entries_keeping_the_originals(app, demo):
