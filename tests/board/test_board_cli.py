@@ -14,11 +14,14 @@ from rich.cells import cell_len
 CLI = [sys.executable, "-m", "command_console"]
 
 
-def board_once(data_dir: Path, *args: str, columns: int = 80) -> subprocess.CompletedProcess:
+def board_once(
+    data_dir: Path, *args: str, columns: int = 80, after: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess:
+    """`command-console [args] board --once [after]`."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "COLUMNS": str(columns)}
     env.pop("COMMAND_CONSOLE_HOME", None)
     return subprocess.run(
-        [*CLI, "--data-dir", str(data_dir), *args, "board", "--once"],
+        [*CLI, "--data-dir", str(data_dir), *args, "board", "--once", *after],
         capture_output=True,
         text=True,
         timeout=60,

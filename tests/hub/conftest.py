@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.hub.pg_server import BinariesMissing, PgCluster
+from tests.hub.pg_server import BinariesMissing, PgCluster, reap_orphans
 
 PASSWORD = "hub-test-secret"  # noqa: S105  (a throwaway cluster) every test role's password, given by PGPASSWORD or a pgpass file
 _numbers = itertools.count(1)
@@ -25,6 +25,7 @@ _numbers = itertools.count(1)
 
 def _cluster_or_fail(name: str) -> PgCluster:
     try:
+        reap_orphans()
         return PgCluster.create(name)
     except BinariesMissing as exc:
         pytest.fail(f"hub tests need PostgreSQL: {exc}", pytrace=False)

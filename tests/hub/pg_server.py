@@ -53,6 +53,30 @@ SETTINGS = {
 }
 
 
+OWNER_FILE = "owner.pid"  # the test process that made the cluster (reap_orphans)
+
+
+def reap_orphans(bindir: Path | None = None) -> int:
+    """Stop and remove clusters whose test process died without closing them (a killed
+    pytest worker leaves its server running). Returns how many were reaped."""
+    reaped = 0
+    for owner in Path("/tmp").glob(f"cc-pg-*/{OWNER_FILE}"):
+        try:
+            pid = int(owner.read_text(encoding="utf-8"))
+            os.kill(pid, 0)
+            continue  # its owner is alive
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue
+        cluster = PgCluster.__new__(PgCluster)
+        cluster.bindir, cluster.dir = bindir or find_bindir(), owner.parent
+        cluster.data, cluster.running = owner.parent / "data", True
+        cluster.close()
+        reaped += 1
+    return reaped
+
+
 class BinariesMissing(RuntimeError):
     pass
 
@@ -108,6 +132,7 @@ class PgCluster:
             entry = pwd.getpwnam(SERVER_USER)
             os.chown(self.dir, entry.pw_uid, entry.pw_gid)
         os.chmod(self.dir, 0o755)  # noqa: S103 the socket lives here; root and the tests must reach it
+        (self.dir / OWNER_FILE).write_text(str(os.getpid()), encoding="utf-8")
 
     # -- life cycle ------------------------------------------------------------------
 
