@@ -109,8 +109,8 @@ class BoardScreen(Screen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "close", N_("Quit"), id="board_quit", tooltip=N_("Leave the board")),
-        Binding("escape", "close", N_("Back"), id="board_back", show=False),
+        Binding("q", "quit_board", N_("Quit"), id="board_quit", tooltip=N_("Leave the board")),
+        Binding("escape,q", "back", N_("Back"), id="board_back", tooltip=N_("Back to the console")),
         Binding(
             "r",
             "refresh",
@@ -191,11 +191,20 @@ class BoardScreen(Screen):
             text.append(_("No console has a shift running or an open incident here yet"), "dim")
         return text
 
-    def action_close(self) -> None:
-        if self.standalone:
-            self.app.exit()
-        else:
-            self.app.pop_screen()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """q quits the board on its own (`command-console board`); in the console, q and
+        Esc go back to the main screen."""
+        if action == "quit_board":
+            return self.standalone
+        if action == "back":
+            return not self.standalone
+        return True
+
+    def action_quit_board(self) -> None:
+        self.app.exit()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def action_refresh(self) -> None:
         self.load()

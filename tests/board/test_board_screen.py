@@ -110,6 +110,11 @@ async def test_b_on_the_console_opens_the_board_and_escape_returns(merged):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("q")  # in the console, q on the board goes back; it never quits
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.is_running
 
 
 async def test_the_board_syncs_its_share_and_shows_what_arrives(tmp_path):
