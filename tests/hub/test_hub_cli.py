@@ -80,7 +80,8 @@ def test_the_password_comes_from_a_pgpass_file(hub_db, tmp_path, monkeypatch):
     a = new_console(hub_db, tmp_path, "a")
     monkeypatch.delenv("PGPASSWORD")
     refused = run_cli(a.root, "sync", check=False)
-    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.returncode == 1 and "no password supplied" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     monkeypatch.setenv(
         "PGPASSFILE", str(write_pgpass(tmp_path / "pgpass", hub_db.cluster, hub_db.dbname, a.role))
     )
