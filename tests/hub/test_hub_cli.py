@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
+from command_console.core.errors import UserError
 from command_console.data import actions
+from command_console.workspace import Workspace
 from tests.hub.conftest import write_pgpass
 from tests.hub.hubtools import (
     entries_once,
@@ -73,6 +77,12 @@ def test_a_url_holding_a_password_is_refused_at_init_and_never_stored(tmp_path):
     assert "pa55word" not in proc.stderr + proc.stdout
     config = data / "config.toml"
     assert not config.exists() or "pa55word" not in config.read_text()
+    other = Workspace.open(tmp_path / "other")  # the libpq keyword form, through the API
+    with pytest.raises(UserError, match="holds a password"):
+        other.initialise(sync_url="postgresql://lead@127.0.0.1/hub?sslmode=disable&password=s3")
+    other.close()
+    config = tmp_path / "other" / "config.toml"
+    assert not config.exists() or "password=s3" not in config.read_text()
 
 
 def test_the_password_comes_from_a_pgpass_file(hub_db, tmp_path, monkeypatch):
