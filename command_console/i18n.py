@@ -73,7 +73,7 @@ def set_language(language: str | None) -> str:
     chosen = normalize(language) if language else language_from_environment()
     translation = _load(chosen) if chosen and chosen != "en" else None
     _translation = translation or gettext.NullTranslations()
-    _language = chosen if translation else "en"
+    _language = chosen if translation and chosen else "en"
     return _language
 
 

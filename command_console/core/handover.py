@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from command_console.core import labels
 from command_console.core.incidents import CallOutcome, Incident, Severity
@@ -17,6 +18,9 @@ from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, fie
 from command_console.core.text import clean
 from command_console.core.timers import format_age, format_countdown, seconds_until
 from command_console.i18n import N_, _, current_language, ngettext
+
+if TYPE_CHECKING:
+    from command_console.core.handover_duties import HandoverDuties
 
 SUMMARY_VERSION = 1
 # A handover op travels to other consoles, which refuse payloads over 64 KiB (core.ops).
@@ -110,7 +114,7 @@ class HandoverSummary:
     callbacks: tuple[Callback, ...] = ()
     untimed_steps: int = 0  # open steps without a deadline (not listed one by one)
     note: str = field(default="", compare=False)
-    duties: object = field(default=None, compare=False)  # core.handover_duties.HandoverDuties
+    duties: HandoverDuties | None = field(default=None, compare=False)
 
     @property
     def overdue(self) -> tuple[PendingStep, ...]:
@@ -235,7 +239,9 @@ def _iso(instant: datetime | None) -> str | None:
     return None if instant is None else instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES) -> dict:
+def summary_to_dict(
+    summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
+) -> dict[str, Any]:  # a JSON document
     """A JSON-able record of the summary for the handover operation, within budget bytes.
 
     Long lists are cut from the end (least urgent last) and the cut is counted, so the
@@ -293,7 +299,7 @@ def summary_to_dict(summary: HandoverSummary, budget: int = SUMMARY_BUDGET_BYTES
 
         counts.update(duty_counts(summary.duties))
         lists["duties"] = duties_dict(summary.duties)
-    result = {
+    result: dict[str, Any] = {
         "version": SUMMARY_VERSION,
         "at": _iso(summary.at),
         "lead": clean(summary.lead),

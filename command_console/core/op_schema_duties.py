@@ -10,10 +10,7 @@ from pydantic import Field, StrictBool, StrictStr
 from command_console.core.duties import REVIEW_FIELDS, ActionStatus, VersionKind, Via  # noqa: F401
 from command_console.core.incidents import Severity
 from command_console.core.op_schema import (
-    FIELD_LIMIT,
-    LOG_ENTRY_LIMIT,
     MAX_DEADLINE_S,
-    NAME_LIMIT,
     IncidentId,
     Key,
     Ms,
@@ -22,6 +19,7 @@ from command_console.core.op_schema import (
     _Strict,
 )
 from command_console.core.report import FIELD_KEYS
+from command_console.core.text import FIELD_LIMIT, LOG_ENTRY_LIMIT, NAME_LIMIT
 
 MAX_UPWARD_RULES = 40
 Who = Annotated[StrictStr, Field(min_length=1, max_length=NAME_LIMIT)]

@@ -136,10 +136,11 @@ def step_marks(step: object) -> list[str]:
     from command_console.core import labels
 
     marks = [_("at once")] if getattr(step, "at_once", False) else []
-    if getattr(step, "after", None):
-        marks.append(_("after {step}").format(step=step.after))
-    if getattr(step, "from_severity", None):
-        marks.append(_("from {severity}").format(severity=labels.severity(step.from_severity)))
+    after, from_severity = getattr(step, "after", None), getattr(step, "from_severity", None)
+    if after:
+        marks.append(_("after {step}").format(step=after))
+    if from_severity:
+        marks.append(_("from {severity}").format(severity=labels.severity(from_severity)))
     if getattr(step, "guidance", False):
         marks.append(_("guidance"))
     if getattr(step, "escalate", False):
@@ -266,6 +267,7 @@ class _PlanChecker:
     def _limits(self, data: dict) -> None:
         """What the incident.open schema accepts, so a plan that passes here can always be opened."""
         from command_console.core import op_schema as limit
+        from command_console.core.text import TITLE_LIMIT
 
         def too_long(
             table: dict, keys: tuple[str, ...], most: int, step: int | None = None
@@ -278,9 +280,10 @@ class _PlanChecker:
                         step,
                     )
 
-        too_long(data, ("title", "title_zh"), limit.TITLE_LIMIT)
+        too_long(data, ("title", "title_zh"), TITLE_LIMIT)
         too_long(data, ("source", "summary", "summary_zh"), limit.NOTE_LIMIT)
-        steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        listed = data.get("steps")
+        steps = listed if isinstance(listed, list) else []
         if len(steps) > limit.MAX_PLAN_STEPS:
             self.problem(_("more than {most} steps").format(most=limit.MAX_PLAN_STEPS), "steps")
         for index, table in enumerate(s for s in steps if isinstance(s, dict)):

@@ -41,8 +41,8 @@ def step_timer(step: PlanStepRun, now: datetime) -> StepTimer:
 
 def next_deadline(incident: Incident) -> PlanStepRun | None:
     """The earliest open step with a deadline (overdue ones first, naturally)."""
-    timed = [s for s in incident.steps if s.is_open and s.due_at is not None]
-    return min(timed, key=lambda s: s.due_at) if timed else None
+    timed = [(s.due_at, s) for s in incident.steps if s.is_open and s.due_at is not None]
+    return min(timed, key=lambda pair: pair[0])[1] if timed else None
 
 
 def waiting_for(incident: Incident, step: PlanStepRun) -> PlanStepRun | None:

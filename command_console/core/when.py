@@ -121,6 +121,8 @@ def _shown(text: str) -> str:
 
 def _clock_time(value: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     match = _CLOCK.fullmatch(value)
+    if match is None:
+        return None
     hour, minute, second = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
     if hour > 23 or minute > 59 or second > 59:
         return None

@@ -208,7 +208,7 @@ def prepare(path: Path) -> bool:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         os.close(fd)
     os.chmod(path, 0o600)
-    if version is None or existing[1]:
+    if version is None or (existing is not None and existing[1]):
         _set_application_id(path)
     if version == SCHEMA_VERSION:
         return False  # the common case: no ORM models imported, start-up stays fast
@@ -239,8 +239,8 @@ def _migrate(conn, version: int) -> None:
             present = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")}
             if column not in present:
                 conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
-    for table in schema.FOLDED_TABLES:
-        table.__table__.drop(conn)
+    for model in schema.FOLDED_TABLES:
+        model.__table__.drop(conn)  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
     SQLModel.metadata.create_all(conn)
     _set_meta(conn, {"schema_version": str(SCHEMA_VERSION)})
 

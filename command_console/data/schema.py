@@ -235,7 +235,7 @@ class ConflictRow(SQLModel, table=True):
 
 
 # Tables derived from ops: cleared and refilled by a rebuild, compared by digests.
-FOLDED_TABLES = (
+FOLDED_TABLES: tuple[type[SQLModel], ...] = (
     IncidentRow,
     StepRow,
     HeldStepRow,

@@ -129,7 +129,7 @@ def handover(
 
 def stored_summary(store: Store, shift_id: str) -> dict:
     """The summary recorded when a shift was handed over ({} while it runs)."""
-    table = ShiftRow.__table__
+    table = ShiftRow.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
     with store.read() as conn:
         value = conn.execute(select(table.c.summary).where(table.c.id == shift_id)).scalar()
     return json.loads(value or "{}")

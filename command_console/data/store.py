@@ -23,9 +23,9 @@ from pathlib import Path
 
 from command_console.core.clock import HLC_COUNTER_BITS, Clock, SystemClock, next_hlc, to_ms
 from command_console.core.errors import UserError
+from command_console.core.op_schema import REISSUE
 from command_console.core.ops import (
     GENESIS_HASH,
-    REISSUE,
     Op,
     entity_of,
     original_of,
@@ -51,7 +51,7 @@ def __getattr__(name: str):
     if name == "ops_table":
         from command_console.data.schema import OpRow
 
-        return OpRow.__table__
+        return OpRow.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
     raise AttributeError(name)
 
 
@@ -286,7 +286,7 @@ class Store:
 
     def _refold_entity(self, conn: sqlite3.Connection, entity: str) -> None:
         fold.clear_entity(conn, entity)
-        rows = conn.execute(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).fetchall()
+        rows = conn.execute(f"SELECT * FROM ops WHERE entity = ? {OP_ORDER}", (entity,)).fetchall()  # noqa: S608 - OP_ORDER is our fixed ORDER BY; values are bound
         for op in effective(op_from_row(row) for row in rows):
             fold.apply(conn, op)
 
@@ -296,9 +296,10 @@ class Store:
 
         with self.transaction() as conn:
             for model in FOLDED_TABLES:
-                conn.execute(f"DELETE FROM {model.__tablename__}")
+                conn.execute(f"DELETE FROM {model.__tablename__}")  # noqa: S608 - table name from our own models
             ops = [
-                op_from_row(row) for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall()
+                op_from_row(row)
+                for row in conn.execute(f"SELECT * FROM ops {OP_ORDER}").fetchall()  # noqa: S608 - OP_ORDER is our fixed ORDER BY
             ]
             conn.execute("DELETE FROM reissued")
             for op in ops:
@@ -339,12 +340,12 @@ class Store:
     def all_ops(self, *where) -> list[Op]:
         """Operations in fold order; `where` takes SQLAlchemy conditions on `ops_table`."""
         if not where:
-            return [op_from_row(r) for r in self.rows(f"SELECT * FROM ops {OP_ORDER}")]
+            return [op_from_row(r) for r in self.rows(f"SELECT * FROM ops {OP_ORDER}")]  # noqa: S608 - OP_ORDER is our fixed ORDER BY
         from sqlalchemy import select
 
         from command_console.data.schema import OpRow
 
-        table = OpRow.__table__
+        table = OpRow.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
         query = select(table).where(*where).order_by(table.c.hlc, table.c.console_id, table.c.seq)
         with self.read() as conn:
             return [op_from_row(r) for r in conn.execute(query).all()]
@@ -356,9 +357,9 @@ class Store:
         digests = {}
         with self.transaction("DEFERRED") as conn:
             for model in FOLDED_TABLES:
-                table = model.__table__
+                table = model.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
                 keys = ", ".join(c.name for c in table.primary_key.columns)
-                rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {keys}").fetchall()
+                rows = conn.execute(f"SELECT * FROM {table.name} ORDER BY {keys}").fetchall()  # noqa: S608 - table and key names from our own models
                 blob = json.dumps([list(map(str, row)) for row in rows], ensure_ascii=False)
                 digests[table.name] = hashlib.sha256(blob.encode()).hexdigest()
         return digests
@@ -398,7 +399,8 @@ def reissued_among(conn: sqlite3.Connection, op_ids: list[str]) -> dict[str, str
         marks = ",".join("?" * len(chunk))
         found.update(
             conn.execute(
-                f"SELECT op_id, hash FROM reissued WHERE op_id IN ({marks})", chunk
+                f"SELECT op_id, hash FROM reissued WHERE op_id IN ({marks})",  # noqa: S608 - only ? placeholders are interpolated; values are bound
+                chunk,
             ).fetchall()
         )
     return found

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 from command_console.core.handover import Callback, awaiting_callbacks, count_label
 from command_console.core.incidents import (
     Call,
+    EntryKind,
     Incident,
     PlanStepRun,
     Shift,
@@ -27,8 +28,8 @@ from command_console.data.shift import Window
 from command_console.data.store import Store
 from command_console.i18n import _
 
-entries_t, calls_t, shifts_t = EntryRow.__table__, CallRow.__table__, ShiftRow.__table__
-fields_t, incidents_t = ReportFieldRow.__table__, IncidentRow.__table__
+entries_t, calls_t, shifts_t = EntryRow.__table__, CallRow.__table__, ShiftRow.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
+fields_t, incidents_t = ReportFieldRow.__table__, IncidentRow.__table__  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,7 @@ def collect(
             r.at,
             r.author,
             r.console_id,
-            read_enum(queries.EntryKind, r.kind),
+            read_enum(EntryKind, r.kind),
             r.text,
         )
         for r in entry_rows

@@ -156,7 +156,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
         about every second, for shares whose folder times are coarse or cached."""
         if self.hub is not None and self.hub.woken():
             return True
-        marks = [self.store.head()]
+        marks: list[object] = [self.store.head()]
         if self.share is not None:
             try:
                 with os.scandir(self.share) as entries:
@@ -272,8 +272,8 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
             state.save(self.store)
             if self._doomed:  # compacted away, now that the bookkeeping no longer names them
                 for name in self._doomed:
-                    _unlink(self.share / self.console_id / name)
-                seg.fsync_dir(self.share / self.console_id)
+                    _unlink(self._folder() / self.console_id / name)
+                seg.fsync_dir(self._folder() / self.console_id)
                 self._doomed = []
             result.unpublished = (
                 max(0, self._max_own_seq() - state.published)
@@ -288,7 +288,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
 
     def _folder_pass(self, state: SyncState, result: SyncResult) -> None:
         try:
-            if not self.share.is_dir():
+            if not self._folder().is_dir():
                 raise FileNotFoundError(2, "No such folder", str(self.share))
             os.listdir(self.share)
         except OSError as exc:
@@ -305,7 +305,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
     def _share_is_ours(self, state: SyncState, result: SyncResult) -> bool:
         """False when the share we used has lost its marker: an unmounted mount point (never
         fill the disk underneath it) or a folder emptied by someone."""
-        marker = self.share / MARKER
+        marker = self._folder() / MARKER
         if marker.exists():
             state.share_path = str(self.share)
             return True
@@ -351,7 +351,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
             console
             for console in consoles
             if console != self.console_id
-            and self._trust(console, self.share / console, state, result)
+            and self._trust(console, self._folder() / console, state, result)
         }
         pending: list[tuple[str, list[Op], str, int]] = []
         now_ms = to_ms(self.clock.now())
@@ -359,7 +359,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
         for console in consoles:
             if console == self.console_id:
                 continue
-            folder = self.share / console
+            folder = self._folder() / console
             try:
                 listing = _list(folder)
             except OSError as exc:
@@ -390,7 +390,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
                 decoded = self._decode_file(path, rel, size, state, result)
                 if decoded is None:
                     continue
-                header_console = decoded.header.get("console_id")
+                header_console = (decoded.header or {}).get("console_id")
                 if header_console != console:
                     state.report(
                         result,
@@ -457,9 +457,9 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
         ops = self._own_ops(first, last) if first <= last else []
         try:
             if ops:
-                self._write(self.share / self.console_id, ops, state)
+                self._write(self._folder() / self.console_id, ops, state)
                 result.problems.append(
-                    f"{self.share / console}: console {console} asked for seq {first}-{last} "
+                    f"{self._folder() / console}: console {console} asked for seq {first}-{last} "
                     "again; republished"
                 )
             state.answered[f"{console}/"] = int(time.time())
@@ -472,7 +472,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
         if self._requests_left.get(console, REQUESTS_PER_PASS) <= 0:
             return
         self._requests_left[console] = self._requests_left.get(console, REQUESTS_PER_PASS) - 1
-        path = self.share / self.console_id / seg.need_name(console, first, last)
+        path = self._folder() / self.console_id / seg.need_name(console, first, last)
         # best effort: the owner's compaction also heals the hole
         with contextlib.suppress(OSError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o640 if self.share_group else 0o600))
@@ -545,7 +545,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
 
         Operation stamps are not used: a hybrid clock stays ahead after a skewed clock is fixed.
         """
-        created = decoded.header.get("created_ms")
+        created = (decoded.header or {}).get("created_ms")
         if not isinstance(created, int):
             return
         versus_share = created - int(mtime * 1000)

@@ -1,6 +1,6 @@
 """What Syncer's mixins (OwnFolder, Incoming, Reissues, HubPass, Relay) read from the Syncer
-they are mixed into. Declared for the type checker only: Syncer.__init__ sets the attributes
-and the mixins define the methods; at run time this base class is empty."""
+they are mixed into, declared for the type checker: Syncer.__init__ sets the attributes and
+the mixins define the methods. At run time this base only narrows the optional share and hub."""
 
 from __future__ import annotations
 
@@ -61,3 +61,16 @@ class SyncHost:
         ) -> bool: ...
         def _note_reissues(self, merged: list[Op]) -> None: ...
         def _original_problem(self, op: Op) -> tuple[str | None, bool]: ...
+        def _publish_during(self, state: SyncState, result: SyncResult) -> None: ...
+
+    def _folder(self) -> Path:
+        """The shared folder, in the passes that only run with one."""
+        if self.share is None:
+            raise RuntimeError("a folder pass without a shared folder")
+        return self.share
+
+    def _hub_link(self) -> HubLink:
+        """The hub, in the passes that only run with one."""
+        if self.hub is None:
+            raise RuntimeError("a hub pass without a hub")
+        return self.hub

@@ -19,11 +19,15 @@ import contextlib
 import logging
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from command_console.core.op_schema import SEQ_MAX
 from command_console.core.ops import MAX_PAYLOAD_BYTES, Op
 from command_console.i18n import _
+
+if TYPE_CHECKING:
+    import psycopg  # imported when a hub is used: the console starts without it
 
 SCHEMA_VERSION = 1
 CHANNEL = "command_console_ops"
@@ -172,8 +176,8 @@ class HubLink:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._conn = None
-        self._listener = None
+        self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._listener: psycopg.Connection[tuple[Any, ...]] | None = None
         self._pending = False  # a notification arrived while waiting
 
     # -- connections ---------------------------------------------------------------

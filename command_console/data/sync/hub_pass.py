@@ -87,14 +87,14 @@ class HubPass(SyncHost):
 
     def _hub_pass(self, state: SyncState, result: SyncResult) -> None:
         result.hub_state = "ok"
-        hub_state = HubState(self.store, self.hub.url)
+        hub_state = HubState(self.store, self._hub_link().url)
         if time.monotonic() < self._hub_retry_at:
             result.hub_ok, result.hub_state = False, _("hub unavailable")
             result.hub_unpublished = self._hub_unpublished(hub_state)
             return
         try:
-            self.hub.listen()
-            heads = {head.console_id: head for head in self.hub.heads()}
+            self._hub_link().listen()
+            heads = {head.console_id: head for head in self._hub_link().heads()}
             self._hub_publish(hub_state, heads, result)
             self._hub_pull(hub_state, heads, state, result)
             self._hub_failures = 0
@@ -105,7 +105,7 @@ class HubPass(SyncHost):
             result.hub_ok, result.hub_state = False, _("hub unavailable")
             result.problems.append(
                 _("hub {url}: {why}; retrying in {seconds} s").format(
-                    url=shown_url(self.hub.url), why=exc, seconds=delay
+                    url=shown_url(self._hub_link().url), why=exc, seconds=delay
                 )
             )
         hub_state.save(self.store)
@@ -135,7 +135,7 @@ class HubPass(SyncHost):
             ops = [op_from_row(row) for row in rows]
             ops = [op for op in ops if self._hub_may_forward(op.console_id, result)]
             ops.sort(key=lambda op: (op.console_id, op.seq))
-            self.hub.publish(ops)
+            self._hub_link().publish(ops)
             hub_state.rowid = rows[-1].rid
             for op in ops:
                 hub_state.sent[op.console_id] = max(hub_state.sent.get(op.console_id, 0), op.seq)
@@ -160,14 +160,14 @@ class HubPass(SyncHost):
                 )
                 if not rows:
                     break
-                self.hub.publish([op_from_row(row) for row in rows])
+                self._hub_link().publish([op_from_row(row) for row in rows])
                 head = rows[-1].seq
             result.problems.append(
                 _(
                     "hub {url}: it held console {console} only up to seq {head} of {sent} "
                     "(a failover lost rows); published again"
                 ).format(
-                    url=shown_url(self.hub.url),
+                    url=shown_url(self._hub_link().url),
                     console=console,
                     head=heads[console].max_seq if console in heads else 0,
                     sent=sent,
@@ -180,6 +180,8 @@ class HubPass(SyncHost):
         if known is not None:
             return known
         if console == self.console_id:
+            if self.signer is None:  # unsigned: nothing of ours goes to the hub
+                return False
             public_key = self.signer.public_key
         else:
             peer = peers.get(self.store, console)
@@ -194,7 +196,7 @@ class HubPass(SyncHost):
         if known is not None:
             return known
         try:
-            held = self.hub.register(console, public_key)
+            held = self._hub_link().register(console, public_key)
         except HubError as exc:
             if console == self.console_id:
                 raise
@@ -250,7 +252,7 @@ class HubPass(SyncHost):
             if sweep:
                 budget -= self._hub_fill_hole(console, after, state, result)
             while budget > 0 and after < head.max_seq:
-                rows = self.hub.pull(console, after)
+                rows = self._hub_link().pull(console, after)
                 if not rows:
                     break
                 budget -= len(rows)
@@ -271,7 +273,7 @@ class HubPass(SyncHost):
         upto = self.store.scalar(
             "SELECT min(seq) - 1 FROM ops WHERE console_id = ? AND seq > ?", console, first
         )
-        rows = self.hub.pull(console, first - 1, upto=min(upto or pulled, pulled))
+        rows = self._hub_link().pull(console, first - 1, upto=min(upto or pulled, pulled))
         self._hub_apply(console, rows, state, result)
         return len(rows)
 

@@ -117,7 +117,7 @@ class Reissues(SyncHost):
         """Delete the segments this data dir wrote under a console id it gave up: the
         re-issues carry their operations, and the other copy of that id owns the folder now."""
         for console, files in list(state.retired.items()):
-            folder = self.share / console
+            folder = self._folder() / console
             for name, size in list(files.items()):
                 try:
                     info = os.lstat(folder / name)

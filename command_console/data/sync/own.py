@@ -172,12 +172,12 @@ class OwnFolder(SyncHost):
             if rel in state.bad:  # damaged beyond reading (not a file compaction just replaced)
                 refused(result, self.console_id, 1)
             return
-        if decoded.header.get("console_id") != self.console_id:
+        if (decoded.header or {}).get("console_id") != self.console_id:
             state.report(
                 result,
                 rel,
                 size,
-                f"segment of console {decoded.header.get('console_id')!r} "
+                f"segment of console {(decoded.header or {}).get('console_id')!r} "
                 f"in this console's folder {self.console_id!r}; skipped",
             )
             refused(result, self.console_id, max(1, len(decoded.ops)))

@@ -85,7 +85,7 @@ class Relay(SyncHost):
 
     def _relay_out(self, folder_consoles: set[str], result: SyncResult) -> None:
         """Relay into our folder every op held here of consoles without a folder of their own."""
-        root = self.share / self.console_id / RELAY_DIR
+        root = self._folder() / self.console_id / RELAY_DIR
         rowid = int(_meta(self.store, "relay.rowid", 0))
         mode = 0o750 if self.share_group else 0o700
         while True:
@@ -143,7 +143,7 @@ class Relay(SyncHost):
         seen: dict[str, int] = dict(_meta(self.store, "relay.seen", {}))
         still: dict[str, int] = {}
         for bridge in sorted(trusted):
-            root = self.share / bridge / RELAY_DIR
+            root = self._folder() / bridge / RELAY_DIR
             for console in _subfolders(root):
                 if console == self.console_id or console in folder_consoles:
                     continue

@@ -6,11 +6,12 @@ import errno
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 try:
     import fcntl
 except ImportError:  # Windows: one process per data directory is assumed
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module is absent on Windows
 
 PREFIX = "sync."
 
@@ -18,7 +19,7 @@ PREFIX = "sync."
 class SyncState:
     """What this console has published and read; loaded and saved once per sync pass."""
 
-    def __init__(self, values: dict[str, object]) -> None:
+    def __init__(self, values: dict[str, Any]) -> None:  # as stored: decoded JSON
         self._saved = {k: json.dumps(v, sort_keys=True) for k, v in values.items()}
         self.root: Path | None = None  # the share, for naming files in messages
         self.console_id: str | None = None
@@ -38,7 +39,7 @@ class SyncState:
     @classmethod
     def load(cls, store) -> SyncState:
         rows = store.rows("SELECT key, value FROM meta WHERE key >= 'sync.' AND key < 'sync/'")
-        values = {}
+        values: dict[str, Any] = {}
         for key, value in rows:
             try:
                 values[key] = json.loads(value)
@@ -165,7 +166,8 @@ class ProcessLock:
     """An exclusive lock on a file in the (local) data directory: one sync per data dir."""
 
     def __init__(self, path: Path, wait: bool) -> None:
-        self.path, self.wait, self.fd = path, wait, None
+        self.path, self.wait = path, wait
+        self.fd: int | None = None
 
     def __enter__(self) -> bool:
         if fcntl is None:

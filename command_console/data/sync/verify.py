@@ -48,7 +48,7 @@ def verify(store, share: Path | None) -> tuple[list[str], list[str]]:
         if p.is_dir() and not p.is_symlink() and seg.CONSOLE_DIR_RE.match(p.name)
     ):
         console, found = folder.name, []
-        by_seq: dict[int, Op] = {}
+        by_seq = {}
         for path in sorted(folder.iterdir()):
             if path.is_symlink() or not path.is_file() or seg.is_ignorable(path.name):
                 continue
