@@ -28,13 +28,13 @@ from command_console.widgets.cells import SEVERITY_STYLE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.severity import SeverityPicker
 
-
-def plan_option(plan: Plan) -> Text:
 if TYPE_CHECKING:
     from textual import getters
 
     from command_console.app import CommandConsoleApp
 
+
+def plan_option(plan: Plan) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
     line.append(f" {plan.severity.value.upper():<8} ", style=SEVERITY_STYLE[plan.severity])
     line.append(f" {clean(plan.title)}", style="bold")
