@@ -100,7 +100,7 @@ def duty_lines(duties: HandoverDuties, zone) -> list[str]:
     ] or [none]
     lines.append(_("Routines ({n})").format(n=len(duties.routines)))
     lines += [
-        f"  {r.routine.id}  "
+        f"  {r.routine.title_in(current_language())} ({r.routine.id})  "
         + _("due {time} ({countdown})").format(time=hm(r.due_at), countdown=left(r.due_at))
         + ("  " + _("last {time}").format(time=hm(r.last_done)) if r.last_done else "")
         for r in duties.routines

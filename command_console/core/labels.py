@@ -8,6 +8,15 @@ from command_console.core.text import clean
 from command_console.i18n import pgettext
 
 
+def emergency_service(role: str) -> str:
+    """The short name of an emergency number's service: 'fire' / '火警' (119)."""
+    return {
+        "fire": pgettext("emergency service", "fire"),
+        "police": pgettext("emergency service", "police"),
+        "ambulance": pgettext("emergency service", "ambulance"),
+    }.get(role, clean(role))
+
+
 def raw(value: object) -> str:
     """The stored word behind an enum member or a plain string, cleaned for showing."""
     return clean(str(getattr(value, "value", value) if value is not None else ""))

@@ -28,6 +28,7 @@ from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import shown
 from command_console.data.queries_edit import with_amendments
+from command_console.data.plan_titles import entries_in_language, in_chosen_language
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
 from command_console.i18n import _
@@ -149,7 +150,7 @@ def list_incidents(store: Store, include_resolved: bool = False) -> list[Inciden
         )
     for s in step_rows:
         by_incident[s[0]].append(s)
-    found = [_incident(r, by_incident[r.id]) for r in rows]
+    found = in_chosen_language(store, [_incident(r, by_incident[r.id]) for r in rows])
     return sorted(
         found, key=lambda i: (not i.is_open, i.is_cancelled, -i.severity.rank, i.started_at, i.id)
     )
@@ -173,7 +174,7 @@ def get_incident(store: Store, incident_id: str) -> Incident:
         )
     if row is None:
         raise NotFound(_("unknown incident {incident_id!r}").format(incident_id=incident_id))
-    return _incident(row, step_rows)
+    return in_chosen_language(store, [_incident(row, step_rows)])[0]
 
 
 def report_status(store: Store, incident_id: str) -> ReportStatus:
@@ -209,7 +210,8 @@ def timeline(
         )
         for r in rows
     ]
-    return with_amendments(store, entries)  # each with its latest correction, if any
+    entries = with_amendments(store, entries)  # each with its latest correction, if any
+    return entries_in_language(store, entries)  # the console's own words in the language
 
 
 def get_report(store: Store, incident_id: str) -> Report:

@@ -15,12 +15,12 @@ from textual.widgets import Label, Static
 from command_console.i18n import N_, _
 
 SECTIONS = (
-    ("Main screen", "command_console.screens.main", "MainScreen"),
-    ("Roster (when focused)", "command_console.widgets.roster", "RosterTable"),
-    ("Report form", "command_console.screens.report", "ReportScreen"),
-    ("Incident detail", "command_console.screens.detail", "DetailScreen"),
+    (N_("Main screen"), "command_console.screens.main", "MainScreen"),
+    (N_("Roster (when focused)"), "command_console.widgets.roster", "RosterTable"),
+    (N_("Report form"), "command_console.screens.report", "ReportScreen"),
+    (N_("Incident detail"), "command_console.screens.detail", "DetailScreen"),
     ("Board", "command_console.screens.board", "BoardScreen"),
-    ("Everywhere", "command_console.app", "CommandConsoleApp"),
+    (N_("Everywhere"), "command_console.app", "CommandConsoleApp"),
 )
 
 
@@ -42,11 +42,11 @@ class HelpScreen(ModalScreen[None]):
 
         keymap = getattr(self.app, "_keymap", {})
         table = Table(box=None, expand=True, show_header=True, padding=(0, 2))
-        table.add_column("Key", style="bold", no_wrap=True, width=14)
-        table.add_column("Action")
-        table.add_column("Binding id (config.toml keymap)", style="dim")
+        table.add_column(_("Key"), style="bold", no_wrap=True, width=14)
+        table.add_column(_("Action"))
+        table.add_column(_("Binding id (config.toml keymap)"), style="dim")
         for title, module, name in SECTIONS:
-            table.add_row(Text(title, style="bold underline"), "", "")
+            table.add_row(Text(_(title), style="bold underline"), "", "")
             for binding in getattr(importlib.import_module(module), name).BINDINGS:
                 if not isinstance(binding, Binding):
                     continue

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import set_cell_size
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,13 +18,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from command_console.core import labels
 from command_console.core.errors import UserError
 from command_console.core.incidents import Severity
 from command_console.core.plans import Plan, format_duration
 from command_console.core.text import clean
 from command_console.core.when import ACCEPTED, check_started_at, parse_when
 from command_console.data import actions
-from command_console.i18n import N_, _
+from command_console.i18n import N_, _, current_language
 from command_console.widgets.cells import SEVERITY_STYLE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.severity import SeverityPicker
@@ -36,10 +38,14 @@ if TYPE_CHECKING:
 
 def plan_option(plan: Plan) -> Text:
     line = Text(no_wrap=True, overflow="ellipsis")
-    line.append(f" {plan.severity.value.upper():<8} ", style=SEVERITY_STYLE[plan.severity])
-    line.append(f" {clean(plan.title)}", style="bold")
-    if plan.title_zh:
-        line.append(f" {clean(plan.title_zh)}")
+    level = set_cell_size(labels.severity(plan.severity).upper(), 8)
+    line.append(f" {level} ", style=SEVERITY_STYLE[plan.severity])
+    # The chosen language's title first; the other beside it, dim (the filter matches both).
+    chosen = plan.title_in(current_language())
+    other = plan.title if chosen != plan.title else plan.title_zh
+    line.append(f" {clean(chosen)}", style="bold")
+    if other:
+        line.append(f" {clean(other)}", style="dim" if chosen != plan.title else "")
     timed = [s.deadline_s for s in plan.steps if s.deadline_s]
     line.append(_("  {value} steps").format(value=len(plan.steps)), style="dim")
     if timed:

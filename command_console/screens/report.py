@@ -15,7 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from command_console.core import labels
 from command_console.core.errors import UserError
@@ -37,6 +37,7 @@ from command_console.i18n import N_, _, current_language, ngettext
 from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
+from command_console.widgets.footer import KeyFooter
 
 DEBOUNCE_S = 1.0
 
@@ -108,7 +109,7 @@ class ReportScreen(Screen[None]):
                         )
                     yield Static("", id=f"error-{spec.key}", classes="error")
             yield Button(_("Mark complete (ctrl+o)"), id="complete", variant="primary")
-        yield Footer()
+        yield KeyFooter()  # translates the key descriptions (Textual's Footer shows them as written)
 
     def on_mount(self) -> None:
         for widget in self.query("Input, TextArea"):
@@ -155,7 +156,7 @@ class ReportScreen(Screen[None]):
         self.set_focus(self.query_one(f"#field-{REPORT_FIELDS[0].key}"))
 
     def _show_title(self) -> None:
-        status = self.stored.status.value if self.ready else "loading"
+        status = labels.report_status(self.stored.status) if self.ready else _("loading")
         line = Text.assemble(
             (_("Report · "), "bold"),
             (self.title_text, "bold"),

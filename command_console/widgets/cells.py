@@ -9,10 +9,11 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from command_console.core import labels
+from command_console.core.contacts import role_label
 from command_console.core.incidents import Incident, PlanStepRun, Severity, Status, StepState
 from command_console.core.text import clean
 from command_console.core.timers import format_countdown, next_deadline, seconds_until
-from command_console.i18n import current_language
+from command_console.i18n import _, current_language
 
 SEVERITY_STYLE = {
     Severity.GENERAL: "bold black on #8fbc8f",
@@ -75,8 +76,11 @@ def step_who(step: PlanStepRun) -> Text:
     if step.state == StepState.DONE:
         return user(step.state_by + (f": {step.state_note}" if step.state_note else ""), DONE)
     if step.state == StepState.SKIPPED:
-        return user(f"skipped: {step.state_note} · {step.state_by}", SKIPPED)
-    return user(step.contact_role or "", "italic")
+        return user(
+            _("skipped: {note} · {who}").format(note=step.state_note, who=step.state_by), SKIPPED
+        )
+    role = step.contact_role or ""
+    return user(role_label(role, current_language()) if role else "", "italic")
 
 
 def step_text(step: PlanStepRun, now: datetime) -> Text:

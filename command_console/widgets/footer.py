@@ -11,9 +11,10 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 PALETTE_GAP = " │ "
+PALETTE_WORD = N_("palette")  # Textual's command-palette binding says this; _() shows it translated
 SHORT = 6  # cells a key's description keeps when the footer is too narrow
 DIM = Style(dim=True)
 

@@ -13,9 +13,10 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role
+from command_console.core import labels
+from command_console.core.contacts import EXTERNAL_ROLES, Contact, contacts_for_role, role_label
 from command_console.core.incidents import CallOutcome
-from command_console.i18n import N_, _
+from command_console.i18n import N_, _, current_language
 from command_console.widgets import cells
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.keyed_table import KeyedTable
@@ -34,9 +35,19 @@ class RosterRow:
     role: str = ""  # the role shown: the selected step's, if the contact has it
 
 
+def role_names(row: RosterRow) -> str:
+    """The role shown (or every role of the contact): the seeds' Chinese term in zh, the
+    short role id in English (the long English names would not fit the column)."""
+    language = current_language()
+    roles = [row.role] if row.role else list(row.contact.roles)
+    if not language.lower().startswith("zh"):
+        return ", ".join(roles)
+    return ", ".join(role_label(role, language) for role in roles)
+
+
 def external_contacts(numbers: dict[str, str]) -> list[Contact]:
     return [
-        Contact(f"ext-{role}", f"{role.title()} {number}", {role: 1}, (number,))
+        Contact(f"ext-{role}", f"{labels.emergency_service(role)} {number}", {role: 1}, (number,))
         for role, number in numbers.items()
     ]
 
@@ -147,7 +158,7 @@ class RosterTable(KeyedTable):
         return {
             "mark": mark,
             "name": name,
-            "role": cells.user(row.role or ", ".join(row.contact.roles), "italic"),
+            "role": cells.user(role_names(row), "italic"),
             "phone": cells.user(row.phone, "dim" if off else ""),
         }
 
@@ -193,7 +204,7 @@ class Roster(Vertical):
         line = Text("☎ ", style="bold", no_wrap=True, overflow="ellipsis")
         for role, number in self.numbers.items():
             line.append(f" {number} ", style="bold white on #b3001b")
-            line.append(f" {role}  ")
+            line.append(f" {labels.emergency_service(role)}  ")
         yield Static(line, id="emergency-line")
 
     @property

@@ -9,11 +9,20 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from command_console.core import labels
 from command_console.core.incidents import Severity
-from command_console.i18n import N_
+from command_console.i18n import N_, current_language
 from command_console.widgets.cells import SEVERITY_STYLE
 
 LEVELS = list(Severity)
+
+
+def picker_word(level: Severity) -> str:
+    """The level in the chosen language: '较大' in Chinese; 'serious 较大' in English (the
+    seeds' term beside it)."""
+    if current_language().lower().startswith("zh"):
+        return labels.severity(level)
+    return f"{labels.severity(level)} {level.label_zh}"
 
 
 class SeverityPicker(Widget, can_focus=True):
@@ -33,7 +42,7 @@ class SeverityPicker(Widget, can_focus=True):
         line = Text(no_wrap=True)
         for index, level in enumerate(LEVELS):
             style = SEVERITY_STYLE[level] if level == self.value else "dim"
-            line.append(f" {index + 1} {level.value} {level.label_zh} ", style=style)
+            line.append(f" {index + 1} {picker_word(level)} ", style=style)
             line.append(" ")
         line.append(" ←/→", style="dim")
         return line

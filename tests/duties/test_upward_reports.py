@@ -29,9 +29,7 @@ def _ringing_roles(cli, clock, incident_id):
 def test_critical_incident_requires_upward_report_in_time_rings_late_stops_when_recorded_and_export_lists_it(
     cli, clock
 ):
-    incident = cli(
-        "incident", "open", "seat-equipment-failure", "--severity", "critical"
-    ).output.strip()
+    incident = cli("incident", "open", "power", "--severity", "critical").output.strip()
     required = {r["role"]: r for r in cli.json("report", "upward", incident)["required"]}
     # seed 001: 特别重大 goes to the superior department; seed 000: every incident to the emergency leading group
     assert set(required) == {

@@ -18,7 +18,7 @@ async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock)
     from command_console.app import CommandConsoleApp
 
     incident = actions.open_incident(
-        workspace.store, workspace.plan("seat-equipment-failure"), severity=Severity.CRITICAL
+        workspace.store, workspace.plan("power-outage"), severity=Severity.CRITICAL
     )
     app = CommandConsoleApp(workspace)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -28,7 +28,7 @@ async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock)
         clock.advance(14 * 60 + 59)
         main.tick()
         await settle(pilot)
-        rung = bell.count  # the site rule's upward reports are not yet due (the plan adds none)
+        rung = bell.count  # the plan's own 5-minute step rang by now; the upward reports not yet
         assert not [line for line in duty_lines(app) if "report to" in line]
         clock.advance(1)
         main.tick()
@@ -52,7 +52,7 @@ async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock)
         listing.highlighted = row
         await pilot.press("p")
         await settle(pilot)
-        told = list(queries_duties.upward_reports(workspace.store, incident))
+        told = [r for r in queries_duties.upward_reports(workspace.store, incident)]
         assert [(r.role, r.via, r.version) for r in told] == [("higher-authority", "phone", 1)]
         await pilot.press("escape")
         await settle(pilot)

@@ -23,6 +23,7 @@ from command_console.core.incidents import (
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import clean
 from command_console.data import queries
+from command_console.data.plan_titles import entries_in_language
 from command_console.data.schema import CallRow, EntryRow, IncidentRow, ReportFieldRow, ShiftRow
 from command_console.data.shift import Window
 from command_console.data.store import Store
@@ -231,6 +232,7 @@ def collect(
         )
         for r in entry_rows
     )
+    entries = tuple(entries_in_language(store, list(entries)))  # the console's own words
     from command_console.data.queries_edit import with_amendments
 
     entries = tuple(with_amendments(store, entries))  # each with its latest correction
