@@ -71,11 +71,11 @@ class PhasedSyncer(Syncer):
         with self._during("publish"):
             super()._own_folder(state, result)
 
-    def _merge_in_slices(self, ops):
+    def _merge_in_slices(self, ops, meanwhile=None):
         if not ops:
-            return super()._merge_in_slices(ops)
+            return super()._merge_in_slices(ops, meanwhile)
         with self._during("apply"):
-            return super()._merge_in_slices(ops)
+            return super()._merge_in_slices(ops, meanwhile)
 
 
 # The two overridden steps are private: fail loudly (not with silently empty phase counts) if they move.

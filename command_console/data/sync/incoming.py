@@ -18,6 +18,8 @@ from command_console.data.sync.host import Located, SyncHost
 from command_console.i18n import _
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from command_console.data.sync import SyncResult
     from command_console.data.sync.state import SyncState
 
@@ -41,7 +43,7 @@ class Incoming(SyncHost):
         )
         carried = self._carried([op.id for op, _, _ in items])
         taken: dict[int, tuple[Op, str]] = {}
-        refused: list[tuple] = []
+        refused: list[tuple[Op, str, str]] = []
         for op, where, where_size in items:
             if op.id in carried:  # a re-issue holds it already (a copy that took a new id wrote it)
                 if carried[op.id] != op.hash:
@@ -141,7 +143,9 @@ class Incoming(SyncHost):
             op, where = taken.pop(seq)
             refused.append((op, where, why))
         self._quarantine(console, refused, result)
-        new = self._merge_in_slices([op for op, _ in taken.values()])
+        new = self._merge_in_slices(
+            [op for op, _ in taken.values()], lambda: self._publish_during(state, result)
+        )
         self._note_reissues(new)
         result.applied += len(new)
         return new
@@ -178,8 +182,12 @@ class Incoming(SyncHost):
         public_key = self._peer_keys.get(console)
         return bool(public_key and op.sig and keys.signature_ok(public_key, op.hash, op.sig))
 
-    def _quarantine(self, console: str, refused: list[tuple], result: SyncResult) -> None:
-        items = [(console, op.seq, where, op.id, why, op.as_dict()) for op, where, why in refused]
+    def _quarantine(
+        self, console: str, refused: list[tuple[Op, str, str]], result: SyncResult
+    ) -> None:
+        items: list[tuple[str, int, str, str, str, object]] = [
+            (console, op.seq, where, op.id, why, op.as_dict()) for op, where, why in refused
+        ]
         items += [
             (console, seq, where, "", why, record)
             for seq, where, why, record in self._bad_records.pop(console, [])
@@ -199,18 +207,25 @@ class Incoming(SyncHost):
         """A file in the share, or a row in the hub ("hub:<console>/<seq>")."""
         return rel if rel.startswith("hub:") or self.share is None else str(self.share / rel)
 
-    def _merge_in_slices(self, ops: list[Op]) -> list[Op]:
+    def _merge_in_slices(
+        self, ops: list[Op], meanwhile: Callable[[], None] | None = None
+    ) -> list[Op]:
         """Merge in short transactions. While this data directory is also being written
         (the lead, or a writer process), pause between them so those writes (waiting on
-        SQLite's write lock, retrying every <= 100 ms) always get in; when nobody else
-        writes, go on at once, so a backlog drains as soon as a burst ends."""
+        SQLite's write lock, retrying every <= 100 ms) always get in, and use the pause to
+        publish what they wrote (`meanwhile`): a long merge must not hold this console's
+        own operations back from the others. When nobody else writes, go on at once, so a
+        backlog drains as soon as a burst ends."""
         ops = sorted(ops, key=lambda op: op.sort_key)
         new: list[Op] = []
         start, pause, busy = 0, MERGE_PAUSE_BUSY, True
         while start < len(ops):
             mark = self.store.head()
             if start:
-                time.sleep(pause)
+                resume = time.monotonic() + pause
+                if busy and meanwhile is not None:
+                    meanwhile()
+                time.sleep(max(0.0, resume - time.monotonic()))
             size = MERGE_SLICE if busy else MERGE_SLICE_IDLE
             began = time.monotonic()
             new += self.store.merge(ops[start : start + size])

@@ -29,11 +29,13 @@ COMPACT_AGE_S = 10  # others sync every second: by then they hold what a merge w
 COMPACT_KEEP = 8  # older files left as they are
 COMPACT_BUDGET = 4_000  # ops rewritten per pass at most (one bigger merge is allowed alone)
 TEMP_MAX_AGE_S = 600
+COMPACT_BURST_FILES = 64  # own files at which compaction runs even while ops flow
+PUBLISH_DURING_S = 0.3  # own ops written during a long merge: published this often
 
 
 class OwnFolder(SyncHost):
     def _own_folder(self, state: SyncState, result: SyncResult) -> None:
-        folder = self.share / self.console_id
+        folder = self._folder() / self.console_id
         try:
             folder.mkdir(mode=0o750 if self.share_group else 0o700, exist_ok=True)
             if folder.is_symlink() or not folder.is_dir():
@@ -80,7 +82,8 @@ class OwnFolder(SyncHost):
                 self._adopt_or_flag(folder, name, size, mtime, state, result)
         try:
             self._publish(folder, state, result, repair)
-            self._compact(folder, state, self._doomed)
+            if self._compaction_due(state):
+                self._compact(folder, state, self._doomed)
         except OSError as exc:
             result.share_ok, result.share_state = False, share_error(exc, "not writable")
 
@@ -101,6 +104,20 @@ class OwnFolder(SyncHost):
             self._write(folder, ops, state)
             state.published = ops[-1].seq
             result.published += len(ops)
+
+    def _publish_during(self, state: SyncState, result: SyncResult) -> None:
+        """Publish what this console wrote while a long merge of others' operations runs
+        (called in its pauses, at most every PUBLISH_DURING_S): the writer's newest entries
+        reach the share now, not when the pass ends. Only in a pass whose own folder was
+        usable; a share error here is left for the next pass to report."""
+        now = time.monotonic()
+        if self.share is None or not result.share_ok or state.root != self.share:
+            return
+        if now - getattr(self, "_published_during", 0.0) < PUBLISH_DURING_S:
+            return
+        self._published_during = now
+        with contextlib.suppress(OSError):
+            self._publish(self.share / self.console_id, state, result, [])
 
     def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str:
         now_ms = to_ms(self.clock.now())
@@ -150,6 +167,14 @@ class OwnFolder(SyncHost):
                 del state.own[name]
                 doomed.append(name)
             budget -= total
+
+    def _compaction_due(self, state: SyncState) -> bool:
+        """Not while other consoles' operations are flowing in (the last pass applied
+        some), unless our folder has grown past COMPACT_BURST_FILES: a rewrite then delays
+        reading their newest files by up to a second on a busy machine, and the first pass
+        that finds nothing new does it anyway."""
+        last: SyncResult | None = getattr(self, "_last", None)  # set by Syncer.sync_once
+        return last is None or not last.applied or len(state.own) > COMPACT_BURST_FILES
 
     def _adopt_or_flag(
         self, folder: Path, name: str, size: int, mtime: float, state: SyncState, result: SyncResult
