@@ -33,6 +33,33 @@ def run_cli(
     return proc
 
 
+def run_cli_in_process(
+    data_dir: Path, *args: str, check: bool = True
+) -> subprocess.CompletedProcess:
+    """The same command line as run_cli, run in this process (typer's CliRunner): what a
+    command prints and its exit code, without a second or more of interpreter start-up
+    per call. An exception the CLI lets escape shows as a traceback in stderr, exit 1, as
+    it would from a real process. Tests that need a process of their own (kill -9, a
+    command that must not block) keep run_cli."""
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from command_console.cli import app
+
+    argv = ["--data-dir", str(data_dir), *args]
+    got = CliRunner().invoke(app, argv, env={"COMMAND_CONSOLE_HOME": None})
+    stderr = got.stderr
+    if got.exception is not None and not isinstance(got.exception, SystemExit):
+        stderr += "Traceback (most recent call last):\n" + "".join(
+            traceback.format_exception(got.exception)
+        )
+    proc = subprocess.CompletedProcess([*CLI, *argv], got.exit_code, got.stdout, stderr)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{args} exited {proc.returncode}: {proc.stderr.strip()}")
+    return proc
+
+
 @pytest.fixture
 def share(tmp_path) -> Path:
     path = tmp_path / "share"

@@ -10,7 +10,8 @@ from datetime import UTC
 from command_console.core.ops import Op
 from command_console.data import actions
 from command_console.data.sync import peers
-from tests.sync.conftest import entry_texts, run_cli
+from tests.sync.conftest import entry_texts
+from tests.sync.conftest import run_cli_in_process as run_cli
 
 
 def _console(consoles, name, share):

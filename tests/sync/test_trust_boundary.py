@@ -1,8 +1,10 @@
 """Issue #11, one regression test per bullet of its first list: what a console reads from
 the share cannot stop, rewrite or impersonate another console.
 
-Consoles are real data dirs driven through the CLI (real processes); hostile files are
-forged with tests/sync/hostile.py. Most tests touch only the CLI and hostile.py, so the
+Consoles are real data dirs driven through the CLI (its command lines, run in this
+process: a process per call made each test cost 4-14 s; the verify test keeps a process of
+its own for its memory figure); hostile files are forged with tests/sync/hostile.py.
+Most tests touch only the CLI and hostile.py, so the
 same file also runs against the code from before the trust boundary (efdf53f), where they
 fail. Records are version 1 and unsigned when the old code had to be able to read them:
 the new code refuses them (schema, namespace, signature) or holds them back.
@@ -21,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from tests.sync import hostile as h
-from tests.sync.conftest import run_cli
+from tests.sync.conftest import run_cli as run_process
+from tests.sync.conftest import run_cli_in_process as run_cli
 
 DRILL = "DRILL - no action needed"
 REAL = "Real fire on 3F"
@@ -447,7 +450,7 @@ def test_verify_does_not_follow_a_symlink_to_a_big_file_or_a_fifo(tmp_path, shar
     (folder / "0000000003-0000000004-0123abcd.seg").symlink_to(
         fifo
     )  # reading it would block for ever
-    verified = run_cli(a, "verify", check=False, timeout=60)
+    verified = run_process(a, "verify", check=False, timeout=60)  # its own process: peak RSS
     assert "Traceback" not in verified.stderr
     assert f"local  {a_id}" in verified.stdout
     peak_kib = resource.getrusage(
