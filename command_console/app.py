@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
+from command_console import palette_text
 from command_console.core.clock import Clock
 from command_console.data.drafts import DraftStore
 from command_console.i18n import N_, _, ngettext
@@ -236,6 +237,14 @@ class CommandConsoleApp(TypeAheadApp):
                 ExportScreen(self.workspace, window="previous" if self.handed_over else "")
             )
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its search placeholder in the chosen language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            placeholder = _(palette_text.SEARCH_PLACEHOLDER)
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def action_help(self) -> None:
         from command_console.screens.help import HelpScreen
 
@@ -245,7 +254,7 @@ class CommandConsoleApp(TypeAheadApp):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from command_console.screens.main import MainScreen
 
-        yield from super().get_system_commands(screen)
+        yield from palette_text.translated(super().get_system_commands(screen))
         if isinstance(screen, MainScreen):
             for title, help_text, action in COMMANDS_FOR_MAIN:
                 title, help_text = _(title), _(help_text)

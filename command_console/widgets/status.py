@@ -9,7 +9,9 @@ from rich.text import Text
 from textual.widgets import Static
 
 from command_console.core.text import clean
-from command_console.i18n import _
+from command_console.i18n import N_, _
+
+SYNC_OFF = N_("sync: off")  # the app's default sync state, shown in the chosen language
 
 
 class StatusLine(Static):
@@ -42,7 +44,8 @@ class StatusLine(Static):
         # (the count of changes not yet published).
         line.append(" " + clock, style="bold")
         line.append(" │ ")
-        line.append(clean(self.sync), style="italic")
+        sync = _(SYNC_OFF) if self.sync == SYNC_OFF else self.sync  # the rest comes translated
+        line.append(clean(sync), style="italic")
         line.append(" │ " + _("lead") + " ")
         line.append(clean(self.lead) or "—", style="bold")
         line.append(" │ ")

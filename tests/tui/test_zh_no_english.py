@@ -28,6 +28,7 @@ ENGLISH = {
         "fire",
         "police",
         "ambulance",
+        "sync: off",
     ],
     "help": ["Main screen", "Roster", "Everywhere", "Key", "Action", "Binding id"],
     "new": ["general", "serious", "major", "critical", "GENERAL", "SERIOUS", "MAJOR"],
@@ -46,6 +47,7 @@ ENGLISH = {
     ],
     "report": ["draft", "Save"],
     "handover": ["daily-summary  时限"],  # the routine's id where its title belongs
+    "palette": ["Search for commands", "Theme", "Change the current theme", "Keys"],
 }
 
 
@@ -88,6 +90,7 @@ async def test_console_in_chinese_shows_none_of_the_english_it_had(zh_workspace,
         seen["detail"] = await _visit(app, pilot, "enter")
         seen["report"] = await _visit(app, pilot, "r")
         seen["handover"] = await _visit(app, pilot, "h")
+        seen["palette"] = await _visit(app, pilot, "ctrl+p")
     found = {screen: _words(seen[screen], words) for screen, words in ENGLISH.items()}
     assert found == {screen: [] for screen in ENGLISH}, found
     assert "火警" in seen["main"] and "主界面" in seen["help"]
