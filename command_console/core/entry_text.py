@@ -54,12 +54,12 @@ class _Shown:
         """A plan title or step text in the chosen language when the caller knows it."""
         return self.names.get(english, english) if self.language.startswith("zh") else english
 
-    def opened(self, m: re.Match) -> str:
+    def opened(self, m: re.Match[str]) -> str:
         return _("Opened with plan {plan} ({severity}): {title}").format(
             plan=self.name(m["plan"]), severity=labels.severity(m["severity"]), title=m["title"]
         )
 
-    def changed(self, m: re.Match) -> str:
+    def changed(self, m: re.Match[str]) -> str:
         old, new = m["old"], m["new"]
         if m["field"] == "Severity":
             old, new = labels.severity(old), labels.severity(new)
@@ -68,13 +68,13 @@ class _Shown:
         field = FIELDS[m["field"]]
         return _("{field}: {old} -> {new}").format(field=_(field), old=old, new=new)
 
-    def raised(self, m: re.Match) -> str:
+    def raised(self, m: re.Match[str]) -> str:
         steps = "; ".join(self.name(s) for s in m["steps"].split("; "))
         return _("Severity {severity}: plan steps added: {steps}").format(
             severity=labels.severity(m["severity"]), steps=steps
         )
 
-    def call(self, m: re.Match) -> str:
+    def call(self, m: re.Match[str]) -> str:
         text = _("Call {name} ({phone}): {outcome}")
         if m["role"]:
             text = _("Call {name} ({phone}) as {role}: {outcome}")
@@ -85,20 +85,20 @@ class _Shown:
             outcome=labels.call_outcome(m["outcome"]),
         )
 
-    def step(self, m: re.Match) -> str:
+    def step(self, m: re.Match[str]) -> str:
         template = STEP_VERBS[m["verb"]]
         return _with_note(_(template).format(step=self.name(m["step"])), m["note"])
 
-    def acknowledged(self, m: re.Match) -> str:
+    def acknowledged(self, m: re.Match[str]) -> str:
         return _("Alarm acknowledged: {step}").format(step=self.name(m["step"]))
 
-    def shift_started(self, m: re.Match) -> str:
+    def shift_started(self, m: re.Match[str]) -> str:
         return _("Shift started, lead {lead}").format(lead=m["lead"])
 
-    def handed_over(self, m: re.Match) -> str:
+    def handed_over(self, m: re.Match[str]) -> str:
         return _("Shift handed over to {lead}").format(lead=m["lead"])
 
-    def told(self, m: re.Match) -> str:
+    def told(self, m: re.Match[str]) -> str:
         role = f" ({role_label(m['role'], self.language)})" if m["role"] else ""
         return _("Told {to}{role} {via} at {at}Z: {version}").format(
             to=m["to"],
@@ -108,24 +108,24 @@ class _Shown:
             version=version_label(m["version"], int(m["number"])),
         )
 
-    def action_added(self, m: re.Match) -> str:
+    def action_added(self, m: re.Match[str]) -> str:
         return _("Corrective action {id} for {owner}, due {due}Z: {text}").format(
             id=m["id"], owner=m["owner"], due=m["due"], text=m["text"]
         )
 
-    def action_closed(self, m: re.Match) -> str:
+    def action_closed(self, m: re.Match[str]) -> str:
         return _("Corrective action {id} closed: {text} — {note}").format(
             id=m["id"], text=m["text"], note=m["note"]
         )
 
-    def routine(self, m: re.Match) -> str:
+    def routine(self, m: re.Match[str]) -> str:
         title = m["title"]
         if self.language.startswith("zh"):
             title = ROUTINE_TITLES_ZH.get(title, title)
         return _with_note(_("Routine done: {title}").format(title=title), m["note"])
 
 
-_FORMS: tuple[tuple[str, re.Pattern, Callable[[_Shown, re.Match], str]], ...] = (
+_FORMS: tuple[tuple[str, re.Pattern[str], Callable[[_Shown, re.Match[str]], str]], ...] = (
     (
         "status",
         re.compile(r"Opened with plan (?P<plan>.+) \((?P<severity>[a-z]+)\): (?P<title>.*)", re.S),

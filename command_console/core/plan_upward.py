@@ -40,14 +40,14 @@ class PlanUpward:
 
 
 class _Checker(Protocol):
-    data: dict
+    data: dict[str, object]
 
     def problem(
         self, message: str, key: str | None = None, step: int | None = None, table: str = ...
     ) -> None: ...
 
     def text(
-        self, table: dict, key: str, step: int | None = None, required: bool = True
+        self, table: dict[str, object], key: str, step: int | None = None, required: bool = True
     ) -> str: ...
 
 
@@ -198,7 +198,7 @@ def upward_lines(upward: tuple[PlanUpward, ...], language: str) -> list[str]:
     return lines
 
 
-def upward_json(upward: tuple[PlanUpward, ...]) -> list[dict]:
+def upward_json(upward: tuple[PlanUpward, ...]) -> list[dict[str, object]]:
     return [
         {
             "role": e.role,

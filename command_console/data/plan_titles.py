@@ -12,6 +12,7 @@ import json
 from dataclasses import replace
 
 from command_console.core.entry_text import entry_in
+from command_console.core.incidents import Incident, TimelineEntry
 from command_console.core.plans import in_language
 from command_console.core.text import shown
 from command_console.data.store import Store
@@ -24,7 +25,9 @@ _SNAPSHOTS = (
 )
 
 
-def chinese_plan_titles(store: Store, incident_ids: list[str] | None = None) -> dict:
+def chinese_plan_titles(
+    store: Store, incident_ids: list[str] | None = None
+) -> dict[tuple[str, str], str]:
     """(incident id, plan id) -> the plan's Chinese title from its snapshot (the latest wins)."""
     only = ""
     params: tuple[str, ...] = ()
@@ -37,7 +40,9 @@ def chinese_plan_titles(store: Store, incident_ids: list[str] | None = None) -> 
     return found
 
 
-def in_chosen_language(store: Store, incidents: list, language: str | None = None) -> list:
+def in_chosen_language(
+    store: Store, incidents: list[Incident], language: str | None = None
+) -> list[Incident]:
     """The incidents with `plan_title` in the language (unchanged for English)."""
     language = language or current_language()
     if not incidents or not language.lower().startswith("zh"):
@@ -83,7 +88,7 @@ def chinese_names(store: Store, incident_ids: set[str]) -> dict[str, str]:
     return names
 
 
-def _plan_of(payload: str) -> dict:
+def _plan_of(payload: str) -> dict[str, object]:
     try:
         plan = json.loads(payload).get("plan")
     except (ValueError, AttributeError):
@@ -91,7 +96,9 @@ def _plan_of(payload: str) -> dict:
     return plan if isinstance(plan, dict) else {}
 
 
-def entries_in_language(store: Store, entries: list, language: str | None = None) -> list:
+def entries_in_language(
+    store: Store, entries: list[TimelineEntry], language: str | None = None
+) -> list[TimelineEntry]:
     """Timeline entries with the console's own words in the language (core/entry_text)."""
     language = language or current_language()
     if not entries or not language.lower().startswith("zh"):
