@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic_core import ErrorDetails
+
 from command_console.core.errors import UserError
 from command_console.core.incidents import new_console_id
 from command_console.i18n import _
@@ -294,7 +296,7 @@ def _config_of(values: dict) -> Config:
     return Config(**values)
 
 
-def _describe(error: dict, path: Path, text: str) -> str:
+def _describe(error: ErrorDetails, path: Path, text: str) -> str:
     loc = [str(part) for part in error["loc"]]
     key = ".".join(loc)
     line = line_of(text, loc)
@@ -302,7 +304,7 @@ def _describe(error: dict, path: Path, text: str) -> str:
     return _("{where}: {key}: {problem}").format(where=where, key=key, problem=_problem(error, loc))
 
 
-def _problem(error: dict, loc: list[str]) -> str:
+def _problem(error: ErrorDetails, loc: list[str]) -> str:
     kind, ctx = error["type"], error.get("ctx", {})
     if kind == "extra_forbidden":
         return _("unknown setting (known: {known})").format(known=", ".join(KNOWN_KEYS))

@@ -103,7 +103,7 @@ class Workspace:
 
     def plan(self, query: str) -> Plan:
         """A plan by id (or unique prefix), English or Chinese title, or fuzzy match."""
-        titles = {
+        titles: dict[str, tuple[str, ...]] = {
             plan_id: (plan.title, plan.title_zh)
             for plan_id, plan in sorted(self.plans.plans.items())
         }

@@ -336,7 +336,11 @@ def incident_list(
         return
     for i in real + drills:
         step = next_deadline(i) if i.is_open else None
-        due = f"{format_countdown(seconds_until(step.due_at, now))} {step.step_id}" if step else ""
+        due = (
+            f"{format_countdown(seconds_until(step.due_at, now))} {step.step_id}"
+            if step and step.due_at  # next_deadline only picks steps with one
+            else ""
+        )
         typer.echo(
             drill_mark(i, real, drills)
             + f"{pad(i.id, 10)} {pad(labels.severity(i.severity), 9)} {pad(labels.status(i.status), 9)} "

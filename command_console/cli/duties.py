@@ -171,7 +171,7 @@ def report_upward(incident: str, json_: JsonOpt = False) -> None:
         if d.done:
             state = _("told {to} at {time}").format(to=d.told_to, time=_local(d.told_at, "%H:%M"))
         else:
-            left = d.seconds_left(now)
+            left = d.seconds_left(now) or 0  # not done: a number of seconds
             state = (_("OVERDUE {countdown}") if left <= 0 else _("due in {countdown}")).format(
                 countdown=format_countdown(left)
             )

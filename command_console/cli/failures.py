@@ -33,7 +33,7 @@ def describe(exc: BaseException) -> tuple[str, int]:
         return str(exc), exc.exit_code
     if isinstance(exc, UnicodeError):
         return _("a value is not valid text (undecodable bytes: {detail}); retype it").format(
-            detail=exc.reason
+            detail=getattr(exc, "reason", exc)  # the decode/encode errors say why
         ), errors.EXIT_BAD_INPUT
     if isinstance(exc, sqlite3.Error):
         return _describe_sqlite(exc)

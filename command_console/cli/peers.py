@@ -24,7 +24,7 @@ def peers_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
     """List peers with fingerprints, status, last seen and how many of their operations were refused."""
     if ctx.invoked_subcommand:
         return
-    from command_console.data.sync import peers
+    from command_console.data.sync import keys, peers
 
     workspace = State.workspace()
     store, zone = workspace.store, workspace.config.zone
@@ -39,9 +39,7 @@ def peers_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
                     "first_seen": p.first_seen.isoformat() if p.first_seen else None,
                     "last_seen": p.last_seen.isoformat() if p.last_seen else None,
                     "rejected": p.rejected,
-                    "key_changed_to": peers.keys.fingerprint(p.key_mismatch)
-                    if p.key_mismatch
-                    else None,
+                    "key_changed_to": keys.fingerprint(p.key_mismatch) if p.key_mismatch else None,
                 }
                 for p in found
             ]
@@ -68,7 +66,7 @@ def peers_list(ctx: typer.Context, json_: JsonOpt = False) -> None:
         )
         if peer.key_mismatch:
             line += "  " + _("KEY CHANGED to {fingerprint}").format(
-                fingerprint=peers.keys.fingerprint(peer.key_mismatch)
+                fingerprint=keys.fingerprint(peer.key_mismatch)
             )
         typer.echo(line)
 

@@ -91,7 +91,7 @@ class RoutineDone(_Strict):
     note: Annotated[StrictStr, Field(max_length=LOG_ENTRY_LIMIT)]
 
 
-DUTY_PAYLOADS = {
+DUTY_PAYLOADS: dict[str, type[_Strict]] = {
     "incident.extra": IncidentExtra,
     "incident.archive": IncidentArchive,
     "report.sent": ReportSent,

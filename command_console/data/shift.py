@@ -164,10 +164,11 @@ def shift_window(
                 ).format(end=end, start=start)
             )
         return Window(start, end)
-    shift = queries.current_shift(store) or (queries.list_shifts(store, own=True) or [None])[-1]
-    if shift is None:
+    own = queries.list_shifts(store, own=True)
+    latest = queries.current_shift(store) or (own[-1] if own else None)
+    if latest is None:
         raise UserError(_("no shift recorded yet; give --since and --until"))
-    return Window(shift.started_at, shift.ended_at or now, shift.id)
+    return Window(latest.started_at, latest.ended_at or now, latest.id)
 
 
 def window_from_text(store: Store, now: datetime, text: str, zone) -> Window:

@@ -16,7 +16,6 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from command_console.core import corrections, labels
-from command_console.core.errors import UserError
 from command_console.core.incidents import EntryKind, Incident, TimelineEntry
 from command_console.core.report import ReportStatus
 from command_console.core.text import clean
@@ -24,7 +23,7 @@ from command_console.core.when import local
 from command_console.data import queries
 from command_console.i18n import N_, _, current_language
 from command_console.screens.main_fixes import FixActions
-from command_console.screens.saving import CANNOT_WRITE
+from command_console.screens.saving import REFUSED
 from command_console.widgets import cells
 from command_console.widgets.footer import KeyFooter
 
@@ -177,7 +176,7 @@ class DetailScreen(FixActions, Screen):
     def _write(self, change: Callable[[], object], success: str) -> None:
         try:
             change()
-        except (UserError, *CANNOT_WRITE) as exc:
+        except REFUSED as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
         else:
             if success:

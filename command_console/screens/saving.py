@@ -12,3 +12,6 @@ CANNOT_WRITE: tuple[type[BaseException], ...] = tuple(
     for kind in (getattr(errors, "WriteError", None), OSError, sqlite3.Error)
     if kind is not None
 )
+
+# what a write is refused for, said in one line: the user's mistake, or what nobody typed
+REFUSED: tuple[type[BaseException], ...] = (errors.UserError, *CANNOT_WRITE)

@@ -37,7 +37,8 @@ def _ticks(record: ShiftRecord) -> list[datetime]:
     span = w.until - w.since
     step = next((s for s in TICK_STEPS if span / s <= 12), TICK_STEPS[-1])
     local = w.since.astimezone(record.zone).replace(minute=0, second=0, microsecond=0)
-    ticks, t = [], local
+    ticks: list[datetime] = []
+    t = local
     while t <= w.until and len(ticks) < 40:
         if t >= w.since:
             ticks.append(t)
