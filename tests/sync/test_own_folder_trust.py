@@ -155,3 +155,20 @@ def test_a_data_dir_restored_from_an_older_backup_merges_and_adopts_its_newer_se
     assert not got.rejected, got.problems
     assert {o.id for o in r.store.all_ops()} == {o.id for o in a.store.all_ops()}
     assert not SyncState.load(r.store).bad, SyncState.load(r.store).bad
+
+
+def test_a_segment_header_nested_40000_deep_is_reported_and_stops_no_pass(consoles, share):
+    a, _sa, _ = _console_with_entries(consoles)
+    b, sb = consoles("b")
+    folder = share / "000deep"  # sorts first
+    h.publish_key(folder, h.new_signer().public_key)
+    deep = h.HEADER + h.frame(b"[" * h.DEEP + b"]" * h.DEEP) + h.frame(b'{"end": 0}')
+    path = h.drop(folder, deep, 1, 1)
+
+    got = sb.sync_once(wait=True)
+
+    assert got.share_ok, got.problems
+    assert any(path.name in p and "header" in p for p in got.problems), got.problems
+    assert {o.id for o in a.store.all_ops() if o.console_id == a.config.console_id} <= {
+        o.id for o in b.store.all_ops()
+    }

@@ -550,7 +550,9 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
             return
         versus_share = created - int(mtime * 1000)
         versus_us = created - now_ms  # a file cannot be written in our future (now: this pass)
-        if abs(versus_share) > SKEW_LIMIT_MS:
+        if abs(versus_share) <= SKEW_LIMIT_MS and versus_us <= SKEW_LIMIT_MS:
+            state.note_skew(console, None)  # the usual case, without building the text
+        elif abs(versus_share) > SKEW_LIMIT_MS:
             state.note_skew(console, _skew_text(f"console {console}", versus_share, "the share"))
         else:
             state.note_skew(

@@ -90,7 +90,8 @@ def name_problem(parsed: SegmentName, ops: list[Op]) -> str | None:
     must not skip later files, or compact, on its word."""
     if not ops:
         return None
-    first, last = min(op.seq for op in ops), max(op.seq for op in ops)
+    seqs = [op.seq for op in ops]
+    first, last = min(seqs), max(seqs)
     if (parsed.first, parsed.last) == (first, last):
         return None
     return _("its name claims seq {claimed} but it holds seq {held}").format(
@@ -173,10 +174,11 @@ def decode(data: bytes) -> Decoded:
         out.fatal = True
         return out
     try:
-        out.header = json.loads(frames[0][1])
-        if not isinstance(out.header, dict) or not isinstance(out.header.get("console_id"), str):
+        header = _header(frames[0][1])
+        if not isinstance(header, dict) or not isinstance(header.get("console_id"), str):
             raise ValueError("not an object")
-    except ValueError:
+        out.header = header
+    except (ValueError, RecursionError):  # a header nested 40,000 deep stopped every pass
         out.header = None
         out.problems.append("header unreadable")
         out.fatal = True
@@ -219,6 +221,31 @@ def decode(data: bytes) -> Decoded:
 _JSON = json.JSONDecoder()
 _QUOTES = re.compile(rb'\\.|"')  # an escape, or a quote that opens or closes a string
 DEEP_LOOKAHEAD = 4096  # bytes of a record looked at before a run of `[`; bounds the work
+
+
+_HEADER_AS_WRITTEN = re.compile(
+    rb'\{"console_id": "([a-z0-9]{1,64})", "count": (0|[1-9][0-9]{0,15}), '
+    rb'"created_ms": (-?(?:0|[1-9][0-9]{0,15})), "first_seq": (0|[1-9][0-9]{0,15}), '
+    rb'"last_seq": (0|[1-9][0-9]{0,15})\}'
+)
+
+
+def _header(body: bytes) -> object:
+    """A header frame's JSON: the form every writer writes (encode()) is read directly,
+    anything else goes to the parser; both give the same value."""
+    match = _HEADER_AS_WRITTEN.fullmatch(body)
+    if match is None:
+        if too_deep(body):
+            raise RecursionError("nested too deep")
+        return _JSON.decode(body.decode("utf-8"))
+    console, count, created, first, last = match.groups()
+    return {
+        "console_id": console.decode(),
+        "count": int(count),
+        "created_ms": int(created),
+        "first_seq": int(first),
+        "last_seq": int(last),
+    }
 
 
 def too_deep(body: bytes) -> bool:
