@@ -10,12 +10,14 @@ Pure functions: callers pass "now"; nothing here reads the store, a file or the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from command_console.core.incidents import Severity
+from command_console.core.incidents import Incident, Severity
 from command_console.core.timers import seconds_until
 from command_console.i18n import N_, _, ngettext
 
@@ -29,7 +31,7 @@ class UpwardRule:
     deadline_s: int
     from_severity: Severity = Severity.GENERAL
 
-    def as_payload(self) -> dict:
+    def as_payload(self) -> dict[str, Any]:
         return {
             "role": self.role,
             "deadline_s": self.deadline_s,
@@ -129,12 +131,12 @@ class ReportVersion:
     incident_id: str
     number: int
     kind: str
-    fields: dict
+    fields: dict[str, Any]
     frozen_at: datetime
     frozen_by: str
 
 
-def upward_ringing(dues, now: datetime) -> list[UpwardDue]:
+def upward_ringing(dues: Iterable[UpwardDue], now: datetime) -> list[UpwardDue]:
     """Untold upward reports past their deadline, most overdue first."""
     return sorted((d for d in dues if not d.done and d.due_at <= now), key=lambda d: d.due_at)
 
@@ -263,7 +265,11 @@ def routine_due(
 
 
 def routine_states(
-    routines, done_times: dict[str, datetime], since: datetime, now: datetime, zone: ZoneInfo
+    routines: Iterable[Routine],
+    done_times: dict[str, datetime],
+    since: datetime,
+    now: datetime,
+    zone: ZoneInfo,
 ) -> list[RoutineState]:
     return [
         RoutineState(
@@ -299,7 +305,7 @@ def next_incident_view(view: str) -> str:
     return INCIDENT_VIEWS[(INCIDENT_VIEWS.index(view) + 1) % len(INCIDENT_VIEWS)]
 
 
-def incidents_title(incidents, view: str) -> str:
+def incidents_title(incidents: Sequence[Incident], view: str) -> str:
     """The incident list's title: open real incidents, open drills apart (never counted as
     incidents), and which view it is. `incidents` carry `is_open` and `drill`."""
     if view == "archive":

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from command_console.core import labels
-from command_console.core.incidents import CallOutcome, Incident, Severity
+from command_console.core.incidents import Call, CallOutcome, Incident, Severity
 from command_console.core.report import REPORT_FIELDS, Report, ReportStatus, field_name, problems
 from command_console.core.text import clean
 from command_console.core.timers import format_age, format_countdown, seconds_until
@@ -127,7 +127,7 @@ class HandoverSummary:
         )
 
 
-def awaiting_callbacks(calls: Iterable) -> list[Callback]:
+def awaiting_callbacks(calls: Iterable[Call]) -> list[Callback]:
     """Per (incident, contact): the last unanswered attempt with no later 'reached' call.
 
     `calls` are rows with incident_id, contact_id, name, phone, role, outcome and at,
@@ -197,7 +197,7 @@ def incomplete_reports(
 def build_summary(
     incidents: Iterable[Incident],
     reports: Mapping[str, Report],
-    calls: Iterable,
+    calls: Iterable[Call],
     now: datetime,
     lead: str = "",
     note: str = "",
@@ -318,7 +318,7 @@ def summary_to_dict(
     return result
 
 
-def summary_lines(summary: HandoverSummary, zone) -> list[str]:
+def summary_lines(summary: HandoverSummary, zone: tzinfo) -> list[str]:
     """Plain lines for the CLI and the screen, most urgent first, control characters removed.
     (Plain text: the screen renders them as Text, never as markup.)"""
 

@@ -5,7 +5,8 @@ drills running (apart from the real incidents). Pure: the caller passes data and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
+from typing import Any
 
 from command_console.core.contacts import role_label
 from command_console.core.duties import CorrectiveAction, RoutineState, UpwardDue
@@ -32,7 +33,7 @@ def _iso(instant: datetime | None) -> str | None:
     return None if instant is None else instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def duties_dict(duties: HandoverDuties) -> dict:
+def duties_dict(duties: HandoverDuties) -> dict[str, Any]:
     """For the handover operation (kept small: ids, texts cut to 200 characters)."""
     return {
         "open_actions": [
@@ -63,7 +64,7 @@ def duties_dict(duties: HandoverDuties) -> dict:
     }
 
 
-def duty_counts(duties: HandoverDuties) -> dict:
+def duty_counts(duties: HandoverDuties) -> dict[str, Any]:
     return {
         "open_actions": len(duties.actions),
         "upward_owed": len(duties.upward),
@@ -71,7 +72,7 @@ def duty_counts(duties: HandoverDuties) -> dict:
     }
 
 
-def duty_lines(duties: HandoverDuties, zone) -> list[str]:
+def duty_lines(duties: HandoverDuties, zone: tzinfo) -> list[str]:
     """Plain lines for the CLI and the handover screen, after the incident sections."""
 
     def hm(instant: datetime | None) -> str:

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVar
 
 
 class Severity(StrEnum):
@@ -27,7 +28,10 @@ class Severity(StrEnum):
         )
 
 
-def read_enum(kind, value):
+E = TypeVar("E", bound=StrEnum)
+
+
+def read_enum(kind: type[E], value: str) -> E:
     """A stored value as a member of its enum; a value this version does not know (a newer
     console's, or a damaged row) becomes a stand-in member that shows as it is, so reads
     never fail on what the database holds."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from command_console.core.op_schema import REISSUE, SEQ_MAX, envelope_problem, payload_problem
 
@@ -24,16 +25,18 @@ GENESIS_HASH = "0" * 64
 INCIDENT_FIELDS = ("title", "severity", "status", "started_at")
 
 
-def entity_of(kind: str, payload: dict) -> str:
+def entity_of(kind: str, payload: dict[str, Any]) -> str:
     """The entity an operation belongs to; each entity's tables fold from its ops alone."""
     if kind == REISSUE:
         original = payload["original"]
         return entity_of(original["kind"], original["payload"])
     if kind.startswith(("incident.", "entry.", "call.", "step.", "report.")):
-        return "incident:" + (payload.get("incident_id") or payload["id"])
+        incident: str = payload.get("incident_id") or payload["id"]
+        return "incident:" + incident
+    own_id: str = payload["id"]  # validated payloads: ids are text
     if kind.startswith("contact."):
-        return "contact:" + payload["id"]
-    return "shift:" + payload["id"]
+        return "contact:" + own_id
+    return "shift:" + own_id
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Op:
     kind: str
     entity: str
     author: str
-    payload: dict = field(compare=False)
+    payload: dict[str, Any] = field(compare=False)
     prev_hash: str
     hash: str = ""
     v: int = OP_FORMAT_VERSION
@@ -56,7 +59,7 @@ class Op:
     def sort_key(self) -> tuple[int, str, int]:
         return (self.hlc, self.console_id, self.seq)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "console_id": self.console_id,
@@ -91,7 +94,7 @@ class Op:
         return json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
     @staticmethod
-    def from_dict(data: dict) -> Op:
+    def from_dict(data: dict[str, Any]) -> Op:
         """An operation from a record read anywhere; raises ValueError when its fields are unusable."""
         if not isinstance(data, dict):
             raise ValueError("record is not an object")
@@ -112,7 +115,7 @@ def original_of(op: Op) -> Op:
     return Op.from_dict(op.payload["original"]) if op.kind == REISSUE else op
 
 
-def payload_json(payload: dict) -> str:
+def payload_json(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from typing import Any
 
 from command_console.core.contacts import ROLES
 from command_console.core.incidents import Severity
@@ -190,7 +191,7 @@ def parse_plan(source: str, path: str) -> tuple[Plan | None, list[Problem]]:
 
 
 class _PlanChecker:
-    def __init__(self, data: dict, path: str, locator: Locator) -> None:
+    def __init__(self, data: dict[str, Any], path: str, locator: Locator) -> None:
         self.data, self.path, self.locator = data, path, locator
         self.problems: list[Problem] = []
 
@@ -201,7 +202,9 @@ class _PlanChecker:
         prefix = _("step {n}: ").format(n=step + 1) if step is not None and table == "steps" else ""
         self.problems.append(Problem(self.path, line, col, prefix + message))
 
-    def text(self, table: dict, key: str, step: int | None = None, required: bool = True) -> str:
+    def text(
+        self, table: dict[str, Any], key: str, step: int | None = None, required: bool = True
+    ) -> str:
         value = table.get(key)
         if value is None:
             if required:
@@ -212,14 +215,16 @@ class _PlanChecker:
             return ""
         return value.strip()
 
-    def flag(self, table: dict, key: str, step: int) -> bool:
+    def flag(self, table: dict[str, Any], key: str, step: int) -> bool:
         value = table.get(key, False)
         if not isinstance(value, bool):
             self.problem(_("'{key}' must be true or false").format(key=key), key, step)
             return False
         return value
 
-    def unknown_keys(self, table: dict, allowed: set[str], step: int | None = None) -> None:
+    def unknown_keys(
+        self, table: dict[str, Any], allowed: set[str], step: int | None = None
+    ) -> None:
         for key in sorted(set(table) - allowed):
             self.problem(
                 _("unknown key '{key}' (allowed: {allowed})").format(
@@ -264,13 +269,13 @@ class _PlanChecker:
             plan_id, title, category, severity, steps, path=self.path, upward=upward, **optional
         )
 
-    def _limits(self, data: dict) -> None:
+    def _limits(self, data: dict[str, Any]) -> None:
         """What the incident.open schema accepts, so a plan that passes here can always be opened."""
         from command_console.core import op_schema as limit
         from command_console.core.text import TITLE_LIMIT
 
         def too_long(
-            table: dict, keys: tuple[str, ...], most: int, step: int | None = None
+            table: dict[str, Any], keys: tuple[str, ...], most: int, step: int | None = None
         ) -> None:
             for key in keys:
                 if isinstance(table.get(key), str) and len(table[key]) > most:
@@ -305,7 +310,7 @@ class _PlanChecker:
 
     def _severity(
         self,
-        table: dict,
+        table: dict[str, Any],
         key: str,
         allowed: tuple[Severity, ...] | type[Severity],
         step: int | None = None,
@@ -359,7 +364,7 @@ class _PlanChecker:
                 )
                 return
 
-    def _step(self, table: dict, index: int, seen: set[str]) -> PlanStep | None:
+    def _step(self, table: dict[str, Any], index: int, seen: set[str]) -> PlanStep | None:
         if not isinstance(table, dict):
             self.problem(_("must be a table"), None, index)
             return None
@@ -412,7 +417,7 @@ class _PlanChecker:
             **zh,
         )
 
-    def _deadline(self, table: dict, index: int) -> int | None:
+    def _deadline(self, table: dict[str, Any], index: int) -> int | None:
         value = table.get("deadline")
         if value is None:
             return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -100,7 +101,7 @@ def _relative(value: str, text: str, field: str) -> timedelta | None:
     return timedelta(seconds=seconds)
 
 
-def _checked(compute, text: str, field: str) -> datetime:
+def _checked(compute: Callable[[], datetime], text: str, field: str) -> datetime:
     try:
         return compute()
     except (OverflowError, ValueError):
