@@ -92,7 +92,7 @@ class ConsoleGroup(TyperGroup):
     """The root command: runs in Click's non-standalone mode and turns every exception,
     usage errors included, into one line and an exit code."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]  # Click's main is overloaded; this one passes every argument on unchanged
         if any(arg in ("--help", "-h") for arg in (sys.argv[1:] if args is None else args)):
             _choose_language_early(sys.argv[1:] if args is None else list(args))
             translate_help(self)

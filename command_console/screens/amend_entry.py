@@ -5,7 +5,7 @@ original stays in the timeline, marked with the correction; any lead may correct
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +23,11 @@ from command_console.core.text import LOG_ENTRY_LIMIT, clean, clean_line
 from command_console.core.when import local
 from command_console.i18n import N_, _
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
 
 @dataclass(frozen=True)
 class Amend:
@@ -34,6 +39,9 @@ class Amend:
 
 class AmendEntryScreen(ModalScreen[Amend | None]):
     """Dismisses with the correction to write (None: closed)."""
+
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Cancel"), id="amend_close"),

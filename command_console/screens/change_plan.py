@@ -4,7 +4,7 @@ from now; the old plan's steps stay in the timeline."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,9 +22,17 @@ from command_console.i18n import N_, _
 from command_console.screens.new_incident import plan_option, rank_plans
 from command_console.widgets.clean_input import CleanInput
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
+
 
 class ChangePlanScreen(ModalScreen[Plan | None]):
     """Dismisses with the plan chosen and confirmed (None: closed)."""
+
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", N_("Cancel"), id="change_plan_close"),
