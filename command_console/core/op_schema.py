@@ -8,6 +8,8 @@ meets when typing (core/text.py); numbers are bounded so no arithmetic on them o
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import (
@@ -294,7 +296,7 @@ def payload_problem(kind: str, payload: object) -> str | None:
     return None
 
 
-def envelope_problem(fields: dict) -> str | None:
+def envelope_problem(fields: dict[str, Any]) -> str | None:
     try:
         Envelope.model_validate(fields)
     except ValidationError as exc:
@@ -320,7 +322,7 @@ def _ms(value: object) -> None:
         raise ValueError("started_at must be milliseconds between 2000 and 2200")
 
 
-def _enum(kind, but=()):
+def _enum(kind: type[StrEnum], but: tuple[StrEnum, ...] = ()) -> Callable[[object], None]:
     allowed = [member.value for member in kind if member not in but]
 
     def check(value: object) -> None:

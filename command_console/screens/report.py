@@ -5,7 +5,7 @@ keystroke goes to a durable draft file; fields reach the store debounced and on 
 from __future__ import annotations
 
 import threading
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import work
@@ -15,6 +15,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Static, TextArea
 
 from command_console.core import labels
@@ -38,6 +39,11 @@ from command_console.screens.saving import CANNOT_WRITE
 from command_console.widgets.clean_input import CleanInput
 from command_console.widgets.clean_text_area import CleanTextArea
 from command_console.widgets.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from command_console.app import CommandConsoleApp
 
 DEBOUNCE_S = 1.0
 
@@ -63,6 +69,9 @@ def prefill_context(workspace, incident, entries) -> PrefillContext:
 
 
 class ReportScreen(Screen[None]):
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", N_("Save & close"), id="report_close"),
         Binding("ctrl+s", "save", N_("Save"), id="report_save"),
@@ -83,7 +92,7 @@ class ReportScreen(Screen[None]):
         self.touched: dict[str, str] = {}  # field -> value typed but maybe not yet in the store
         self.ready = False
         self.problem_note = ""
-        self._flush_timer = None
+        self._flush_timer: Timer | None = None
         self._write_lock = threading.Lock()
 
     @property
@@ -148,7 +157,7 @@ class ReportScreen(Screen[None]):
             if isinstance(widget, TextArea):
                 widget.load_text(self.values.get(spec.key, ""))
                 widget.move_cursor(widget.document.end)
-            else:
+            elif isinstance(widget, Input):
                 widget.value = self.values.get(spec.key, "")
                 widget.cursor_position = len(widget.value)
         self.ready = True
