@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from sqlite3 import Connection
+from typing import Any
 
 from command_console.core.incidents import Severity
 from command_console.core.timers import due_at
@@ -36,7 +37,7 @@ def _rank(severity: object) -> int:
 def open_steps(
     conn: Connection,
     incident_id: str,
-    steps: list[dict],
+    steps: list[dict[str, Any]],
     severity: str,
     started: datetime,
     added: datetime | None = None,
@@ -63,7 +64,7 @@ def _insert(
     conn: Connection,
     incident_id: str,
     position: int,
-    step: dict,
+    step: dict[str, Any],
     base: datetime,
     added: datetime | None,
 ) -> None:

@@ -20,6 +20,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ from command_console.core.errors import UserError
 from command_console.core.incidents import new_console_id
 from command_console.core.op_schema import REISSUE
 from command_console.core.ops import Op, original_of
-from command_console.data.store import RETIRED_KEY, op_from_row
+from command_console.data.store import RETIRED_KEY, Store, op_from_row
 from command_console.data.sync import admit, keys, peers
 from command_console.data.sync import segments as seg
 from command_console.data.sync.host import SyncHost
@@ -39,6 +40,7 @@ from command_console.paths import write_private
 
 if TYPE_CHECKING:
     from command_console.data.sync import Syncer, SyncResult
+    from command_console.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ def new_identity(syncer: Syncer) -> NewIdentity:
         return NewIdentity(old, new, count)
 
 
-def _fresh_id(store, share: Path | None, old: str) -> str:
+def _fresh_id(store: Store, share: Path | None, old: str) -> str:
     for _attempt in range(100):
         candidate = new_console_id()
         taken = (
@@ -194,7 +196,7 @@ def _fresh_id(store, share: Path | None, old: str) -> str:
     raise UserError(_("could not find a console id that is not in use"))
 
 
-def _reissue(store, old: str, new: str, old_public_key: str, now) -> int:
+def _reissue(store: Store, old: str, new: str, old_public_key: str, now: datetime) -> int:
     """One transaction: the re-issues, a shift under the new id for the lead on shift, the
     old rows dropped, the old id pinned as a peer (its other copy), the sync bookkeeping
     moved to the new id and the change recorded."""
@@ -257,7 +259,7 @@ def _move_bookkeeping(state: SyncState, old: str) -> None:
         del state.bad[rel]
 
 
-def _switch(workspace, old: str, new: str) -> None:
+def _switch(workspace: Workspace, old: str, new: str) -> None:
     """After the database decided: the new key and console_id take effect."""
     root = workspace.paths.root
     staged = root / f"{keys.KEY_FILE}.{new}"

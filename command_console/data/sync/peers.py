@@ -15,6 +15,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from command_console.core.text import clean
 from command_console.data.store import Store
@@ -91,7 +92,7 @@ def list_peers(store: Store) -> list[Peer]:
     return [_peer(r) for r in store.rows("SELECT * FROM peers ORDER BY console_id")]
 
 
-def _peer(row) -> Peer:
+def _peer(row: Any) -> Peer:  # a named row of the peers table
     return Peer(
         row.console_id,
         row.public_key,
@@ -161,7 +162,7 @@ def quarantine(
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        added = conn.total_changes - before
+        added: int = conn.total_changes - before
         counts: dict[str, int] = {}
         for console, *_ in items:
             counts[console] = counts.get(console, 0) + 1

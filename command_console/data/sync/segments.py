@@ -22,6 +22,7 @@ Nothing here imports SQL or Textual.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -33,6 +34,7 @@ import sys
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from command_console.core.ops import MAX_PAYLOAD_BYTES, Op
 from command_console.i18n import _
@@ -137,7 +139,7 @@ def encode(console_id: str, ops: list[Op], created_ms: int) -> bytes:
 
 @dataclass
 class Decoded:
-    header: dict | None = None
+    header: dict[str, Any] | None = None  # the file's JSON header; None: unreadable
     ops: list[Op] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # short reasons, without the file name
     bad_records: list[tuple[int, str, object]] = field(
@@ -331,10 +333,8 @@ def write_segment(
             os.close(fd)
         os.rename(tmp, folder / name)
     except OSError:
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass
         raise
     fsync_dir(folder)
     return name, len(data)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from command_console.core.op_schema import REISSUE
 from command_console.core.ops import GENESIS_HASH, Op, original_of, validate
-from command_console.data.store import op_from_row
+from command_console.data.store import Store, op_from_row
 from command_console.data.sync import segments as seg
 
 
-def verify(store, share: Path | None) -> tuple[list[str], list[str]]:
+def verify(store: Store, share: Path | None) -> tuple[list[str], list[str]]:
     """(summary lines, problem lines) for the local log and, when given, the share."""
     summary, problems = [], []
     local: dict[str, dict[int, Op]] = {}
@@ -122,5 +122,5 @@ def _walk(by_seq: dict[int, Op], where: str, carried: dict[int, set[str]]) -> li
     return found
 
 
-def _span(by_seq: dict) -> str:
+def _span(by_seq: dict[int, Op]) -> str:
     return f"{min(by_seq)}-{max(by_seq)}" if by_seq else "none"
