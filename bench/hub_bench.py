@@ -6,7 +6,8 @@
 2. M consoles (default 50) x K operations (default 1,000), written by one process round
    robin in batches of 50 while each console's `sync --watch` runs: convergence after the
    last write; then, at idle, the hub's connections and the CPU of the watchers and of
-   the server over 5 s.
+   the server over 5 s. Each console is a `sync --watch` process: 50 of them load a small
+   machine heavily (on 2 shared cores: load ~50, writes starved); run it on a quiet one.
 3. A no-op pull on a hub holding R rows (default 1,000,000, synthetic, spread over 50
    consoles): the console's watermarks stand at the heads, as after it pulled them. The
    steady-state pass (the hole sweep, once a minute, is left out), median / min / max.
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 
 from bench.sync_bench import count_ops
-from command_console.data import actions
+from command_console.data import actions, queries
 from command_console.data.sync import Syncer
 from command_console.data.sync.hub import hub_grant, hub_init
 from command_console.data.sync.hub_pass import HubState
@@ -132,6 +133,13 @@ def total_ops(dirs: list[Path]) -> int:
 def three_consoles(folder: Path, target: str, count: int, hub: Hub | None) -> float | None:
     dirs = make_consoles(folder, ["one", "two", "three"], target, hub)
     running = watchers(dirs)
+    try:
+        return _three(dirs, target, count)
+    finally:
+        stop(running)  # also when something failed: never leave watchers behind
+
+
+def _three(dirs: list[Path], target: str, count: int) -> float | None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     writers = [
         subprocess.Popen(
@@ -158,7 +166,6 @@ def three_consoles(folder: Path, target: str, count: int, hub: Hub | None) -> fl
         done.append((float(line[1]), float(line[2])))
     last_write = max(end for _, end in done)
     converged = wait_converged(dirs, total_ops(dirs), last_write)
-    stop(running)
     write_s = last_write - min(start for start, _ in done)
     shown = f"{converged:.2f} s" if converged is not None else "NOT within 600 s"
     print(
@@ -195,9 +202,18 @@ def server_pids(cluster: PgCluster) -> list[int]:
 def many_consoles(folder: Path, target: str, consoles: int, each: int, hub: Hub | None):
     dirs = make_consoles(folder, [f"c{n:02d}" for n in range(consoles)], target, hub)
     running = watchers(dirs)
-    time.sleep(2.0)  # every watcher up and through its first pass
+    try:
+        return _many(dirs, running, target, each, hub)
+    finally:
+        stop(running)
+
+
+def _many(dirs: list[Path], running, target: str, each: int, hub: Hub | None) -> float | None:
+    consoles = len(dirs)
+    settled = wait_converged(dirs, total_ops(dirs), time.time())  # start from idle
+    assert settled is not None, "the consoles did not exchange their first ops"
     opened = [Workspace.open(d) for d in dirs]
-    incidents = [actions.open_incident(w.store, w.plan("fire")) for w in opened]
+    incidents = [queries.list_incidents(w.store)[0].id for w in opened]  # held by all
     start = time.time()
     for first in range(0, each, 50):
         for workspace, incident in zip(opened, incidents, strict=True):
@@ -243,7 +259,6 @@ def many_consoles(folder: Path, target: str, consoles: int, each: int, hub: Hub 
             f"hub connections {connections} ({connections / consoles:.1f} per console)"
         )
     print(line)
-    stop(running)
     return converged
 
 
