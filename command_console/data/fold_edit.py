@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from sqlite3 import Connection
+from types import ModuleType
 
 from command_console.core.incidents import EntryKind, Status
 from command_console.core.ops import Op
@@ -30,7 +31,7 @@ def clear_entity(conn: Connection, entity: str) -> None:
     conn.execute("DELETE FROM entry_amendments WHERE entity = ?", (entity,))
 
 
-def _fold():
+def _fold() -> ModuleType:  # imported late: fold imports this module
     from command_console.data import fold
 
     return fold

@@ -12,6 +12,13 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # cryptography is imported when a key is first used
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
 
 KEY_FILE = "console.key"
 PUBLIC_KEY_FILE = "console.pub"  # in <share>/<console id>/ (segments.PUBLIC_KEY_FILE)
@@ -19,7 +26,7 @@ PUBLIC_KEY_MAX_BYTES = 256
 
 
 class Signer:
-    def __init__(self, private_key) -> None:
+    def __init__(self, private_key: Ed25519PrivateKey) -> None:
         from cryptography.hazmat.primitives import serialization
 
         self._key = private_key
@@ -96,7 +103,7 @@ def parse_public_key(text: str) -> str | None:
 
 
 @lru_cache(maxsize=256)
-def _public(public_key: str):
+def _public(public_key: str) -> Ed25519PublicKey:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
     return Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key))
