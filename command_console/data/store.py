@@ -15,11 +15,12 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from command_console.core.clock import HLC_COUNTER_BITS, Clock, SystemClock, next_hlc, to_ms
 from command_console.core.errors import UserError
@@ -36,7 +37,14 @@ from command_console.data import engine as db
 from command_console.data import fold
 from command_console.i18n import _
 
-PayloadBuilder = Callable[[sqlite3.Connection], dict]
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from command_console.data.sync.keys import Signer
+
+PayloadBuilder = Callable[[sqlite3.Connection], dict[str, Any]]
+# (kind, payload) by the store's author, or (kind, payload, author)
+Change = tuple[str, dict[str, Any] | PayloadBuilder] | tuple[str, dict[str, Any], str]
 OP_ORDER = "ORDER BY hlc, console_id, seq"
 # An operation stamped further ahead of this clock is never merged (sync holds it back),
 # and none already stored may pull our clock past it.
@@ -46,7 +54,7 @@ SKEW_LIMIT_MS = 5 * 60 * 1000
 RETIRED_KEY = "identity.retired."
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """`ops_table` (the SQLAlchemy table) for callers that build queries; loaded on demand."""
     if name == "ops_table":
         from command_console.data.schema import OpRow
@@ -57,7 +65,12 @@ def __getattr__(name: str):
 
 class Store:
     def __init__(
-        self, path: Path, console_id: str, author: str, clock: Clock | None = None, signer=None
+        self,
+        path: Path,
+        console_id: str,
+        author: str,
+        clock: Clock | None = None,
+        signer: Signer | None = None,
     ) -> None:
         self.path = Path(path)
         self.console_id = console_id
@@ -75,7 +88,7 @@ class Store:
             self.rebuild()
 
     @contextmanager
-    def _borrow(self):
+    def _borrow(self) -> Iterator[sqlite3.Connection]:
         """A connection for one transaction, kept open afterwards for the next one on any
         thread: the console runs each action in a new worker thread, and opening a
         connection (with its pragmas) per action put milliseconds on every Enter."""
@@ -95,7 +108,7 @@ class Store:
                 conn.close()
 
     @contextmanager
-    def transaction(self, mode: str = "IMMEDIATE"):
+    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """A transaction on a connection of its own. IMMEDIATE takes the write lock at once
         (other processes wait on the busy timeout); DEFERRED is a consistent read."""
         with self._borrow() as conn:
@@ -107,9 +120,10 @@ class Store:
                 raise
             conn.execute("COMMIT")
 
-    def rows(self, sql: str, *params) -> list:
+    def rows(self, sql: str, *params: object) -> list[Any]:  # named rows (engine._named_rows)
         with self.transaction("DEFERRED") as conn:
-            return conn.execute(sql, params).fetchall()
+            found: list[Any] = conn.execute(sql, params).fetchall()
+            return found
 
     def checkpoint_in_background(self) -> None:
         """From now on commits leave the WAL to `checkpoint()`, which a long-running process
@@ -136,22 +150,21 @@ class Store:
             del self.__dict__["engine"]
 
     @cached_property
-    def engine(self):
+    def engine(self) -> Engine:
         """A SQLAlchemy engine on the same file, for ORM-style code; loaded on first use."""
-        return db.make_engine(self.path)
+        made: Engine = db.make_engine(self.path)
+        return made
 
-    def read(self):
+    def read(self) -> Connection:
         """A SQLAlchemy read connection (deferred BEGIN: never waits for writers in WAL mode)."""
         return self.engine.connect().execution_options(begin="DEFERRED")
 
     # -- writing -------------------------------------------------------------
 
-    def append(self, kind: str, payload: dict | PayloadBuilder) -> Op:
+    def append(self, kind: str, payload: dict[str, Any] | PayloadBuilder) -> Op:
         return self.append_many([(kind, payload)])[0]
 
-    def append_many(
-        self, changes: Iterable[tuple[str, dict | PayloadBuilder] | tuple[str, dict, str]]
-    ) -> list[Op]:
+    def append_many(self, changes: Iterable[Change]) -> list[Op]:
         """Commit several operations in one durable transaction.
 
         A change is (kind, payload) by `self.author`, or (kind, payload, author). Each op
@@ -161,7 +174,7 @@ class Store:
         with self.transaction() as conn:
             return self.append_in(conn, changes)
 
-    def append_in(self, conn: sqlite3.Connection, changes) -> list[Op]:
+    def append_in(self, conn: sqlite3.Connection, changes: Iterable[Change]) -> list[Op]:
         """append_many inside a transaction the caller holds (with other statements of its own)."""
         written: list[Op] = []
         last_hlc, seq, prev_hash = self._chain_head(conn)
@@ -310,34 +323,38 @@ class Store:
 
     # -- small reads the write path needs (plain SQL) ---------------------------
 
-    def scalar(self, sql: str, *params):
+    def scalar(self, sql: str, *params: object) -> Any:  # the first column of the first row
         found = self.rows(sql, *params)
         return found[0][0] if found else None
 
     def head(self) -> int:
         """Grows whenever any process commits an operation here: cheap change detection."""
-        return self.scalar("SELECT max(rowid) FROM ops") or 0
+        return int(self.scalar("SELECT max(rowid) FROM ops") or 0)
 
     def op_count(self) -> int:
-        return self.scalar("SELECT count(*) FROM ops")
+        return int(self.scalar("SELECT count(*) FROM ops"))
 
     def incident_ids(self) -> list[str]:
         return [r[0] for r in self.rows("SELECT id FROM incidents")]
 
     def current_lead(self) -> str | None:
-        return self.scalar(
+        lead: str | None = self.scalar(
             "SELECT lead FROM shifts WHERE ended_at IS NULL AND console_id = ? "
             "ORDER BY started_at DESC LIMIT 1",
             self.console_id,
         )
+        return lead
 
     def last_writer(self, entity: str, field: str) -> str | None:
         """The operation that last set a field: the `base` a new write of it names."""
-        return self.scalar("SELECT op_id FROM stamps WHERE entity = ? AND field = ?", entity, field)
+        op_id: str | None = self.scalar(
+            "SELECT op_id FROM stamps WHERE entity = ? AND field = ?", entity, field
+        )
+        return op_id
 
     # -- reading the log -----------------------------------------------------
 
-    def all_ops(self, *where) -> list[Op]:
+    def all_ops(self, *where: Any) -> list[Op]:  # SQLAlchemy conditions
         """Operations in fold order; `where` takes SQLAlchemy conditions on `ops_table`."""
         if not where:
             return [op_from_row(r) for r in self.rows(f"SELECT * FROM ops {OP_ORDER}")]  # noqa: S608 - OP_ORDER is our fixed ORDER BY
@@ -365,7 +382,7 @@ class Store:
         return digests
 
     def integrity_check(self) -> str:
-        return self.scalar("PRAGMA integrity_check")
+        return str(self.scalar("PRAGMA integrity_check"))
 
 
 def effective(ops: Iterable[Op]) -> list[Op]:
@@ -406,7 +423,7 @@ def reissued_among(conn: sqlite3.Connection, op_ids: list[str]) -> dict[str, str
     return found
 
 
-def op_from_row(row) -> Op:
+def op_from_row(row: Any) -> Op:  # a named row of the ops table
     return Op(
         id=row.id,
         console_id=row.console_id,

@@ -200,7 +200,7 @@ def collect(
         alive = conn.execute(alive_query).scalars()
         wanted = touched | set(alive)
         field_rows = conn.execute(select(fields_t).where(fields_t.c.incident_id.in_(wanted))).all()
-        statuses = dict(
+        statuses: dict[str, str] = dict(
             conn.execute(
                 select(incidents_t.c.id, incidents_t.c.report_status).where(
                     incidents_t.c.id.in_(wanted)

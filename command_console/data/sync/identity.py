@@ -171,6 +171,8 @@ def new_identity(syncer: Syncer) -> NewIdentity:
         old_signer = store.signer
         store.console_id, store.signer = new, signer
         try:
+            if old_signer is None:  # a workspace always loads its key; the files are undone below
+                raise RuntimeError("this console has no signing key to re-issue with")
             count = _reissue(store, old, new, old_signer.public_key, workspace.clock.now())
         except BaseException:
             store.console_id, store.signer = old, old_signer
