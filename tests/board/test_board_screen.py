@@ -37,7 +37,7 @@ async def test_board_groups_every_console_by_site_and_moves_with_j_k(merged, clo
         assert "\x1b" not in sites and "热线中心 Hotline Centre, 3F Building A" in sites
         assert "Wang Fang 王芳 (bravo, since 14:00)" in sites
         assert "Zhao (charlie, since 14:00)" in sites
-        assert "1 step late · 6 upward reports late" in sites
+        assert "1 step late · 5 upward reports late" in sites  # the plan's own rule (five roles)
         assert "2 upward reports late · 1 drill" in sites
         # Incidents grouped by site (bravo's site sorts before alpha's), most severe first.
         assert rows(app) == [ids["drill"], ids["surge"], ids["cut"], ids["fresh"]]
