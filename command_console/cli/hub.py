@@ -18,7 +18,9 @@ app.add_typer(hub_app, name="hub")
 UrlArg = Annotated[
     str,
     typer.Argument(
-        help=N_("postgresql://role@host[:port][,host2[:port2]]/db (password from PGPASSWORD or ~/.pgpass)")
+        help=N_(
+            "postgresql://role@host[:port][,host2[:port2]]/db (password from PGPASSWORD or ~/.pgpass)"
+        )
     ),
 ]
 
@@ -52,7 +54,9 @@ def hub_grant(
     role: Annotated[str, typer.Argument(help=N_("An existing login role of the hub."))],
     consoles: Annotated[
         list[str],
-        typer.Argument(help=N_("Console ids this role may publish ('*': any console, for a bridge).")),
+        typer.Argument(
+            help=N_("Console ids this role may publish ('*': any console, for a bridge).")
+        ),
     ],
 ) -> None:
     """Let a database role publish the operations of these consoles (and read everything)."""
@@ -62,7 +66,11 @@ def hub_grant(
 
     bad = [c for c in consoles if c != "*" and not CONSOLE_DIR_RE.match(c)]
     if bad:
-        fail(_("{value!r} is not a console id (2-12 lower-case letters and digits)").format(value=bad[0]))
+        fail(
+            _("{value!r} is not a console id (2-12 lower-case letters and digits)").format(
+                value=bad[0]
+            )
+        )
     try:
         typer.echo(run_grant(_checked(url), role, consoles))
     except HubError as exc:

@@ -52,7 +52,7 @@ async def test_late_upward_report_rings_and_one_key_records_it(workspace, clock)
         listing.highlighted = row
         await pilot.press("p")
         await settle(pilot)
-        told = [r for r in queries_duties.upward_reports(workspace.store, incident)]
+        told = list(queries_duties.upward_reports(workspace.store, incident))
         assert [(r.role, r.via, r.version) for r in told] == [("higher-authority", "phone", 1)]
         await pilot.press("escape")
         await settle(pilot)

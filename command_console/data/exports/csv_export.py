@@ -74,7 +74,8 @@ def render(record: ShiftRecord, bom: bool = False) -> str:
             labels.entry_kind(e.kind),
             e.author,
             e.console_id,
-            amended.plain(e, zone),  # a corrected entry keeps its original text beside the correction
+            # a corrected entry keeps its original text beside the correction
+            amended.plain(e, zone),
             e.id,
         )
         writer.writerow([neutralise(safe(cell)) for cell in row])
