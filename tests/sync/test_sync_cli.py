@@ -18,7 +18,8 @@ def test_sync_without_a_shared_folder_says_how_to_set_one(tmp_path):
     assert proc.returncode == 2
     assert (
         proc.stderr.strip()
-        == "error: sync is off: set a shared folder with `command-console init --sync-dir DIR`"
+        == "error: sync is off: set a shared folder with `command-console init --sync-dir DIR` "
+        "or a hub with `--sync-url postgresql://...`"
     )
 
 
