@@ -230,7 +230,7 @@ class Syncer(OwnFolder, Incoming, Reissues, HubPass, Relay):
                 _("{n} unpublished").format(n=last.hub_unpublished),
             ]
         return [
-            _("hub unavailable"),
+            last.hub_state or _("hub unavailable"),
             _("{n} unpublished").format(n=last.hub_unpublished),
             _("retrying"),
         ]

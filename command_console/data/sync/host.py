@@ -43,6 +43,7 @@ class SyncHost:
         _hub_failures: int
         _hub_retry_at: float
         _hub_swept: float
+        _last: SyncResult | None
 
         def _apply(
             self, console: str, items: list[Located], state: SyncState, result: SyncResult

@@ -131,6 +131,10 @@ class HubError(Exception):
     """The hub cannot be reached or refused a statement; the text is one line."""
 
 
+class HubRefused(HubError):
+    """The hub answered but this console's role lacks a privilege (not a passing outage)."""
+
+
 def url_problem(url: str) -> str | None:
     """Why a sync URL cannot be used (None: fine). The password must not be in it."""
     try:
@@ -184,18 +188,33 @@ class HubLink:
 
     def run(self, action):
         """action(conn) on the statement connection; any database trouble becomes HubError
-        (and the connection is dropped, to be reopened by the next call)."""
+        (and the connection is dropped, to be reopened by the next call). A connection the
+        server closed since the last pass (a restart, a failover) is replaced and the action
+        tried once more: actions are idempotent (inserts ignore rows the hub holds)."""
         import psycopg
 
-        try:
-            if self._conn is None or self._conn.closed:
-                self._conn = psycopg.connect(
-                    self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
-                )
-            return action(self._conn)
-        except (psycopg.Error, OSError) as exc:
-            self._drop_connection()
-            raise HubError(one_line(exc)) from exc
+        for attempt in (1, 2):
+            fresh = self._conn is None or self._conn.closed
+            try:
+                if fresh:
+                    self._conn = psycopg.connect(
+                        self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
+                    )
+                return action(self._conn)
+            except psycopg.errors.InsufficientPrivilege as exc:
+                raise HubRefused(
+                    _(
+                        "this console's database role may not do that ({why}); the hub's "
+                        "administrator runs: command-console hub grant URL ROLE CONSOLE_ID"
+                    ).format(why=one_line(exc))
+                ) from exc
+            except (psycopg.Error, OSError) as exc:
+                broken = self._conn is not None and self._conn.closed
+                self._drop_connection()
+                if attempt == 1 and broken and not fresh:
+                    continue
+                raise HubError(one_line(exc)) from exc
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self._drop_connection()

@@ -22,7 +22,13 @@ from command_console.core.ops import Op
 from command_console.data.store import op_from_row
 from command_console.data.sync import keys, peers
 from command_console.data.sync.host import SyncHost
-from command_console.data.sync.hub import PUBLISH_BATCH, HubError, HubLink, shown_url
+from command_console.data.sync.hub import (
+    PUBLISH_BATCH,
+    HubError,
+    HubLink,
+    HubRefused,
+    shown_url,
+)
 from command_console.i18n import _
 
 if TYPE_CHECKING:
@@ -89,7 +95,10 @@ class HubPass(SyncHost):
         result.hub_state = "ok"
         hub_state = HubState(self.store, self._hub_link().url)
         if time.monotonic() < self._hub_retry_at:
-            result.hub_ok, result.hub_state = False, _("hub unavailable")
+            result.hub_ok = False
+            result.hub_state = (self._last.hub_state if self._last else None) or _(
+                "hub unavailable"
+            )
             result.hub_unpublished = self._hub_unpublished(hub_state)
             return
         try:
@@ -102,11 +111,11 @@ class HubPass(SyncHost):
             self._hub_failures += 1
             delay = RETRY_AFTER_S[min(self._hub_failures, len(RETRY_AFTER_S)) - 1]
             self._hub_retry_at = time.monotonic() + delay
-            result.hub_ok, result.hub_state = False, _("hub unavailable")
+            refused = isinstance(exc, HubRefused)
+            result.hub_ok = False
+            result.hub_state = _("hub refused") if refused else _("hub unavailable")
             result.problems.append(
-                _("hub {url}: {why}; retrying in {seconds} s").format(
-                    url=shown_url(self._hub_link().url), why=exc, seconds=delay
-                )
+                _("hub {url}: {why}").format(url=shown_url(self._hub_link().url), why=exc)
             )
         hub_state.save(self.store)
         result.hub_unpublished = self._hub_unpublished(hub_state)
