@@ -27,8 +27,8 @@ from command_console.core.incidents import (
 from command_console.core.matching import resolve
 from command_console.core.report import Report, ReportStatus
 from command_console.core.text import shown
-from command_console.data.queries_edit import with_amendments
 from command_console.data.plan_titles import entries_in_language, in_chosen_language
+from command_console.data.queries_edit import with_amendments
 from command_console.data.store import Store
 from command_console.data.timestamps import from_iso
 from command_console.i18n import _
