@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from command_console.core import text as clean
 from command_console.core.clock import to_ms
 from command_console.core.contacts import ROLE_LABELS_ZH, ROLES
-from command_console.core.duties import REVIEW_FIELDS, Routine, VersionKind, Via, review_missing
+from command_console.core.duties import (
+    REVIEW_FIELDS,
+    Routine,
+    UpwardRule,
+    VersionKind,
+    Via,
+    review_missing,
+)
 from command_console.core.errors import NotFound, UserError
 from command_console.core.incidents import Status
 from command_console.core.matching import resolve
@@ -25,7 +33,7 @@ from command_console.data.store import Store
 from command_console.i18n import _
 
 
-def site_rule(store: Store):
+def site_rule(store: Store) -> tuple[UpwardRule, ...]:
     """The upward-report rule of this site (duties.toml beside the database, else the seeds').
     A broken duties.toml never stops an incident from opening: the seeds' rule applies and
     `routines list` names the problem."""
@@ -38,7 +46,9 @@ def site_rule(store: Store):
         return DEFAULT_UPWARD_RULE
 
 
-def extra_payload(store: Store, incident_id: str, drill: bool, plan: Plan | None = None) -> dict:
+def extra_payload(
+    store: Store, incident_id: str, drill: bool, plan: Plan | None = None
+) -> dict[str, Any]:
     """The drill mark and the upward-report rule the incident follows: the site's, with the
     plan's own [[upward]] duties added (core/plan_upward.merged_rule)."""
     rule = merged_rule(site_rule(store), plan.upward if plan is not None else ())

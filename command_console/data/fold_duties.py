@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from sqlite3 import Connection
+from typing import Any
 
 from command_console.core.clock import from_ms
 from command_console.core.incidents import EntryKind, Severity
@@ -28,6 +29,8 @@ TABLES_BY_INCIDENT = (
     "review_fields",
     "review_actions",
 )
+
+Handler = Callable[[Connection, Op, datetime], None]  # folds one op (fold.HANDLERS)
 
 
 def _entry(
@@ -50,7 +53,7 @@ def clear_entity(conn: Connection, entity: str) -> None:
     conn.execute("DELETE FROM routine_log WHERE entity = ?", (entity,))
 
 
-def _incident(conn: Connection, incident_id: str):
+def _incident(conn: Connection, incident_id: str) -> Any:  # (severity, started_at) or None
     return conn.execute(
         "SELECT severity, started_at FROM incidents WHERE id = ?", (incident_id,)
     ).fetchone()
@@ -308,7 +311,7 @@ def _routine_done(conn: Connection, op: Op, at: datetime) -> None:
     _entry(conn, op, at, EntryKind.SHIFT, f"Routine done: {p['title']}{note}")
 
 
-def _after_incident_set(base: Callable) -> Callable:
+def _after_incident_set(base: Handler) -> Handler:
     """incident.set, then the upward dues its severity or start time changes."""
 
     def handler(conn: Connection, op: Op, at: datetime) -> None:
@@ -322,7 +325,7 @@ def _after_incident_set(base: Callable) -> Callable:
     return handler
 
 
-def handlers(existing: dict) -> dict:
+def handlers(existing: dict[str, Handler]) -> dict[str, Handler]:
     """The duty handlers, and incident.set wrapped, for fold.HANDLERS."""
     return {
         "incident.set": _after_incident_set(existing["incident.set"]),

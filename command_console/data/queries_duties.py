@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from command_console.core.duties import CorrectiveAction, ReportVersion, UpwardDue, UpwardReport
+from command_console.core.incidents import Incident
 from command_console.core.text import shown
 from command_console.data.queries import json_object
 from command_console.data.store import Store
@@ -30,7 +32,7 @@ def flags_of(store: Store, incident_id: str) -> Flags:
     return flags(store).get(incident_id, Flags())
 
 
-def _where(incident_id: str | None) -> tuple[str, tuple]:
+def _where(incident_id: str | None) -> tuple[str, tuple[str, ...]]:
     return ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
 
 
@@ -98,7 +100,7 @@ def report_versions(store: Store, incident_id: str) -> list[ReportVersion]:
     ]
 
 
-def _fields(stored: str) -> dict:
+def _fields(stored: str) -> dict[str, str]:
     return {
         shown(k): shown(v, multiline=True)
         for k, v in json_object(stored).items()
@@ -111,7 +113,7 @@ def review(store: Store, incident_id: str) -> dict[str, str]:
     return {r.field: shown(r.value, multiline=True) for r in rows}
 
 
-def _action(r) -> CorrectiveAction:
+def _action(r: Any) -> CorrectiveAction:  # a named row of review_actions
     return CorrectiveAction(
         r.id,
         r.incident_id,
@@ -190,7 +192,7 @@ def routine_log(
     ]
 
 
-def incident_view(store: Store, view: str) -> list:
+def incident_view(store: Store, view: str) -> list[Incident]:
     """The console's incident list. 'open': open incidents; 'resolved': with the resolved ones;
     'archive': archived incidents only. Archived incidents leave the first two (issue #15)."""
     from command_console.data.queries import list_incidents
