@@ -44,6 +44,22 @@ class SyncHost:
         _hub_retry_at: float
         _hub_swept: float
         _last: SyncResult | None
+        _held_seqs: dict[str, list[int]]
+        _requests_left: dict[str, int]
+        require_approval: bool
+
+        def _own_folder(self, state: SyncState, result: SyncResult) -> None: ...
+        def _delete_retired(self, state: SyncState, result: SyncResult) -> None: ...
+        def _read_again(self, state: SyncState, console: str) -> None: ...
+        def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str: ...
+        def _relay_in(
+            self,
+            trusted: set[str],
+            folder_consoles: set[str],
+            state: SyncState,
+            result: SyncResult,
+        ) -> None: ...
+        def _relay_out(self, folder_consoles: set[str], result: SyncResult) -> None: ...
 
         def _apply(
             self, console: str, items: list[Located], state: SyncState, result: SyncResult
