@@ -118,6 +118,24 @@ class _Shown:
             id=m["id"], text=m["text"], note=m["note"]
         )
 
+    def plan_changed(self, m: re.Match[str]) -> str:
+        return _(
+            "Plan changed from {old} to {new} by {author}; steps of {old}: {done} done, "
+            "{skipped} skipped, {open} not done; the steps of {new} count from now"
+        ).format(
+            old=self.name(m["old"]),
+            new=self.name(m["new"]),
+            author=m["author"],
+            done=m["done"],
+            skipped=m["skipped"],
+            open=m["open"],
+        )
+
+    def cancelled(self, m: re.Match[str]) -> str:
+        return _("Cancelled by {author} (was {status}): {reason}").format(
+            author=m["author"], status=labels.status(m["status"]), reason=m["reason"]
+        )
+
     def routine(self, m: re.Match[str]) -> str:
         title = m["title"]
         if self.language.startswith("zh"):
@@ -190,6 +208,21 @@ _FORMS: tuple[tuple[str, re.Pattern[str], Callable[[_Shown, re.Match[str]], str]
         "shift",
         re.compile(r"Routine done: (?P<title>.*?)(?: — (?P<note>.*))?", re.S),
         _Shown.routine,
+    ),
+    (
+        "status",
+        re.compile(
+            r"Plan changed from (?P<old>.*) to (?P<new>.*) by (?P<author>.*); steps of (?P=old): "
+            r"(?P<done>\d+) done, (?P<skipped>\d+) skipped, (?P<open>\d+) not done; "
+            r"the steps of (?P=new) count from now",
+            re.S,
+        ),
+        _Shown.plan_changed,
+    ),
+    (
+        "status",
+        re.compile(r"Cancelled by (?P<author>.*) \(was (?P<status>[a-z]+)\): (?P<reason>.*)", re.S),
+        _Shown.cancelled,
     ),
 )
 

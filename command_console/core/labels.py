@@ -50,6 +50,7 @@ def status(value: object) -> str:
         "active": pgettext("incident status", "active"),
         "contained": pgettext("incident status", "contained"),
         "resolved": pgettext("incident status", "resolved"),
+        "cancelled": pgettext("incident status", "cancelled"),
     }.get(word, word)
 
 
@@ -59,7 +60,6 @@ def step_state(value: object) -> str:
         "pending": pgettext("step state", "pending"),
         "done": pgettext("step state", "done"),
         "skipped": pgettext("step state", "skipped"),
-        "cancelled": pgettext("incident status", "cancelled"),
     }.get(word, word)
 
 

@@ -249,6 +249,8 @@ class Reissue(_Strict):
 PAYLOADS: dict[str, type[_Strict]] = {
     "incident.open": IncidentOpen,
     "incident.set": IncidentSet,
+    "incident.plan": IncidentPlan,
+    "incident.cancel": IncidentCancel,
     "entry.add": EntryAdd,
     "entry.amend": EntryAmend,
     "call.add": CallAdd,
@@ -259,8 +261,6 @@ PAYLOADS: dict[str, type[_Strict]] = {
     "contact.upsert": ContactUpsert,
     "contact.remove": ContactRemove,
     "shift.start": ShiftStart,
-    "incident.plan": IncidentPlan,
-    "incident.cancel": IncidentCancel,
     "shift.handover": ShiftHandover,
     REISSUE: Reissue,
 }

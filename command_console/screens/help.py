@@ -19,7 +19,7 @@ SECTIONS = (
     (N_("Roster (when focused)"), "command_console.widgets.roster", "RosterTable"),
     (N_("Report form"), "command_console.screens.report", "ReportScreen"),
     (N_("Incident detail"), "command_console.screens.detail", "DetailScreen"),
-    ("Board", "command_console.screens.board", "BoardScreen"),
+    (N_("Board"), "command_console.screens.board", "BoardScreen"),
     (N_("Everywhere"), "command_console.app", "CommandConsoleApp"),
 )
 

@@ -99,14 +99,14 @@ CONFIRM_AGO = timedelta(hours=12)
 
 
 class NewIncidentScreen(ModalScreen[str | None]):
+    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
+        app = getters.app(CommandConsoleApp)
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
         Binding("down", "move(1)", N_("Next plan"), show=False),
         Binding("up", "move(-1)", N_("Previous plan"), show=False),
     ]
-
-    if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
-        app = getters.app(CommandConsoleApp)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):

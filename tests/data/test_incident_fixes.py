@@ -266,3 +266,23 @@ def test_the_schema_accepts_good_fixes(store):
         )
         is None
     )
+
+
+def test_plan_change_and_cancel_entries_read_in_chinese(store, clock):
+    """The fold stores its own entries in English (the same on every console); a zh-CN
+    console reads the plan-change and cancel entries in Chinese, plan titles included."""
+    from command_console.i18n import current_language, set_language
+
+    incident = actions.open_incident(store, PLANS["system-failure"])
+    clock.advance(minutes=5)
+    actions_edit.change_plan(store, incident, PLANS["power-outage"])
+    actions_edit.cancel_incident(store, incident, "opened by mistake")
+    before = current_language()
+    set_language("zh-CN")
+    try:
+        texts = _texts(store, incident)
+    finally:
+        set_language(before)
+    changed = next(t for t in texts if "将预案由" in t)
+    assert "断电" in changed and "Power outage" not in changed
+    assert any(t.startswith("Ann 已撤销") and "opened by mistake" in t for t in texts), texts
