@@ -114,6 +114,7 @@ class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self._hub_failures = 0
         self._hub_retry_at = 0.0
         self._hub_swept = 0.0
+        self._hub_now = None
 
     # -- public ----------------------------------------------------------------
 

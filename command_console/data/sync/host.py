@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from command_console.data.sync import SyncResult
     from command_console.data.sync import segments as seg
     from command_console.data.sync.hub import HubLink
+    from command_console.data.sync.hub_pass import HubState
     from command_console.data.sync.keys import Signer
     from command_console.data.sync.state import SyncState
 
@@ -44,6 +45,10 @@ class SyncHost:
         _hub_retry_at: float
         _hub_swept: float
         _last: SyncResult | None
+        _hub_now: HubState | None  # the bookkeeping of the hub pass under way
+
+        def _hub_publish_during(self, result: SyncResult) -> None: ...
+
         _held_seqs: dict[str, list[int]]
         _requests_left: dict[str, int]
         require_approval: bool

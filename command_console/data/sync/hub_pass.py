@@ -94,6 +94,13 @@ class HubPass(SyncHost):
     def _hub_pass(self, state: SyncState, result: SyncResult) -> None:
         result.hub_state = "ok"
         hub_state = HubState(self.store, self._hub_link().url)
+        self._hub_now = hub_state
+        try:
+            self._hub_pass_with(hub_state, state, result)
+        finally:
+            self._hub_now = None
+
+    def _hub_pass_with(self, hub_state: HubState, state: SyncState, result: SyncResult) -> None:
         if time.monotonic() < self._hub_retry_at:
             result.hub_ok = False
             result.hub_state = (self._last.hub_state if self._last else None) or _(
@@ -130,6 +137,11 @@ class HubPass(SyncHost):
         if not self._hub_registered(self.console_id, self.signer.public_key, result):
             return
         self._hub_republish_lost(hub_state, heads, result)
+        self._hub_publish_new(hub_state, result)
+
+    def _hub_publish_new(self, hub_state: HubState, result: SyncResult) -> None:
+        """Everything committed here since the rowid watermark: this console's ops (a bridge:
+        every console's it may forward)."""
         bridge = self.share is not None
         while True:
             rows = (
@@ -149,6 +161,23 @@ class HubPass(SyncHost):
             for op in ops:
                 hub_state.sent[op.console_id] = max(hub_state.sent.get(op.console_id, 0), op.seq)
             result.published += sum(1 for op in ops if op.console_id == self.console_id)
+
+    def _hub_publish_during(self, result: SyncResult) -> None:
+        """In the pauses of a long merge (Incoming._merge_in_slices): publish what the lead (or
+        a writer) committed meanwhile, so it reaches the others now, not when the pass ends.
+        Only once this console is registered in the hub and the hub answers; trouble here is
+        left for the pass to meet and report."""
+        if self.hub is None or time.monotonic() < self._hub_retry_at:
+            return
+        if self._hub_keys.get(self.console_id) is not True:
+            return
+        hub_state = self._hub_now or HubState(self.store, self.hub.url)
+        try:
+            self._hub_publish_new(hub_state, result)
+        except HubError:
+            return
+        if self._hub_now is None:
+            hub_state.save(self.store)
 
     def _hub_republish_lost(self, hub_state: HubState, heads: dict, result: SyncResult) -> None:
         """Publish again what the hub once took but no longer holds: after a failover to a

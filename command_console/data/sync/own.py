@@ -111,13 +111,13 @@ class OwnFolder(SyncHost):
         reach the share now, not when the pass ends. Only in a pass whose own folder was
         usable; a share error here is left for the next pass to report."""
         now = time.monotonic()
-        if self.share is None or not result.share_ok or state.root != self.share:
-            return
         if now - getattr(self, "_published_during", 0.0) < PUBLISH_DURING_S:
             return
         self._published_during = now
-        with contextlib.suppress(OSError):
-            self._publish(self.share / self.console_id, state, result, [])
+        if self.share is not None and result.share_ok and state.root == self.share:
+            with contextlib.suppress(OSError):
+                self._publish(self.share / self.console_id, state, result, [])
+        self._hub_publish_during(result)
 
     def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str:
         now_ms = to_ms(self.clock.now())
