@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
 import secrets
 import shutil
 import tempfile
@@ -310,8 +311,10 @@ async def console_starts(workspace: Workspace) -> None:
         assert rows >= 2, "the incident list did not render"
 
 
+# ~2.3 s an example: 8 in the ordinary suite (a new draw each run, and any failure found is
+# replayed first from Hypothesis's database), 50 with CC_SLOW=1.
 @settings(
-    max_examples=25,
+    max_examples=50 if os.environ.get("CC_SLOW") else 8,
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: minutes
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

@@ -7,6 +7,8 @@ acts) and never shows a control, bidi or invisible format character.
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -99,7 +101,7 @@ def report(tally) -> str:
 
 # Each example runs the app for ~10 s: no shrinking (minutes); a failure prints the texts it used.
 @settings(
-    max_examples=3,
+    max_examples=6 if os.environ.get("CC_SLOW") else 1,  # a new draw each run; CC_SLOW=1: more
     deadline=None,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
     suppress_health_check=[HealthCheck.function_scoped_fixture],
