@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from command_console.core import text as clean
 from command_console.core.errors import UserError
-from command_console.core.incidents import Status
+from command_console.core.incidents import EntryKind, Status
 from command_console.core.ops import Op
 from command_console.core.plans import Plan
 from command_console.data.store import Store
@@ -68,13 +68,15 @@ def amend_entry(
     entry = notes.get(entry_id)
     if entry is None:
         raise UserError(
-            _("{id} has no log entry {entry}: only typed log entries can be corrected").format(
-                id=incident_id, entry=entry_id[:8]
-            )
+            _(
+                "{id} has no log entry {entry}: typed log entries and call lines can be fixed"
+            ).format(id=incident_id, entry=entry_id[:8])
         )
     reason = _reason(reason)
     if entry.amendment is not None and entry.amendment.retracted and retract:
         raise UserError(_("that log entry is already retracted"))
+    if entry.kind == EntryKind.CALL and not retract:
+        raise UserError(_("a call line can only be retracted (then log the call that was made)"))
     new_text = ""
     if not retract:
         if not clean.clean(text).strip():

@@ -291,10 +291,18 @@ def current_shift(store: Store) -> Shift | None:
     return next((_shift(r) for r in rows), None)
 
 
+# A call line a lead retracted (logged to the wrong person) no longer counts as a call made.
+RETRACTED_CALLS = "SELECT entry_id FROM entry_amendments WHERE retracted"
+
+
 def list_calls(store: Store, incident_id: str | None = None) -> list[Call]:
-    """Call attempts, oldest first."""
-    where, params = ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
-    rows = _rows(store, f"SELECT * FROM calls {where} ORDER BY at, id", *params)  # noqa: S608 - where is a fixed clause; values are bound
+    """Call attempts, oldest first (retracted ones left out)."""
+    where, params = ("", ()) if incident_id is None else ("AND incident_id = ?", (incident_id,))
+    rows = _rows(
+        store,
+        f"SELECT * FROM calls WHERE id NOT IN ({RETRACTED_CALLS}) {where} ORDER BY at, id",  # noqa: S608 - fixed clauses; values are bound
+        *params,
+    )
     return [
         Call(
             r.id,

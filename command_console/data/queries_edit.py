@@ -48,12 +48,15 @@ def with_amendments(store: Store, entries: Iterable[TimelineEntry]) -> list[Time
     return [replace(e, amendment=found[e.id]) if e.id in found else e for e in entries]
 
 
+FIXABLE = (EntryKind.NOTE, EntryKind.CALL)  # a call logged by mistake may be retracted
+
+
 def log_notes(store: Store, incident_id: str) -> list[TimelineEntry]:
-    """The notes the leads typed on an incident (the entries that may be corrected), newest
-    first, each with its latest correction."""
+    """The log entries a lead may fix on an incident (typed notes: corrected or retracted;
+    call lines: retracted), newest first, each with its latest correction."""
     from command_console.data import queries
 
-    notes = [e for e in queries.timeline(store, incident_id) if e.kind == EntryKind.NOTE]
+    notes = [e for e in queries.timeline(store, incident_id) if e.kind in FIXABLE]
     return list(reversed(notes))
 
 

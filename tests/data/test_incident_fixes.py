@@ -137,7 +137,7 @@ def test_only_typed_log_entries_are_corrected_and_a_reason_is_needed(store):
     incident = actions.open_incident(store, PLANS["power-outage"])
     opened = queries.timeline(store, incident)[0]
     assert opened.kind == EntryKind.STATUS
-    with pytest.raises(UserError, match="only typed log entries"):
+    with pytest.raises(UserError, match="typed log entries and call lines"):
         actions_edit.amend_entry(store, incident, opened.id, "x", "why")
     entry = actions.log(store, incident, "fire")
     with pytest.raises(UserError, match="reason"):
@@ -286,3 +286,26 @@ def test_plan_change_and_cancel_entries_read_in_chinese(store, clock):
     changed = next(t for t in texts if "将预案由" in t)
     assert "断电" in changed and "Power outage" not in changed
     assert any(t.startswith("Ann 已撤销") and "opened by mistake" in t for t in texts), texts
+
+
+def test_a_call_logged_by_mistake_is_retracted_and_no_longer_counts(store):
+    """c Enter on the wrong roster row logs a call to the wrong person: the lead retracts
+    the line (kept, marked, in the audit); the call no longer counts as made (alarm strip,
+    handover). A call's text cannot be rewritten: the right call is logged anew."""
+    from command_console.core.contacts import Contact
+    from command_console.core.incidents import CallOutcome
+    from command_console.data import queries_edit
+
+    incident = actions.open_incident(store, PLANS["power-outage"])
+    contact = Contact("wang", "Wang Fang", {"superior": 1}, ("+86 10 5550 0101",))
+    call = actions.log_call(store, incident, contact, contact.phones[0], CallOutcome.REACHED)
+    assert [c.id for c in queries.list_calls(store, incident)] == [call.id]
+    with pytest.raises(UserError, match="only be retracted"):
+        actions_edit.amend_entry(store, incident, call.id, "Call someone else", "wrong row")
+    actions_edit.amend_entry(store, incident, call.id, "", "wrong row", retract=True)
+    assert queries.list_calls(store, incident) == []
+    assert queries.list_calls(store) == []
+    line = next(e for e in queries.timeline(store, incident) if e.id == call.id)
+    assert line.amendment is not None and line.amendment.retracted
+    assert line.amendment.reason == "wrong row"
+    assert [n.id for n in queries_edit.log_notes(store, incident)] == [call.id]
