@@ -132,8 +132,8 @@ class HubPass(SyncHost):
     def _hub_publish(self, hub_state: HubState, heads: dict, result: SyncResult) -> None:
         if self.signer is None:
             return
-        for console in [c for c in self._hub_keys if c not in heads]:
-            del self._hub_keys[console]  # not in the hub (a new or failed-over one): register again
+        for console in [c for c, ok in self._hub_keys.items() if ok and c not in heads]:
+            del self._hub_keys[console]  # no longer in the hub (a failed-over one): register again
         if not self._hub_registered(self.console_id, self.signer.public_key, result):
             return
         self._hub_republish_lost(hub_state, heads, result)
