@@ -88,3 +88,41 @@ def test_a_console_role_without_the_bridge_grant_forwards_nothing_of_others(hub_
     assert folder.config.console_id not in counts
     folder.close()
     bridge.close()
+
+
+def test_a_relay_folder_is_merged_and_readers_still_get_everything(hub_db, tmp_path, monkeypatch):
+    """Past RELAY_MAX_FILES files a relayed console's folder is rewritten as one file per run;
+    a folder console reading it in between, or only afterwards, gets every op once."""
+    from command_console.data.sync import relay
+
+    monkeypatch.setattr(relay, "RELAY_MAX_FILES", 3)
+    prepare_hub(hub_db)
+    share = tmp_path / "share"
+    share.mkdir()
+    bridge_role, hub_role = hub_db.role("bridge"), hub_db.role("regional")
+    folder, fs = _console(tmp_path / "folder", sync_dir=str(share))
+    bridge, bs = _console(
+        tmp_path / "bridge", sync_dir=str(share), sync_url=hub_db.url(bridge_role)
+    )
+    regional, rs = _console(tmp_path / "regional", sync_url=hub_db.url(hub_role))
+    hub_grant(hub_db.admin_url, bridge_role, ["*"])
+    hub_grant(hub_db.admin_url, hub_role, [regional.config.console_id])
+    texts: list[str] = []
+    incident = actions.open_incident(regional.store, regional.plan("power"))
+    for round_ in range(6):
+        for n in range(3):
+            text = f"round {round_} entry {n}"
+            actions.log(regional.store, incident, text)
+            texts.append(text)
+        assert rs.sync_once(wait=True).hub_ok
+        assert bs.sync_once(wait=True).hub_ok
+        if round_ == 2:
+            fs.sync_once(wait=True)  # reads the relay before it is merged
+    relayed = share / bridge.config.console_id / RELAY_DIR / regional.config.console_id
+    files = [p for p in relayed.iterdir() if p.suffix == ".seg"]
+    assert 1 <= len(files) <= 3, [p.name for p in files]
+    fs.sync_once(wait=True)
+    assert entries_once(folder, texts) == []
+    assert local_counts(folder) == local_counts(regional) | local_counts(folder)
+    for workspace in (folder, bridge, regional):
+        workspace.close()

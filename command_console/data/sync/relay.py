@@ -125,8 +125,9 @@ class Relay(SyncHost):
         """Keep a relayed console's folder short: past RELAY_MAX_FILES files, write what it
         holds again as one file per run and delete the old ones (readers skip ops they hold)."""
         names = [n for n in list_files(folder) if seg.parse_name(n) is not None]
-        if len(names) <= RELAY_MAX_FILES:
-            return
+        held = self.store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", console) or 0
+        if len(names) <= RELAY_MAX_FILES + held // seg.MAX_SEGMENT_OPS:
+            return  # (a merged folder holds one file per 5,000 ops: never merge it again)
         rows = self.store.rows("SELECT * FROM ops WHERE console_id = ? ORDER BY seq", console)
         for run in _runs([op_from_row(r) for r in rows]):
             self._relay_write(folder, console, run)
