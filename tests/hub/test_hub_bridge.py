@@ -26,18 +26,23 @@ def _log(workspace: Workspace, texts: list[str], prefix: str, count: int) -> Non
         texts.append(text)
 
 
-def test_bridge_carries_ops_both_ways_exactly_once(hub_db, tmp_path):
+def _site_and_region(hub_db, tmp_path):
+    """A site's folder console, its bridge (folder + hub, granted '*') and a hub-only
+    console of the region (granted its own id)."""
     prepare_hub(hub_db)
     share = tmp_path / "share"
     share.mkdir()
     bridge_role, hub_role = hub_db.role("bridge"), hub_db.role("regional")
-    folder, fs = _console(tmp_path / "folder", sync_dir=str(share))
-    bridge, bs = _console(
-        tmp_path / "bridge", sync_dir=str(share), sync_url=hub_db.url(bridge_role)
-    )
-    regional, rs = _console(tmp_path / "regional", sync_url=hub_db.url(hub_role))
+    folder = _console(tmp_path / "folder", sync_dir=str(share))
+    bridge = _console(tmp_path / "bridge", sync_dir=str(share), sync_url=hub_db.url(bridge_role))
+    regional = _console(tmp_path / "regional", sync_url=hub_db.url(hub_role))
     hub_grant(hub_db.admin_url, bridge_role, ["*"])
-    hub_grant(hub_db.admin_url, hub_role, [regional.config.console_id])
+    hub_grant(hub_db.admin_url, hub_role, [regional[0].config.console_id])
+    return share, folder, bridge, regional
+
+
+def test_bridge_carries_ops_both_ways_exactly_once(hub_db, tmp_path):
+    share, (folder, fs), (bridge, bs), (regional, rs) = _site_and_region(hub_db, tmp_path)
 
     texts: list[str] = []
     _log(folder, texts, "site", 20)
@@ -96,17 +101,7 @@ def test_a_relay_folder_is_merged_and_readers_still_get_everything(hub_db, tmp_p
     from command_console.data.sync import relay
 
     monkeypatch.setattr(relay, "RELAY_MAX_FILES", 3)
-    prepare_hub(hub_db)
-    share = tmp_path / "share"
-    share.mkdir()
-    bridge_role, hub_role = hub_db.role("bridge"), hub_db.role("regional")
-    folder, fs = _console(tmp_path / "folder", sync_dir=str(share))
-    bridge, bs = _console(
-        tmp_path / "bridge", sync_dir=str(share), sync_url=hub_db.url(bridge_role)
-    )
-    regional, rs = _console(tmp_path / "regional", sync_url=hub_db.url(hub_role))
-    hub_grant(hub_db.admin_url, bridge_role, ["*"])
-    hub_grant(hub_db.admin_url, hub_role, [regional.config.console_id])
+    share, (folder, fs), (bridge, bs), (regional, rs) = _site_and_region(hub_db, tmp_path)
     texts: list[str] = []
     incident = actions.open_incident(regional.store, regional.plan("power"))
     for round_ in range(6):

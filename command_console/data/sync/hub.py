@@ -221,9 +221,7 @@ class HubLink:
         self._drop_listener()
 
     def _drop_connection(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):  # it may be broken already
-                self._conn.close()
+        _close_quietly(self._conn)
         self._conn = None
 
     # -- statements ----------------------------------------------------------------
@@ -319,10 +317,14 @@ class HubLink:
             self._drop_listener()
 
     def _drop_listener(self) -> None:
-        if self._listener is not None:
-            with contextlib.suppress(Exception):  # it may be broken already
-                self._listener.close()
+        _close_quietly(self._listener)
         self._listener = None
+
+
+def _close_quietly(conn: Any) -> None:
+    if conn is not None:
+        with contextlib.suppress(Exception):  # it may be broken already
+            conn.close()
 
 
 # -- administration (hub init, hub grant) ----------------------------------------------
