@@ -158,6 +158,8 @@ class BoardScreen(Screen):
         self.post_message(self.Loaded(read_board(self.app.store, self.app.clock.now())))
 
     def on_board_screen_loaded(self, message: Loaded) -> None:
+        if self.board is not None and message.board.at < self.board.at:
+            return  # a read that started earlier finished later (r pressed meanwhile)
         self.board = board = message.board
         self.query_one("#board-title", Static).update(self._title(board))
         self.query_one("#board-sites-text", Static).update(self._sites(board))
