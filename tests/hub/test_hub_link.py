@@ -36,3 +36,24 @@ def test_a_role_without_its_grant_is_refused_by_name_not_unavailable(hub_db, tmp
     finally:
         syncer.close()
         workspace.close()
+
+
+def test_heads_of_an_altered_hub_are_checked_at_the_door(hub_db):
+    """A hub whose CHECKs were dropped could hand out any console id or key: the link keeps
+    only ids and keys this console would accept from a shared folder."""
+    prepare_hub(hub_db)
+    good_key = "A" * 43 + "="  # 32 bytes, base64
+    with hub_db.admin() as conn:
+        conn.execute(
+            "ALTER TABLE command_console.consoles DROP CONSTRAINT consoles_console_id_check"
+        )
+        conn.execute(
+            "INSERT INTO command_console.consoles (console_id, public_key) VALUES "
+            "('good', %s), ('EVIL\x1b]0;x', %s), ('badkey', 'not a key')",
+            (good_key, good_key),
+        )
+    link = HubLink(hub_db.admin_url)
+    try:
+        assert [(h.console_id, h.public_key) for h in link.heads()] == [("good", good_key)]
+    finally:
+        link.close()

@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 
 from command_console.core.op_schema import SEQ_MAX
 from command_console.core.ops import MAX_PAYLOAD_BYTES, Op
+from command_console.data.sync.keys import parse_public_key
+from command_console.data.sync.segments import CONSOLE_DIR_RE as CONSOLE_ID_RE
 from command_console.i18n import _
 
 if TYPE_CHECKING:
@@ -230,7 +232,16 @@ class HubLink:
         def read(conn):
             return conn.execute(HEADS_SQL).fetchall()
 
-        return [Head(c, k, m or 0) for c, k, m in self.run(read)]
+        # The hub's CHECKs already refuse such rows; a hub whose schema was altered could
+        # still hand us anything, and a console id names peers, folders and messages here.
+        return [
+            Head(c, key, m or 0)
+            for c, k, m in self.run(read)
+            if isinstance(c, str)
+            and CONSOLE_ID_RE.match(c)
+            and isinstance(k, str)
+            and (key := parse_public_key(k)) is not None
+        ]
 
     def register(self, console_id: str, public_key: str) -> str | None:
         """Publish a console's key (first come keeps it); returns the key the hub holds."""
