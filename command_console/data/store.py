@@ -10,6 +10,7 @@ thousands of operations a second.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -35,6 +36,7 @@ from command_console.core.ops import (
 )
 from command_console.data import engine as db
 from command_console.data import fold
+from command_console.data.write_gate import WriteGate
 from command_console.i18n import _
 
 if TYPE_CHECKING:
@@ -84,6 +86,7 @@ class Store:
         self._pool_lock = threading.Lock()
         self._generation = 0  # close() bumps it: connections lent before are closed on return
         self._auto_checkpoint = True
+        self.gate = WriteGate(self.path.with_name(self.path.name + "-gate"))
         if db.prepare(self.path):
             self.rebuild()
 
@@ -111,7 +114,7 @@ class Store:
     def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
         """A transaction on a connection of its own. IMMEDIATE takes the write lock at once
         (other processes wait on the busy timeout); DEFERRED is a consistent read."""
-        with self._borrow() as conn:
+        with self._borrow() as conn, self._turn(mode):
             conn.execute(f"BEGIN {mode}")
             try:
                 yield conn
@@ -119,6 +122,11 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def _turn(self, mode: str) -> contextlib.AbstractContextManager[None]:
+        """A write transaction takes its turn at the write gate (sync's go first); a read
+        needs none."""
+        return self.gate.held() if mode == "IMMEDIATE" else contextlib.nullcontext()
 
     def rows(self, sql: str, *params: object) -> list[Any]:  # named rows (engine._named_rows)
         with self.transaction("DEFERRED") as conn:

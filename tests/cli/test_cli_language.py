@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from typer.testing import CliRunner
 
@@ -54,8 +56,11 @@ def test_help_texts_go_through_the_chosen_catalog(monkeypatch):
     from command_console.cli import failures
 
     class Shouting(gettext.NullTranslations):
+        """Upper case, placeholders kept as a real catalog keeps them ({path} stays {path})."""
+
         def gettext(self, message):
-            return message.upper()
+            parts = re.split(r"(\{[^{}]*\})", message)
+            return "".join(p if p.startswith("{") else p.upper() for p in parts)
 
     monkeypatch.setattr(failures, "_choose_language_early", lambda args: None)
     monkeypatch.setattr(i18n, "_translation", Shouting())

@@ -124,7 +124,8 @@ class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
             return replace(self._last or SyncResult(when=self.clock.now()), busy=True, problems=[])
         started = self._started = time.monotonic()
         try:
-            result = self._sync(wait)
+            with self.store.gate.priority():  # its writes go ahead of a writer's next one
+                result = self._sync(wait)
         except Exception as exc:  # a worker must survive anything; the line says what happened
             self._doomed = []
             result = SyncResult(
