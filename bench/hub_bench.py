@@ -199,30 +199,37 @@ def server_pids(cluster: PgCluster) -> list[int]:
     return [*pids, int(postmaster)]
 
 
-def many_consoles(folder: Path, target: str, consoles: int, each: int, hub: Hub | None):
+def many_consoles(
+    folder: Path, target: str, consoles: int, each: int, hub: Hub | None, rate: float
+):
     dirs = make_consoles(folder, [f"c{n:02d}" for n in range(consoles)], target, hub)
     running = watchers(dirs)
     try:
-        return _many(dirs, running, target, each, hub)
+        return _many(dirs, running, target, each, hub, rate)
     finally:
         stop(running)
 
 
-def _many(dirs: list[Path], running, target: str, each: int, hub: Hub | None) -> float | None:
+def _many(
+    dirs: list[Path], running, target: str, each: int, hub: Hub | None, rate: float
+) -> float | None:
     consoles = len(dirs)
     settled = wait_converged(dirs, total_ops(dirs), time.time())  # start from idle
     assert settled is not None, "the consoles did not exchange their first ops"
     opened = [Workspace.open(d) for d in dirs]
     incidents = [queries.list_incidents(w.store)[0].id for w in opened]  # held by all
+    pids = [p.pid for p in running]
+    cpu_before = cpu_seconds(pids)
     start = time.time()
-    for first in range(0, each, 50):
+    for n in range(each):  # a round: one entry on every console, each its own transaction
         for workspace, incident in zip(opened, incidents, strict=True):
-            workspace.store.append_many(
-                [
-                    ("entry.add", {"incident_id": incident, "kind": "note", "text": f"e{n}"})
-                    for n in range(first, min(first + 50, each))
-                ]
+            workspace.store.append(
+                "entry.add", {"incident_id": incident, "kind": "note", "text": f"e{n}"}
             )
+        if rate:
+            ahead = start + (n + 1) / rate - time.time()
+            if ahead > 0:
+                time.sleep(ahead)
     last_write = time.time()
     expected = sum(
         w.store.scalar("SELECT count(*) FROM ops WHERE console_id = ?", w.config.console_id)
@@ -231,10 +238,18 @@ def _many(dirs: list[Path], running, target: str, each: int, hub: Hub | None) ->
     for workspace in opened:
         workspace.close()
     converged = wait_converged(dirs, expected, last_write)
+    busy = cpu_seconds(pids) - cpu_before
     shown = f"{converged:.2f} s" if converged is not None else "NOT within 600 s"
+    write_s = last_write - start
     print(
-        f"  {target:6}: {consoles} x {each} ops written in {last_write - start:.1f} s; "
+        f"  {target:6}: {consoles} x {each} ops written in {write_s:.1f} s "
+        f"({consoles * each / write_s:.0f} ops/s in all, asked {rate:g}/s per console); "
         f"all consoles hold all {expected} {shown} after the last write"
+    )
+    print(
+        f"          watchers' CPU while writing and converging: {busy:.1f} s "
+        f"({100 * busy / (time.time() - start):.0f} % of one core), "
+        f"{1e6 * busy / (consoles * each * (consoles - 1)):.0f} us per op merged"
     )
     time.sleep(1.0)
     pids = [p.pid for p in running]
@@ -319,6 +334,12 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=10_000, help="ops per console in part 1")
     parser.add_argument("--consoles", type=int, default=50, help="consoles in part 2")
     parser.add_argument("--each", type=int, default=1_000, help="ops per console in part 2")
+    parser.add_argument(
+        "--rate", type=float, default=2.0, help="ops/s per console in part 2 (0: flat out)"
+    )
+    parser.add_argument(
+        "--transport", choices=["both", "hub", "folder"], default="both", help="part 2 through"
+    )
     parser.add_argument("--rows", type=int, default=1_000_000, help="hub rows in part 3")
     parser.add_argument("--passes", type=int, default=50)
     parser.add_argument("--only", choices=["three", "many", "noop"])
@@ -338,9 +359,16 @@ def main() -> None:
                 print(
                     f"2. {args.consoles} consoles x {args.each} ops (target: hub <= 2 s after the last write)"
                 )
-                folder_s = many_consoles(root / "f2", "folder", args.consoles, args.each, None)
-                hub = Hub(cluster, "many")
-                hub_s = many_consoles(root / "h2", "hub", args.consoles, args.each, hub)
+                folder_s = hub_s = None
+                if args.transport != "hub":
+                    folder_s = many_consoles(
+                        root / "f2", "folder", args.consoles, args.each, None, args.rate
+                    )
+                if args.transport != "folder":
+                    hub = Hub(cluster, "many")
+                    hub_s = many_consoles(
+                        root / "h2", "hub", args.consoles, args.each, hub, args.rate
+                    )
                 if folder_s and hub_s:
                     print(f"  hub/folder {hub_s / folder_s:.2f}; hub/target {hub_s / 2.0:.2f}")
             if args.only in (None, "noop"):

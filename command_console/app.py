@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from command_console.data.sync import Syncer
 
 POLL_S = 0.75
-SYNC_POLL_S = 0.25  # cheap change check; a full pass at least every SYNC_EVERY_S
+SYNC_POLL_S = 0.2  # cheap check whether a pass is due (data/sync/pacing.py)
 SYNC_EVERY_S = 1.0
 GIL_SWITCH_S = 0.001
 CHECKPOINT_S = 5.0  # the store's WAL is copied into the database here, not in a commit
@@ -128,7 +128,6 @@ class CommandConsoleApp(TypeAheadApp):
         self.drafts = DraftStore(workspace.paths.root / "drafts")
         self.set_keymap(dict(self.config.keymap))
         self.syncer: Syncer | None = None  # made on the first sync pass, in its worker
-        self.last_full_sync = 0.0
         self.last_checkpoint = 0.0
         self.handed_over: str | None = (
             None  # the shift handed over here last: the export's default window
@@ -156,9 +155,7 @@ class CommandConsoleApp(TypeAheadApp):
             from command_console.data.sync import Syncer
 
             syncer = self.syncer = Syncer(self.workspace)
-        due = time.monotonic() - self.last_full_sync >= SYNC_EVERY_S
-        if syncer.changed() or due:
-            self.last_full_sync = time.monotonic()
+        if syncer.due(SYNC_EVERY_S):
             syncer.sync_once()
         self.call_from_thread(setattr, self, "sync_status", syncer.status_text())
 

@@ -135,16 +135,13 @@ def _new_identity(syncer, to_stderr: bool):
 
 
 def _watch(syncer, interval: float) -> None:
-    """A pass at once when this data dir or the share changes (polled every 0.2 s), and at
-    least every `interval` seconds."""
-    import time
-
-    last_line, next_pass = "", 0.0
+    """A pass at once when this console wrote, soon after another console published
+    (data/sync/pacing.py), and at least every `interval` seconds."""
+    last_line = ""
     try:
         while True:
-            if syncer.changed() or time.monotonic() >= next_pass:
+            if syncer.due(interval):
                 result = syncer.sync_once()
-                next_pass = time.monotonic() + interval
                 for line in result.problems:
                     typer.echo(_("sync: {line}").format(line=line), err=True)
                 line = syncer.status_text()
@@ -156,7 +153,6 @@ def _watch(syncer, interval: float) -> None:
                     )
                     sys.stdout.flush()
                     last_line = line
-                syncer.changed()  # our own pass changed both; only later changes count
             syncer.wait(0.2)
     except KeyboardInterrupt:
         return

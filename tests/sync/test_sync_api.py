@@ -6,6 +6,7 @@ import threading
 import time
 
 from command_console.data import actions
+from command_console.data.sync import pacing
 from command_console.data.sync.own import COMPACT_KEEP
 from tests.sync.conftest import entry_texts, sync_all
 
@@ -111,16 +112,34 @@ def test_sync_from_many_threads_at_once_while_writing(consoles):
     )
 
 
-def test_changed_notices_local_commits_and_new_files_in_the_share(consoles):
+def test_a_pass_is_due_at_once_for_own_commits_and_after_a_gap_for_others(consoles):
     (a, sa), (_b, sb) = consoles("a"), consoles("b")
     sa.sync_once(), sb.sync_once()
-    sa.changed(), sb.changed()
-    assert not sa.changed() and not sb.changed()
+    assert not sa.due(every_s=3600) and not sb.due(every_s=3600)
     incident = actions.open_incident(a.store, a.plan("power"))
-    assert sa.changed() and not sb.changed()
+    assert sa.due(3600) and not sb.due(3600)
     time.sleep(0.02)  # folder times tick with the kernel's coarse clock (a few ms)
     sa.sync_once()
-    assert sb.changed()
-    assert (
-        sb.sync_once().applied == 2 and incident in a.store.incident_ids()
-    )  # incident.open + incident.extra
+    assert not sa.due(3600)  # its own pass published it
+    sb.sync_once()  # b's pass reads it at once ...
+    assert sb.last.applied == 2 and not sb.due(3600)  # incident.open + incident.extra
+    actions.log(a.store, incident, "more")
+    time.sleep(0.02)
+    sa.sync_once()
+    ended = time.monotonic()
+    seen_due = []
+    while time.monotonic() - ended < 2.0 and not seen_due:
+        if sb.due(3600):
+            seen_due.append(time.monotonic())
+        time.sleep(0.005)
+    # ... and a later file once the gap after its last pass has passed, not before
+    assert seen_due
+    assert sb._pass_ended + pacing.PASS_GAP_S <= seen_due[0]
+    assert sb.sync_once().applied == 1
+
+
+def test_the_gap_grows_with_a_long_pass_up_to_its_cap(consoles):
+    (_a, sa) = consoles("a")
+    for seconds, gap in ((0.01, pacing.PASS_GAP_S), (0.6, 0.6), (30.0, pacing.PASS_GAP_MAX_S)):
+        sa._pass_seconds = seconds
+        assert sa._gap() == gap

@@ -22,7 +22,6 @@ local database, which also heals a hole left by a damaged or deleted file.
 from __future__ import annotations
 
 import bisect
-import os
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -41,6 +40,7 @@ from command_console.data.sync.identity import Reissues
 from command_console.data.sync.incoming import Incoming
 from command_console.data.sync.own import COMPACT_AGE_S, OwnFolder
 from command_console.data.sync.own import unlink_quietly as _unlink
+from command_console.data.sync.pacing import Pacing
 from command_console.data.sync.relay import Relay
 from command_console.data.sync.state import ProcessLock, SyncState
 from command_console.i18n import _, ngettext
@@ -72,13 +72,13 @@ class SyncResult:
     hub_unpublished: int = 0
 
 
-class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
+class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
     """One console's sync, for the CLI and the console's worker.
 
     In the console: build one Syncer per workspace; in a thread worker, every 0.2 s call
-    `changed()` and, when it is True or a second has passed, `sync_once()`; post the
-    result as a message and show `status_text()` in the status line. `sync_once` is
-    thread-safe: a call while another is running returns at once with busy=True.
+    `due()` and, when it is True, `sync_once()` (pacing.py says when); show `status_text()`
+    in the status line. `sync_once` is thread-safe: a call while another is running
+    returns at once with busy=True.
     """
 
     def __init__(self, workspace, share_dir: str | Path | None = None) -> None:
@@ -94,13 +94,14 @@ class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self.slow_after_s = SLOW_S
         self._lock = threading.Lock()
         self._last: SyncResult | None = None
-        self._marks: list | None = None
         self._doomed: list[str] = []
         self._started: float | None = None
         self.signer = self.store.signer
         self.require_approval = bool(getattr(workspace.config, "require_approval", False))
         self.share_group = bool(getattr(workspace.config, "share_group", False))
         self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
+        self._admitted: dict[str, Op] = {}  # op id -> op checked this pass, not merged yet
+        self._key_marks: dict[str, tuple[object, float]] = {}  # console -> key file, checked at
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
         self._held_seqs: dict[str, list[int]] = {}  # console -> seqs held here, read once a pass
@@ -124,6 +125,7 @@ class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
             return replace(self._last or SyncResult(when=self.clock.now()), busy=True, problems=[])
         started = self._started = time.monotonic()
         try:
+            self._pass_begins()
             with self.store.gate.priority():  # its writes go ahead of a writer's next one
                 result = self._sync(wait)
         except Exception as exc:  # a worker must survive anything; the line says what happened
@@ -136,41 +138,12 @@ class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
                 unpublished=self._last.unpublished if self._last else 0,
             )
         finally:
+            self._pass_ends()
             self._started = None
             self._lock.release()
         result.seconds = time.monotonic() - started
         self._last = result
         return result
-
-    def changed(self) -> bool:
-        """Cheap check (a few stats, one indexed read) whether a pass would find anything:
-        a local commit, or a file added to or removed from a console folder in the share.
-
-        Poll it often (every 0.2 s) and call sync_once when it says so; still call sync_once
-        about every second, for shares whose folder times are coarse or cached."""
-        if self.hub is not None and self.hub.woken():
-            return True
-        marks: list[object] = [self.store.head()]
-        if self.share is not None:
-            try:
-                with os.scandir(self.share) as entries:
-                    for entry in entries:
-                        if seg.CONSOLE_DIR_RE.match(entry.name) and entry.is_dir():
-                            marks.append((entry.name, entry.stat().st_mtime_ns))
-            except OSError:
-                marks.append(None)
-        marks.sort(key=repr)
-        if marks == self._marks:
-            return False
-        self._marks = marks
-        return True
-
-    def wait(self, timeout: float) -> None:
-        """Sleep up to timeout; with a hub, wake as soon as another console publishes."""
-        if self.hub is not None:
-            self.hub.wait(timeout)
-        else:
-            time.sleep(timeout)
 
     def close(self) -> None:
         """Close the hub's connections (nothing to close for a folder)."""
@@ -240,6 +213,7 @@ class Syncer(FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
     def _sync(self, wait: bool) -> SyncResult:
         result = SyncResult(when=self.clock.now())
         self._held_seqs.clear()
+        self._admitted.clear()
         if self.share is None and self.hub is None:
             result.share_ok, result.share_state = False, "sync off"
             result.unpublished = self._max_own_seq()

@@ -31,6 +31,15 @@ MARKER = ".command-console-share"
 REPUBLISH_EVERY_S = 60  # per asking console
 REQUESTS_PER_PASS = 8  # republish requests written per console and pass
 REPUBLISH_MAX_OPS = 20_000  # per answer
+KEY_RECHECK_S = 60  # a quiet console's key file is read again this often (or when it changes)
+
+
+def _file_mark(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 class FolderPass(SyncHost):
@@ -84,28 +93,37 @@ class FolderPass(SyncHost):
             result.share_ok, result.share_state = False, share_error(exc, "unavailable")
             return
         state.forget_consoles_except(set(consoles) | {self.console_id})
-        # Every folder's key first: a re-issue is checked with the key of another console.
-        trusted = {
-            console
-            for console in consoles
-            if console != self.console_id
-            and self._trust(console, self._folder() / console, state, result)
-        }
-        pending: list[tuple[str, list[Op], str, int]] = []
-        now_ms = to_ms(self.clock.now())
-        waiting = 0  # ops and files read since the last flush
+        listings: dict[str, dict[str, tuple[int, float]]] = {}
         for console in consoles:
             if console == self.console_id:
                 continue
             folder = self._folder() / console
             try:
-                listing = _list(folder)
+                listings[console] = _list(folder)
             except OSError as exc:
                 result.problems.append(f"{folder}: cannot list ({exc.strerror or exc})")
                 continue
+            state.seen_for(console)
+            state.prune(console, listings[console])
+        # The keys of every folder with news first (a re-issue is checked with the key of
+        # another console); a folder with nothing new is not read, so its key needs no check.
+        checked: dict[str, bool] = {}
+
+        def trusted(console: str) -> bool:
+            if console not in checked:
+                checked[console] = self._trust(console, self._folder() / console, state, result)
+            return checked[console]
+
+        for console, listing in listings.items():
+            if self._has_news(console, listing, state) or self._key_file_moved(console):
+                trusted(console)
+        pending: list[tuple[str, list[Op], str, int]] = []
+        now_ms = to_ms(self.clock.now())
+        waiting = 0  # ops and files read since the last flush
+        for console, listing in listings.items():
+            folder = self._folder() / console
             seen = state.seen_for(console)
-            state.prune(console, listing)
-            if console not in trusted:
+            if not checked.get(console):
                 continue
             self._answer_requests(console, listing, state, result)
             new = [
@@ -151,6 +169,19 @@ class FolderPass(SyncHost):
                     waiting = 0
         self._flush(pending, state, result)
         self._relay_in(trusted, set(consoles), state, result)
+
+    def _has_news(
+        self, console: str, listing: dict[str, tuple[int, float]], state: SyncState
+    ) -> bool:
+        """Whether a console's folder holds a file not read yet, or a request not answered."""
+        seen = state.seen_for(console)
+        for name, (size, _mtime) in listing.items():
+            if name.startswith(seg.NEED_PREFIX):
+                if f"{console}/{name}" not in state.answered:
+                    return True
+            elif seen.get(name) != size and not seg.is_ignorable(name):
+                return True
+        return False
 
     def _bridge_to_folder(self, result: SyncResult) -> None:
         """A bridge: what the hub pass brought (consoles with no folder here) goes into our
@@ -228,7 +259,8 @@ class FolderPass(SyncHost):
         for console in set(self._bad_records) - set(by_console):
             by_console[console] = []
         for console, items in by_console.items():
-            self._apply(console, items, state, result)
+            self._admit(console, items, state, result)
+        self._merge_admitted(state, result)
         for console, _ops, rel, size in pending:
             if rel not in self._held:
                 state.seen_for(console)[rel.split("/", 1)[1]] = size
@@ -239,10 +271,18 @@ class FolderPass(SyncHost):
         self._held_seqs.clear()  # merges (and re-issues) changed what is held
         pending.clear()
 
+    def _key_file_moved(self, console: str) -> bool:
+        """Whether a console's key file changed since its key was last checked, or that was
+        KEY_RECHECK_S ago: a replaced key is reported even while its folder is quiet."""
+        mark = _file_mark(self._folder() / console / keys.PUBLIC_KEY_FILE)
+        known = self._key_marks.get(console)
+        return known is None or known[0] != mark or time.monotonic() - known[1] >= KEY_RECHECK_S
+
     def _trust(self, console: str, folder: Path, state: SyncState, result: SyncResult) -> bool:
         """Whether this pass may read a console's folder: its key is published, pinned (first
         sight) or matches the pinned one, and the console is not waiting for approval or revoked."""
         rel = f"{console}/{keys.PUBLIC_KEY_FILE}"
+        self._key_marks[console] = (_file_mark(folder / keys.PUBLIC_KEY_FILE), time.monotonic())
         published = peers.read_public_key(folder)
         if published is None:
             state.report(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from command_console.core.clock import Clock
@@ -38,6 +39,8 @@ class SyncHost:
         _doomed: list[str]
         _held: set[str]
         _peer_keys: dict[str, str]
+        _admitted: dict[str, Op]  # op id -> op checked this pass, not merged yet
+        _key_marks: dict[str, tuple[object, float]]
         _bad_records: dict[str, list[tuple[Any, ...]]]
         _reread: set[str]
         _hub_keys: dict[str, bool]
@@ -59,7 +62,7 @@ class SyncHost:
         def _write(self, folder: Path, ops: list[Op], state: SyncState) -> str: ...
         def _relay_in(
             self,
-            trusted: set[str],
+            trusted: Callable[[str], bool],
             folder_consoles: set[str],
             state: SyncState,
             result: SyncResult,
@@ -69,6 +72,10 @@ class SyncHost:
         def _apply(
             self, console: str, items: list[Located], state: SyncState, result: SyncResult
         ) -> list[Op]: ...
+        def _admit(
+            self, console: str, items: list[Located], state: SyncState, result: SyncResult
+        ) -> None: ...
+        def _merge_admitted(self, state: SyncState, result: SyncResult) -> list[Op]: ...
         def _carried(self, op_ids: list[str]) -> dict[str, str]: ...
         def _decode_file(
             self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult
@@ -76,6 +83,7 @@ class SyncHost:
         def _duplicate_text(self, console: str, seq: int, own: bool) -> str: ...
         def _have_range(self, console: str, first: int, last: int) -> bool: ...
         def _max_own_seq(self) -> int: ...
+        def _own_writes_since(self, head: int) -> bool: ...
         def _own_ops(self, first: int, last: int) -> list[Op]: ...
         def _local_ids(self, console: str, seqs: list[int]) -> dict[int, tuple[str, str]]: ...
         def _pin(

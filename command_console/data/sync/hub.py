@@ -113,6 +113,15 @@ PULL_SQL = """
 SELECT seq, record FROM command_console.ops
 WHERE console_id = %s AND seq > %s AND seq <= %s ORDER BY seq LIMIT %s
 """
+# The next rows of several consoles in one round trip (each console's own index range).
+PULL_MANY_SQL = """
+SELECT w.console_id, o.seq, o.record
+FROM unnest(%s::text[], %s::bigint[]) AS w(console_id, after)
+CROSS JOIN LATERAL (
+    SELECT seq, record FROM command_console.ops
+    WHERE console_id = w.console_id AND seq > w.after ORDER BY seq LIMIT %s
+) o
+"""
 PUBLISH_SQL = """
 INSERT INTO command_console.ops (console_id, seq, record)
 SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[])
@@ -284,6 +293,21 @@ class HubLink:
 
         return self.run(read)
 
+    def pull_many(self, after: dict[str, int], limit: int) -> dict[str, list[tuple[int, str]]]:
+        """console -> its next rows (seq, record) past `after[console]`, at most `limit` each,
+        in seq order: one statement for every console a pass reads."""
+
+        def read(conn):
+            consoles = sorted(after)
+            return conn.execute(
+                PULL_MANY_SQL, (consoles, [after[c] for c in consoles], limit)
+            ).fetchall()
+
+        rows: dict[str, list[tuple[int, str]]] = {}
+        for console, seq, record in self.run(read) if after else []:
+            rows.setdefault(console, []).append((seq, record))
+        return rows
+
     # -- notifications -------------------------------------------------------------
 
     def woken(self) -> bool:
@@ -295,10 +319,11 @@ class HubLink:
             self._pending = False
             return True
         try:
-            return any(True for _ in self._listener.notifies(timeout=0))
+            senders = [n.pid for n in self._listener.notifies(timeout=0)]
         except (psycopg.Error, OSError):
             self._drop_listener()
             return True
+        return any(pid != self._own_backend() for pid in senders)
 
     def wait(self, timeout: float) -> None:
         """Sleep up to timeout, waking as soon as rows arrive (woken() then says True)."""
@@ -308,10 +333,16 @@ class HubLink:
             time.sleep(timeout)
             return
         try:
-            for _ in self._listener.notifies(timeout=timeout, stop_after=1):
-                self._pending = True
+            for note in self._listener.notifies(timeout=timeout, stop_after=1):
+                self._pending = self._pending or note.pid != self._own_backend()
         except (psycopg.Error, OSError):
             self._drop_listener()
+
+    def _own_backend(self) -> int | None:
+        """The server process of our statement connection: its inserts notify us too, and
+        what we published ourselves is no reason for a pass."""
+        conn = self._conn
+        return conn.info.backend_pid if conn is not None and not conn.closed else None
 
     def listen(self) -> None:
         """(Re)open the listening connection; quietly leaves it closed when the hub is down."""

@@ -24,6 +24,7 @@ from command_console.data.sync import keys, peers
 from command_console.data.sync.host import SyncHost
 from command_console.data.sync.hub import (
     PUBLISH_BATCH,
+    PULL_BATCH,
     HubError,
     HubLink,
     HubRefused,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from command_console.data.sync.state import SyncState
 
 PULL_BUDGET = 50_000  # ops read from the hub per pass; the next pass goes on
+PULL_MIN_EACH = 100  # rows per console and round trip at least, however many consoles
 SWEEP_EVERY_S = 60  # look for holes a bridge may have filled late
 RETRY_AFTER_S = (1, 2, 5, 10, 30)  # after consecutive failures; the console stays quick
 PUBLISH_OWN_SQL = (
@@ -278,6 +280,7 @@ class HubPass(SyncHost):
         if sweep:
             self._hub_swept = time.monotonic()
         budget = PULL_BUDGET
+        wanted: dict[str, int] = {}  # console -> seq pulled so far
         for head in sorted(heads.values(), key=lambda h: h.console_id):
             console = head.console_id
             after = hub_state.pulled.get(console, 0)
@@ -289,16 +292,41 @@ class HubPass(SyncHost):
                 continue
             if sweep:
                 budget -= self._hub_fill_hole(console, after, state, result)
-            while budget > 0 and after < head.max_seq:
-                rows = self._hub_link().pull(console, after)
-                if not rows:
-                    break
-                budget -= len(rows)
-                held = self._hub_apply(console, rows, state, result)
-                after = rows[-1][0] if not held else min(held) - 1
-                if held:
-                    break
             hub_state.pulled[console] = after
+            if after < head.max_seq:
+                wanted[console] = after
+        while wanted and budget > 0:
+            per = max(PULL_MIN_EACH, min(PULL_BATCH, budget) // len(wanted))
+            rows = self._hub_link().pull_many(wanted, per)
+            budget -= sum(len(r) for r in rows.values())
+            held = self._hub_merge(rows, state, result)
+            for console in list(wanted):
+                got = rows.get(console, [])
+                after = got[-1][0] if got else wanted[console]
+                if console in held:
+                    after = min(held[console]) - 1
+                hub_state.pulled[console] = after
+                if len(got) < per or console in held or after >= heads[console].max_seq:
+                    del wanted[console]  # read to its head, or held back: the next pass goes on
+                else:
+                    wanted[console] = after
+
+    def _hub_merge(
+        self, rows: dict[str, list[tuple[int, str]]], state: SyncState, result: SyncResult
+    ) -> dict[str, list[int]]:
+        """Every console's rows through the door, then one merge; console -> the seqs held
+        back (stamped in our future), which its watermark must not pass."""
+        for console in sorted(rows):
+            items = [self._hub_item(console, seq, record) for seq, record in rows[console]]
+            self._admit(console, [i for i in items if i is not None], state, result)
+        self._merge_admitted(state, result)
+        held: dict[str, list[int]] = {}
+        for where in self._held:
+            if where.startswith("hub:"):
+                console, _slash, seq = where[4:].partition("/")
+                held.setdefault(console, []).append(int(seq))
+        self._held.clear()
+        return held
 
     def _hub_fill_hole(
         self, console: str, pulled: int, state: SyncState, result: SyncResult
@@ -312,18 +340,8 @@ class HubPass(SyncHost):
             "SELECT min(seq) - 1 FROM ops WHERE console_id = ? AND seq > ?", console, first
         )
         rows = self._hub_link().pull(console, first - 1, upto=min(upto or pulled, pulled))
-        self._hub_apply(console, rows, state, result)
+        self._hub_merge({console: rows}, state, result)
         return len(rows)
-
-    def _hub_apply(self, console: str, rows, state: SyncState, result: SyncResult) -> list[int]:
-        """Rows through the door (Incoming._apply); returns the seqs held back (stamped in our
-        future), which the watermark must not pass."""
-        items = [self._hub_item(console, seq, record) for seq, record in rows]
-        self._apply(console, [i for i in items if i is not None], state, result)
-        prefix = f"hub:{console}/"
-        held = [int(w[len(prefix) :]) for w in self._held if w.startswith(prefix)]
-        self._held.clear()
-        return held
 
     def _hub_item(self, console: str, seq: int, record: str) -> tuple[Op, str, int] | None:
         """A row as an (op, where, size) item for _apply; an unreadable record is kept aside

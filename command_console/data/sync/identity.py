@@ -55,10 +55,15 @@ class Reissues(SyncHost):
     """Syncer mixin: re-issues as they cross the door, and what they free."""
 
     def _carried(self, op_ids: list[str]) -> dict[str, str]:
-        """op id -> hash, for the ids among op_ids that a held re-issue carries."""
-        if not op_ids or self.store.scalar("SELECT 1 FROM reissued LIMIT 1") is None:
-            return {}
+        """op id -> hash, for the ids among op_ids that a held re-issue carries (or one
+        admitted this pass, about to be merged)."""
         found: dict[str, str] = {}
+        wanted = set(op_ids)
+        for op in self._admitted.values():
+            if op.kind == REISSUE and (original := original_of(op)).id in wanted:
+                found[original.id] = original.hash
+        if not op_ids or self.store.scalar("SELECT 1 FROM reissued LIMIT 1") is None:
+            return found
         for start in range(0, len(op_ids), 500):
             chunk = op_ids[start : start + 500]
             found.update(
@@ -95,7 +100,12 @@ class Reissues(SyncHost):
                 "the re-issued operation's signature does not verify with the key pinned for console "
                 "{id}"
             ).format(id=console), False
-        held = self.store.scalar("SELECT hash FROM ops WHERE id = ?", original.id)
+        admitted = self._admitted.get(original.id)
+        held = (
+            admitted.hash
+            if admitted is not None
+            else self.store.scalar("SELECT hash FROM ops WHERE id = ?", original.id)
+        )
         if held is not None and held != original.hash:
             return _(
                 "re-issues an operation that differs from the copy this console holds (tampered)"

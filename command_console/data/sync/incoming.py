@@ -33,8 +33,19 @@ class Incoming(SyncHost):
     def _apply(
         self, console: str, items: list[Located], state: SyncState, result: SyncResult
     ) -> list[Op]:
+        """Check ops of one console one by one and merge those that pass (`_admit`, then
+        `_merge_admitted`). Returns the ops that were new here."""
+        self._admit(console, items, state, result)
+        return self._merge_admitted(state, result)
+
+    def _admit(
+        self, console: str, items: list[Located], state: SyncState, result: SyncResult
+    ) -> None:
         """Check ops of one console one by one (schema, namespace, time, chain, signature), keep
-        the refused ones aside, hold back those stamped in our future, and merge the rest."""
+        the refused ones aside, hold back those stamped in our future, and set the rest aside
+        for `_merge_admitted`: a pass admits every console's ops, then merges them in one
+        go. A console is admitted at most once before each merge (its chain is checked
+        against what is held)."""
         public_key = self._peer_keys.get(console)
         now_ms = to_ms(self.clock.now())
         items = sorted(items, key=lambda t: t[0].seq)
@@ -143,9 +154,14 @@ class Incoming(SyncHost):
             op, where = taken.pop(seq)
             refused.append((op, where, why))
         self._quarantine(console, refused, result)
-        new = self._merge_in_slices(
-            [op for op, _ in taken.values()], lambda: self._publish_during(state, result)
-        )
+        self._admitted.update((op.id, op) for op, _ in taken.values())
+
+    def _merge_admitted(self, state: SyncState, result: SyncResult) -> list[Op]:
+        """Merge every op admitted since the last merge; returns those that were new here."""
+        admitted, self._admitted = list(self._admitted.values()), {}
+        if not admitted:
+            return []
+        new = self._merge_in_slices(admitted, lambda: self._publish_during(state, result))
         self._note_reissues(new)
         result.applied += len(new)
         return new
@@ -164,6 +180,12 @@ class Incoming(SyncHost):
                 )
             else:
                 first_seq[op_id] = seq
+        for op_id, seq in first_seq.items():
+            other = self._admitted.get(op_id)
+            if other is not None:  # admitted from another console this pass, not merged yet
+                found[seq] = _(
+                    "op id {id} is already held as console {console} seq {seq} (a copied id)"
+                ).format(id=op_id, console=other.console_id, seq=other.seq)
         ids = list(first_seq)
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]

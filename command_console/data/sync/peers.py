@@ -26,6 +26,7 @@ from command_console.i18n import N_
 APPROVED, PENDING, REVOKED = "approved", "pending", "revoked"
 STATUS_LABELS = {APPROVED: N_("approved"), PENDING: N_("pending"), REVOKED: N_("revoked")}
 RECORD_KEEP_BYTES = 4096
+LAST_SEEN_EVERY_S = 60  # a peer's last_seen is written at most this often
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,12 @@ def _peer(row: Any) -> Peer:  # a named row of the peers table
 def pin(
     store: Store, console_id: str, public_key: str, now: datetime, require_approval: bool
 ) -> Peer:
-    """The pinned peer for a console, pinning this key when the console is new."""
+    """The pinned peer for a console, pinning this key when the console is new. Written
+    only when something changed, or last seen more than LAST_SEEN_EVERY_S ago: a pass
+    reads every console, and a write per console per pass cost a durable commit each."""
+    known = get(store, console_id)
+    if known is not None and _unchanged(known, public_key, now):
+        return known
     status = PENDING if require_approval else APPROVED
     with store.transaction() as conn:
         conn.execute(
@@ -125,6 +131,15 @@ def pin(
     peer = get(store, console_id)
     assert peer is not None  # noqa: S101 - the row was just inserted; narrows the Optional for the type checker
     return peer
+
+
+def _unchanged(peer: Peer, public_key: str, now: datetime) -> bool:
+    mismatch = "" if peer.public_key == public_key else public_key
+    return (
+        peer.key_mismatch == mismatch
+        and peer.last_seen is not None
+        and 0 <= (now - peer.last_seen).total_seconds() < LAST_SEEN_EVERY_S
+    )
 
 
 def set_status(store: Store, console_id: str, status: str) -> bool:

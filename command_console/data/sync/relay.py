@@ -32,6 +32,8 @@ from command_console.data.sync.host import SyncHost
 from command_console.data.sync.own import list_files, unlink_quietly
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from command_console.data.sync import SyncResult
     from command_console.data.sync.state import SyncState
 
@@ -70,6 +72,8 @@ def _runs(ops: list[Op]) -> list[list[Op]]:
 
 def _subfolders(folder: Path) -> list[str]:
     try:
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):  # never a link out of the share
+            return []
         with os.scandir(folder) as entries:
             return sorted(
                 e.name
@@ -138,14 +142,21 @@ class Relay(SyncHost):
     # -- in: everyone reads the relays in the share --------------------------------------
 
     def _relay_in(
-        self, trusted: set[str], folder_consoles: set[str], state: SyncState, result: SyncResult
+        self,
+        trusted: Callable[[str], bool],
+        folder_consoles: set[str],
+        state: SyncState,
+        result: SyncResult,
     ) -> None:
         """Read the relays of trusted consoles' folders: ops of consoles with no folder here."""
         seen: dict[str, int] = dict(_meta(self.store, "relay.seen", {}))
         still: dict[str, int] = {}
-        for bridge in sorted(trusted):
+        for bridge in sorted(folder_consoles - {self.console_id}):
             root = self._folder() / bridge / RELAY_DIR
-            for console in _subfolders(root):
+            relayed = _subfolders(root)
+            if not relayed or not trusted(bridge):
+                continue
+            for console in relayed:
                 if console == self.console_id or console in folder_consoles:
                     continue
                 self._relay_read(bridge, console, root / console, seen, still, state, result)

@@ -1,0 +1,94 @@
+"""When a console runs its next sync pass.
+
+Its own new entries go out at once: a pass is due as soon as this console committed an
+operation since the last pass began. Other consoles' new operations (a file in the share,
+a notification from the hub) are read once the last pass has been over for PASS_GAP_S, or
+as long as it lasted if that is longer (at most PASS_GAP_MAX_S): on a busy machine, or with
+many consoles publishing, a console runs fewer and larger passes instead of one per
+notification, and a pass's fixed costs (reading every console's head, checking a
+signature per console) are shared by more operations. Otherwise a pass runs every
+`every_s` seconds, for shares whose folder times are coarse or cached.
+
+A mixin of Syncer (sync/__init__.py), like OwnFolder: callers poll `due()` about every
+0.2 s and sleep with `wait()`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from command_console.data.sync import segments as seg
+from command_console.data.sync.host import SyncHost
+
+PASS_GAP_S = 0.2
+PASS_GAP_MAX_S = 1.0
+
+
+class Pacing(SyncHost):
+    _pass_began: float = 0.0  # monotonic
+    _pass_ended: float = 0.0
+    _pass_seconds: float = 0.0
+    _own_mark: int = 0  # ops rowid when the last pass began
+    _share_marks: list[object] | None = None  # other consoles' folders when it began
+    _others_waiting: bool = False
+
+    def due(self, every_s: float = 1.0) -> bool:
+        """Whether to run a pass now. Cheap: a few stats and one indexed read."""
+        now = time.monotonic()
+        if self._own_writes_since(self._own_mark):
+            return True
+        if not self._others_waiting and self._others_published():
+            self._others_waiting = True
+        if self._others_waiting and now - self._pass_ended >= self._gap():
+            return True
+        return now - self._pass_began >= every_s
+
+    def wait(self, timeout: float) -> None:
+        """Sleep up to timeout; with a hub, wake as soon as another console publishes (unless
+        that is known already and the pass waits for its gap)."""
+        if self.hub is not None and not self._others_waiting:
+            self.hub.wait(timeout)
+        else:
+            time.sleep(timeout)
+
+    def _pass_begins(self) -> None:
+        """What the pass about to run covers: later changes make the next one due."""
+        self._pass_began = time.monotonic()
+        self._own_mark = self.store.head()
+        self._share_marks = self._other_folders()
+        self._others_waiting = False
+        if self.hub is not None:
+            self.hub.woken()  # notifications so far: this pass reads their rows
+
+    def _pass_ends(self) -> None:
+        self._pass_ended = time.monotonic()
+        self._pass_seconds = self._pass_ended - self._pass_began
+
+    def _gap(self) -> float:
+        return min(PASS_GAP_MAX_S, max(PASS_GAP_S, self._pass_seconds))
+
+    def _others_published(self) -> bool:
+        if self.hub is not None and self.hub.woken():
+            return True
+        return self.share is not None and self._other_folders() != self._share_marks
+
+    def _other_folders(self) -> list[object] | None:
+        """(name, mtime) of every other console's folder in the share (a new file changes
+        its folder's mtime); None without a share."""
+        if self.share is None:
+            return None
+        marks: list[object] = []
+        try:
+            with os.scandir(self.share) as entries:
+                for entry in entries:
+                    if (
+                        entry.name != self.console_id
+                        and seg.CONSOLE_DIR_RE.match(entry.name)
+                        and entry.is_dir(follow_symlinks=False)
+                    ):
+                        marks.append((entry.name, entry.stat(follow_symlinks=False).st_mtime_ns))
+        except OSError:
+            marks.append(None)
+        marks.sort(key=repr)
+        return marks
