@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from command_console.core.op_schema import REISSUE, SEQ_MAX, envelope_problem, payload_problem
@@ -76,13 +77,24 @@ class Op:
             "sig": self.sig,
         }
 
+    @cached_property
+    def payload_text(self) -> str:
+        """The payload as stored and hashed (sorted keys, compact), serialised once."""
+        return payload_json(self.payload)
+
     def canonical(self) -> bytes:
-        """What the hash covers: every field but the hash and the signature (which signs the hash)."""
+        """What the hash covers: every field but the hash and the signature (which signs the hash),
+        as sorted compact JSON. The payload's text is spliced in where its key sorts (between
+        "kind" and "prev_hash"): the same bytes as dumping the whole, without dumping the
+        payload a second time."""
         body = self.as_dict()
-        del body["hash"], body["sig"]
+        del body["hash"], body["sig"], body["payload"]
         if self.v == 1:
             del body["wall"]
-        return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        head, tail = json.dumps(
+            body, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).split(',"prev_hash":', 1)  # inside a JSON string a quote is escaped: this is the key
+        return f'{head},"payload":{self.payload_text},"prev_hash":{tail}'.encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()
@@ -130,7 +142,7 @@ def validate(op: Op) -> str | None:
     problem = envelope_problem(op.as_dict()) or payload_problem(op.kind, op.payload)
     if problem:
         return problem
-    size = len(payload_json(op.payload).encode())
+    size = len(op.payload_text.encode())
     limit = MAX_PAYLOAD_BYTES + (REISSUE_EXTRA_BYTES if op.kind == REISSUE else 0)
     if size > limit:
         return f"payload is {size} bytes; the limit is {limit}"

@@ -31,7 +31,6 @@ from command_console.core.ops import (
     Op,
     entity_of,
     original_of,
-    payload_json,
     validate,
 )
 from command_console.data import engine as db
@@ -84,6 +83,7 @@ class Store:
         )
         self._idle: list[sqlite3.Connection] = []  # open connections no transaction is using
         self._pool_lock = threading.Lock()
+        self._reading = threading.local()  # .conn: the read transaction of `snapshot()`
         self._generation = 0  # close() bumps it: connections lent before are closed on return
         self._auto_checkpoint = True
         self.gate = WriteGate(self.path.with_name(self.path.name + "-gate"))
@@ -111,17 +111,27 @@ class Store:
                 conn.close()
 
     @contextmanager
-    def transaction(self, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
+    def transaction(
+        self, mode: str = "IMMEDIATE", durable: bool = True
+    ) -> Iterator[sqlite3.Connection]:
         """A transaction on a connection of its own. IMMEDIATE takes the write lock at once
-        (other processes wait on the busy timeout); DEFERRED is a consistent read."""
+        (other processes wait on the busy timeout); DEFERRED is a consistent read. A commit
+        is on disk when it returns; with durable=False it waits for no disk flush, and is
+        on disk once any later durable commit returns (the WAL is written in order)."""
         with self._borrow() as conn, self._turn(mode):
-            conn.execute(f"BEGIN {mode}")
+            if not durable:
+                conn.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute(f"BEGIN {mode}")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    conn.execute("PRAGMA synchronous=FULL")
 
     def _turn(self, mode: str) -> contextlib.AbstractContextManager[None]:
         """A write transaction takes its turn at the write gate (sync's go first); a read
@@ -129,9 +139,29 @@ class Store:
         return self.gate.held() if mode == "IMMEDIATE" else contextlib.nullcontext()
 
     def rows(self, sql: str, *params: object) -> list[Any]:  # named rows (engine._named_rows)
-        with self.transaction("DEFERRED") as conn:
-            found: list[Any] = conn.execute(sql, params).fetchall()
+        reading: sqlite3.Connection | None = getattr(self._reading, "conn", None)
+        if reading is not None:
+            found: list[Any] = reading.execute(sql, params).fetchall()
             return found
+        with self.transaction("DEFERRED") as conn:
+            found = conn.execute(sql, params).fetchall()
+            return found
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """This thread's reads in the block share one read transaction: one consistent view,
+        and no BEGIN and COMMIT per read (sync checks thousands of operations with a few
+        small reads each). Writes in the block go through their own transactions as usual
+        and are not seen by its reads."""
+        if getattr(self._reading, "conn", None) is not None:
+            yield
+            return
+        with self.transaction("DEFERRED") as conn:
+            self._reading.conn = conn
+            try:
+                yield
+            finally:
+                self._reading.conn = None
 
     def checkpoint_in_background(self) -> None:
         """From now on commits leave the WAL to `checkpoint()`, which a long-running process
@@ -254,7 +284,7 @@ class Store:
                 op.kind,
                 op.entity,
                 op.author,
-                payload_json(op.payload),
+                op.payload_text,
                 op.v,
                 op.prev_hash,
                 op.hash,
@@ -266,8 +296,12 @@ class Store:
             _note_reissue(conn, op)
         return result.rowcount == 1
 
-    def merge(self, incoming: Iterable[Op]) -> list[Op]:
+    def merge(self, incoming: Iterable[Op], durable: bool = True) -> list[Op]:
         """Apply operations from other consoles, each once. Returns those that were new.
+
+        Sync merges with durable=False: nothing acknowledged hangs on a merge, and what
+        records the ops as read (sync's bookkeeping) is committed durably after it, so a
+        power cut loses both or neither and the ops are read again.
 
         An entity whose new ops all sort after what it already holds (or are plain inserts
         such as log entries) folds forward; otherwise it is refolded from its ops, so
@@ -280,7 +314,7 @@ class Store:
         for op in sorted(incoming, key=lambda o: o.sort_key):
             by_entity.setdefault(op.entity, []).append(op)
         new: list[Op] = []
-        with self.transaction() as conn:
+        with self.transaction(durable=durable) as conn:
             any_reissued = conn.execute("SELECT 1 FROM reissued LIMIT 1").fetchone() is not None
             for entity, ops in by_entity.items():
                 newest = conn.execute(

@@ -316,9 +316,10 @@ class HubPass(SyncHost):
     ) -> dict[str, list[int]]:
         """Every console's rows through the door, then one merge; console -> the seqs held
         back (stamped in our future), which its watermark must not pass."""
-        for console in sorted(rows):
-            items = [self._hub_item(console, seq, record) for seq, record in rows[console]]
-            self._admit(console, [i for i in items if i is not None], state, result)
+        with self.store.snapshot():  # the checks' reads share one read transaction
+            for console in sorted(rows):
+                items = [self._hub_item(console, seq, record) for seq, record in rows[console]]
+                self._admit(console, [i for i in items if i is not None], state, result)
         self._merge_admitted(state, result)
         held: dict[str, list[int]] = {}
         for where in self._held:

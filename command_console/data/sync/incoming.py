@@ -250,7 +250,7 @@ class Incoming(SyncHost):
                 time.sleep(max(0.0, resume - time.monotonic()))
             size = MERGE_SLICE if busy else MERGE_SLICE_IDLE
             began = time.monotonic()
-            new += self.store.merge(ops[start : start + size])
+            new += self.store.merge(ops[start : start + size], durable=False)  # see Store.merge
             held = time.monotonic() - began
             start += size
             busy = self._own_writes_since(mark)
