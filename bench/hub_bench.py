@@ -4,16 +4,19 @@
    while `command-console sync --watch` runs beside it: how long after the last write all
    three hold every operation, through the folder and through the hub.
 2. M consoles (default 50) x K operations (default 1,000), written by one process round
-   robin in batches of 50 while each console's `sync --watch` runs: convergence after the
-   last write; then, at idle, the hub's connections and the CPU of the watchers and of
-   the server over 5 s. Each console is a `sync --watch` process: 50 of them load a small
-   machine heavily (on 2 shared cores: load ~50, writes starved); run it on a quiet one.
+   robin, one entry per console and round, each its own durable commit, at --rate entries
+   a second per console (default 2; 0: flat out), while each console's `sync --watch`
+   runs: convergence after the last write, and the watchers' CPU while writing; then, at
+   idle, the hub's connections and the CPU of the watchers and of the server over 5 s.
+   Every console merges every other's entries, so one machine running all 50 does 50
+   consoles' work: on 2 cores the rate must leave room for it (see BENCHMARKS.md).
 3. A no-op pull on a hub holding R rows (default 1,000,000, synthetic, spread over 50
    consoles): the console's watermarks stand at the heads, as after it pulled them. The
    steady-state pass (the hole sweep, once a minute, is left out), median / min / max.
 
 The server is a throwaway cluster (tests/hub/pg_server.py). Run:
-python -m bench.hub_bench [--ops 10000] [--consoles 50] [--each 1000] [--rows 1000000]
+python -m bench.hub_bench [--ops 10000] [--consoles 50] [--each 1000] [--rate 2]
+                          [--transport both|hub|folder] [--rows 1000000]
 """
 
 from __future__ import annotations
