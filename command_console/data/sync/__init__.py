@@ -41,6 +41,7 @@ from command_console.data.sync.incoming import Incoming
 from command_console.data.sync.own import COMPACT_AGE_S, OwnFolder
 from command_console.data.sync.own import unlink_quietly as _unlink
 from command_console.data.sync.pacing import Pacing
+from command_console.data.sync.recheck import recheck_after_upgrade
 from command_console.data.sync.relay import Relay
 from command_console.data.sync.state import ProcessLock, SyncState
 from command_console.i18n import _, ngettext
@@ -102,6 +103,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
         self._admitted: dict[str, Op] = {}  # op id -> op checked this pass, not merged yet
         self._key_marks: dict[str, tuple[object, float]] = {}  # console -> key file, checked at
+        self._door_checked = False  # recheck.py: refused ops are checked again after an upgrade
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
         self._held_seqs: dict[str, list[int]] = {}  # console -> seqs held here, read once a pass
@@ -231,6 +233,15 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
                 return result
             state = SyncState.load(self.store)
             state.root, state.console_id = self.share, self.console_id
+            if not self._door_checked:
+                again = recheck_after_upgrade(self.store, state)
+                if again:
+                    result.problems.append(
+                        _(
+                            "checking again after an upgrade what an earlier version refused: {consoles}"
+                        ).format(consoles=", ".join(sorted(again)))
+                    )
+                self._door_checked = True
             if self.share is not None:
                 self._folder_pass(state, result)
             if self.hub is not None:
