@@ -204,17 +204,17 @@ class CommandConsoleApp(TypeAheadApp):
         if not open_count and not ringing:
             self.exit()
             return
-        question = " ".join(
-            (
-                ngettext(
-                    "Quit with {n} incident open", "Quit with {n} incidents open", open_count
-                ).format(n=open_count),
-                ngettext("and {n} alarm ringing?", "and {n} alarms ringing?", ringing).format(
-                    n=ringing
-                ),
-                _("Alarms stop on this console when it closes."),
-            )
+        # One sentence per case, each translated whole: Chinese puts the question last.
+        incidents = ngettext("{n} incident open", "{n} incidents open", open_count).format(
+            n=open_count
         )
+        alarms = ngettext("{n} alarm ringing", "{n} alarms ringing", ringing).format(n=ringing)
+        asked = (
+            _("Quit with {incidents} and {alarms}?").format(incidents=incidents, alarms=alarms)
+            if ringing
+            else _("Quit with {incidents}?").format(incidents=incidents)
+        )
+        question = " ".join((asked, _("Alarms stop on this console when it closes.")))
         self.push_screen(ConfirmScreen(question), lambda yes: self.exit() if yes else None)
 
     # -- help and palette ----------------------------------------------------

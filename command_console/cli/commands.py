@@ -19,7 +19,7 @@ from command_console.cli import (
     plans_app,
 )
 from command_console.core import labels
-from command_console.core.text import pad
+from command_console.core.text import at_least, pad
 from command_console.i18n import N_, _
 
 
@@ -145,7 +145,10 @@ def plans_show(plan: str, json_: JsonOpt = False) -> None:
     language = current_language()
     typer.echo(
         _("{title} {title_zh}  [{id}]  default severity {severity}").format(
-            title=found.title, title_zh=found.title_zh, id=found.id, severity=found.severity.value
+            title=found.title,
+            title_zh=found.title_zh,
+            id=found.id,
+            severity=labels.severity(found.severity),
         )
     )
     if found.summary_in(language):
@@ -252,12 +255,13 @@ def contacts_list(
     for c in contacts:
         roles = ", ".join(f"{r}:{n}" for r, n in sorted(c.roles.items()))
         duty = "" if c.on_duty else _("(off duty)")
+        # Numbers and roles are never cut (a third number, a second role): a longer value
+        # pushes the next column along instead.
         typer.echo(
-            f"{pad(c.name, 24)} {pad(' / '.join(c.phones), 36)} {pad(roles, 30)} {duty}".rstrip()
+            f"{pad(c.name, 24)} {at_least(' / '.join(c.phones), 36)} {at_least(roles, 30)} {duty}".rstrip()
         )
-    typer.echo(
-        _("emergency: {numbers}").format(numbers="  ".join(f"{k} {v}" for k, v in numbers.items()))
-    )
+    services = "  ".join(f"{labels.emergency_service(k)} {v}" for k, v in numbers.items())
+    typer.echo(_("emergency: {numbers}").format(numbers=services))
 
 
 # -- incidents ---------------------------------------------------------------

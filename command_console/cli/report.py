@@ -8,6 +8,7 @@ import typer
 
 from command_console.cli import VALUES, JsonOpt, State, app, emit_json, guarded, report_app
 from command_console.cli.commands import _incident_id, _store
+from command_console.core import labels
 from command_console.i18n import N_, _
 
 
@@ -53,7 +54,7 @@ def report_show(incident: str, json_: JsonOpt = False) -> None:
         return
     typer.echo(
         _("Report for {incident} ({status})").format(
-            incident=report.incident_id, status=report.status.value
+            incident=report.incident_id, status=labels.report_status(report.status)
         )
     )
     for n, spec in enumerate(REPORT_FIELDS, 1):
@@ -78,7 +79,7 @@ def report_check(incident: str) -> None:
         raise typer.Exit(1)
     typer.echo(
         _("{incident}: all seven fields present ({status})").format(
-            incident=report.incident_id, status=report.status.value
+            incident=report.incident_id, status=labels.report_status(report.status)
         )
     )
 

@@ -6,7 +6,25 @@ import difflib
 from collections.abc import Iterable
 
 from command_console.core.errors import NotFound
-from command_console.i18n import _
+from command_console.i18n import _, pgettext
+
+
+def thing(what: str) -> str:
+    """The name of what was looked up, in the chosen language: callers pass the English
+    word ('incident', 'plan'), an option name ('--via') stays as it is."""
+    if what.startswith("step of "):
+        return _("step of {incident}").format(incident=what.removeprefix("step of "))
+    return {
+        "incident": pgettext("looked up", "incident"),
+        "plan": pgettext("looked up", "plan"),
+        "report field": pgettext("looked up", "report field"),
+        "review field": pgettext("looked up", "review field"),
+        "status": pgettext("looked up", "status"),
+        "step action": pgettext("looked up", "step action"),
+        "shift": pgettext("looked up", "shift"),
+        "severity": pgettext("looked up", "severity"),
+        "corrective action": pgettext("looked up", "corrective action"),
+    }.get(what, what)
 
 
 def resolve(query: str, candidates: Iterable[str], what: str) -> str:
@@ -29,7 +47,7 @@ def resolve(query: str, candidates: Iterable[str], what: str) -> str:
         raise NotFound(_ambiguous(query, what, matches))
     raise NotFound(
         _("unknown {what} {query!r}{suggestion}").format(
-            what=what, query=query, suggestion=_suggest(query, names)
+            what=thing(what), query=query, suggestion=_suggest(query, names)
         )
     )
 
@@ -102,7 +120,7 @@ def resolve_named(query: str, names: dict[str, tuple[str, ...]], what: str) -> s
         if hits:
             raise NotFound(
                 _("unknown {what} {query!r}; did you mean {choices}?").format(
-                    what=what,
+                    what=thing(what),
                     query=query,
                     choices=", ".join(_named(key, names) for key in dict.fromkeys(hits[:3])),
                 )
@@ -117,5 +135,5 @@ def _named(key: str, names: dict[str, tuple[str, ...]]) -> str:
 
 def _ambiguous(query: str, what: str, hits: list[str]) -> str:
     return _("{what} {query!r} is ambiguous: {choices}").format(
-        what=what, query=query, choices=", ".join(sorted(hits)[:8])
+        what=thing(what), query=query, choices=", ".join(sorted(hits)[:8])
     )

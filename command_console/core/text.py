@@ -88,3 +88,9 @@ def pad(text: str, width: int) -> str:
         out.append(ch)
         used += w
     return "".join(out) + " " * (width - used)
+
+
+def at_least(text: str, width: int) -> str:
+    """Padded to width columns like pad(), but a longer text is kept whole, never cut
+    (a list's phone numbers and roles: the next column moves along instead)."""
+    return text if cell_width(text) >= width else pad(text, width)

@@ -27,6 +27,7 @@ from command_console.screens.detail import DetailScreen
 from command_console.widgets import cells
 from command_console.widgets.footer import KeyFooter
 from command_console.widgets.keyed_table import KeyedTable
+from command_console.widgets.status import SYNC_OFF
 
 if TYPE_CHECKING:
     from textual import getters
@@ -176,6 +177,7 @@ class BoardScreen(Screen):
             ),
         ]
         sync = getattr(self.app, "sync_status", "")
+        sync = _(SYNC_OFF) if sync == SYNC_OFF else sync  # the rest comes translated
         return Text(" · ".join([*parts, sync] if sync else parts), style="bold", no_wrap=True)
 
     def _sites(self, board: Board) -> Text:

@@ -107,13 +107,18 @@ class EditIncidentScreen(ModalScreen[list[str] | None]):
         changes = []
         if severity != incident.severity:
             changes.append(
-                ("severity", lambda store: actions.set_severity(store, incident.id, severity))
+                (N_("severity"), lambda store: actions.set_severity(store, incident.id, severity))
             )
         if clean(title).strip() != clean(incident.title).strip():
-            changes.append(("title", lambda store: actions.set_title(store, incident.id, title)))
+            changes.append(
+                (N_("title"), lambda store: actions.set_title(store, incident.id, title))
+            )
         if started is not None:
             changes.append(
-                ("started at", lambda store: actions.set_started_at(store, incident.id, started))
+                (
+                    N_("started at"),
+                    lambda store: actions.set_started_at(store, incident.id, started),
+                )
             )
         if not changes:
             self.dismiss([])
@@ -145,7 +150,11 @@ class EditIncidentScreen(ModalScreen[list[str] | None]):
 
     def failed(self, message: str, done: list[str]) -> None:
         self.saving = False
-        saved = (" · " + _("saved: {fields}").format(fields=", ".join(done))) if done else ""
+        saved = (
+            (" · " + _("saved: {fields}").format(fields=", ".join(_(f) for f in done)))
+            if done
+            else ""
+        )
         self.query_one("#error", Static).update(Text(message + saved))
         self.app.release_keys()
 

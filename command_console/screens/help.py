@@ -42,9 +42,11 @@ class HelpScreen(ModalScreen[None]):
 
         keymap = getattr(self.app, "_keymap", {})
         table = Table(box=None, expand=True, show_header=True, padding=(0, 2))
-        table.add_column(_("Key"), style="bold", no_wrap=True, width=14)
-        table.add_column(_("Action"))
-        table.add_column(_("Binding id (config.toml keymap)"), style="dim")
+        # Chinese has no spaces to wrap at: a long description folds (by default it would be
+        # cut with an ellipsis at 80 columns), and so does a long section name.
+        table.add_column(_("Key"), style="bold", width=14, overflow="fold")
+        table.add_column(_("Action"), overflow="fold")
+        table.add_column(_("Binding id (config.toml keymap)"), style="dim", overflow="fold")
         for title, module, name in SECTIONS:
             table.add_row(Text(_(title), style="bold underline"), "", "")
             for binding in getattr(importlib.import_module(module), name).BINDINGS:

@@ -15,8 +15,10 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from command_console.core import labels
 from command_console.core.contacts import Contact
 from command_console.core.duties import incidents_title, next_incident_view
 from command_console.core.errors import UserError
@@ -485,7 +487,9 @@ class MainScreen(EditActions, FixActions, Screen):
                 store, incident.id, row.contact, row.phone, message.outcome, role
             ),
             _("Logged: call {name} {outcome} → {id}").format(
-                name=clean(row.contact.name), outcome=_(message.outcome.value), id=incident.id
+                name=clean(row.contact.name),
+                outcome=labels.call_outcome(message.outcome),
+                id=incident.id,
             ),
         )
 
@@ -628,6 +632,9 @@ class MainScreen(EditActions, FixActions, Screen):
         step = self.steps.selected_step
         order = call_order(step, self.everyone) if step is not None else []
         self.add_class("roster-open")
+        # A filter typed earlier (for another step) would hide this step's first contact and
+        # leave the cursor on whoever it matched: each `c` starts from the step's contacts.
+        self.roster.query_one("#roster-filter", Input).value = ""
         self.roster.put_cursor_on(order[0] if order else None)
         self.set_focus(self.query_one("#roster-filter"))  # now, not later: the next key is for it
 

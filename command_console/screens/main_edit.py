@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from command_console.core import labels
 from command_console.core.incidents import StepState
 from command_console.core.text import clean
 from command_console.data import actions
@@ -69,7 +70,7 @@ class EditActions:
                 _("Reopen step {n} “{text}” ({state})?").format(
                     n=step.position + 1,
                     text=clean(step.text_in(current_language())),
-                    state=_(step.state.value),
+                    state=labels.step_state(step.state),
                 )
             ),
             confirmed,

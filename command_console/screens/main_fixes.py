@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from command_console.core import labels
 from command_console.core.text import clean
 from command_console.data import actions_edit
-from command_console.i18n import _
+from command_console.i18n import _, current_language
 
 if TYPE_CHECKING:
     from command_console.app import CommandConsoleApp
@@ -38,7 +39,7 @@ class FixActions:
         if not incident.is_open:
             self.app.refuse(
                 _("{id} is {status}: its plan cannot change").format(
-                    id=incident.id, status=_(incident.status.value)
+                    id=incident.id, status=labels.status(incident.status)
                 )
             )
             return
@@ -48,7 +49,7 @@ class FixActions:
                 self.write(
                     lambda: actions_edit.change_plan(store, incident.id, plan),
                     _("{id} now follows plan {plan}: its steps start now").format(
-                        id=incident.id, plan=clean(plan.title)
+                        id=incident.id, plan=clean(plan.title_in(current_language()))
                     ),
                 )
 

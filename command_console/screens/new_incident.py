@@ -65,9 +65,19 @@ def whole_words(plan: Plan, query: str) -> bool:
     )
 
 
+def mentions(plan: Plan, query: str) -> bool:
+    """The query appears word for word in the plan's summary or a step (either language):
+    `停电` finds the power-outage plan (titled 断电) through its step 告知客户停电原因."""
+    wanted = query.strip().casefold()
+    texts = [plan.summary, plan.summary_zh or ""]
+    texts += [t for step in plan.steps for t in (step.text, step.text_zh or "")]
+    return bool(wanted) and any(wanted in t.casefold() for t in texts)
+
+
 def rank_plans(plans: list[Plan], query: str) -> list[Plan]:
     """Whole-word matches first ("surge": every surge plan on top, the more severe plan
-    first: missing it costs more), then fuzzy matches by score."""
+    first: missing it costs more), then fuzzy matches by score, then the plans whose text
+    mentions the query (a word the titles do not use)."""
     if not query.strip():
         return plans
     matcher = Matcher(query.strip())
@@ -91,7 +101,9 @@ def rank_plans(plans: list[Plan], query: str) -> list[Plan]:
                     plan,
                 )
             )
-    return [plan for _key, plan in sorted(ranked, key=lambda entry: entry[0])]
+    found = [plan for _key, plan in sorted(ranked, key=lambda entry: entry[0])]
+    ids = {plan.id for plan in found}
+    return found + [p for p in plans if p.id not in ids and mentions(p, query)]
 
 
 TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}$")

@@ -50,15 +50,16 @@ DEBOUNCE_S = 1.0
 
 def prefill_context(workspace, incident, entries) -> PrefillContext:
     zone = workspace.config.zone
-    measures = [
-        f"{local(s.state_at, zone, '%H:%M')} {s.text_in(current_language())} ({s.state_by})"
+    done = [
+        (s.state_at, f"{s.text_in(current_language())} ({s.state_by})")
         for s in incident.steps
-        if s.state == StepState.DONE
+        if s.state == StepState.DONE and s.state_at is not None
     ]
-    measures += [
-        f"{local(e.at, zone, '%H:%M')} {e.text}"
-        for e in entries
-        if e.kind in (EntryKind.NOTE, EntryKind.CALL)
+    logged = [(e.at, e.text) for e in entries if e.kind in (EntryKind.NOTE, EntryKind.CALL)]
+    # One list in the order things happened (steps done and calls made interleave).
+    measures = [
+        f"{local(at, zone, '%H:%M')} {text}"
+        for at, text in sorted(done + logged, key=lambda pair: pair[0])
     ]
     return PrefillContext(
         site=workspace.config.site,

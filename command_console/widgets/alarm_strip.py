@@ -10,7 +10,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from command_console.core.contacts import Contact
+from command_console.core.contacts import Contact, role_label
 from command_console.core.incidents import Call, Incident, PlanStepRun
 from command_console.core.text import clean
 from command_console.i18n import _, current_language, ngettext
@@ -26,12 +26,8 @@ def who_text(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> T
         line.append(_("reached {name}").format(name=clean(advice.reached.name)), style="bold green")
         line.append(" · " + _("a acknowledges"), style="bold")
         return line
-    if advice.unanswered:
-        line.append(
-            _("no answer: {names}").format(names=", ".join(clean(n) for n in advice.unanswered))
-            + " · ",
-            style="italic",
-        )
+    # Whom to call and the number first: on an 80-column strip the names already tried
+    # come after it, so they are what gets cut, never the number to dial.
     contact = advice.next_contact
     if contact is not None:
         line.append(_("call {name}").format(name=clean(contact.name)) + " ", style="bold")
@@ -39,7 +35,14 @@ def who_text(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> T
         if not contact.on_duty:
             line.append(" " + _("(off duty)"), style="italic")
     elif step.contact_role:
-        line.append(_("no contact for {role}").format(role=step.contact_role), style="bold")
+        role = role_label(step.contact_role, current_language())  # '上级领导', not 'superior'
+        line.append(_("no contact for {role}").format(role=role), style="bold")
+    if advice.unanswered:
+        line.append(
+            " · "
+            + _("no answer: {names}").format(names=", ".join(clean(n) for n in advice.unanswered)),
+            style="italic",
+        )
     return line
 
 

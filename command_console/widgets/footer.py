@@ -101,9 +101,9 @@ class KeyFooter(Widget):
             room = (
                 self.size.width
                 - line.cell_len
-                - len(PALETTE_GAP)
-                - len(self.palette.display)
-                - len(self.palette.description)
+                - cell_len(PALETTE_GAP)  # in cells: a Chinese description takes two per character
+                - cell_len(self.palette.display)
+                - cell_len(self.palette.description)
                 - 1
             )
             if room >= 0:

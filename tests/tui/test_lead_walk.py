@@ -1,0 +1,239 @@
+"""What a shift lead met walking a power outage and a system fault through the console in
+zh-CN and English at 80x24 (each test failed before its fix): English words on a Chinese
+screen, help and footer text cut in cells, a stale roster filter that logged the call on
+the wrong person, the number to dial cut off the alarm strip, a plan not found by 停电."""
+
+from __future__ import annotations
+
+import pytest
+from rich.cells import cell_len
+from rich.console import Console
+
+from command_console.app import CommandConsoleApp
+from command_console.core.clock import FakeClock
+from command_console.core.incidents import CallOutcome, Status, StepState
+from command_console.data import actions, queries
+from command_console.i18n import set_language
+from command_console.screens.alarms import call_order
+from command_console.screens.new_incident import rank_plans
+from command_console.screens.report import prefill_context
+from tests.tui.conftest import START, make_workspace, screen_text, settle
+
+
+@pytest.fixture
+def zh(tmp_path):
+    set_language("zh-CN")
+    workspace = make_workspace(tmp_path / "data", FakeClock(START))
+    yield workspace
+    workspace.close()
+    set_language("en")
+
+
+def outage(workspace, minutes_ago: int = 7) -> str:
+    """A power outage that started minutes ago: past 5 minutes, step 7 rings."""
+    from datetime import timedelta
+
+    return actions.open_incident(
+        workspace.store,
+        workspace.plan("power-outage"),
+        title="三楼停电",
+        started_at=workspace.clock.now() - timedelta(minutes=minutes_ago),
+    )
+
+
+def superior_step(screen):
+    return next(s for s in screen.incident.steps if s.step_id == "phone-superior")
+
+
+def notice(app) -> str:
+    return app.screen.query_one("#notice").text
+
+
+async def test_help_in_chinese_folds_long_descriptions_instead_of_cutting_them(zh):
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        help_table = app.screen.query_one("#help-table")
+        console = Console(width=help_table.size.width, color_system=None, legacy_windows=False)
+        lines = [
+            "".join(seg.text for seg in line)
+            for line in console.render_lines(app.screen.table(), pad=False)
+        ]
+    text = "\n".join(lines)
+    assert "…" not in text, text  # '记录对所选联系人的 …' and '通讯录（获得 …' before
+    assert "通讯录" in text and "已接通" in text
+
+
+async def test_footer_shows_the_palette_key_in_chinese_when_a_box_has_focus(zh):
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")  # the roster filter: no other key in the footer
+        await settle(pilot)
+        footer = app.screen.query_one("KeyFooter")
+        line = footer.render()
+        assert cell_len(line.plain) <= footer.size.width
+        assert "^p" in line.plain and line.plain.rstrip().endswith("命令面板"), line.plain
+
+
+async def test_a_logged_call_is_confirmed_in_chinese(zh):
+    outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "enter", "2")
+        await settle(pilot)
+        said = notice(app)
+    assert "无人接听" in said and "no answer" not in said, said
+
+
+async def test_c_clears_an_old_filter_so_the_call_goes_to_the_first_contact(zh):
+    outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first, second = call_order(superior_step(screen), screen.everyone)[:2]
+        # earlier: the lead filtered for the second contact, then went back to the steps
+        await pilot.press("c", *second.name.split()[0].lower(), "escape")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert screen.query_one("#roster-filter").value == ""
+        await pilot.press("enter", "1")
+        await settle(pilot)
+        calls = queries.list_calls(zh.store)
+    assert [c.contact_id for c in calls] == [first.id], (first.name, calls)
+
+
+async def test_after_no_answer_the_strip_keeps_the_next_number_whole_at_80x24(zh):
+    incident = outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first, second = call_order(superior_step(screen), screen.everyone)[:2]
+        actions.log_call(
+            zh.store, incident, first, first.phones[0], CallOutcome.NO_ANSWER, "superior"
+        )
+        app.store_changed()
+        await settle(pilot)
+        screen.tick()
+        await pilot.pause()
+        [line] = [row for row in screen_text(app).splitlines() if "⏰ " + incident in row]
+    assert second.phones[0] in line, line  # '+86 10 5550 01…' before
+
+
+async def test_reopen_and_edit_speak_chinese(zh):
+    incident = outage(zh)
+    step = actions.resolve_step(zh.store, incident, "1")
+    actions.set_step(zh.store, incident, step, StepState.SKIPPED, note="误点")
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.steps.move_cursor(row=screen.steps.get_row_index(step))
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        asked = screen_text(app)
+        await pilot.press("escape", "i", "4", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        said = notice(app)
+    assert "已跳过" in asked and "skipped" not in asked
+    assert "级别" in said and "severity" not in said, said
+
+
+async def test_changing_plan_says_the_plan_and_a_closed_incident_in_chinese(zh):
+    incident = outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", *"system-failure", "enter", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        changed = notice(app)
+        actions.set_status(zh.store, incident, Status.RESOLVED)
+        app.store_changed()
+        await settle(pilot)
+        await pilot.press("o")  # resolved incidents shown
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        refused = notice(app)
+    assert "应用程序/网络/系统故障" in changed and "system failure" not in changed, changed
+    assert "已结束" in refused and "resolved" not in refused, refused
+
+
+async def test_board_title_says_sync_off_in_chinese(zh):
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await settle(pilot)
+        text = screen_text(app)
+    assert "同步：关闭" in text and "sync: off" not in text, text
+
+
+@pytest.mark.parametrize(
+    ("language", "asked"),
+    [
+        ("zh-CN", "仍有 1 个事件未结束，且有 1 个告警在响，确定退出？"),
+        ("en", "Quit with 1 incident open and 1 alarm ringing?"),
+    ],
+)
+async def test_quit_asks_one_whole_sentence(tmp_path, language, asked):
+    set_language(language)
+    workspace = make_workspace(tmp_path / "data", FakeClock(START))
+    try:
+        outage(workspace)
+        app = CommandConsoleApp(workspace)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.screen.tick()
+            await pilot.press("q")
+            await settle(pilot)
+            text = screen_text(app)
+        assert asked in text.replace("\n", "").replace("█", "").replace("  ", ""), text
+    finally:
+        workspace.close()
+        set_language("en")
+
+
+def test_the_plan_picker_finds_the_outage_by_ting_dian(zh):
+    plans = zh.plans.sorted()
+    assert [p.id for p in rank_plans(plans, "停电")][:1] == ["power-outage"]  # titled 断电
+    assert [p.id for p in rank_plans(plans, "surge")][:1] == ["inbound-call-surge"]  # unchanged
+
+
+async def test_n_ting_dian_enter_opens_a_power_outage(zh):
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"停电", "enter")
+        await settle(pilot)
+        await settle(pilot)
+        [incident] = queries.list_incidents(zh.store)
+    assert incident.plan_id == "power-outage"
+
+
+def test_report_measures_are_prefilled_in_the_order_they_happened(zh):
+    incident = outage(zh)
+    store = zh.store
+    step = actions.resolve_step(store, incident, "7")
+    first = next(c for c in queries.list_contacts(store) if "superior" in c.roles)
+    zh.clock.advance(60)
+    actions.log_call(store, incident, first, first.phones[0], CallOutcome.NO_ANSWER, "superior")
+    zh.clock.advance(60)
+    actions.set_step(store, incident, step, StepState.DONE)
+    zh.clock.advance(60)
+    actions.log(store, incident, "UPS 供电正常")
+    context = prefill_context(
+        zh, queries.get_incident(store, incident), queries.timeline(store, incident)
+    )
+    times = [line.split()[0] for line in context.measures]
+    assert times == sorted(times) and len(times) == 3, context.measures
