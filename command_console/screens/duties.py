@@ -19,6 +19,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from command_console.core.contacts import role_label
+from command_console.core.duties import via_label
 from command_console.core.errors import UserError
 from command_console.core.text import clean
 from command_console.core.timers import format_countdown
@@ -180,11 +181,15 @@ class DutiesScreen(ModalScreen[None]):
             self.query_one("#error", Static).update(_("Select a routine first"))
             return
         routine = next(r.routine for r in self.state.routines if r.routine.id == key)
+        title = clean(routine.title_in(current_language()))
 
-        def done(store) -> None:
+        def done(store) -> str:
             from command_console.data import actions_duties
 
             actions_duties.routine_done(store, routine)
+            return _("Logged: {routine} done at {time}").format(
+                routine=title, time=self._now_local(store)
+            )
 
         self.write(done)
 
@@ -196,12 +201,19 @@ class DutiesScreen(ModalScreen[None]):
         incident_id, role = key.split(":", 1)
         to = role_label(role, current_language())
 
-        def told(store) -> None:
+        def told(store) -> str:
             from command_console.data import actions_duties
 
             actions_duties.report_sent(store, incident_id, to, via, role=role)
+            # The row leaves the list: this line says what was just recorded, and where.
+            return _("Logged: {to} told {via} at {time} ({id})").format(
+                to=to, via=via_label(via), time=self._now_local(store), id=incident_id
+            )
 
         self.write(told)
+
+    def _now_local(self, store) -> str:
+        return f"{store.clock.now().astimezone(self.app.config.zone):%H:%M}"
 
     def action_close_action(self) -> None:
         from command_console.screens.close_action import CloseActionScreen
@@ -222,7 +234,7 @@ class DutiesScreen(ModalScreen[None]):
                 op = actions_duties.close_action(store, found.id, note)
                 return _("Corrective action closed by {who} at {time}: {text}").format(
                     who=clean(op.author),
-                    time=f"{store.clock.now().astimezone(self.app.config.zone):%H:%M}",
+                    time=self._now_local(store),
                     text=clean(found.text),
                 )
 

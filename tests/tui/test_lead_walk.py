@@ -237,3 +237,28 @@ def test_report_measures_are_prefilled_in_the_order_they_happened(zh):
     )
     times = [line.split()[0] for line in context.measures]
     assert times == sorted(times) and len(times) == 3, context.measures
+
+
+async def test_duties_say_what_p_and_enter_just_recorded(zh):
+    incident = outage(zh, minutes_ago=20)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        listing = app.screen.query_one("#duties")
+        listing.highlighted = next(
+            n for n, o in enumerate(listing.options) if (o.id or "").startswith("upward:")
+        )
+        await pilot.press("p")
+        await settle(pilot)
+        told = str(app.screen.query_one("#error").render())
+        listing.highlighted = next(
+            n for n, o in enumerate(listing.options) if (o.id or "").startswith("routine:")
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        done = str(app.screen.query_one("#error").render())
+    # the row leaves the list: before, nothing said what was recorded, or for which incident
+    assert "已记录" in told and "电话" in told and incident in told, told
+    assert "已记录" in done and "完成" in done, done
