@@ -104,6 +104,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self._admitted: dict[str, Op] = {}  # op id -> op checked this pass, not merged yet
         self._key_marks: dict[str, tuple[object, float]] = {}  # console -> key file, checked at
         self._door_checked = False  # recheck.py: refused ops are checked again after an upgrade
+        self._peers_now: dict[str, peers.Peer] | None = None  # peer rows, read once a pass
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
         self._held_seqs: dict[str, list[int]] = {}  # console -> seqs held here, read once a pass
@@ -216,6 +217,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         result = SyncResult(when=self.clock.now())
         self._held_seqs.clear()
         self._admitted.clear()
+        self._peers_now = None
         if self.share is None and self.hub is None:
             result.share_ok, result.share_state = False, "sync off"
             result.unpublished = self._max_own_seq()

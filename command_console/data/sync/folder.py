@@ -301,7 +301,17 @@ class FolderPass(SyncHost):
         """Pin a console's key on first sight (or check it against the pinned one); whether its
         operations may be read this pass (approved, key unchanged). rel names where the key
         was found (a folder's key file, or the hub) in messages."""
-        peer = peers.pin(self.store, console, public_key, self.clock.now(), self.require_approval)
+        if self._peers_now is None:  # every peer's row, read once a pass
+            self._peers_now = {p.console_id: p for p in peers.list_peers(self.store)}
+        peer = peers.pin(
+            self.store,
+            console,
+            public_key,
+            self.clock.now(),
+            self.require_approval,
+            self._peers_now.get(console),
+        )
+        self._peers_now[console] = peer
         if peer.key_mismatch:
             state.report(
                 result,

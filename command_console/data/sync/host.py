@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from command_console.data.sync.hub import HubLink
     from command_console.data.sync.hub_pass import HubState
     from command_console.data.sync.keys import Signer
+    from command_console.data.sync.peers import Peer
     from command_console.data.sync.state import SyncState
 
 
@@ -41,6 +42,7 @@ class SyncHost:
         _peer_keys: dict[str, str]
         _admitted: dict[str, Op]  # op id -> op checked this pass, not merged yet
         _key_marks: dict[str, tuple[object, float]]
+        _peers_now: dict[str, Peer] | None
         _bad_records: dict[str, list[tuple[Any, ...]]]
         _reread: set[str]
         _hub_keys: dict[str, bool]

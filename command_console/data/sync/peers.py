@@ -106,12 +106,18 @@ def _peer(row: Any) -> Peer:  # a named row of the peers table
 
 
 def pin(
-    store: Store, console_id: str, public_key: str, now: datetime, require_approval: bool
+    store: Store,
+    console_id: str,
+    public_key: str,
+    now: datetime,
+    require_approval: bool,
+    known: Peer | None = None,
 ) -> Peer:
     """The pinned peer for a console, pinning this key when the console is new. Written
     only when something changed, or last seen more than LAST_SEEN_EVERY_S ago: a pass
-    reads every console, and a write per console per pass cost a durable commit each."""
-    known = get(store, console_id)
+    reads every console, and a write per console per pass cost a durable commit each.
+    `known`: the console's row as the caller read it this pass (else it is read here)."""
+    known = known or get(store, console_id)
     if known is not None and _unchanged(known, public_key, now):
         return known
     status = PENDING if require_approval else APPROVED
