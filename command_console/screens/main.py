@@ -287,6 +287,11 @@ class MainScreen(EditActions, FixActions, Screen):
         self.alarm_strip.max_lines = (
             1 if self.has_class("compact") else (3 if height >= TALL else 2)
         )
+        if self.step_line.who_first != self.has_class("compact"):
+            # One line in compact mode: whom to call and the number first, not cut off
+            # after the step's text (the steps table shows that text).
+            self.step_line.who_first = self.has_class("compact")
+            self.step_line.show(self.steps.selected_step, self.everyone, self.calls)
         self._size_incidents()
 
     def _size_incidents(self) -> None:

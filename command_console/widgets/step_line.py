@@ -15,33 +15,50 @@ from command_console.widgets import cells
 from command_console.widgets.alarm_strip import who_text
 
 
-def step_line(step: PlanStepRun | None, contacts: list[Contact], calls: list[Call]) -> Text:
+def whom(step: PlanStepRun, contacts: list[Contact], calls: list[Call]) -> Text | None:
+    """Whom to call for an open step with a role: the next contact and number, then the
+    others in order."""
+    if not (step.is_open and step.contact_role):
+        return None
+    line = who_text(step, contacts, calls)
+    shown = line.plain
+    others = [c for c in call_order(step, contacts) if c.name not in shown][:2]
+    if others:
+        line.append(
+            " · "
+            + _("then {names}").format(
+                names=", ".join(
+                    "{} {}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
+                    for c in others
+                )
+            ),
+            style="dim",
+        )
+    return line
+
+
+def step_line(
+    step: PlanStepRun | None, contacts: list[Contact], calls: list[Call], who_first: bool = False
+) -> Text:
+    """who_first: whom to call goes before the step's text (the one-line compact mode,
+    where the text is in the steps table above and the number would be cut)."""
     line = Text(end="")
     if step is None:
         return line
     line.append(f"{step.position + 1}. ", style="bold")
+    call = whom(step, contacts, calls)
+    if call is not None and who_first:
+        line.append_text(call)
+        line.append(" · ")
     if step.escalate:
         line.append("⚑ " + _("escalate") + " ", style="bold white on #b3001b")
     line.append(clean(step.text_in(current_language())), style="bold")
     waiting = getattr(step, "waiting_for", "")  # plans with `after`: the step this one waits for
     if waiting:
         line.append(" · " + _("waiting for {step}").format(step=clean(waiting)), style="italic")
-    if step.is_open and step.contact_role:
+    if call is not None and not who_first:
         line.append(" · ")
-        line.append_text(who_text(step, contacts, calls))
-        shown = who_text(step, contacts, calls).plain
-        others = [c for c in call_order(step, contacts) if c.name not in shown][:2]
-        if others:
-            line.append(
-                " · "
-                + _("then {names}").format(
-                    names=", ".join(
-                        "{} {}".format(clean(c.name), clean(c.phones[0]) if c.phones else "")
-                        for c in others
-                    )
-                ),
-                style="dim",
-            )
+        line.append_text(call)
     note = step.note_in(current_language())
     if note:
         line.append(" · " + _("note: {note}").format(note=clean(note)), style="italic")
@@ -55,9 +72,10 @@ class StepLine(Static):
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self._last = ""
+        self.who_first = False  # the screen sets it in compact mode (one line)
 
     def show(self, step: PlanStepRun | None, contacts: list[Contact], calls: list[Call]) -> None:
-        text = step_line(step, contacts, calls)
+        text = step_line(step, contacts, calls, self.who_first)
         if text.plain != self._last:
             self._last = text.plain
             self.update(text)

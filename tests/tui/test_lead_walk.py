@@ -262,3 +262,21 @@ async def test_duties_say_what_p_and_enter_just_recorded(zh):
     # the row leaves the list: before, nothing said what was recorded, or for which incident
     assert "已记录" in told and "电话" in told and incident in told, told
     assert "已记录" in done and "完成" in done, done
+
+
+@pytest.mark.parametrize("size", [(70, 20), (80, 24)], ids=["compact", "80x24"])
+async def test_the_step_line_keeps_the_number_to_dial_whole(zh, size):
+    incident = outage(zh, minutes_ago=0)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        step = next(s for s in screen.incident.steps if s.step_id == "phone-maintenance")
+        screen.steps.move_cursor(row=screen.steps.get_row_index(step.step_id))
+        await settle(pilot)
+        first = call_order(step, screen.everyone)[0]
+        lines = screen_text(app).splitlines()
+        [shown] = [n for n, row in enumerate(lines) if row.startswith(" 1. ")]
+        text = "".join(lines[shown : shown + (1 if size == (70, 20) else 2)])
+    # compact (one line): '呼叫 Ma Jun 马骏 +86 10' before, the rest of the number cut off
+    assert first.phones[0].replace(" ", "") in text.replace(" ", ""), (incident, text)
