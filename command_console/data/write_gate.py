@@ -59,7 +59,11 @@ class WriteGate:
             self.wait_turn()
             yield
             return
-        fd = self._open()
+        try:
+            fd = self._open()
+        except OSError:  # no gate file to share (read-only folder, another user's file)
+            yield
+            return
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             self._local.fd = fd
