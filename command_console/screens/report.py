@@ -140,9 +140,7 @@ class ReportScreen(Screen[None]):
         )
         draft = self.drafts.load(self.incident_id)
         values.update(draft)
-        self.post_message(
-            self.Loaded(f"{incident.id} {clean(incident.title)}", values, report, draft)
-        )
+        self.post_message(self.Loaded(clean(incident.title), values, report, draft))
 
     def on_report_screen_loaded(self, message: Loaded) -> None:
         if self.ready:  # the store changed while the form is open: only refresh the status line
@@ -167,17 +165,20 @@ class ReportScreen(Screen[None]):
 
     def _show_title(self) -> None:
         status = labels.report_status(self.stored.status) if self.ready else _("loading")
+        # One line: the status and what needs attention before the incident's title, which
+        # may be long (at 80 columns the title pushed '3 fields need attention' off).
         line = Text.assemble(
             (_("Report · "), "bold"),
-            (self.title_text, "bold"),
+            (self.incident_id, "bold"),
             _(" · status {status}").format(status=status),
+            (self.problem_note, "bold red"),
             (
                 _(" · {value} unsaved field(s) kept in draft").format(value=len(self.touched))
                 if self.touched
                 else "",
                 "dim",
             ),
-            (self.problem_note, "bold red"),
+            (" · " + self.title_text, "bold"),
         )
         self.query_one("#report-title", Static).update(line)
 

@@ -280,3 +280,25 @@ async def test_the_step_line_keeps_the_number_to_dial_whole(zh, size):
         text = "".join(lines[shown : shown + (1 if size == (70, 20) else 2)])
     # compact (one line): '呼叫 Ma Jun 马骏 +86 10' before, the rest of the number cut off
     assert first.phones[0].replace(" ", "") in text.replace(" ", ""), (incident, text)
+
+
+async def test_report_title_line_says_what_needs_attention_before_a_long_title(zh):
+    from datetime import timedelta
+
+    actions.open_incident(
+        zh.store,
+        zh.plan("power-outage"),
+        title="三楼停电，UPS 为坐席供电，二楼空调同时停止运行",
+        started_at=zh.clock.now() - timedelta(minutes=7),
+    )
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0]
+    # before: '报告 · 1-tst 三楼停电，UPS 为坐席供电，二楼空调同时停止运行 · 状态 草稿 · 4'
+    assert "4 项需要处理" in top and "草稿" in top and top.rstrip().endswith("…"), top
