@@ -53,8 +53,11 @@ def alarm_line(
     line = Text(no_wrap=True, overflow="ellipsis", end="")
     line.append(f" ⏰ {incident.id} +{late // 60:02d}:{late % 60:02d} ", style=ALARM)
     line.append(" ")
-    line.append_text(who_text(step, contacts, calls))
-    line.append(f" · {step.position + 1}. ")
+    who = who_text(step, contacts, calls)  # empty for a step with nobody to call
+    if who.plain:
+        line.append_text(who)
+        line.append(" · ")
+    line.append(f"{step.position + 1}. ")
     line.append(clean(step.text_in(current_language())))
     line.append(" · " + clean(incident.title), style="dim")
     return line

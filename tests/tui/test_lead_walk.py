@@ -302,3 +302,15 @@ async def test_report_title_line_says_what_needs_attention_before_a_long_title(z
         top = screen_text(app).splitlines()[0]
     # before: '报告 · 1-tst 三楼停电，UPS 为坐席供电，二楼空调同时停止运行 · 状态 草稿 · 4'
     assert "4 项需要处理" in top and "草稿" in top and top.rstrip().endswith("…"), top
+
+
+def test_an_alarm_with_nobody_to_call_starts_with_the_step(zh):
+    from command_console.widgets.alarm_strip import alarm_line
+
+    incident = actions.open_incident(zh.store, zh.plan("seat-equipment-failure"))
+    actions.set_step(zh.store, incident, "move-to-spare-seat", StepState.DONE)
+    zh.clock.advance(6 * 60)  # the agent is not logged in again 5 minutes after the switch
+    found = queries.get_incident(zh.store, incident)
+    step = next(s for s in found.steps if s.step_id == "agent-logged-in")
+    line = alarm_line(found, step, queries.list_contacts(zh.store), [], zh.clock.now()).plain
+    assert line.startswith(f" ⏰ {incident} +01:00  3. "), line  # was '+01:00   · 3. '
