@@ -162,19 +162,20 @@ def _watch(syncer, interval: float) -> None:
 @guarded
 def verify(
     local_only: Annotated[
-        bool, typer.Option("--local", help=N_("Only the local database, not the share."))
+        bool,
+        typer.Option("--local", help=N_("Only the local database, not the share or the hub.")),
     ] = False,
 ) -> None:
-    """Walk every console's hash chain (local log and share); report gaps and tampering."""
+    """Walk every console's hash chain (local log, share and hub); report gaps and tampering."""
     from pathlib import Path
 
     from command_console.data.sync.verify import verify as run_verify
 
     workspace = State.workspace()
-    share = (
-        Path(workspace.config.sync_dir) if workspace.config.sync_dir and not local_only else None
-    )
-    summary, problems = run_verify(workspace.store, share)
+    config = workspace.config
+    share = Path(config.sync_dir) if config.sync_dir and not local_only else None
+    hub_url = config.sync_url if config.sync_url and not local_only else None
+    summary, problems = run_verify(workspace.store, share, hub_url)
     for line in summary:
         typer.echo(line)
     for line in problems:
