@@ -99,7 +99,9 @@ class _Shown:
         return _("Shift handed over to {lead}").format(lead=m["lead"])
 
     def told(self, m: re.Match[str]) -> str:
-        role = f" ({role_label(m['role'], self.language)})" if m["role"] else ""
+        named = role_label(m["role"], self.language) if m["role"] else ""
+        # The console's duties screen tells the role itself: '应急处理领导小组 (应急处理领导小组)'.
+        role = f" ({named})" if named and named != m["to"] else ""
         return _("Told {to}{role} {via} at {at}Z: {version}").format(
             to=m["to"],
             role=role,

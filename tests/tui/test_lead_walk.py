@@ -314,3 +314,21 @@ def test_an_alarm_with_nobody_to_call_starts_with_the_step(zh):
     step = next(s for s in found.steps if s.step_id == "agent-logged-in")
     line = alarm_line(found, step, queries.list_contacts(zh.store), [], zh.clock.now()).plain
     assert line.startswith(f" ⏰ {incident} +01:00  3. "), line  # was '+01:00   · 3. '
+
+
+async def test_p_on_the_duties_screen_logs_the_role_once_in_the_timeline(zh):
+    incident = outage(zh, minutes_ago=20)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        listing = app.screen.query_one("#duties")
+        listing.highlighted = next(
+            n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
+        )
+        await pilot.press("p")
+        await settle(pilot)
+    [told] = [e.text for e in queries.timeline(zh.store, incident) if "告知" in e.text]
+    # was '已于 ...Z 电话告知 应急处理领导小组 (应急处理领导小组)：首报 第 1 版'
+    assert told.count("应急处理领导小组") == 1, told
