@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import sys
 
@@ -93,8 +94,10 @@ class ConsoleGroup(TyperGroup):
     usage errors included, into one line and an exit code."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]  # Click's main is overloaded; this one passes every argument on unchanged
+        # The language first: --help, an unknown command or a missing argument is answered
+        # before the root callback (which chooses it) runs.
+        _choose_language_early(sys.argv[1:] if args is None else list(args))
         if any(arg in ("--help", "-h") for arg in (sys.argv[1:] if args is None else args)):
-            _choose_language_early(sys.argv[1:] if args is None else list(args))
             translate_help(self)
         try:
             result = super().main(
@@ -123,8 +126,29 @@ class ConsoleGroup(TyperGroup):
         sys.exit(result if isinstance(result, int) else errors.EXIT_OK)
 
 
-def _usage_line(exc: click_errors.ClickException) -> str:
+def _click_message(exc: click_errors.ClickException) -> str:
+    """Click's own words for the usage errors a lead meets most, in the chosen language
+    (Click has no catalog); anything else as Click says it."""
+    if isinstance(exc, click_errors.MissingParameter) and exc.param is not None:
+        hint = exc.param_hint or getattr(exc.param, "get_error_hint", lambda: "")()
+        if isinstance(hint, str) and hint:
+            return _("missing {what}").format(what=hint)
+    if isinstance(exc, click_errors.NoSuchOption):
+        return _("no such option: {name}").format(name=exc.option_name)
     message = exc.format_message()
+    if found := re.fullmatch(r"No such command (?P<name>'.*')\.", message):
+        return _("no such command: {name}").format(name=found["name"])
+    if found := re.fullmatch(r"Got unexpected extra argument\(s\) \((?P<words>.*)\)", message):
+        return _("unexpected extra arguments: {words}").format(words=found["words"])
+    if found := re.fullmatch(r"Option (?P<name>'.*') does not take a value\.", message):
+        return _("option {name} takes no value").format(name=found["name"])
+    if found := re.fullmatch(r"Option (?P<name>'.*') requires an argument\.", message):
+        return _("option {name} needs a value").format(name=found["name"])
+    return message
+
+
+def _usage_line(exc: click_errors.ClickException) -> str:
+    message = _click_message(exc)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None and isinstance(exc, click_errors.NoSuchOption):
         return _(

@@ -60,3 +60,22 @@ def test_contacts_list_never_cuts_a_role_or_a_number(zh, tmp_path):
     [line] = [row for row in listed.splitlines() if row.startswith("Sarah Miller")]
     assert "emergency-team:1" in line and "+86 139 0000 0104" in line, line
     assert "火警 119" in listed and "fire 119" not in listed
+
+
+def test_usage_errors_are_one_line_in_chinese(tmp_path):
+    data = str(tmp_path / "data")
+    try:
+        said = {
+            args[0]: runner.invoke(app, ["--data-dir", data, "--lang", "zh-CN", *args]).output
+            for args in (
+                ["nosuch"],  # answered before the root callback chose the language
+                ["log"],
+                ["incident", "open", "power-outage", "--drill=yes"],
+            )
+        }
+    finally:
+        i18n.set_language("en")
+    assert said["nosuch"].startswith("错误：没有此命令：'nosuch'"), said
+    assert said["log"].startswith("错误：缺少参数 'incident'"), said
+    assert said["incident"].startswith("错误：选项 '--drill' 不接受值"), said
+    assert all(len(line.splitlines()) == 1 for line in said.values()), said
