@@ -147,4 +147,4 @@ def row(values: list[str], last: str) -> str:
 
 def fit(line: str, width: int) -> str:
     """Cut to width cells (wide characters count two); trailing blanks dropped."""
-    return (pad(line, width - 1).rstrip() + "…" if cell_width(line) > width else line).rstrip()
+    return (pad(line, width) if cell_width(line) > width else line).rstrip()

@@ -76,18 +76,21 @@ def cell_width(text: str) -> int:
 
 
 def pad(text: str, width: int) -> str:
-    """Cut or pad to exactly width columns, counting wide characters as two."""
+    """Cut or pad to exactly width columns, counting wide characters as two. A cut text
+    always ends in '…' (an English title cut at the column's edge looked whole)."""
+    if cell_width(text) <= width:
+        return text + " " * (width - cell_width(text))
+    if width < 1:
+        return ""
     out, used = [], 0
     for ch in text:
         w = cell_width(ch)
-        if used + w > width:
-            if used < width and width > 1:
-                out.append("…" if used + 1 <= width else "")
-                used += 1
+        if used + w > width - 1:
             break
         out.append(ch)
         used += w
-    return "".join(out) + " " * (width - used)
+    cut = "".join(out).rstrip() + "…"
+    return cut + " " * (width - cell_width(cut))
 
 
 def at_least(text: str, width: int) -> str:

@@ -79,3 +79,13 @@ def test_usage_errors_are_one_line_in_chinese(tmp_path):
     assert said["log"].startswith("错误：缺少参数 'incident'"), said
     assert said["incident"].startswith("错误：选项 '--drill' 不接受值"), said
     assert all(len(line.splitlines()) == 1 for line in said.values()), said
+
+
+def test_a_cut_title_in_incident_list_ends_in_an_ellipsis(tmp_path):
+    data = str(tmp_path / "data")
+    title = "Mains down on floor 3, UPS carrying the seats, generator not started"
+    opened = runner.invoke(app, ["--data-dir", data, "incident", "open", "power", "--title", title])
+    assert opened.exit_code == 0, opened.output
+    [line] = runner.invoke(app, ["--data-dir", data, "incident", "list"]).output.splitlines()
+    # was '... Mains down on floor 3, UPS carrying', looking like the whole title
+    assert "Mains down on floor 3, UPS carryi…" in line, line

@@ -43,7 +43,9 @@ def test_clean_line_refuses_empty_and_too_long():
 
 def test_pad_counts_wide_characters():
     assert cell_width("停电") == 4
-    assert pad("停电abc", 5) == "停电a"
+    assert pad("停电abc", 5) == "停电…"  # a cut text says so
+    assert pad("Mains down on floor 3", 10) == "Mains dow…"  # was 'Mains down', looking whole
+    assert pad("停电", 4) == "停电"
     assert cell_width(pad("停电停电停电", 7)) == 7
     assert pad("ab", 4) == "ab  "
 
