@@ -33,9 +33,10 @@ if TYPE_CHECKING:
 def summary_text(summary: HandoverSummary, zone) -> Text:
     """The summary as plain styled text (never markup): headings bold, overdue red."""
     text = Text()
+    overdue = _("OVERDUE")  # the lines say it in the chosen language: 已超时
     for line in summary_lines(summary, zone):
         line = clean(line)
-        style = "bold" if not line.startswith(" ") else ("bold red" if "OVERDUE" in line else "")
+        style = "bold" if not line.startswith(" ") else ("bold red" if overdue in line else "")
         text.append(line + "\n", style=style)
     return text
 

@@ -332,3 +332,13 @@ async def test_p_on_the_duties_screen_logs_the_role_once_in_the_timeline(zh):
     [told] = [e.text for e in queries.timeline(zh.store, incident) if "告知" in e.text]
     # was '已于 ...Z 电话告知 应急处理领导小组 (应急处理领导小组)：首报 第 1 版'
     assert told.count("应急处理领导小组") == 1, told
+
+
+def test_handover_marks_an_overdue_step_red_in_chinese(zh):
+    from command_console.data import shift
+    from command_console.screens.handover import summary_text
+
+    outage(zh, minutes_ago=7)  # step 7 (5 minutes) is overdue
+    text = summary_text(shift.summary(zh.store), zh.config.zone)
+    red = [text.plain[s.start : s.end] for s in text.spans if s.style == "bold red"]
+    assert any("已超时" in line for line in red), (red, text.plain)  # none was red in zh
