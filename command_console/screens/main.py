@@ -26,7 +26,7 @@ from command_console.core.incidents import Call, Incident, Status, StepState
 from command_console.core.text import clean
 from command_console.data import actions, queries, queries_duties
 from command_console.i18n import N_, _, ngettext
-from command_console.screens.alarms import AlarmTracker, call_order, ringing
+from command_console.screens.alarms import AlarmTracker, advise, ringing
 from command_console.screens.main_edit import EditActions
 from command_console.screens.main_fixes import FixActions
 from command_console.screens.saving import CANNOT_WRITE
@@ -632,15 +632,19 @@ class MainScreen(EditActions, FixActions, Screen):
             )
 
     def action_roster(self) -> None:
-        """To the roster filter, the list's cursor on the selected step's first contact to
-        call (`c Enter 1` logs a call to that person, never to the row selected before)."""
+        """To the roster filter, the list's cursor on the contact the alarm strip and the
+        step line say to call now: the first, or after 'no answer' the next (`c Enter 1`
+        logs a call to that person, never to the row selected before)."""
         step = self.steps.selected_step
-        order = call_order(step, self.everyone) if step is not None else []
+        whom = None
+        if step is not None and step.contact_role:
+            advice = advise(step, self.everyone, self.calls)
+            whom = advice.next_contact or advice.reached
         self.add_class("roster-open")
         # A filter typed earlier (for another step) would hide this step's first contact and
         # leave the cursor on whoever it matched: each `c` starts from the step's contacts.
         self.roster.query_one("#roster-filter", Input).value = ""
-        self.roster.put_cursor_on(order[0] if order else None)
+        self.roster.put_cursor_on(whom)
         self.set_focus(self.query_one("#roster-filter"))  # now, not later: the next key is for it
 
     def on_descendant_focus(self) -> None:

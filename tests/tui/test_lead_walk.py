@@ -342,3 +342,21 @@ def test_handover_marks_an_overdue_step_red_in_chinese(zh):
     text = summary_text(shift.summary(zh.store), zh.config.zone)
     red = [text.plain[s.start : s.end] for s in text.spans if s.style == "bold red"]
     assert any("已超时" in line for line in red), (red, text.plain)  # none was red in zh
+
+
+async def test_after_no_answer_c_enter_1_logs_the_call_to_the_next_contact(zh):
+    outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first, second = call_order(superior_step(screen), screen.everyone)[:2]
+        await pilot.press("c", "enter", "2")  # the first contact does not answer
+        await settle(pilot)
+        strip = screen.query_one("#alarm-strip")._last
+        assert f"呼叫 {second.name}" in strip, strip  # the strip says: call the second
+        await pilot.press("escape", "c", "enter", "1")  # ...who answers
+        await settle(pilot)
+    calls = {(c.contact_id, c.outcome) for c in queries.list_calls(zh.store)}
+    # was {(first, no answer), (first, reached)}: c put the cursor back on the first contact
+    assert calls == {(first.id, CallOutcome.NO_ANSWER), (second.id, CallOutcome.REACHED)}, calls
