@@ -189,7 +189,8 @@ def verify(
             ),
             err=True,
         )
-    typer.echo(_("{value} problems").format(value=len(problems) + (integrity != "ok")))
+    count = len(problems) + (integrity != "ok")
+    typer.echo(ngettext("{n} problem", "{n} problems", count).format(n=count))
     if problems or integrity != "ok":
         raise typer.Exit(1)
 

@@ -6,12 +6,14 @@ that is not an operation is named; the hub down is one line and exit 1."""
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 
 import pytest
 
 from command_console.core.ops import Op
 from command_console.data import actions
+from command_console.data.sync import keys
 from command_console.data.sync import verify as verify_module
 from command_console.data.sync.hub import shown_url
 from tests.hub.conftest import PASSWORD
@@ -133,7 +135,15 @@ def test_a_forged_row_breaks_the_link_across_pages_and_a_non_operation_is_named(
     monkeypatch.setattr(verify_module, "PAGE", forged)  # the forged row ends the first page
     _summary, problems = verify_module.verify(wa.store, None, wa.config.sync_url)
     where = f"hub {b.console_id}"
-    assert not any(p.startswith(f"{where}: seq {forged}:") for p in problems)  # self-consistent
+    assert not any(  # self-consistent: its hash matches its content
+        p.startswith(f"{where}: seq {forged}:") and "(tampered or damaged)" in p for p in problems
+    )
+    # ... but the forger cannot sign it: b's signature was over the old hash (and the next
+    # row, on the next page, does not vouch for it)
+    assert (
+        f"{where}: seq {forged}: signature does not verify with the key pinned for console "
+        f"{b.console_id}"
+    ) in problems, problems
     assert (
         f"{where}: seq {forged + 1}: does not link to seq {forged} "
         "(chain broken: tampered or replaced)"
@@ -160,7 +170,92 @@ def test_the_hub_down_is_one_line_and_exit_1_and_local_still_verifies(hub_db, tm
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"problem: hub {shown_url(url)}: "), lines
     assert PASSWORD not in proc.stdout + proc.stderr and a.role not in proc.stderr
-    assert f"local  {a.console_id}: " in proc.stdout and "1 problems" in proc.stdout
+    assert f"local  {a.console_id}: " in proc.stdout
+    assert proc.stdout.splitlines()[-1] == "1 problem", proc.stdout
     local_only = run_cli(a.root, "verify", "--local", check=False)
     assert local_only.returncode == 0 and local_only.stderr == "", local_only.stderr
     assert "hub" not in local_only.stdout
+
+
+def _insert_record(hub_db, console: str, seq: int, record: str) -> None:
+    """A new row, as the superuser (who may write any console's rows)."""
+    with hub_db.admin() as conn:
+        conn.execute(
+            "INSERT INTO command_console.ops (console_id, seq, record) VALUES (%s, %s, %s)",
+            (console, seq, record),
+        )
+
+
+def test_a_row_signed_with_another_key_is_named_and_a_good_signature_vouches_across_pages(
+    hub_db, two_consoles, monkeypatch
+):
+    """Rows whose hash and chain hold but whose signature is not b's: the check walks from
+    the newest, a page at a time in seq order, so what vouches for a page's last row is on
+    the next page."""
+    a, b, wa, _wb = two_consoles
+    forger, _pem = keys.generate()
+    page = 4
+    # Seq 4 ends the first page: its signature swapped for the forger's, its hash and link
+    # untouched. Seq 5, b's own on the next page, names its hash: b vouches for it (as
+    # sync's door would take it).
+    swapped = Op.from_dict(json.loads(_record(hub_db, b.console_id, page)))
+    _set_record(
+        hub_db, b.console_id, page, replace(swapped, sig=forger.sign(swapped.hash)).to_json()
+    )
+    # Seq 8 ends the second page: rewritten (another author) and signed by the forger. Seq
+    # 9 does not link to it and cannot vouch for it.
+    rewritten = Op.from_dict(json.loads(_record(hub_db, b.console_id, 2 * page)))
+    rewritten = replace(rewritten, author="Mallory").sealed()
+    _set_record(
+        hub_db,
+        b.console_id,
+        2 * page,
+        replace(rewritten, sig=forger.sign(rewritten.hash)).to_json(),
+    )
+    # One more row on top of b's chain, well linked, signed by the forger.
+    with hub_db.admin() as conn:
+        head = int(
+            conn.execute(
+                "SELECT max(seq) FROM command_console.ops WHERE console_id = %s", (b.console_id,)
+            ).fetchone()[0]
+        )
+    last = Op.from_dict(json.loads(_record(hub_db, b.console_id, head)))
+    added = replace(
+        last,
+        id=last.id[:-4] + "beef",
+        seq=head + 1,
+        prev_hash=last.hash,
+        payload={**last.payload, "text": "an entry b never wrote"},
+    ).sealed()
+    _insert_record(
+        hub_db, b.console_id, head + 1, replace(added, sig=forger.sign(added.hash)).to_json()
+    )
+    where = f"hub {b.console_id}"
+    forged = f"signature does not verify with the key pinned for console {b.console_id}"
+
+    monkeypatch.setattr(verify_module, "PAGE", page)
+    summary, problems = verify_module.verify(wa.store, None, wa.config.sync_url)
+    assert f"{where}: seq {2 * page}: {forged}" in problems, problems
+    assert f"{where}: seq {head + 1}: {forged}" in problems, problems
+    signature_lines = [p for p in problems if "signature" in p or "signed" in p]
+    assert len(signature_lines) == 2, signature_lines  # not seq 4: b's seq 5 vouches for it
+    assert any(p.startswith(f"{where} seq {page}: differs from the local copy") for p in problems)
+    assert f"{where}: seq {2 * page + 1}: does not link to seq {2 * page} " in " ".join(problems)
+    assert not any(p.startswith(f"hub {a.console_id}") for p in problems), problems
+    assert f"hub    {b.console_id}: {head + 1} ops, seq 1-{head + 1}, 5 problems" in summary, (
+        problems
+    )
+
+    # The CLI (its own process: pages of PULL_BATCH), in zh-CN: the same problems,
+    # nothing left in English.
+    proc = run_cli(a.root, "--lang", "zh-CN", "verify", check=False)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    lines = proc.stdout.splitlines() + proc.stderr.splitlines()
+    said = "\n".join(lines)
+    for ours in (a.console_id, b.console_id):
+        said = said.replace(ours, "<id>")
+    assert not [w for w in re.findall(r"[A-Za-z]{2,}", said) if w != "id"], said
+    assert f"问题：中心库 <id>：序号 {2 * page}：签名无法用为控制台 <id> 固定的密钥验证" in said
+    assert f"问题：中心库 <id>：序号 {head + 1}：签名无法用为控制台 <id> 固定的密钥验证" in said
+    assert f"中心库 <id>：{head + 1} 条操作，序号 1-{head + 1}，" in said
+    assert lines[len(proc.stdout.splitlines()) - 1] == f"{len(proc.stderr.splitlines())} 个问题"
