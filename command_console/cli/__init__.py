@@ -125,13 +125,16 @@ def run_console() -> None:
     run(workspace)
 
 
-@app.command("run")
+@app.command("run", help=N_("Start the console (the default with no command)."))
 def run_command() -> None:
-    """Start the console (the default with no command)."""
     run_console()
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Create (or update) the data directory, config and database. Settings are checked as a whole first: a bad value writes nothing (and init with good values repairs a bad file)."
+    )
+)
 @guarded
 def init(
     sync_dir: Annotated[str | None, typer.Option(help=N_("Shared folder for sync."))] = None,
@@ -155,8 +158,6 @@ def init(
         str | None, typer.Option(help=N_("zh-CN or en (default: the locale)."))
     ] = None,
 ) -> None:
-    """Create (or update) the data directory, config and database. Settings are checked as
-    a whole first: a bad value writes nothing (and init with good values repairs a bad file)."""
     from command_console.paths import resolve_paths
     from command_console.workspace import Workspace
 

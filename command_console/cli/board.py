@@ -30,7 +30,11 @@ COLUMNS = (  # key, header, cells
 )
 
 
-@app.command()
+@app.command(
+    help=N_(
+        "Every console and site at once, read-only: open incidents by site and severity, late steps and upward reports, who is on shift where (keys: arrows or j/k, Enter, r, q, ?)."
+    )
+)
 @guarded
 def board(
     once: Annotated[
@@ -41,8 +45,6 @@ def board(
         typer.Option("--sync", help=N_("With --once: sync once with the share first.")),
     ] = False,
 ) -> None:
-    """Every console and site at once, read-only: open incidents by site and severity, late
-    steps and upward reports, who is on shift where (keys: arrows or j/k, Enter, r, q, ?)."""
     workspace = State.workspace()
     set_language(State.lang or workspace.config.language)
     if not once:

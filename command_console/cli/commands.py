@@ -60,10 +60,9 @@ def _incident_id(query: str) -> str:
 # -- plans -------------------------------------------------------------------
 
 
-@plans_app.command("list")
+@plans_app.command("list", help=N_("Every usable plan (shipped, plus the user's plans folder)."))
 @guarded
 def plans_list(json_: JsonOpt = False) -> None:
-    """Every usable plan (shipped, plus the user's plans folder)."""
     from command_console.core.plans import format_duration
 
     library = State.workspace().plans
@@ -93,13 +92,14 @@ def plans_list(json_: JsonOpt = False) -> None:
         typer.echo(_("skipped: {problem}").format(problem=problem), err=True)
 
 
-@plans_app.command("check")
+@plans_app.command(
+    "check", help=N_("Report every problem in every plan file as path:line:col: message.")
+)
 def plans_check(
     paths: Annotated[
         list[Path] | None, typer.Argument(help=N_("Files or folders (default: all plan folders)."))
     ] = None,
 ) -> None:
-    """Report every problem in every plan file as path:line:col: message."""
     from command_console.data.plan_files import check_file, plan_files
     from command_console.paths import shipped_plans_dir
 
@@ -120,10 +120,9 @@ def plans_check(
         raise typer.Exit(1)
 
 
-@plans_app.command("show")
+@plans_app.command("show", help=N_("One plan's steps with deadlines and contact roles."))
 @guarded
 def plans_show(plan: str, json_: JsonOpt = False) -> None:
-    """One plan's steps with deadlines and contact roles."""
     from command_console.core.plan_upward import upward_json, upward_lines
     from command_console.core.plans import format_duration, step_marks
     from command_console.data.actions import plan_snapshot
@@ -171,10 +170,12 @@ def plans_show(plan: str, json_: JsonOpt = False) -> None:
 # -- contacts ----------------------------------------------------------------
 
 
-@contacts_app.command("import")
+@contacts_app.command(
+    "import",
+    help=N_("Add or update contacts from a CSV (name,roles,phones,notes,on_duty) or TOML roster."),
+)
 @guarded
 def contacts_import(file: Path) -> None:
-    """Add or update contacts from a CSV (name,roles,phones,notes,on_duty) or TOML roster."""
     from command_console.data import actions
     from command_console.data.contacts_io import read_roster
 
@@ -213,7 +214,7 @@ def _roster_file(file: Path) -> Path:
     return file
 
 
-@contacts_app.command("list")
+@contacts_app.command("list", help=N_("The roster and the external emergency numbers."))
 @guarded
 def contacts_list(
     role: Annotated[
@@ -221,7 +222,6 @@ def contacts_list(
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """The roster and the external emergency numbers."""
     from command_console.core.contacts import contacts_for_role
     from command_console.data import queries
 
@@ -267,7 +267,7 @@ def contacts_list(
 # -- incidents ---------------------------------------------------------------
 
 
-@incident_app.command("open")
+@incident_app.command("open", help=N_("Open an incident with a plan; prints its id."))
 @guarded
 def incident_open(
     plan: str,
@@ -286,7 +286,6 @@ def incident_open(
         ),
     ] = False,
 ) -> None:
-    """Open an incident with a plan; prints its id."""
     from command_console.core.when import check_started_at, parse_when
     from command_console.data import actions
 
@@ -305,7 +304,12 @@ def incident_open(
     )
 
 
-@incident_app.command("list")
+@incident_app.command(
+    "list",
+    help=N_(
+        "Open incidents, most severe first, with the next deadline of each; drills listed apart."
+    ),
+)
 @guarded
 def incident_list(
     all_: Annotated[bool, typer.Option("--all", help=N_("Include resolved incidents."))] = False,
@@ -318,7 +322,6 @@ def incident_list(
     json_: JsonOpt = False,
     sync: SyncOpt = False,
 ) -> None:
-    """Open incidents, most severe first, with the next deadline of each; drills listed apart."""
     _sync_first(sync)
     from command_console.cli.duties import drill_mark, split_listing
     from command_console.core.timers import (
@@ -379,10 +382,9 @@ def incident_json(i) -> dict:
     }
 
 
-@incident_app.command("show")
+@incident_app.command("show", help=N_("One incident with its steps."))
 @guarded
 def incident_show(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> None:
-    """One incident with its steps."""
     _sync_first(sync)
     from command_console.core.timers import format_countdown, step_timer
     from command_console.core.when import local
@@ -413,10 +415,9 @@ def incident_show(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) 
         typer.echo(f"{n:>2}. {pad(step.text, 60)} {pad(when, 9)} {done}".rstrip())
 
 
-@incident_app.command("resolve")
+@incident_app.command("resolve", help=N_("Mark an incident resolved."))
 @guarded
 def incident_resolve(incident: str) -> None:
-    """Mark an incident resolved."""
     from command_console.core.incidents import Status
     from command_console.data import actions
 
@@ -425,10 +426,13 @@ def incident_resolve(incident: str) -> None:
     typer.echo(_("{incident} resolved").format(incident=incident_id))
 
 
-@incident_app.command("set", context_settings=VALUES)
+@incident_app.command(
+    "set",
+    context_settings=VALUES,
+    help=N_("Change severity, status, title or started-at of an incident."),
+)
 @guarded
 def incident_set(incident: str, field: str, value: str) -> None:
-    """Change severity, status, title or started-at of an incident."""
     from command_console.core.incidents import Status
     from command_console.core.matching import resolve
     from command_console.core.when import check_started_at, parse_when
@@ -459,16 +463,23 @@ def incident_set(incident: str, field: str, value: str) -> None:
 # -- log, steps, timeline ------------------------------------------------------
 
 
-@app.command("log", context_settings=VALUES)
+@app.command(
+    "log",
+    context_settings=VALUES,
+    help=N_("Add a timeline entry. Exit 0 means it is durably stored."),
+)
 @guarded
 def log_entry(incident: str, text: str) -> None:
-    """Add a timeline entry. Exit 0 means it is durably stored."""
     from command_console.data import actions
 
     actions.log(_store(), _incident_id(incident), text)
 
 
-@app.command("step", context_settings=VALUES)
+@app.command(
+    "step",
+    context_settings=VALUES,
+    help=N_("Mark a plan step done, skipped (with --note), reopened, or its alarm acknowledged."),
+)
 @guarded
 def step(
     incident: str,
@@ -476,7 +487,6 @@ def step(
     action: Annotated[str, typer.Argument(help=N_("done | skip | reopen | ack"))],
     note: Annotated[str, typer.Option(help=N_("Why (required for skip)."))] = "",
 ) -> None:
-    """Mark a plan step done, skipped (with --note), reopened, or its alarm acknowledged."""
     from command_console.core.incidents import StepState
     from command_console.core.matching import resolve
     from command_console.data import actions
@@ -494,10 +504,9 @@ def step(
     typer.echo(f"{incident_id} {step_id} {verb}")
 
 
-@app.command("timeline")
+@app.command("timeline", help=N_("Every entry of an incident, oldest first, in local time."))
 @guarded
 def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> None:
-    """Every entry of an incident, oldest first, in local time."""
     _sync_first(sync)
     from dataclasses import asdict
 
@@ -518,14 +527,17 @@ def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> No
         )
 
 
-@app.command("backup")
+@app.command(
+    "backup",
+    help=N_(
+        "Copy the database with SQLite's backup API (safe while the console runs); the copy passes integrity_check before it is kept. Restore: stop the console, copy it back as console.db."
+    ),
+)
 @guarded
 def backup(
     path: Annotated[Path, typer.Argument(help=N_("File or folder for the copy."))],
     force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
 ) -> None:
-    """Copy the database with SQLite's backup API (safe while the console runs); the copy
-    passes integrity_check before it is kept. Restore: stop the console, copy it back as console.db."""
     from command_console.data.backup import backup as copy_database
     from command_console.paths import export_path
 

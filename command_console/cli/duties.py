@@ -41,7 +41,11 @@ def _local(instant, fmt: str = "%Y-%m-%d %H:%M") -> str:
 # -- upward reports ---------------------------------------------------------------
 
 
-@report_app.command("sent", context_settings=VALUES)
+@report_app.command(
+    "sent",
+    context_settings=VALUES,
+    help=N_("Record that somebody was told, freezing the report's fields as the version sent."),
+)
 @guarded
 def report_sent(
     incident: str,
@@ -65,7 +69,6 @@ def report_sent(
     ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Record that somebody was told, freezing the report's fields as the version sent."""
     from command_console.core.when import parse_when
     from command_console.data import actions_duties, queries_duties
 
@@ -122,10 +125,11 @@ def _sent_json(r) -> dict:
     }
 
 
-@report_app.command("upward")
+@report_app.command(
+    "upward", help=N_("Who must be told and by when, who was told, and the versions sent.")
+)
 @guarded
 def report_upward(incident: str, json_: JsonOpt = False) -> None:
-    """Who must be told and by when, who was told, and the versions sent."""
     from command_console.core.contacts import role_label
     from command_console.core.timers import format_countdown
     from command_console.data import queries_duties
@@ -189,13 +193,17 @@ def report_upward(incident: str, json_: JsonOpt = False) -> None:
 # -- archive and drills ---------------------------------------------------------------
 
 
-@incident_app.command("archive")
+@incident_app.command(
+    "archive",
+    help=N_(
+        "Archive a resolved incident whose report and review are complete (it leaves the working lists)."
+    ),
+)
 @guarded
 def incident_archive(
     incident: str,
     undo: Annotated[bool, typer.Option("--undo", help=N_("Take it out of the archive."))] = False,
 ) -> None:
-    """Archive a resolved incident whose report and review are complete (it leaves the working lists)."""
     from command_console.data import actions_duties
 
     incident_id = _incident_id(incident)
@@ -205,10 +213,14 @@ def incident_archive(
     )
 
 
-@app.command("drills")
+@app.command(
+    "drills",
+    help=N_(
+        "The last drill of each plan, and the plans with no drill in the past year (seeds 000, 003: at least once a year)."
+    ),
+)
 @guarded
 def drills(json_: JsonOpt = False) -> None:
-    """The last drill of each plan, and the plans with no drill in the past year (seeds 000, 003: at least once a year)."""
     from datetime import timedelta
 
     from command_console.data import queries, queries_duties
@@ -259,10 +271,15 @@ def drills(json_: JsonOpt = False) -> None:
 # -- the review --------------------------------------------------------------------------
 
 
-@review_app.command("set", context_settings=VALUES)
+@review_app.command(
+    "set",
+    context_settings=VALUES,
+    help=N_(
+        "Set a review field: cause, went_well, went_badly, submitted_to (a drill also: participants, evaluation)."
+    ),
+)
 @guarded
 def review_set(incident: str, field: str, value: str) -> None:
-    """Set a review field: cause, went_well, went_badly, submitted_to (a drill also: participants, evaluation)."""
     from command_console.data import actions_duties
 
     incident_id = _incident_id(incident)
@@ -275,10 +292,11 @@ def review_set(incident: str, field: str, value: str) -> None:
     )
 
 
-@review_app.command("show")
+@review_app.command(
+    "show", help=N_("The review, its corrective actions and what is still missing to archive.")
+)
 @guarded
 def review_show(incident: str, json_: JsonOpt = False) -> None:
-    """The review, its corrective actions and what is still missing to archive."""
     from command_console.core.duties import REVIEW_FIELDS, review_field_label, review_missing
     from command_console.data import actions_duties, queries_duties
 
@@ -335,7 +353,9 @@ def _action_line(a) -> str:
     )
 
 
-@action_app.command("add", context_settings=VALUES)
+@action_app.command(
+    "add", context_settings=VALUES, help=N_("Add a corrective action to an incident's review.")
+)
 @guarded
 def action_add(
     incident: str,
@@ -346,7 +366,6 @@ def action_add(
     ],
     json_: JsonOpt = False,
 ) -> None:
-    """Add a corrective action to an incident's review."""
     from command_console.core.duties import parse_due
     from command_console.data import actions_duties
 
@@ -360,12 +379,13 @@ def action_add(
     typer.echo(action_id)
 
 
-@action_app.command("done", context_settings=VALUES)
+@action_app.command(
+    "done", context_settings=VALUES, help=N_("Close a corrective action with a note.")
+)
 @guarded
 def action_done(
     action: str, note: Annotated[str, typer.Option("--note", help=N_("What was done."))] = ""
 ) -> None:
-    """Close a corrective action with a note."""
     from command_console.data import actions_duties
 
     store = _store()
@@ -374,13 +394,12 @@ def action_done(
     typer.echo(_("corrective action {id} closed").format(id=action_id))
 
 
-@action_app.command("list")
+@action_app.command("list", help=N_("Every corrective action (overdue ones are marked)."))
 @guarded
 def action_list(
     open_: Annotated[bool, typer.Option("--open", help=N_("Only the open ones."))] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Every corrective action (overdue ones are marked)."""
     from command_console.data import queries_duties
 
     workspace = State.workspace()
@@ -409,10 +428,14 @@ def routine_states():
     return routines, states(routines, done, since, now, workspace.config.zone), now
 
 
-@routines_app.command("list")
+@routines_app.command(
+    "list",
+    help=N_(
+        "The shift routines with when each is next due (from duties.toml, else the seeds' defaults)."
+    ),
+)
 @guarded
 def routines_list(json_: JsonOpt = False) -> None:
-    """The shift routines with when each is next due (from duties.toml, else the seeds' defaults)."""
     from command_console.core.timers import format_countdown
     from command_console.i18n import current_language
 
@@ -449,7 +472,11 @@ def routines_list(json_: JsonOpt = False) -> None:
         )
 
 
-@routines_app.command("done", context_settings=VALUES)
+@routines_app.command(
+    "done",
+    context_settings=VALUES,
+    help=N_("Log a routine as done now (its next due time counts from now)."),
+)
 @guarded
 def routines_done(
     routine: str,
@@ -457,7 +484,6 @@ def routines_done(
         str, typer.Option("--note", help=N_("e.g. sent to whom, what was found."))
     ] = "",
 ) -> None:
-    """Log a routine as done now (its next due time counts from now)."""
     from command_console.core.matching import resolve
     from command_console.data import actions_duties
 
@@ -468,7 +494,12 @@ def routines_done(
     typer.echo(_("{routine} done").format(routine=found.id))
 
 
-@routines_app.command("summary")
+@routines_app.command(
+    "summary",
+    help=N_(
+        "The daily summary from the log: an export of today (local midnight to now). Mark it sent with `routines done daily-summary --note 'to whom'`."
+    ),
+)
 @guarded
 def routines_summary(
     format_: Annotated[
@@ -482,8 +513,6 @@ def routines_summary(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help=N_("Replace an existing file."))] = False,
 ) -> None:
-    """The daily summary from the log: an export of today (local midnight to now). Mark it
-    sent with `routines done daily-summary --note 'to whom'`."""
     from command_console.cli.export import export
 
     export(

@@ -25,7 +25,12 @@ def _ask(value: str | None, option: str, prompt: str) -> str:
     return typer.prompt(prompt)
 
 
-@app.command("handover")
+@app.command(
+    "handover",
+    help=N_(
+        "Hand the shift over: summary, note, outgoing signature, incoming acknowledgement.\n\nNon-interactive when --outgoing and --incoming are given; asks for what is missing on a terminal."
+    ),
+)
 @guarded
 def handover(
     note: Annotated[
@@ -48,10 +53,6 @@ def handover(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Hand the shift over: summary, note, outgoing signature, incoming acknowledgement.
-
-    Non-interactive when --outgoing and --incoming are given; asks for what is missing on a terminal.
-    """
     from command_console.core.handover import summary_lines, summary_to_dict
     from command_console.data import queries, shift
 
@@ -97,10 +98,9 @@ def handover(
     )
 
 
-@app.command("shifts")
+@app.command("shifts", help=N_("Every shift with its lead and times (ids for `export --shift`)."))
 @guarded
 def shifts(json_: JsonOpt = False) -> None:
-    """Every shift with its lead and times (ids for `export --shift`)."""
     from command_console.core.when import local
     from command_console.data import queries
 
@@ -126,7 +126,12 @@ def shifts(json_: JsonOpt = False) -> None:
         typer.echo(f"{s.id}  {local(s.started_at, zone)} – {end}  {s.lead}")
 
 
-@app.command("join-shift")
+@app.command(
+    "join-shift",
+    help=N_(
+        "A deputy console joins another console's current shift: entries here are then that lead's."
+    ),
+)
 @guarded
 def join_shift(
     console: Annotated[
@@ -136,7 +141,6 @@ def join_shift(
         ),
     ],
 ) -> None:
-    """A deputy console joins another console's current shift: entries here are then that lead's."""
     from command_console.data import shift
 
     store = State.workspace().store
@@ -144,7 +148,12 @@ def join_shift(
     typer.echo(_("this console now works under {lead}").format(lead=store.author))
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=N_(
+        "Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON.\n\nNever replaces an existing file without --force, never writes inside the data dir (except its reports folder)."
+    ),
+)
 @guarded
 def export(
     format_: Annotated[
@@ -186,10 +195,6 @@ def export(
         ),
     ] = "all",
 ) -> None:
-    """Export a shift report (default: the current shift) as Markdown, HTML, CSV or JSON.
-
-    Never replaces an existing file without --force, never writes inside the data dir
-    (except its reports folder)."""
     from command_console.data import exports
     from command_console.paths import export_path, write_private
 

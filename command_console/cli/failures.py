@@ -11,12 +11,13 @@ import sqlite3
 import sys
 
 import typer
+from typer._click import core as click_core
 from typer._click import exceptions as click_errors
 from typer.core import TyperGroup
 from typer.exceptions import Abort
 
 from command_console.core import errors
-from command_console.i18n import _
+from command_console.i18n import N_, _
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG}
 DEBUG_ENV = "COMMAND_CONSOLE_DEBUG"
@@ -178,9 +179,50 @@ def _choose_language_early(args: list[str]) -> None:
     set_language(value("--lang") or configured_language(value("--data-dir")))
 
 
+# Click's and Typer's own words in a help page (they have no catalog of ours).
+HELP_OPTION_HELP = N_("Show this message and exit.")
+TYPER_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+}
+
+
+def _fold_long_runs(rich_utils) -> None:
+    """Help texts fold a run with no space that is wider than its column. Rich wraps only at
+    spaces and cuts a longer run with '…', so a Chinese description lost its middle at 80
+    columns ('设置先整体检查：有一个值 … `init` 可修复'); English words never fill a column."""
+    base = rich_utils.highlighter
+    if getattr(base, "folds", False):
+        return
+
+    class Folding(type(base)):  # type: ignore[misc]  # Typer's OptionHighlighter, imported lazily
+        folds = True
+
+        def __call__(self, text):
+            highlighted = super().__call__(text)
+            highlighted.overflow = "fold"
+            return highlighted
+
+    rich_utils.highlighter = Folding()
+
+
 def translate_help(command) -> None:
     """Help texts are marked with N_() where declared (before any language is chosen) and
-    translated here, on the command objects Typer builds for this run."""
+    translated here, on the command objects Typer builds for this run: each command's
+    help, its options' and arguments' help, the --help option's own line, and the panel
+    titles and [default: ...]/[required] marks Typer adds."""
+    from typer import rich_utils
+
+    for name, words in TYPER_WORDS.items():
+        setattr(rich_utils, name, _(words))
+    _fold_long_runs(rich_utils)
+    _translate_command(command, command.name)
+
+
+def _translate_command(command, name: str | None) -> None:
     if getattr(command, "help", None):
         command.help = _(command.help)
     if getattr(command, "short_help", None):
@@ -188,5 +230,9 @@ def translate_help(command) -> None:
     for param in getattr(command, "params", []):
         if getattr(param, "help", None):
             param.help = _(param.help)
-    for sub in getattr(command, "commands", {}).values():
-        translate_help(sub)
+    # Click adds --help itself when the page is shown; made (and kept) on the command now.
+    help_option = command.get_help_option(click_core.Context(command, info_name=name))
+    if help_option is not None:
+        help_option.help = _(HELP_OPTION_HELP)
+    for sub_name, sub in getattr(command, "commands", {}).items():
+        _translate_command(sub, sub_name)

@@ -24,11 +24,14 @@ def _incident_id(query: str) -> str:
     return resolve(query, State.workspace().store.incident_ids(), "incident")
 
 
-@incident_app.command("plan")
+@incident_app.command(
+    "plan",
+    help=N_(
+        "Change an incident's plan: the new plan's steps start fresh, timed from now; the old plan's steps stay in the timeline."
+    ),
+)
 @guarded
 def incident_plan(incident: str, plan: str) -> None:
-    """Change an incident's plan: the new plan's steps start fresh, timed from now; the old
-    plan's steps stay in the timeline."""
     from command_console.data import actions_edit
 
     workspace = State.workspace()
@@ -38,11 +41,15 @@ def incident_plan(incident: str, plan: str) -> None:
     typer.echo(_("{incident} now follows plan {plan}").format(incident=incident_id, plan=found.id))
 
 
-@incident_app.command("cancel", context_settings=VALUES)
+@incident_app.command(
+    "cancel",
+    context_settings=VALUES,
+    help=N_(
+        "Cancel an incident opened by mistake or twice: kept and shown as cancelled, out of open lists and counts."
+    ),
+)
 @guarded
 def incident_cancel(incident: str, reason: ReasonOpt = "") -> None:
-    """Cancel an incident opened by mistake or twice: kept and shown as cancelled, out of
-    open lists and counts."""
     from command_console.data import actions_edit
 
     incident_id = _incident_id(incident)
@@ -50,7 +57,11 @@ def incident_cancel(incident: str, reason: ReasonOpt = "") -> None:
     typer.echo(_("{incident} cancelled").format(incident=incident_id))
 
 
-@app.command("amend", context_settings=VALUES)
+@app.command(
+    "amend",
+    context_settings=VALUES,
+    help=N_("Correct or retract a log entry; the original stays in the timeline, marked."),
+)
 @guarded
 def amend(
     incident: str,
@@ -66,7 +77,6 @@ def amend(
         bool, typer.Option("--retract", help=N_("Retract the entry instead of correcting it."))
     ] = False,
 ) -> None:
-    """Correct or retract a log entry; the original stays in the timeline, marked."""
     from command_console.core.errors import UserError
     from command_console.data import actions_edit, queries_edit
 

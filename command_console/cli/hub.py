@@ -10,7 +10,7 @@ from command_console.cli import app, fail, guarded
 from command_console.i18n import N_, _
 
 hub_app = typer.Typer(
-    help=_("The PostgreSQL hub: create its schema, let a database role publish."),
+    help=N_("The PostgreSQL hub: create its schema, let a database role publish."),
     no_args_is_help=True,
 )
 app.add_typer(hub_app, name="hub")
@@ -34,10 +34,14 @@ def _checked(url: str) -> str:
     return url
 
 
-@hub_app.command("init")
+@hub_app.command(
+    "init",
+    help=N_(
+        "Create or migrate the hub schema (idempotent). Needs a role that may create schemas and roles."
+    ),
+)
 @guarded
 def hub_init(url: UrlArg) -> None:
-    """Create or migrate the hub schema (idempotent). Needs a role that may create schemas and roles."""
     from command_console.data.sync.hub import HubError
     from command_console.data.sync.hub import hub_init as run_init
 
@@ -47,7 +51,10 @@ def hub_init(url: UrlArg) -> None:
         fail(_("hub: {why}").format(why=exc), code=4)
 
 
-@hub_app.command("grant")
+@hub_app.command(
+    "grant",
+    help=N_("Let a database role publish the operations of these consoles (and read everything)."),
+)
 @guarded
 def hub_grant(
     url: UrlArg,
@@ -59,7 +66,6 @@ def hub_grant(
         ),
     ],
 ) -> None:
-    """Let a database role publish the operations of these consoles (and read everything)."""
     from command_console.data.sync.hub import HubError
     from command_console.data.sync.hub import hub_grant as run_grant
     from command_console.data.sync.segments import CONSOLE_DIR_RE

@@ -11,7 +11,7 @@ from command_console.core.text import clean
 from command_console.i18n import N_, _
 
 peers_app = typer.Typer(
-    help=_("Other consoles: keys pinned on first sight, approve or revoke, refused operations."),
+    help=N_("Other consoles: keys pinned on first sight, approve or revoke, refused operations."),
     invoke_without_command=True,
     no_args_is_help=False,
 )
@@ -89,19 +89,22 @@ def _set(console: str, status: str) -> None:
     )
 
 
-@peers_app.command("approve")
+@peers_app.command(
+    "approve",
+    help=N_("Accept a console's operations (a new console, or one whose key changed on purpose)."),
+)
 @guarded
 def approve(
     console: Annotated[str, typer.Argument(help=N_("Console id, as `peers` lists it."))],
 ) -> None:
-    """Accept a console's operations (a new console, or one whose key changed on purpose)."""
     _set(console, "approved")
 
 
-@peers_app.command("revoke")
+@peers_app.command(
+    "revoke", help=N_("Refuse every further operation from a console (what was merged stays).")
+)
 @guarded
 def revoke(
     console: Annotated[str, typer.Argument(help=N_("Console id, as `peers` lists it."))],
 ) -> None:
-    """Refuse every further operation from a console (what was merged stays)."""
     _set(console, "revoked")

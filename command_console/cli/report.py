@@ -12,10 +12,15 @@ from command_console.core import labels
 from command_console.i18n import N_, _
 
 
-@report_app.command("set", context_settings=VALUES)
+@report_app.command(
+    "set",
+    context_settings=VALUES,
+    help=N_(
+        "Set one of the seven fields: site, occurred_at, type, impact, measures, trend, other."
+    ),
+)
 @guarded
 def report_set(incident: str, field: str, value: str) -> None:
-    """Set one of the seven fields: site, occurred_at, type, impact, measures, trend, other."""
     from command_console.data import actions
 
     incident_id = _incident_id(incident)
@@ -34,10 +39,9 @@ def report_set(incident: str, field: str, value: str) -> None:
     typer.echo(message.format(incident=incident_id, field=key))
 
 
-@report_app.command("show")
+@report_app.command("show", help=N_("The report with every field labelled (English and Chinese)."))
 @guarded
 def report_show(incident: str, json_: JsonOpt = False) -> None:
-    """The report with every field labelled (English and Chinese)."""
     from command_console.core.report import REPORT_FIELDS, problems
     from command_console.data import queries
 
@@ -64,10 +68,12 @@ def report_show(incident: str, json_: JsonOpt = False) -> None:
             typer.echo(f"   {line}")
 
 
-@report_app.command("check")
+@report_app.command(
+    "check",
+    help=N_("List missing or invalid fields; exits non-zero while the report is incomplete."),
+)
 @guarded
 def report_check(incident: str) -> None:
-    """List missing or invalid fields; exits non-zero while the report is incomplete."""
     from command_console.core.report import problems
     from command_console.data import queries
 
@@ -84,10 +90,11 @@ def report_check(incident: str) -> None:
     )
 
 
-@report_app.command("complete")
+@report_app.command(
+    "complete", help=N_("Mark the report complete (refused while a field is missing).")
+)
 @guarded
 def report_complete(incident: str) -> None:
-    """Mark the report complete (refused while a field is missing)."""
     from command_console.data import actions
 
     incident_id = _incident_id(incident)
@@ -95,7 +102,7 @@ def report_complete(incident: str) -> None:
     typer.echo(_("{incident} report complete").format(incident=incident_id))
 
 
-@app.command("demo")
+@app.command("demo", help=N_("Fill a separate sandbox data dir with sample incidents to explore."))
 @guarded
 def demo(
     run: Annotated[
@@ -106,7 +113,6 @@ def demo(
         typer.Option("--sandbox", help=N_("Sandbox folder (default: beside the data dir).")),
     ] = None,
 ) -> None:
-    """Fill a separate sandbox data dir with sample incidents to explore."""
     from pathlib import Path
 
     from command_console.demo.scenario import fill_sandbox

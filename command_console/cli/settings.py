@@ -24,9 +24,10 @@ def _config_file():
     return paths
 
 
-@config_app.command("show")
+@config_app.command(
+    "show", help=N_("Every setting as stored; a bad value is named on stderr (exit 2).")
+)
 def config_show(json_: JsonOpt = False) -> None:
-    """Every setting as stored; a bad value is named on stderr (exit 2)."""
     import tomli_w
 
     from command_console import config as config_io
@@ -43,11 +44,14 @@ def config_show(json_: JsonOpt = False) -> None:
         fail(str(exc), EXIT_BAD_INPUT)
 
 
-@config_app.command("set", context_settings=VALUES)
+@config_app.command(
+    "set",
+    context_settings=VALUES,
+    help=N_(
+        "Set one setting (alarm_repeat_s 30, time_zone Asia/Shanghai, language zh-CN, emergency_numbers.fire 119, keymap.quick_log ctrl+l); an empty VALUE removes an optional one. The whole file is checked before it is written."
+    ),
+)
 def config_set(key: str, value: str) -> None:
-    """Set one setting (alarm_repeat_s 30, time_zone Asia/Shanghai, language zh-CN,
-    emergency_numbers.fire 119, keymap.quick_log ctrl+l); an empty VALUE removes an
-    optional one. The whole file is checked before it is written."""
     from command_console import config as config_io
 
     paths = _config_file()

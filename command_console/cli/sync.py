@@ -25,7 +25,10 @@ def _syncer():
     return Syncer(workspace)
 
 
-@app.command("sync")
+@app.command(
+    "sync",
+    help=N_("Publish this console's operations to the shared folder and apply everyone else's."),
+)
 @guarded
 def sync(
     watch: Annotated[
@@ -53,7 +56,6 @@ def sync(
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Publish this console's operations to the shared folder and apply everyone else's."""
     syncer = _syncer()
     if republish:
         syncer.republish()
@@ -158,7 +160,12 @@ def _watch(syncer, interval: float) -> None:
         return
 
 
-@app.command("verify")
+@app.command(
+    "verify",
+    help=N_(
+        "Walk every console's hash chain (local log, share and hub); report gaps and tampering."
+    ),
+)
 @guarded
 def verify(
     local_only: Annotated[
@@ -166,7 +173,6 @@ def verify(
         typer.Option("--local", help=N_("Only the local database, not the share or the hub.")),
     ] = False,
 ) -> None:
-    """Walk every console's hash chain (local log, share and hub); report gaps and tampering."""
     from pathlib import Path
 
     from command_console.data.sync.verify import verify as run_verify
@@ -213,7 +219,12 @@ def _print_rejected(store) -> None:
         )
 
 
-@app.command("restore")
+@app.command(
+    "restore",
+    help=N_(
+        "Rebuild a lost or damaged database from the share. The old file is moved aside, never deleted."
+    ),
+)
 @guarded
 def restore(
     from_share: Annotated[
@@ -226,7 +237,6 @@ def restore(
         ),
     ] = False,
 ) -> None:
-    """Rebuild a lost or damaged database from the share. The old file is moved aside, never deleted."""
     from command_console.data.sync import Syncer, keys
 
     if not from_share:

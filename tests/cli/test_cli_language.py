@@ -76,3 +76,65 @@ def test_help_follows_lang_before_any_command_runs(monkeypatch):
     monkeypatch.setattr(failures, "translate_help", lambda command: None)
     runner.invoke(app, ["--lang", "zh-CN", "plans", "--help"])
     assert chosen[:1] == ["zh-CN"]
+
+
+# Names that stay as they are in any language: products, a format, a key, a config key.
+UNTRANSLATED_NAMES = {"PostgreSQL", "SQLite", "Markdown", "Enter", "language"}
+
+
+def english_in_descriptions(page: str, command_names: set[str]) -> list[str]:
+    """ASCII words of 3+ letters in a help page's description columns (the text after a
+    command's or an option's name). Not counted: the names themselves, placeholders
+    (<str>, {plan}), `code`, a value glossed in Chinese (cause（原因）), file names, config
+    keys and CSV columns (a.b, a_b, a,b, ctrl+l), acronyms (CSV) and UNTRANSLATED_NAMES."""
+    found = []
+    for row in page.splitlines():
+        if not (row.startswith("│") and row.rstrip().endswith("│")):
+            continue  # only the rows of the Options/Arguments/Commands panels
+        cells = [cell for cell in re.split(r"\s{2,}", row.strip("│ ")) if cell]
+        text = " ".join(c for c in cells if c not in command_names and c != "*")
+        text = re.sub(r"`[^`]*`|<[^>]*>|\{[^{}]*\}|(?<![\w-])--?[\w-]+", " ", text)
+        for token in re.finditer(r"[A-Za-z][\w.$/,:+-]*", text):
+            word = token.group().rstrip(".,:")
+            glossed = text[token.start() + len(word) : token.start() + len(word) + 1] == "（"
+            if glossed or re.search(r"[_.$/,:+]|^[A-Z]+$|^zh-CN$", word):
+                continue
+            if word not in UNTRANSLATED_NAMES and len(re.sub(r"[^A-Za-z]", "", word)) >= 3:
+                found.append(word)
+    return found
+
+
+def test_help_in_chinese_has_no_english_descriptions(tmp_path):
+    """`--help` in zh-CN: the command list of the root and of every group, and the options'
+    help (--help's own line included), are Chinese."""
+    import typer.main
+
+    tree = typer.main.get_command(app)
+    groups: list[list[str]] = [[]]
+    names: set[str] = set()
+    commands: list[list[str]] = []
+
+    def walk(command, path):
+        for name, sub in getattr(command, "commands", {}).items():
+            names.add(name)
+            commands.append([*path, name])
+            if getattr(sub, "commands", None):
+                groups.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(tree, [])
+    assert len(commands) > 50 and ["review", "action"] in groups
+    data = str(tmp_path / "d")
+    for group in groups:
+        args = ["--data-dir", data, "--lang", "zh-CN", *group, "--help"]
+        result = runner.invoke(app, args, env={"COLUMNS": "250"})
+        assert result.exit_code == 0, result.output
+        assert "命令" in result.output or group == [], result.output
+        english = english_in_descriptions(result.output, names)
+        assert not english, f"{' '.join(group) or 'root'} --help: {english}\n{result.output}"
+        # At 80 columns a Chinese description (few spaces to wrap at) folds, never loses its middle.
+        narrow = runner.invoke(app, args, env={"COLUMNS": "80"}).output
+        assert "…" not in narrow, narrow
+    shown = runner.invoke(app, ["--lang", "en", "incident", "--help"], env={"COLUMNS": "250"})
+    assert "Mark an incident resolved." in shown.output
+    assert "Show this message and exit." in shown.output
