@@ -515,11 +515,11 @@ def timeline(incident: str, json_: JsonOpt = False, sync: SyncOpt = False) -> No
     from command_console.data import queries
 
     workspace = State.workspace()
-    entries = queries.timeline(workspace.store, _incident_id(incident))
+    zone = workspace.config.zone
+    entries = queries.timeline(workspace.store, _incident_id(incident), zone=zone)
     if json_:
         emit_json([asdict(e) for e in entries])  # a correction as {"amendment": {...}}
         return
-    zone = workspace.config.zone
     for e in entries:
         fixed = local(e.amendment.at, zone, "%m-%d %H:%M:%S") if e.amendment else ""
         typer.echo(

@@ -7,12 +7,18 @@ translated where they are read: each known form is matched whole and rebuilt fro
 translated template; English plan titles and step texts inside them are replaced by the
 Chinese ones where the caller knows them (`names`). What the lead typed (a note) and any
 text of a form this console does not know are shown as stored.
+
+The fold writes the times inside an entry (when an upward report was made, when a
+corrective action is due) in UTC, marked 'Z'. Given the site's zone they are shown in
+local time, in every language, like the entry's own time: 'HH:MM' on the entry's own
+local day, else 'YYYY-MM-DD HH:MM'.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import UTC, date, datetime, tzinfo
 
 from command_console.core import labels
 from command_console.core.contacts import role_label
@@ -44,11 +50,29 @@ def _with_note(text: str, note: str | None) -> str:
     return text + (f" — {note}" if note else "")
 
 
+def local_stamp(stamp: str, zone: tzinfo | None, day: date | None = None) -> str:
+    """A stored 'YYYY-MM-DD HH:MM' UTC time in the site's zone: 'HH:MM' on `day` (the
+    entry's local day), else with its date; as stored, marked 'Z', when no zone is known."""
+    if zone is None:
+        return f"{stamp}Z"
+    instant = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone(zone)
+    return instant.strftime("%H:%M" if instant.date() == day else "%Y-%m-%d %H:%M")
+
+
 class _Shown:
     """One entry's parts in the chosen language."""
 
-    def __init__(self, language: str, names: dict[str, str]) -> None:
-        self.language, self.names = language, names
+    def __init__(
+        self,
+        language: str,
+        names: dict[str, str],
+        zone: tzinfo | None = None,
+        day: date | None = None,
+    ) -> None:
+        self.language, self.names, self.zone, self.day = language, names, zone, day
+
+    def stamp(self, stamp: str) -> str:
+        return local_stamp(stamp, self.zone, self.day)
 
     def name(self, english: str) -> str:
         """A plan title or step text in the chosen language when the caller knows it."""
@@ -102,17 +126,17 @@ class _Shown:
         named = role_label(m["role"], self.language) if m["role"] else ""
         # The console's duties screen tells the role itself: '应急处理领导小组 (应急处理领导小组)'.
         role = f" ({named})" if named and named != m["to"] else ""
-        return _("Told {to}{role} {via} at {at}Z: {version}").format(
+        return _("Told {to}{role} {via} at {at}: {version}").format(
             to=m["to"],
             role=role,
             via=via_label(m["via"]),
-            at=m["at"],
+            at=self.stamp(m["at"]),
             version=version_label(m["version"], int(m["number"])),
         )
 
     def action_added(self, m: re.Match[str]) -> str:
-        return _("Corrective action {id} for {owner}, due {due}Z: {text}").format(
-            id=m["id"], owner=m["owner"], due=m["due"], text=m["text"]
+        return _("Corrective action {id} for {owner}, due {due}: {text}").format(
+            id=m["id"], owner=m["owner"], due=self.stamp(m["due"]), text=m["text"]
         )
 
     def action_closed(self, m: re.Match[str]) -> str:
@@ -229,14 +253,44 @@ _FORMS: tuple[tuple[str, re.Pattern[str], Callable[[_Shown, re.Match[str]], str]
 )
 
 
-def entry_in(text: str, kind: str, language: str, names: dict[str, str] | None = None) -> str:
-    """A console-written entry in the language; a note or an unknown form as stored."""
-    if kind == "note" or not language.lower().startswith("zh"):
-        return text  # the lead's words; and English is what the fold stores
+def entry_in(
+    text: str,
+    kind: str,
+    language: str,
+    names: dict[str, str] | None = None,
+    *,
+    zone: tzinfo | None = None,
+    at: datetime | None = None,
+) -> str:
+    """A console-written entry in the language, its times in `zone` (the entry made `at`);
+    a note or an unknown form as stored."""
+    if kind == "note":
+        return text  # the lead's words
+    if not language.lower().startswith("zh"):
+        return _english_local_times(text, kind, zone, at)  # English is what the fold stores
     if text in FIXED:
         return _(FIXED[text])
-    shown = _Shown(language.lower(), names or {})
+    shown = _Shown(language.lower(), names or {}, zone, _day(at, zone))
     for form_kind, pattern, rebuild in _FORMS:
         if form_kind == kind and (match := pattern.fullmatch(text)):
             return rebuild(shown, match)
+    return text
+
+
+def _day(at: datetime | None, zone: tzinfo | None) -> date | None:
+    return at.astimezone(zone).date() if at is not None and zone is not None else None
+
+
+def _english_local_times(text: str, kind: str, zone: tzinfo | None, at: datetime | None) -> str:
+    """The stored English with its UTC times ('at 2026-11-22 06:13Z') in local time."""
+    if zone is None or kind != "report":
+        return text
+    for form_kind, pattern, _rebuild in _FORMS:
+        if form_kind == kind and (match := pattern.fullmatch(text)):
+            for group in ("at", "due"):
+                if group in pattern.groupindex:
+                    start, end = match.span(group)  # the 'Z' follows the time
+                    local = local_stamp(match[group], zone, _day(at, zone))
+                    return text[:start] + local + text[end + 1 :]
+            return text
     return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import tzinfo
 
 from command_console.core.entry_text import entry_in
 from command_console.core.incidents import Incident, TimelineEntry
@@ -97,14 +98,27 @@ def _plan_of(payload: str) -> dict[str, object]:
 
 
 def entries_in_language(
-    store: Store, entries: list[TimelineEntry], language: str | None = None
+    store: Store,
+    entries: list[TimelineEntry],
+    language: str | None = None,
+    *,
+    zone: tzinfo | None = None,
 ) -> list[TimelineEntry]:
-    """Timeline entries with the console's own words in the language (core/entry_text)."""
+    """Timeline entries with the console's own words in the language (core/entry_text),
+    the times inside them in `zone`, the site's (left in UTC, marked Z, without one)."""
     language = language or current_language()
-    if not entries or not language.lower().startswith("zh"):
+    chinese = language.lower().startswith("zh")
+    if not entries or not (chinese or zone is not None):
         return entries
-    names = chinese_names(store, {e.incident_id for e in entries if e.incident_id})
+    names = (
+        chinese_names(store, {e.incident_id for e in entries if e.incident_id}) if chinese else {}
+    )
     return [
-        replace(e, text=entry_in(e.text, str(getattr(e.kind, "value", e.kind)), language, names))
+        replace(
+            e,
+            text=entry_in(
+                e.text, str(getattr(e.kind, "value", e.kind)), language, names, zone=zone, at=e.at
+            ),
+        )
         for e in entries
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from command_console.core.contacts import Contact
 from command_console.core.errors import NotFound
@@ -183,10 +183,11 @@ def report_status(store: Store, incident_id: str) -> ReportStatus:
 
 
 def timeline(
-    store: Store, incident_id: str | None, limit: int | None = None
+    store: Store, incident_id: str | None, limit: int | None = None, *, zone: tzinfo | None = None
 ) -> list[TimelineEntry]:
     """Entries oldest first (the newest `limit` when given); incident_id None gives every
-    entry, '' the shift-level ones."""
+    entry, '' the shift-level ones. The times inside the console's own entries (an upward
+    report's) in `zone`, the site's; in UTC, marked Z, without one."""
     where, params = ("", ()) if incident_id is None else ("WHERE incident_id = ?", (incident_id,))
     if limit:
         rows = _rows(
@@ -211,7 +212,7 @@ def timeline(
         for r in rows
     ]
     entries = with_amendments(store, entries)  # each with its latest correction, if any
-    return entries_in_language(store, entries)  # the console's own words in the language
+    return entries_in_language(store, entries, zone=zone)  # the console's own words, local times
 
 
 def get_report(store: Store, incident_id: str) -> Report:

@@ -90,7 +90,7 @@ class DetailScreen(FixActions, Screen):
         self.post_message(
             self.Loaded(
                 incident,
-                queries.timeline(store, self.incident_id),
+                queries.timeline(store, self.incident_id, zone=self.app.config.zone),
                 queries.report_status(store, self.incident_id),
             )
         )

@@ -135,7 +135,11 @@ class ReportScreen(Screen[None]):
         values.update(
             prefill(
                 report,
-                prefill_context(workspace, incident, queries.timeline(store, self.incident_id)),
+                prefill_context(
+                    workspace,
+                    incident,
+                    queries.timeline(store, self.incident_id, zone=workspace.config.zone),
+                ),
             )
         )
         draft = self.drafts.load(self.incident_id)

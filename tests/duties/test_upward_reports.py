@@ -4,6 +4,7 @@ report version sent; overdue ones ring; exports say what was reported to whom an
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from command_console.core.duties import upward_ringing
@@ -130,3 +131,38 @@ def test_bad_report_sent_input_is_one_line_and_writes_nothing(cli):
         assert result.exit_code == 2, (args, result.output)
         assert len(result.output.strip().splitlines()) == 1, result.output
     assert db_state_of(cli.data / "console.db") == before
+
+
+def test_times_inside_report_entries_are_the_sites_local_time_in_timeline_and_exports(cli, clock):
+    """The fold writes an upward report's time and an action's due time in UTC ('at
+    2026-11-22 08:13Z'); the timeline and every export show them in the site's zone, like
+    the entries' own times: the time alone on the entry's day, else with its date."""
+    cli("init", "--time-zone", "Asia/Shanghai")  # T0 08:00 UTC is 16:00 there
+    incident = cli("incident", "open", "power").output.strip()
+    clock.advance(minutes=13)
+    cli("report", "sent", incident, "--to", "Li Ming", "--via", "phone", "--role", "management")
+    cli("report", "sent", incident, "--to", "Zhao", "--via", "written", "--at", "15:50")
+    cli("review", "action", "add", incident, "Test the UPS", "--owner", "Wang", "--due", "+2d")
+    told_now = "Told Li Ming (management) phone at 16:13: initial report v1"
+    told_before = "Told Zhao written at 15:50: followup report v2"
+    due = "for Wang, due 2026-11-24 16:13: Test the UPS"
+    shown = cli("timeline", incident).output
+    assert told_now in shown and told_before in shown and due in shown, shown
+    assert not re.search(r" \d\d:\d\dZ", shown), shown  # was 'at 2026-11-22 08:13Z'
+    exports = {
+        form: cli("export", "--format", form, "--since", "15:00", "--out", "-").output
+        for form in ("md", "html", "csv", "json")
+    }
+    for form, text in exports.items():
+        assert told_now in text and due in text, (form, text)
+        assert not re.search(r" \d\d:\d\dZ", text), form
+    assert "2026-11-22T08:13:00Z" in exports["csv"]  # the machine column stays UTC
+
+
+def test_a_report_told_on_another_day_shows_its_date(cli, clock):
+    cli("init", "--time-zone", "Asia/Shanghai")
+    incident = cli("incident", "open", "power").output.strip()
+    clock.advance(hours=9)  # 01:00 the next day there
+    cli("report", "sent", incident, "--to", "Zhao", "--via", "phone", "--at", "2026-11-22 23:50")
+    shown = cli("timeline", incident).output
+    assert "at 2026-11-22 23:50: initial report v1" in shown, shown

@@ -360,3 +360,28 @@ async def test_after_no_answer_c_enter_1_logs_the_call_to_the_next_contact(zh):
     calls = {(c.contact_id, c.outcome) for c in queries.list_calls(zh.store)}
     # was {(first, no answer), (first, reached)}: c put the cursor back on the first contact
     assert calls == {(first.id, CallOutcome.NO_ANSWER), (second.id, CallOutcome.REACHED)}, calls
+
+
+async def test_an_upward_report_in_the_detail_timeline_shows_the_sites_local_time(zh):
+    """Recorded with p on the duties screen at 14:20 in Shanghai (06:20 UTC): the detail's
+    timeline said '已于 2026-11-22 06:20Z 电话告知 …' beside entries in local time."""
+    incident = outage(zh, minutes_ago=20)
+    zh.clock.advance(20 * 60)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        listing = app.screen.query_one("#duties")
+        listing.highlighted = next(
+            n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
+        )
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = screen_text(app)
+    assert "已于 14:20 电话告知" in shown, shown
+    assert "06:20Z" not in shown, shown

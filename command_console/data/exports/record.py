@@ -232,7 +232,9 @@ def collect(
         )
         for r in entry_rows
     )
-    entries = tuple(entries_in_language(store, list(entries)))  # the console's own words
+    entries = tuple(
+        entries_in_language(store, list(entries), zone=site.zone)
+    )  # own words, local times
     from command_console.data.queries_edit import with_amendments
 
     entries = tuple(with_amendments(store, entries))  # each with its latest correction
