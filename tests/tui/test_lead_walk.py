@@ -385,3 +385,30 @@ async def test_an_upward_report_in_the_detail_timeline_shows_the_sites_local_tim
         shown = screen_text(app)
     assert "已于 14:20 电话告知" in shown, shown
     assert "06:20Z" not in shown, shown
+
+
+async def test_p_on_the_duties_screen_names_the_role_once_in_the_exports_reported_line(zh):
+    """The shift report's '已报内容' (Reported:) line repeated the role as the timeline did
+    before a55f846: '电话告知应急处理领导小组 (应急处理领导小组)'."""
+    from command_console.data import exports, shift
+
+    incident = outage(zh, minutes_ago=20)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        listing = app.screen.query_one("#duties")
+        listing.highlighted = next(
+            n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
+        )
+        await pilot.press("p")
+        await settle(pilot)
+    now = zh.clock.now()
+    record = exports.collect(
+        zh.store, exports.site_of(zh.config), shift.shift_window(zh.store, now), now
+    )
+    for fmt in ("md", "html"):
+        page = exports.render(record, fmt).decode("utf-8")
+        [line] = [line for line in page.splitlines() if "电话告知" in line and "记录人" in line]
+        assert line.count("应急处理领导小组") == 1, (fmt, line)

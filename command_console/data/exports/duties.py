@@ -83,7 +83,9 @@ def due_line(record, due: UpwardDue) -> str:
 
 
 def sent_line(record, sent: UpwardReport) -> str:
-    role = f" ({role_label(sent.role, current_language())})" if sent.role else ""
+    named = role_label(sent.role, current_language()) if sent.role else ""
+    # The duties screen tells the role itself: '应急处理领导小组 (应急处理领导小组)'.
+    role = f" ({named})" if named and named != sent.to else ""
     return _("{time} told {to}{role} {via}: {version}, recorded by {author}").format(
         time=_t(record, sent.told_at),
         to=sent.to,
