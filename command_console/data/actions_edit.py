@@ -8,13 +8,14 @@ original text beside the correction. Each raises UserError (nothing written) on 
 
 from __future__ import annotations
 
+from command_console.core import labels
 from command_console.core import text as clean
 from command_console.core.errors import UserError
 from command_console.core.incidents import EntryKind, Status
 from command_console.core.ops import Op
 from command_console.core.plans import Plan
 from command_console.data.store import Store
-from command_console.i18n import N_, _
+from command_console.i18n import N_, _, current_language
 
 
 def _reason(reason: str) -> str:
@@ -32,12 +33,14 @@ def change_plan(store: Store, incident_id: str, plan: Plan) -> Op:
     if not incident.is_open:
         raise UserError(
             _("{id} is {status}: its plan cannot change").format(
-                id=incident_id, status=_(incident.status.value)
+                id=incident_id, status=labels.status(incident.status)
             )
         )
     if plan.id == incident.plan_id:
         raise UserError(
-            _("{id} already follows plan {plan}").format(id=incident_id, plan=plan.title)
+            _("{id} already follows plan {plan}").format(
+                id=incident_id, plan=plan.title_in(current_language())
+            )
         )
     base = store.last_writer("incident:" + incident_id, "plan")
     return store.append(

@@ -77,6 +77,23 @@ def test_a_change_to_the_same_plan_or_of_a_closed_incident_is_refused(store):
     assert store.scalar("SELECT count(*) FROM ops WHERE kind = 'incident.plan'") == 0
 
 
+def test_the_change_plan_refusals_speak_the_chosen_language(store):
+    """Reachable from the console by choosing the same plan again with p: the refusal named
+    the plan by its English title and the status by its raw word ('resolved') in zh-CN."""
+    from command_console.i18n import set_language
+
+    incident = actions.open_incident(store, PLANS["power-outage"])
+    set_language("zh-CN")
+    with pytest.raises(UserError) as same:
+        actions_edit.change_plan(store, incident, PLANS["power-outage"])
+    actions.set_status(store, incident, Status.RESOLVED)
+    with pytest.raises(UserError) as closed:
+        actions_edit.change_plan(store, incident, PLANS["fire-alarm"])
+    set_language("en")
+    assert str(same.value) == f"{incident} 已在按预案 断电 处置", same.value  # was 'Power outage'
+    assert str(closed.value) == f"{incident} 状态为已结束：不能更换预案", closed.value
+
+
 # -- cancel ----------------------------------------------------------------------------
 
 
