@@ -511,7 +511,7 @@ class MainScreen(EditActions, FixActions, Screen):
         if action == "acknowledge":
             return bool(self._alarming())  # shown in the footer only while an alarm rings
         if action == "copy_number":
-            return True if self.roster.table.selected is not None else None
+            return True if self.number_to_copy() is not None else None
         if action == "reopen_step":
             step = self.steps.selected_step
             return True if step is not None and not step.is_open else None
@@ -635,29 +635,43 @@ class MainScreen(EditActions, FixActions, Screen):
         """To the roster filter, the list's cursor on the contact the alarm strip and the
         step line say to call now: the first, or after 'no answer' the next (`c Enter 1`
         logs a call to that person, never to the row selected before)."""
-        step = self.steps.selected_step
-        whom = None
-        if step is not None and step.contact_role:
-            advice = advise(step, self.everyone, self.calls)
-            whom = advice.next_contact or advice.reached
         self.add_class("roster-open")
         # A filter typed earlier (for another step) would hide this step's first contact and
         # leave the cursor on whoever it matched: each `c` starts from the step's contacts.
         self.roster.query_one("#roster-filter", Input).value = ""
-        self.roster.put_cursor_on(whom)
+        self.roster.put_cursor_on(self.contact_to_call())
         self.set_focus(self.query_one("#roster-filter"))  # now, not later: the next key is for it
 
     def on_descendant_focus(self) -> None:
         if self.focused is None or self.roster not in self.focused.ancestors_with_self:
             self.remove_class("roster-open")  # compact mode shows the steps again
 
-    def action_copy_number(self) -> None:
+    def contact_to_call(self) -> Contact | None:
+        """The contact the alarm strip and the step line name for the selected step: the
+        first to call, after 'no answer' the next, after 'reached' the one reached."""
+        step = self.steps.selected_step
+        if step is None or not step.contact_role:
+            return None
+        advice = advise(step, self.everyone, self.calls)
+        return advice.next_contact or advice.reached
+
+    def number_to_copy(self) -> tuple[str, str] | None:
+        """(number, name) for `y`: in the roster the selected row's; elsewhere the number of
+        the contact the strip names (after 'no answer' the next one, not the first)."""
+        focused = self.focused
+        if focused is None or self.roster not in focused.ancestors_with_self:
+            contact = self.contact_to_call()
+            if contact is not None and contact.phones:
+                return contact.phones[0], contact.name
         row = self.roster.table.selected
-        if row is not None and row.phone:
-            self.app.copy_to_clipboard(row.phone)
-            self.say(
-                _("Copied {phone} ({name})").format(phone=row.phone, name=clean(row.contact.name))
-            )
+        return (row.phone, row.contact.name) if row is not None and row.phone else None
+
+    def action_copy_number(self) -> None:
+        found = self.number_to_copy()
+        if found is not None:
+            phone, name = found
+            self.app.copy_to_clipboard(phone)
+            self.say(_("Copied {phone} ({name})").format(phone=phone, name=clean(name)))
 
     def action_resolve(self) -> None:
         from command_console.screens.confirm import ConfirmScreen

@@ -412,3 +412,28 @@ async def test_p_on_the_duties_screen_names_the_role_once_in_the_exports_reporte
         page = exports.render(record, fmt).decode("utf-8")
         [line] = [line for line in page.splitlines() if "电话告知" in line and "记录人" in line]
         assert line.count("应急处理领导小组") == 1, (fmt, line)
+
+
+async def test_after_no_answer_y_in_the_steps_copies_the_number_the_strip_names(zh):
+    outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first, second = call_order(superior_step(screen), screen.everyone)[:2]
+        await pilot.press("y")  # nobody called yet: the first contact's number
+        await settle(pilot)
+        assert app.clipboard == first.phones[0]
+        await pilot.press("c", "enter", "2", "escape")  # the first does not answer; to the steps
+        await settle(pilot)
+        assert screen.focused is screen.query_one("#steps")
+        strip = screen.query_one("#alarm-strip")._last
+        assert f"呼叫 {second.name} {second.phones[0]}" in strip, strip
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.clipboard == second.phones[0]  # was the first contact's, who did not answer
+        assert second.phones[0] in notice(app)
+        await pilot.press("c", "enter", "down", "y")  # in the roster: the row the lead chose
+        await settle(pilot)
+        chosen = screen.roster.table.selected
+        assert chosen.phone != second.phones[0] and app.clipboard == chosen.phone
