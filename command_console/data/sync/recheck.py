@@ -12,7 +12,7 @@ its reason; what now passes is merged, so mixed versions converge once all are u
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from command_console.core.op_schema import DOOR_VERSION
 
@@ -62,33 +62,36 @@ def _door(store: Store) -> int | None:
 
 def _rewind_hub(conn: sqlite3.Connection, first: dict[str, int]) -> None:
     """The hub's watermarks go back to just before each console's first refused seq."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'hub.pulled'").fetchone()
-    try:
-        pulled = json.loads(row[0]) if row else None
-    except ValueError:
-        return
-    if not isinstance(pulled, dict):
+    pulled = _meta_object(conn, "hub.pulled")
+    if pulled is None:
         return
     for console, seq in first.items():
         if isinstance(pulled.get(console), int):
             pulled[console] = min(pulled[console], max(0, seq - 1))
-    conn.execute(
-        "UPDATE meta SET value = ? WHERE key = 'hub.pulled'", (json.dumps(pulled, sort_keys=True),)
-    )
+    _set_meta_object(conn, "hub.pulled", pulled)
 
 
 def _forget_relayed(conn: sqlite3.Connection, consoles: set[str]) -> None:
     """Relayed files of these consoles ("<bridge>/relay/<console>/<name>") are read again."""
-    row = conn.execute("SELECT value FROM meta WHERE key = 'relay.seen'").fetchone()
+    seen = _meta_object(conn, "relay.seen")
+    if seen is not None:
+        kept = {rel: size for rel, size in seen.items() if _relayed_console(rel) not in consoles}
+        _set_meta_object(conn, "relay.seen", kept)
+
+
+def _meta_object(conn: sqlite3.Connection, key: str) -> dict[str, Any] | None:
+    """A meta value that is a JSON object (None: absent or unreadable, left as it is)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     try:
-        seen = json.loads(row[0]) if row else None
+        value = json.loads(row[0]) if row else None
     except ValueError:
-        return
-    if not isinstance(seen, dict):
-        return
-    kept = {rel: size for rel, size in seen.items() if _relayed_console(rel) not in consoles}
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _set_meta_object(conn: sqlite3.Connection, key: str, value: dict[str, Any]) -> None:
     conn.execute(
-        "UPDATE meta SET value = ? WHERE key = 'relay.seen'", (json.dumps(kept, sort_keys=True),)
+        "UPDATE meta SET value = ? WHERE key = ?", (json.dumps(value, sort_keys=True), key)
     )
 
 
