@@ -13,7 +13,7 @@ import pytest
 
 from command_console.core.ops import Op
 from command_console.data import actions
-from command_console.data.sync import keys
+from command_console.data.sync import keys, verify_chain
 from command_console.data.sync import verify as verify_module
 from command_console.data.sync.hub import shown_url
 from tests.hub.conftest import PASSWORD
@@ -85,7 +85,7 @@ def test_a_clean_hub_verifies_ok_across_pages(two_consoles, monkeypatch):
         assert f"hub    {console}: {n} ops, seq 1-{n}, ok" in proc.stdout.splitlines(), proc.stdout
     assert proc.stdout.strip().endswith("0 problems") and proc.stderr == ""
 
-    monkeypatch.setattr(verify_module, "PAGE", 3)  # every chain spans several pages
+    monkeypatch.setattr(verify_chain, "PAGE", 3)  # every chain spans several pages
     summary, problems = verify_module.verify(wa.store, None, wa.config.sync_url)
     assert problems == []
     assert [line for line in summary if line.startswith("hub")] == [
@@ -132,7 +132,7 @@ def test_a_forged_row_breaks_the_link_across_pages_and_a_non_operation_is_named(
     _set_record(hub_db, b.console_id, forged, rewritten.to_json())
     junk = _seq_of(hub_db, b.console_id, "entry 7")
     _set_record(hub_db, b.console_id, junk, json.dumps({"console_id": b.console_id, "seq": junk}))
-    monkeypatch.setattr(verify_module, "PAGE", forged)  # the forged row ends the first page
+    monkeypatch.setattr(verify_chain, "PAGE", forged)  # the forged row ends the first page
     _summary, problems = verify_module.verify(wa.store, None, wa.config.sync_url)
     where = f"hub {b.console_id}"
     assert not any(  # self-consistent: its hash matches its content
@@ -233,7 +233,7 @@ def test_a_row_signed_with_another_key_is_named_and_a_good_signature_vouches_acr
     where = f"hub {b.console_id}"
     forged = f"signature does not verify with the key pinned for console {b.console_id}"
 
-    monkeypatch.setattr(verify_module, "PAGE", page)
+    monkeypatch.setattr(verify_chain, "PAGE", page)
     summary, problems = verify_module.verify(wa.store, None, wa.config.sync_url)
     assert f"{where}: seq {2 * page}: {forged}" in problems, problems
     assert f"{where}: seq {head + 1}: {forged}" in problems, problems

@@ -14,7 +14,8 @@ from pathlib import Path
 from command_console.core.ops import Op
 from command_console.data import actions
 from command_console.data.sync import admit, keys
-from command_console.data.sync.verify import _Signatures, verify
+from command_console.data.sync.verify import verify
+from command_console.data.sync.verify_signatures import Signatures
 from tests.sync import hostile as h
 from tests.sync.conftest import run_cli_in_process as run_cli
 
@@ -210,7 +211,7 @@ def test_paged_signature_walk_finds_what_the_door_finds_however_the_pages_fall()
             chain.append(Op("i", "c", seq, 0, "k", "e", "a", {}, link, op_hash, 2, 0, sig))
             prev = op_hash
         cuts = sorted(rng.sample(range(1, len(chain)), rng.randint(0, len(chain) - 1)))
-        walk, runs = _Signatures(good.public_key), []
+        walk, runs = Signatures(good.public_key), []
         for first, end in zip([0, *cuts], [*cuts, len(chain)], strict=True):
             runs += walk.page({op.seq: op for op in chain[first:end]})
         runs += walk.end()
