@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from command_console.core.errors import UserError
 from command_console.i18n import _
@@ -75,21 +76,33 @@ def cell_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# What separates the parts of a line: a cut never ends on one ('部门负责人, …', 'note ·…').
+SEPARATORS = " \t,，、;；:：·|/-–—(（"
+
+
+def cut_length(text: str, width: int, measure: Callable[[str], int] = cell_width) -> int:
+    """How many characters of `text` go before the '…' when it is cut to `width` cells:
+    whole characters that leave a cell for the '…', never ending in a space or a separator,
+    so a cut text reads '部门负责人…', not '部门负责人,  …'. `measure` counts cells (the
+    screen passes Rich's cell_len)."""
+    used, keep = 0, 0
+    for ch in text:
+        used += measure(ch)
+        if used > width - 1:
+            break
+        keep += 1
+    return len(text[:keep].rstrip(SEPARATORS))
+
+
 def pad(text: str, width: int) -> str:
     """Cut or pad to exactly width columns, counting wide characters as two. A cut text
-    always ends in '…' (an English title cut at the column's edge looked whole)."""
+    always ends in '…' (an English title cut at the column's edge looked whole), never
+    right after a separator."""
     if cell_width(text) <= width:
         return text + " " * (width - cell_width(text))
     if width < 1:
         return ""
-    out, used = [], 0
-    for ch in text:
-        w = cell_width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    cut = "".join(out).rstrip() + "…"
+    cut = text[: cut_length(text, width)] + "…"
     return cut + " " * (width - cell_width(cut))
 
 

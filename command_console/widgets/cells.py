@@ -6,12 +6,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.text import Text
 
 from command_console.core import labels
 from command_console.core.contacts import role_label
 from command_console.core.incidents import Incident, PlanStepRun, Severity, Status, StepState
-from command_console.core.text import clean
+from command_console.core.text import clean, cut_length
 from command_console.core.timers import format_countdown, next_deadline, seconds_until
 from command_console.i18n import _, current_language
 
@@ -36,6 +37,31 @@ STATUS_STYLE = {
 def user(text: str, style: str = "") -> Text:
     """User-typed text as a literal, single-line Text: markup and escapes never act."""
     return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis", end="")
+
+
+def ellipsize(text: Text, width: int) -> Text:
+    """At most `width` cells: a longer text is cut with '…' (its styles kept), never right
+    after a separator or a space ('部门负责人, …', '· …'); see core.text.cut_length."""
+    if cell_len(text.plain) <= width:
+        return text
+    cut = text[: cut_length(text.plain, width, cell_len)] if width > 0 else Text()
+    cut.append("…" if width > 0 else "")
+    return cut
+
+
+def fit_lines(text: Text, width: int, lines: int, console: Console) -> Text:
+    """The text wrapped to `width` cells in at most `lines` lines (a run with no space wider
+    than a line folds). What does not fit is cut from the last line with '…', so the cut
+    never ends in a separator left hanging before the part that did not fit."""
+    if width < 1 or lines < 1:
+        return text
+    wrapped = text.wrap(console, width, overflow="fold")
+    if len(wrapped) <= lines:
+        return Text("\n", end="").join(wrapped)
+    head = list(wrapped)[: lines - 1]
+    rest = text[sum(len(line.plain) for line in head) :]  # a wrapped line may lose end spaces
+    rest = rest[len(rest.plain) - len(rest.plain.lstrip()) :]
+    return Text("\n", end="").join([*head, ellipsize(rest, width)])
 
 
 def severity(sev: Severity) -> Text:

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from command_console.i18n import N_
+from command_console.widgets.cells import ellipsize
 
 PAD = 1  # blank cells on each side of a column, as in DataTable
 
@@ -255,7 +256,8 @@ class KeyedTable(ScrollView, can_focus=True):
         return strip
 
     def _render_cells(self, cells: dict[str, Text], style: Style) -> Strip:
-        """One line: each cell cut (with an ellipsis) or padded to its column's width.
+        """One line: each cell cut (with an ellipsis, never after a separator) or padded to
+        its column's width.
         `style` lies under the cells' own styles, so an alarm cell keeps its colours; each
         cell carries its column in its style, so it stays a run of its own (screenshots
         then keep wide characters inside their column)."""
@@ -263,8 +265,8 @@ class KeyedTable(ScrollView, can_focus=True):
         for n, column in enumerate(self.columns.values()):
             if not column.width:  # a column the pane has no room for
                 continue
-            cell = (cells.get(column.key) or Text()).copy()
-            cell.truncate(column.width, overflow="ellipsis", pad=True)
+            cell = ellipsize((cells.get(column.key) or Text()).copy(), column.width)
+            cell.truncate(column.width, pad=True)
             start = len(line)
             line.append(" " * PAD)
             line.append_text(cell)

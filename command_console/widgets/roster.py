@@ -172,6 +172,34 @@ class RosterTable(KeyedTable):
             self.post_message(self.CallAttempt(self.selected, CallOutcome(outcome)))
 
 
+def emergency_line(numbers: dict[str, str], width: int) -> Text:
+    """'☎  119  fire   110  police   120  ambulance' in `width` cells: the spaces between
+    the services give way first (a name then follows its number's badge directly), then the
+    end is cut with '…'. A service never keeps its number and silently loses its name, as
+    'ambulance' did at 80 columns."""
+    line = Text()
+    for between, before_name in (("  ", " "), (" ", " "), (" ", "")):
+        line = Text("☎ ", style="bold", no_wrap=True, end="")
+        for n, (role, number) in enumerate(numbers.items()):
+            line.append(between if n else "")
+            line.append(f" {number} ", style="bold white on #b3001b")
+            line.append(before_name + labels.emergency_service(role))
+        if line.cell_len <= width:
+            return line
+    return cells.ellipsize(line, width)
+
+
+class EmergencyLine(Static):
+    """The external emergency numbers, always whole where the pane allows (see emergency_line)."""
+
+    def __init__(self, numbers: dict[str, str], **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.numbers = numbers
+
+    def render(self) -> Text:
+        return emergency_line(self.numbers, self.content_size.width)
+
+
 class Roster(Vertical):
     """Filter input, contact table, emergency numbers line."""
 
@@ -201,11 +229,7 @@ class Roster(Vertical):
     def compose(self) -> ComposeResult:
         yield CleanInput(placeholder=_("filter contacts…"), id="roster-filter", compact=True)
         yield RosterTable(id="roster-table")
-        line = Text("☎ ", style="bold", no_wrap=True, overflow="ellipsis")
-        for role, number in self.numbers.items():
-            line.append(f" {number} ", style="bold white on #b3001b")
-            line.append(f" {labels.emergency_service(role)}  ")
-        yield Static(line, id="emergency-line")
+        yield EmergencyLine(self.numbers, id="emergency-line")
 
     @property
     def table(self) -> RosterTable:

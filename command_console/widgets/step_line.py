@@ -69,13 +69,24 @@ def step_line(
 
 
 class StepLine(Static):
+    """The step line, wrapped to its width in the lines it has (2, 1 in compact mode): what
+    does not fit is cut with '…' on the last line, never leaving a '·' hanging where the
+    note was cut off."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__("", **kwargs)
         self._last = ""
+        self._text = Text(end="")
         self.who_first = False  # the screen sets it in compact mode (one line)
 
     def show(self, step: PlanStepRun | None, contacts: list[Contact], calls: list[Call]) -> None:
         text = step_line(step, contacts, calls, self.who_first)
         if text.plain != self._last:
             self._last = text.plain
-            self.update(text)
+            self._text = text
+            self.refresh(layout=True)
+
+    def render(self) -> Text:
+        most = self.styles.max_height
+        lines = int(most.value) if most is not None and most.cells is not None else 2
+        return cells.fit_lines(self._text, self.content_size.width, lines, self.app.console)

@@ -93,3 +93,17 @@ async def test_replacing_rows_keeps_the_cursor_on_its_key():
         )
         await pilot.pause()
         assert table.cursor_key == "r3" and table.row_keys == ["r9", "r3", "r0"]
+
+
+async def test_a_cut_cell_never_ends_in_a_separator():
+    """A role column of 14 cells showed '部门负责人,  …' (a comma and the cell a wide
+    character did not fit in before the ellipsis)."""
+    app = TableApp(rows=0)
+    async with app.run_test(size=(40, 8)) as pilot:
+        await pilot.pause()
+        table = app.query_one(KeyedTable)
+        table.set_widths({"title": 14})
+        table.set_rows([("r", {"title": Text("部门负责人, 中心管理层"), "next": Text("08:00")})])
+        await pilot.pause()
+        row = screen_text(app).splitlines()[1]
+    assert "部门负责人…" in row and "," not in row, row

@@ -437,3 +437,29 @@ async def test_after_no_answer_y_in_the_steps_copies_the_number_the_strip_names(
         await settle(pilot)
         chosen = screen.roster.table.selected
         assert chosen.phone != second.phones[0] and app.clipboard == chosen.phone
+
+
+def step_line_rows(app) -> list[str]:
+    line = app.screen.query_one("#step-line")
+    rows = screen_text(app).splitlines()
+    return rows[line.region.y : line.region.y + line.region.height]
+
+
+async def test_at_80x24_cut_text_never_ends_in_a_separator_and_ambulance_stays(tmp_path):
+    """English: the emergency line kept 120 and lost 'ambulance'; the step line (zh and
+    English) ended in a dangling '·' or a silent cut where the note did not fit."""
+    for language in ("en", "zh-CN"):
+        set_language(language)
+        workspace = make_workspace(tmp_path / language, FakeClock(START))
+        outage(workspace)
+        app = CommandConsoleApp(workspace)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            shown = screen_text(app)
+            rows = step_line_rows(app)
+        workspace.close()
+        set_language("en")
+        numbers = next(row for row in shown.splitlines() if "☎" in row)
+        assert ("ambulance" if language == "en" else "急救") in numbers, numbers
+        assert len(rows) == 2 and rows[-1].rstrip().endswith("…"), rows  # the note is cut
+        assert not rows[-1].rstrip().rstrip("…").rstrip().endswith("·"), rows

@@ -50,6 +50,14 @@ def test_pad_counts_wide_characters():
     assert pad("ab", 4) == "ab  "
 
 
+def test_a_cut_never_ends_in_a_separator():
+    """'部门负责人,  …' (the roster's role column), 'Seed 004 ·…' (a cut step line)."""
+    assert pad("部门负责人, 中心管理层", 14) == "部门负责人…   "
+    assert pad("call Wang 13800 · note: Seed 004", 18) == "call Wang 13800…  "
+    assert pad("a、b", 3) == "a… "
+    assert pad("Mains down", 6) == "Mains…"
+
+
 def test_report_prefill_fills_known_fields_only_and_never_overwrites():
     from command_console.core.report import PrefillContext, Report, prefill, problems
 
