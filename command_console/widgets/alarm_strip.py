@@ -15,6 +15,7 @@ from command_console.core.incidents import Call, Incident, PlanStepRun
 from command_console.core.text import clean
 from command_console.i18n import _, current_language, ngettext
 from command_console.screens.alarms import advise, ringing
+from command_console.widgets import cells
 
 ALARM = "bold white on #c00000"
 
@@ -71,6 +72,7 @@ class AlarmStrip(Static):
         self.max_lines = 2
         self.count = 0
         self._last = ""
+        self._text = Text(end="")
 
     def show(self, incidents, contacts: list[Contact], calls: list[Call], now: datetime) -> None:
         alarms = ringing(incidents, now)
@@ -101,5 +103,14 @@ class AlarmStrip(Static):
         self.count = len(alarms)
         if text.plain != self._last:
             self._last = text.plain
+            self._text = text
             self.display = bool(alarms)
-            self.update(text)
+            self.refresh(layout=True)
+
+    def render(self) -> Text:
+        """Each alarm on its line, cut with '…' to the strip's width (never right after a
+        separator: 'Outage of 5 min or …' read as if a word were missing, not cut)."""
+        width = self.content_size.width
+        return Text("\n", end="").join(
+            cells.ellipsize(line, width) for line in self._text.split("\n", allow_blank=True)
+        )

@@ -44,8 +44,13 @@ def ellipsize(text: Text, width: int) -> Text:
     after a separator or a space ('部门负责人, …', '· …'); see core.text.cut_length."""
     if cell_len(text.plain) <= width:
         return text
-    cut = text[: cut_length(text.plain, width, cell_len)] if width > 0 else Text()
-    cut.append("…" if width > 0 else "")
+    if width < 1:
+        return text[:0]
+    keep = cut_length(text.plain, width, cell_len)
+    mark = text[keep : keep + 1]  # the '…' stands where the cut text goes on, in its style
+    mark.plain = "…"
+    cut = text[:keep]
+    cut.append_text(mark)
     return cut
 
 

@@ -447,7 +447,8 @@ def step_line_rows(app) -> list[str]:
 
 async def test_at_80x24_cut_text_never_ends_in_a_separator_and_ambulance_stays(tmp_path):
     """English: the emergency line kept 120 and lost 'ambulance'; the step line (zh and
-    English) ended in a dangling '·' or a silent cut where the note did not fit."""
+    English) ended in a dangling '·' or a silent cut where the note did not fit; the alarm
+    strip's cut left a space or a colon before its '…'."""
     for language in ("en", "zh-CN"):
         set_language(language)
         workspace = make_workspace(tmp_path / language, FakeClock(START))
@@ -463,3 +464,5 @@ async def test_at_80x24_cut_text_never_ends_in_a_separator_and_ambulance_stays(t
         assert ("ambulance" if language == "en" else "急救") in numbers, numbers
         assert len(rows) == 2 and rows[-1].rstrip().endswith("…"), rows  # the note is cut
         assert not rows[-1].rstrip().rstrip("…").rstrip().endswith("·"), rows
+        strip = shown.splitlines()[1].rstrip()  # was 'Outage of 5 min or …', '5分钟以上: …'
+        assert "⏰" in strip and strip.endswith("…") and strip[-2] not in " :·", strip
