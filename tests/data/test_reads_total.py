@@ -3,11 +3,9 @@ stored escape sequences never reach the screen, the CLI or an export."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from command_console.data import actions, queries
 from command_console.workspace import Workspace
+from tests.sync.conftest import run_cli_in_process
 
 ESC_TITLE = "Fire \x1b]52;c;cm0gLXJmIH4=\x07 3F \x1b[2J\u202e"
 
@@ -60,11 +58,6 @@ def test_cli_reads_and_exports_do_not_crash_or_pass_escapes(tmp_path):
         ["export", "-f", "json", "--out", "-"],
         ["export", "-f", "html", "--out", "-"],
     ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "command_console", "--data-dir", str(data_dir), *args],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        proc = run_cli_in_process(data_dir, *args, check=False)  # stdout a pipe, as a process's
         assert proc.returncode == 0, (args, proc.stderr)
         assert "Traceback" not in proc.stderr and "\x1b" not in proc.stdout, args

@@ -39,16 +39,20 @@ def run_cli_in_process(
     """The same command line as run_cli, run in this process (typer's CliRunner): what a
     command prints and its exit code, without a second or more of interpreter start-up
     per call. An exception the CLI lets escape shows as a traceback in stderr, exit 1, as
-    it would from a real process. Tests that need a process of their own (kill -9, a
-    command that must not block) keep run_cli."""
+    it would from a real process, and the database the command opened is closed after it,
+    as at a process's exit. Tests that need a process of their own (kill -9, a command
+    that must not block, consoles working at the same time) keep run_cli."""
     import traceback
 
     from typer.testing import CliRunner
 
-    from command_console.cli import app
+    from command_console.cli import State, app
 
     argv = ["--data-dir", str(data_dir), *args]
-    got = CliRunner().invoke(app, argv, env={"COMMAND_CONSOLE_HOME": None})
+    try:
+        got = CliRunner().invoke(app, argv, env={"COMMAND_CONSOLE_HOME": None})
+    finally:
+        State.reset(None)  # the command's workspace closes, as at a process's exit
     stderr = got.stderr
     if got.exception is not None and not isinstance(got.exception, SystemExit):
         stderr += "Traceback (most recent call last):\n" + "".join(

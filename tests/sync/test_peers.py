@@ -6,7 +6,8 @@ import stat
 
 from command_console.data import actions
 from command_console.data.sync import keys, peers
-from tests.sync.conftest import entry_texts, run_cli, sync_all
+from tests.sync.conftest import entry_texts, sync_all
+from tests.sync.conftest import run_cli_in_process as run_cli
 
 
 def test_a_new_peer_waits_for_approval_then_applies(consoles, share):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from command_console.data import actions
-from tests.sync.conftest import entry_texts, run_cli, sync_all
+from tests.sync.conftest import entry_texts, sync_all
+from tests.sync.conftest import run_cli_in_process as run_cli
 
 
 def test_a_lost_database_is_rebuilt_from_the_share(consoles, share, tmp_path):

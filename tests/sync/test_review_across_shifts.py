@@ -8,7 +8,8 @@ from datetime import timedelta
 from command_console.core.handover import summary_lines
 from command_console.core.incidents import Status
 from command_console.data import actions, actions_duties, queries_duties, shift
-from tests.sync.conftest import run_cli, sync_all
+from tests.sync.conftest import run_cli_in_process as run_cli
+from tests.sync.conftest import sync_all
 
 
 def test_review_with_two_actions_crosses_handover_and_is_closed_on_another_console(

@@ -6,7 +6,8 @@ import json
 
 from command_console.data import actions, queries
 from command_console.data import shift as shifts
-from tests.sync.conftest import run_cli, sync_all
+from tests.sync.conftest import run_cli_in_process as run_cli
+from tests.sync.conftest import sync_all
 
 
 def _leads(a, b) -> None:

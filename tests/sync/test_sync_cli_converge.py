@@ -1,7 +1,11 @@
 """Three consoles (separate data dirs, one shared folder) driven through the CLI as real
 processes, interleaved at random with `sync` between, then converged. A ledger kept
 outside the consoles records every command that exited 0; each must be present exactly
-once on every console, and the folded tables must be identical everywhere."""
+once on every console, and the folded tables must be identical everywhere.
+
+The set-up (`init`) and the closing passes (`sync` on each console in turn, `verify`)
+run one at a time, with nothing else running: they are the same commands in this
+process (run_cli_in_process), which spares a second of interpreter start-up each."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from command_console.workspace import Workspace
-from tests.sync.conftest import run_cli
+from tests.sync.conftest import run_cli, run_cli_in_process
 
 ACTIONS = ["log", "log", "step", "report", "roster", "severity", "open", "sync"]
 
@@ -116,8 +120,8 @@ def markers(store) -> Counter:
 
 def test_three_consoles_converge_and_every_acknowledged_operation_is_there_once(tmp_path, share):
     dirs = [tmp_path / name for name in ("a", "b", "c")]
-    with ThreadPoolExecutor(3) as pool:
-        list(pool.map(lambda d: run_cli(d, "init", "--sync-dir", str(share)), dirs))
+    for d in dirs:
+        run_cli_in_process(d, "init", "--sync-dir", str(share))
     ledger = Ledger()
     seed = random.randrange(10**6)
     with ThreadPoolExecutor(3) as pool:
@@ -127,7 +131,7 @@ def test_three_consoles_converge_and_every_acknowledged_operation_is_there_once(
         for future in futures:
             future.result()
     for d in dirs + dirs[:2]:
-        run_cli(d, "sync")
+        run_cli_in_process(d, "sync")
     workspaces = [Workspace.open(d) for d in dirs]
     try:
         digests = [w.store.table_digest() for w in workspaces]
@@ -138,7 +142,7 @@ def test_three_consoles_converge_and_every_acknowledged_operation_is_there_once(
             missing_or_doubled = [m for m in ledger.acked if found[m] != 1]
             assert missing_or_doubled == [], f"seed {seed}, console {w.config.console_id}"
             assert w.store.integrity_check() == "ok"
-        assert "0 problems" in run_cli(dirs[0], "verify").stdout
+        assert "0 problems" in run_cli_in_process(dirs[0], "verify").stdout
     finally:
         for w in workspaces:
             w.close()
