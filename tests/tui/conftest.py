@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from textual.worker import WorkerCancelled
@@ -13,6 +15,7 @@ from textual.worker import WorkerCancelled
 from command_console.app import CommandConsoleApp
 from command_console.core.clock import FakeClock
 from command_console.demo.scenario import add_sample_incidents
+from command_console.i18n import set_language
 from command_console.paths import resolve_paths
 from command_console.workspace import Workspace
 
@@ -54,8 +57,28 @@ def clock() -> FakeClock:
     return FakeClock(START)
 
 
+@pytest.fixture(scope="session")
+def built_data_dirs(tmp_path_factory) -> dict[str, Path]:
+    """The data dirs `workspace` and `demo` start from, built once per test process (in
+    English, at START) and closed: "plain" as make_workspace leaves it, "demo" with
+    add_sample_incidents run on it too. Building one costs a few dozen durable commits."""
+    root = tmp_path_factory.mktemp("built")
+    set_language("en")
+    plain = make_workspace(root / "plain", FakeClock(START))
+    plain.close()
+    demo = make_workspace(root / "demo", FakeClock(START))
+    add_sample_incidents(demo)
+    demo.close()
+    return {"plain": root / "plain", "demo": root / "demo"}
+
+
 @pytest.fixture
-def workspace(tmp_path, clock) -> Workspace:
+def workspace(request, tmp_path, clock, built_data_dirs) -> Workspace:
+    """A real data dir of its own in tmp_path: a copy of the one built for the session (the
+    one with the sample incidents when the test uses `demo`), opened on this test's clock as
+    the console reopens a data dir."""
+    built = built_data_dirs["demo" if "demo" in request.fixturenames else "plain"]
+    shutil.copytree(built, tmp_path / "data")
     workspace = make_workspace(tmp_path / "data", clock)
     yield workspace
     workspace.close()
@@ -63,7 +86,7 @@ def workspace(tmp_path, clock) -> Workspace:
 
 @pytest.fixture
 def demo(workspace) -> Workspace:
-    add_sample_incidents(workspace)
+    """The workspace with the four sample incidents (add_sample_incidents at START)."""
     return workspace
 
 
