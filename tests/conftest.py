@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -10,6 +11,61 @@ from command_console.i18n import set_language
 from command_console.workspace import Workspace
 
 T0 = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+
+# Tests that take far longer than the rest (real processes, fault loops, the screen fuzz
+# corpus). Under `pytest -n auto` (xdist's worksteal scheduler, pytest_cmdline_main) each
+# worker gets one contiguous block of the collection and idle workers take tests from the
+# end of the others' blocks; these long tests go to the heads of the blocks, a few per
+# worker, so no worker starts one late and leaves the others waiting for it. Only the
+# order changes; the rest keep theirs.
+LONG_FIRST = (
+    "tests/sync/test_sync_cli_converge.py",
+    "tests/hub/test_hub_faults.py",
+    "tests/sync/test_sync_kill9.py",
+    "tests/tui/test_screen_text_property.py",
+    "tests/sync/test_hostile_peer.py",
+    "tests/tui/test_tmux_smoke.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        for n, prefix in enumerate(LONG_FIRST):
+            if item.nodeid == prefix or item.nodeid.startswith((prefix + "::", prefix + "[")):
+                return n
+        return len(LONG_FIRST)
+
+    long = sorted((item for item in items if rank(item) < len(LONG_FIRST)), key=rank)
+    rest = [item for item in items if rank(item) == len(LONG_FIRST)]
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    ordered, left = [], len(items)
+    for worker in range(workers):  # the block sizes worksteal cuts, front to back
+        size = left // (workers - worker)
+        heads = long[worker::workers]
+        take = max(0, size - len(heads))
+        ordered += heads + rest[:take]
+        del rest[:take]
+        left -= size
+    items[:] = ordered + rest
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's, which makes an unset --dist "load"
+def pytest_cmdline_main(config):
+    """With -n and no --dist of the caller's: xdist's worksteal scheduler (see LONG_FIRST)."""
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "worksteal"
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: unknown under -p no:xdist
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than there are cores. The pilot tests spend part of their
+    time waiting for the app to go idle and the sync tests for their processes; a third
+    worker on two cores fills those gaps (measured: see the commit). PYTEST_XDIST_AUTO_NUM_WORKERS
+    still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses != "auto":
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (cores or 1) + 1
 
 
 @pytest.fixture(autouse=True)

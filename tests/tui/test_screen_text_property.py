@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -114,16 +115,24 @@ def test_any_typed_text_goes_through_every_screen_path_as_text(tmp_path_factory,
     assert all(tally.tried[path] == len(texts) for path in PATHS), report(tally)
 
 
-def test_hostile_corpus_goes_through_every_screen_path_as_text(tmp_path):
-    tally = screen_fuzz.run(CORPUS, tmp_path / "data", seed=7)
+# The corpus path by path (one app each), so parallel workers share it; the report's two
+# kinds go together as they share a form.
+PATH_GROUPS = [(p,) for p in PATHS if not p.startswith("report_")] + [
+    ("report_line", "report_block")
+]
+# the refusals that must happen through the screen: empty, over the title, log-entry and field limits
+REFUSED = {"title": 3, "log": 2, "skip": 2, "report_line": 1, "report_block": 1}
+
+
+@pytest.mark.parametrize("paths", PATH_GROUPS, ids="+".join)
+def test_hostile_corpus_goes_through_every_screen_path_as_text(tmp_path, paths):
+    tally = screen_fuzz.run(CORPUS, tmp_path / "data", seed=7, paths=paths)
     assert tally.ok, report(tally)
-    assert all(tally.tried[path] == len(CORPUS) for path in PATHS), report(tally)
+    assert all(tally.tried[path] == len(CORPUS) for path in paths), report(tally)
     assert tally.modes["typed"] and tally.modes["pasted"] and tally.modes["set"], report(tally)
-    # the refusals happened through the screen: empty, over the title, log-entry and field limits
-    assert tally.refused["title"] == 3 and tally.refused["log"] == tally.refused["skip"] == 2, (
-        report(tally)
+    assert {p: tally.refused[p] for p in paths} == {p: REFUSED.get(p, 0) for p in paths}, report(
+        tally
     )
-    assert tally.refused["report_line"] == tally.refused["report_block"] == 1, report(tally)
 
 
 def test_pasted_control_and_bidi_characters_are_not_drawn_in_input_boxes(tmp_path):
