@@ -32,6 +32,7 @@ import threading
 import time
 from pathlib import Path
 
+from bench import let_children_be_interrupted
 from bench.sync_bench import count_ops
 from command_console.data import actions, queries
 from command_console.data.sync import Syncer
@@ -356,6 +357,7 @@ def noop_pull(folder: Path, hub: Hub, rows: int, passes: int) -> float:
 
 
 def main() -> None:
+    let_children_be_interrupted()
     parser = argparse.ArgumentParser()
     parser.add_argument("--ops", type=int, default=10_000, help="ops per console in part 1")
     parser.add_argument("--consoles", type=int, default=50, help="consoles in part 2")

@@ -26,6 +26,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from bench import let_children_be_interrupted
 from command_console.core.ops import GENESIS_HASH, Op, entity_of
 from command_console.data import actions, queries
 from command_console.data.sync import Syncer
@@ -320,6 +321,7 @@ def bench_noop(folder: Path, history: int, passes: int) -> None:
 
 
 def main() -> None:
+    let_children_be_interrupted()
     if len(sys.argv) == 5 and sys.argv[1] == "--role-writer":
         writer(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
         return
