@@ -7,16 +7,20 @@
    a writer thread per console, each entry its own durable commit, at --rate entries a
    second per console (default 1; 0: flat out), while each console's `sync --watch`
    runs: convergence after the last write, and the watchers' CPU while writing; then, at
-   idle, the hub's connections and the CPU of the watchers and of the server over 5 s.
+   idle (from 10 s after converging), the hub's connections and the CPU of the watchers
+   and of the server over 10 s.
    Every console merges every other's entries, so one machine running all 50 does 50
    consoles' work: on 2 cores the rate must leave room for it (see BENCHMARKS.md).
 3. A no-op pull on a hub holding R rows (default 1,000,000, synthetic, spread over 50
    consoles): the console's watermarks stand at the heads, as after it pulled them. The
    steady-state pass (the hole sweep, once a minute, is left out), median / min / max.
+4. M idle consoles (--only idle): the watchers' and the server's CPU in windows from 1 s to
+   90 s after they exchanged their first ops.
 
 The server is a throwaway cluster (tests/hub/pg_server.py). Run:
 python -m bench.hub_bench [--ops 10000] [--consoles 50] [--each 1000] [--rate 1]
                           [--transport both|hub|folder] [--rows 1000000]
+                          [--only three|many|noop|idle]
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from tests.hub.pg_server import PgCluster
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-secret"  # noqa: S105 - a throwaway cluster's role
-IDLE_S = 5.0
+IDLE_S = 10.0
+IDLE_AFTER_S = 10.0  # right after converging, the watchers still finish their last passes
 
 
 def stats(values_ms: list[float]) -> str:
@@ -262,14 +267,14 @@ def _many(
         f"({100 * busy / (time.time() - start):.0f} % of one core), "
         f"{1e6 * busy / (consoles * each * (consoles - 1)):.0f} us per op merged"
     )
-    time.sleep(1.0)
+    time.sleep(IDLE_AFTER_S)
     pids = [p.pid for p in running]
     extra = server_pids(hub.cluster) if hub else []
     before = cpu_seconds(pids), cpu_seconds(extra)
     time.sleep(IDLE_S)
     after = cpu_seconds(pids), cpu_seconds(extra)
     line = (
-        f"          idle {IDLE_S:.0f} s: watchers' CPU {100 * (after[0] - before[0]) / IDLE_S:.1f} % "
+        f"          idle {IDLE_S:.0f} s from {IDLE_AFTER_S:.0f} s after converging: watchers' CPU {100 * (after[0] - before[0]) / IDLE_S:.1f} % "
         f"of one core in total"
     )
     if hub:
@@ -302,6 +307,30 @@ def _write(workspace, incident: str, each: int, rate: float, start: float, waits
             ahead = start + (n + 1) / rate - time.time()
             if ahead > 0:
                 time.sleep(ahead)
+
+
+def idle_consoles(folder: Path, consoles: int, hub: Hub) -> None:
+    """The CPU of idle `sync --watch` processes on one hub, in windows after they converged."""
+    dirs = make_consoles(folder, [f"c{n:02d}" for n in range(consoles)], "hub", hub)
+    running = watchers(dirs)
+    try:
+        settled = wait_converged(dirs, total_ops(dirs), time.time())
+        assert settled is not None, "the consoles did not exchange their first ops"
+        pids, mark = [p.pid for p in running], time.time()
+        for start, length in ((1, 5), (10, 10), (30, 10), (60, 30)):
+            time.sleep(max(0.0, mark + start - time.time()))
+            extra = server_pids(hub.cluster)
+            before = cpu_seconds(pids), cpu_seconds(extra)
+            time.sleep(length)
+            after = cpu_seconds(pids), cpu_seconds(extra)
+            print(
+                f"  {start}-{start + length} s after converging: watchers "
+                f"{100 * (after[0] - before[0]) / length:.1f} % of one core in all "
+                f"({1000 * (after[0] - before[0]) / length / consoles:.1f} ms/s each); "
+                f"server {100 * (after[1] - before[1]) / length:.1f} %"
+            )
+    finally:
+        stop(running)
 
 
 # -- 3. a no-op pull on a large hub --------------------------------------------------------
@@ -370,7 +399,7 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, default=1_000_000, help="hub rows in part 3")
     parser.add_argument("--passes", type=int, default=50)
-    parser.add_argument("--only", choices=["three", "many", "noop"])
+    parser.add_argument("--only", choices=["three", "many", "noop", "idle"])
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus")
     cluster = PgCluster.create("bench")
@@ -399,6 +428,9 @@ def main() -> None:
                     )
                 if folder_s and hub_s:
                     print(f"  hub/folder {hub_s / folder_s:.2f}; hub/target {hub_s / 2.0:.2f}")
+            if args.only in (None, "idle"):
+                print(f"4. {args.consoles} idle consoles on one hub")
+                idle_consoles(root / "i4", args.consoles, Hub(cluster, "idle"))
             if args.only in (None, "noop"):
                 print(f"3. no-op pull on a hub of {args.rows} rows (target: <= 20 ms)")
                 noop_pull(root / "n3", Hub(cluster, "noop"), args.rows, args.passes)
