@@ -316,19 +316,24 @@ def test_an_alarm_with_nobody_to_call_starts_with_the_step(zh):
     assert line.startswith(f" ⏰ {incident} +01:00  3. "), line  # was '+01:00   · 3. '
 
 
+async def report_to_the_emergency_team_by_phone(app, pilot, incident: str) -> None:
+    """On the duties screen (d): the incident's upward report to the emergency team, p (by phone)."""
+    await settle(pilot)
+    await pilot.press("d")
+    await settle(pilot)
+    listing = app.screen.query_one("#duties")
+    listing.highlighted = next(
+        n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
+    )
+    await pilot.press("p")
+    await settle(pilot)
+
+
 async def test_p_on_the_duties_screen_logs_the_role_once_in_the_timeline(zh):
     incident = outage(zh, minutes_ago=20)
     app = CommandConsoleApp(zh)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        listing = app.screen.query_one("#duties")
-        listing.highlighted = next(
-            n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
-        )
-        await pilot.press("p")
-        await settle(pilot)
+        await report_to_the_emergency_team_by_phone(app, pilot, incident)
     [told] = [e.text for e in queries.timeline(zh.store, incident) if "告知" in e.text]
     # was '已于 ...Z 电话告知 应急处理领导小组 (应急处理领导小组)：首报 第 1 版'
     assert told.count("应急处理领导小组") == 1, told
@@ -369,15 +374,7 @@ async def test_an_upward_report_in_the_detail_timeline_shows_the_sites_local_tim
     zh.clock.advance(20 * 60)
     app = CommandConsoleApp(zh)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        listing = app.screen.query_one("#duties")
-        listing.highlighted = next(
-            n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
-        )
-        await pilot.press("p")
-        await settle(pilot)
+        await report_to_the_emergency_team_by_phone(app, pilot, incident)
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("enter")
@@ -395,15 +392,7 @@ async def test_p_on_the_duties_screen_names_the_role_once_in_the_exports_reporte
     incident = outage(zh, minutes_ago=20)
     app = CommandConsoleApp(zh)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("d")
-        await settle(pilot)
-        listing = app.screen.query_one("#duties")
-        listing.highlighted = next(
-            n for n, o in enumerate(listing.options) if o.id == f"upward:{incident}:emergency-team"
-        )
-        await pilot.press("p")
-        await settle(pilot)
+        await report_to_the_emergency_team_by_phone(app, pilot, incident)
     now = zh.clock.now()
     record = exports.collect(
         zh.store, exports.site_of(zh.config), shift.shift_window(zh.store, now), now
