@@ -350,6 +350,11 @@ class HubLink:
         conn = self._conn
         return conn.info.backend_pid if conn is not None and not conn.closed else None
 
+    @property
+    def listening(self) -> bool:
+        """Whether a connection is listening: news and a lost hub then wake the console."""
+        return self._listener is not None and not self._listener.closed
+
     def listen(self) -> None:
         """(Re)open the listening connection; quietly leaves it closed when the hub is down."""
         import psycopg

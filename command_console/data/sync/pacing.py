@@ -7,7 +7,8 @@ as long as it lasted if that is longer (at most PASS_GAP_MAX_S): on a busy machi
 many consoles publishing, a console runs fewer and larger passes instead of one per
 notification, and a pass's fixed costs (reading every console's head, checking a
 signature per console) are shared by more operations. Otherwise a pass runs every
-`every_s` seconds, for shares whose folder times are coarse or cached.
+`every_s` seconds, for shares whose folder times are coarse or cached; a console that syncs
+only with a hub and is listening to it runs that timed pass every QUIET_HUB_EVERY_S.
 
 A mixin of Syncer (sync/__init__.py), like OwnFolder: callers poll `due()` about every
 0.2 s and sleep with `wait()`.
@@ -23,6 +24,7 @@ from command_console.data.sync.host import SyncHost
 
 PASS_GAP_S = 0.2
 PASS_GAP_MAX_S = 1.0
+QUIET_HUB_EVERY_S = 5.0  # the timed pass of a hub-only console whose notifications are live
 
 
 class Pacing(SyncHost):
@@ -42,7 +44,7 @@ class Pacing(SyncHost):
             self._others_waiting = True
         if self._others_waiting and now - self._pass_ended >= self._gap():
             return True
-        return now - self._pass_began >= every_s
+        return now - self._pass_began >= self._every(every_s)
 
     def wait(self, timeout: float) -> None:
         """Sleep up to timeout; with a hub, wake as soon as another console publishes (unless
@@ -64,6 +66,14 @@ class Pacing(SyncHost):
     def _pass_ends(self) -> None:
         self._pass_ended = time.monotonic()
         self._pass_seconds = self._pass_ended - self._pass_began
+
+    def _every(self, every_s: float) -> float:
+        """A hub-only console whose listening connection is up hears of every new row and of
+        a lost connection at once: its timed pass (the hole sweep, ops held back for clock
+        skew) can be rarer, which halves what an idle console costs."""
+        if self.share is None and self.hub is not None and self.hub.listening:
+            return max(every_s, QUIET_HUB_EVERY_S)
+        return every_s
 
     def _gap(self) -> float:
         return min(PASS_GAP_MAX_S, max(PASS_GAP_S, self._pass_seconds))
