@@ -66,6 +66,14 @@ def role_label(role: str, language: str) -> str:
     return _(ROLES[role]) if role in ROLES else role
 
 
+def told_role(told: str, role: str | None, language: str) -> str:
+    """' (role)' after whom an upward report went to; nothing without a role, or when the
+    role is whom it went to (the duties screen tells a role itself: '应急处理领导小组
+    (应急处理领导小组)')."""
+    named = role_label(role, language) if role else ""
+    return f" ({named})" if named and named != told else ""
+
+
 @dataclass(frozen=True)
 class Contact:
     id: str

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 
 from command_console.core import labels
-from command_console.core.contacts import role_label
+from command_console.core.contacts import role_label, told_role
 from command_console.core.duties import DEFAULT_ROUTINES, version_label, via_label
 from command_console.i18n import N_, _
 
@@ -55,7 +55,10 @@ def local_stamp(stamp: str, zone: tzinfo | None, day: date | None = None) -> str
     entry's local day), else with its date; as stored, marked 'Z', when no zone is known."""
     if zone is None:
         return f"{stamp}Z"
-    instant = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone(zone)
+    try:  # another console's entry may carry any digits there ('2026-99-99 99:99')
+        instant = datetime.strptime(stamp, "%Y-%m-%d %H:%M").replace(tzinfo=UTC).astimezone(zone)
+    except (ValueError, OverflowError):
+        return f"{stamp}Z"
     return instant.strftime("%H:%M" if instant.date() == day else "%Y-%m-%d %H:%M")
 
 
@@ -123,9 +126,7 @@ class _Shown:
         return _("Shift handed over to {lead}").format(lead=m["lead"])
 
     def told(self, m: re.Match[str]) -> str:
-        named = role_label(m["role"], self.language) if m["role"] else ""
-        # The console's duties screen tells the role itself: '应急处理领导小组 (应急处理领导小组)'.
-        role = f" ({named})" if named and named != m["to"] else ""
+        role = told_role(m["to"], m["role"], self.language)
         return _("Told {to}{role} {via} at {at}: {version}").format(
             to=m["to"],
             role=role,

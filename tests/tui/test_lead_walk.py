@@ -434,6 +434,26 @@ def step_line_rows(app) -> list[str]:
     return rows[line.region.y : line.region.y + line.region.height]
 
 
+async def test_y_copies_another_consoles_number_as_shown_without_control_characters(zh):
+    """A number synced from another console is stored as it came (the door checks its type
+    and length); what `y` puts on the clipboard is the number as shown, cleaned where it is
+    read, never its escape sequences."""
+    outage(zh)
+    app = CommandConsoleApp(zh)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        first = call_order(superior_step(screen), screen.everyone)[0]
+        raw = "\x1b]52;c;cm0gLXJmIH4=\x07+86 10 5555\x1b[2J 0101"
+        payload = {**actions.contact_payload(first), "phones": [raw]}
+        zh.store.append("contact.upsert", payload)  # stored as a merge stores a peer's op
+        screen.load()
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+    assert app.clipboard == "+86 10 5555 0101", repr(app.clipboard)
+
+
 async def test_at_80x24_cut_text_never_ends_in_a_separator_and_ambulance_stays(tmp_path):
     """English: the emergency line kept 120 and lost 'ambulance'; the step line (zh and
     English) ended in a dangling '·' or a silent cut where the note did not fit; the alarm

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from command_console.core.contacts import role_label
+from command_console.core.contacts import role_label, told_role
 from command_console.core.duties import (
     REVIEW_FIELDS,
     CorrectiveAction,
@@ -83,9 +83,7 @@ def due_line(record, due: UpwardDue) -> str:
 
 
 def sent_line(record, sent: UpwardReport) -> str:
-    named = role_label(sent.role, current_language()) if sent.role else ""
-    # The duties screen tells the role itself: '应急处理领导小组 (应急处理领导小组)'.
-    role = f" ({named})" if named and named != sent.to else ""
+    role = told_role(sent.to, sent.role, current_language())
     return _("{time} told {to}{role} {via}: {version}, recorded by {author}").format(
         time=_t(record, sent.told_at),
         to=sent.to,
