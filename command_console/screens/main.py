@@ -15,10 +15,8 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from command_console.core import labels
 from command_console.core.contacts import Contact
 from command_console.core.duties import incidents_title, next_incident_view
 from command_console.core.errors import UserError
@@ -26,7 +24,8 @@ from command_console.core.incidents import Call, Incident, Status, StepState
 from command_console.core.text import clean
 from command_console.data import actions, queries, queries_duties
 from command_console.i18n import N_, _, ngettext
-from command_console.screens.alarms import AlarmTracker, advise, ringing
+from command_console.screens.alarms import AlarmTracker, ringing
+from command_console.screens.main_calls import CallActions
 from command_console.screens.main_edit import EditActions
 from command_console.screens.main_fixes import FixActions
 from command_console.screens.saving import CANNOT_WRITE
@@ -36,7 +35,7 @@ from command_console.widgets.footer import KeyFooter
 from command_console.widgets.incidents import IncidentTable
 from command_console.widgets.keyed_table import KeyedTable
 from command_console.widgets.notice import NoticeLine
-from command_console.widgets.roster import Roster, RosterTable, external_contacts
+from command_console.widgets.roster import Roster, external_contacts
 from command_console.widgets.status import StatusLine
 from command_console.widgets.step_line import StepLine
 from command_console.widgets.steps import StepTable
@@ -65,7 +64,7 @@ class Snapshot:
     calls: list[Call]
 
 
-class MainScreen(EditActions, FixActions, Screen):
+class MainScreen(CallActions, EditActions, FixActions, Screen):
     if TYPE_CHECKING:  # the app it runs in, with its store, clock and config (as Textual types it)
         app = getters.app(CommandConsoleApp)
 
@@ -476,28 +475,6 @@ class MainScreen(EditActions, FixActions, Screen):
         self.release_at_head = max(self.release_at_head, head)
         self.app.store_changed()
 
-    def on_roster_table_call_attempt(self, message: RosterTable.CallAttempt) -> None:
-        incident = self.incident
-        if incident is None:
-            self.app.refuse(_("Select an incident first: the call is logged on its timeline"))
-            return
-        row, store = message.row, self.app.store
-        role = (
-            self.roster.role
-            if self.roster.role in row.contact.roles
-            else next(iter(row.contact.roles), "")
-        )
-        self.write(
-            lambda: actions.log_call(
-                store, incident.id, row.contact, row.phone, message.outcome, role
-            ),
-            _("Logged: call {name} {outcome} → {id}").format(
-                name=clean(row.contact.name),
-                outcome=labels.call_outcome(message.outcome),
-                id=incident.id,
-            ),
-        )
-
     # -- actions -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -630,48 +607,6 @@ class MainScreen(EditActions, FixActions, Screen):
             self.app.push_screen(
                 ReportScreen(self.incident.id), lambda _result: self.app.store_changed()
             )
-
-    def action_roster(self) -> None:
-        """To the roster filter, the list's cursor on the contact the alarm strip and the
-        step line say to call now: the first, or after 'no answer' the next (`c Enter 1`
-        logs a call to that person, never to the row selected before)."""
-        self.add_class("roster-open")
-        # A filter typed earlier (for another step) would hide this step's first contact and
-        # leave the cursor on whoever it matched: each `c` starts from the step's contacts.
-        self.roster.query_one("#roster-filter", Input).value = ""
-        self.roster.put_cursor_on(self.contact_to_call())
-        self.set_focus(self.query_one("#roster-filter"))  # now, not later: the next key is for it
-
-    def on_descendant_focus(self) -> None:
-        if self.focused is None or self.roster not in self.focused.ancestors_with_self:
-            self.remove_class("roster-open")  # compact mode shows the steps again
-
-    def contact_to_call(self) -> Contact | None:
-        """The contact the alarm strip and the step line name for the selected step: the
-        first to call, after 'no answer' the next, after 'reached' the one reached."""
-        step = self.steps.selected_step
-        if step is None or not step.contact_role:
-            return None
-        advice = advise(step, self.everyone, self.calls)
-        return advice.next_contact or advice.reached
-
-    def number_to_copy(self) -> tuple[str, str] | None:
-        """(number, name) for `y`: in the roster the selected row's; elsewhere the number of
-        the contact the strip names (after 'no answer' the next one, not the first)."""
-        focused = self.focused
-        if focused is None or self.roster not in focused.ancestors_with_self:
-            contact = self.contact_to_call()
-            if contact is not None and contact.phones:
-                return contact.phones[0], contact.name
-        row = self.roster.table.selected
-        return (row.phone, row.contact.name) if row is not None and row.phone else None
-
-    def action_copy_number(self) -> None:
-        found = self.number_to_copy()
-        if found is not None:
-            phone, name = found
-            self.app.copy_to_clipboard(phone)
-            self.say(_("Copied {phone} ({name})").format(phone=phone, name=clean(name)))
 
     def action_resolve(self) -> None:
         from command_console.screens.confirm import ConfirmScreen
