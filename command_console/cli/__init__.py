@@ -195,4 +195,5 @@ def main() -> None:
 
 # The command modules register themselves on `app` and its sub-apps.
 from command_console.cli import commands, report, export, sync, settings, peers, duties, hub  # noqa: E402,F401,I001
+from command_console.cli import library  # noqa: E402, F401
 from command_console.cli import board  # noqa: E402, F401
