@@ -8,8 +8,8 @@ installs Debian's postgresql package).
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from psycopg import sql
 from tests.hub.pg_server import BinariesMissing, PgCluster, reap_orphans
 
 PASSWORD = "hub-test-secret"  # noqa: S105  (a throwaway cluster) every test role's password, given by PGPASSWORD or a pgpass file
-_numbers = itertools.count(1)
 
 
 def _cluster_or_fail(name: str) -> PgCluster:
@@ -110,7 +109,9 @@ class HubDb:
 
 def new_hub_db(cluster: PgCluster) -> HubDb:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    db = HubDb(cluster, f"hub_{worker}_{next(_numbers)}")
+    # Not a counter: pytest loads this file as `conftest` and the tests import it as
+    # `tests.hub.conftest`, two modules whose counters both start at 1 in one worker.
+    db = HubDb(cluster, f"hub_{worker}_{uuid.uuid4().hex[:12]}")
     cluster.execute(f'CREATE DATABASE "{db.dbname}"')
     return db
 
