@@ -156,7 +156,7 @@ class CommandConsoleApp(TypeAheadApp):
 
             syncer = self.syncer = Syncer(self.workspace)
         if syncer.due(SYNC_EVERY_S):
-            syncer.sync_once()
+            syncer.sync_once(paced=True)
         self.call_from_thread(setattr, self, "sync_status", syncer.status_text())
 
     # -- store changes -------------------------------------------------------

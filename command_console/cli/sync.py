@@ -143,7 +143,7 @@ def _watch(syncer, interval: float) -> None:
     try:
         while True:
             if syncer.due(interval):
-                result = syncer.sync_once()
+                result = syncer.sync_once(paced=True)
                 for line in result.problems:
                     typer.echo(_("sync: {line}").format(line=line), err=True)
                 line = syncer.status_text()

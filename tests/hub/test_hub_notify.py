@@ -44,3 +44,34 @@ def _due_within(syncer, limit_s: float) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def test_a_paced_pass_for_own_entries_only_publishes_until_reading_is_due(hub_db, tmp_path):
+    """Fifty consoles writing: a pass per own entry that also read every console's head cost
+    more than the entries. A paced pass for own entries publishes and reads nothing; the
+    news waits for its gap, and a pass not paced (the CLI's `sync`) always reads."""
+    prepare_hub(hub_db)
+    (wa, sa), (wb, sb) = opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
+    try:
+        for syncer in (sa, sb, sa, sb):
+            assert syncer.sync_once(wait=True).hub_ok
+        incident_a = actions.open_incident(wa.store, wa.plan("fire"))
+        assert sa.sync_once(wait=True).published > 0
+        assert _due_within(sb, 5.0)  # a's news
+        sb.sync_once(wait=True, paced=True)  # reads it: its gap had passed
+        actions.log(wa.store, incident_a, "news from a")
+        sa.sync_once(wait=True)
+        time.sleep(0.3)  # the notification arrives
+        actions.open_incident(wb.store, wb.plan("power"))
+        assert sb.due(3600)  # its own entry: at once ...
+        paced = sb.sync_once(wait=True, paced=True)
+        assert paced.hub_ok and paced.published > 0 and paced.applied == 0  # ... read nothing
+        assert _due_within(sb, 5.0)  # a's news is still waiting, then read
+        assert sb.sync_once(wait=True, paced=True).applied == 1
+        actions.log(wa.store, incident_a, "more from a")
+        sa.sync_once(wait=True)
+        assert sb.sync_once(wait=True).applied == 1  # not paced: reads at once
+    finally:
+        for workspace, syncer in opened:
+            syncer.close()
+            workspace.close()

@@ -38,6 +38,7 @@ from command_console.data.sync.hub import HubLink
 from command_console.data.sync.hub_pass import HubPass
 from command_console.data.sync.identity import Reissues
 from command_console.data.sync.incoming import Incoming
+from command_console.data.sync.lookup import Lookup
 from command_console.data.sync.own import COMPACT_AGE_S, OwnFolder
 from command_console.data.sync.own import unlink_quietly as _unlink
 from command_console.data.sync.pacing import Pacing
@@ -77,7 +78,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
     """One console's sync, for the CLI and the console's worker.
 
     In the console: build one Syncer per workspace; in a thread worker, every 0.2 s call
-    `due()` and, when it is True, `sync_once()` (pacing.py says when); show `status_text()`
+    `due()` and, when it is True, `sync_once(paced=True)` (pacing.py says when); show `status_text()`
     in the status line. `sync_once` is thread-safe: a call while another is running
     returns at once with busy=True.
     """
@@ -102,6 +103,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self.share_group = bool(getattr(workspace.config, "share_group", False))
         self._peer_keys: dict[str, str] = {}  # console -> pinned key usable this pass
         self._admitted: dict[str, Op] = {}  # op id -> op checked this pass, not merged yet
+        self._lookup: Lookup | None = None  # what is held about the ops being admitted
         self._key_marks: dict[str, tuple[object, float]] = {}  # console -> key file, checked at
         self._door_checked = False  # recheck.py: refused ops are checked again after an upgrade
         self._peers_now: dict[str, peers.Peer] | None = None  # peer rows, read once a pass
@@ -122,15 +124,17 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
 
     # -- public ----------------------------------------------------------------
 
-    def sync_once(self, wait: bool = False) -> SyncResult:
-        """Publish local ops, apply others'. Never raises for share or file trouble."""
+    def sync_once(self, wait: bool = False, paced: bool = False) -> SyncResult:
+        """Publish local ops, apply others'. Never raises for share or file trouble. paced:
+        called because `due()` said so; the pass may then only publish (pacing.py)."""
         if not self._lock.acquire(blocking=wait):
             return replace(self._last or SyncResult(when=self.clock.now()), busy=True, problems=[])
         started = self._started = time.monotonic()
+        reads = self._pass_reads(paced)
         try:
-            self._pass_begins()
+            self._pass_begins(reads)
             with self.store.gate.priority():  # its writes go ahead of a writer's next one
-                result = self._sync(wait)
+                result = self._sync(wait, reads)
         except Exception as exc:  # a worker must survive anything; the line says what happened
             self._doomed = []
             result = SyncResult(
@@ -141,7 +145,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
                 unpublished=self._last.unpublished if self._last else 0,
             )
         finally:
-            self._pass_ends()
+            self._pass_ends(reads)
             self._started = None
             self._lock.release()
         result.seconds = time.monotonic() - started
@@ -213,7 +217,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
 
     # -- one pass ----------------------------------------------------------------
 
-    def _sync(self, wait: bool) -> SyncResult:
+    def _sync(self, wait: bool, reads: bool = True) -> SyncResult:
         result = SyncResult(when=self.clock.now())
         self._held_seqs.clear()
         self._admitted.clear()
@@ -247,7 +251,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
             if self.share is not None:
                 self._folder_pass(state, result)
             if self.hub is not None:
-                self._hub_pass(state, result)
+                self._hub_pass(state, result, reads)
             if self.hub is not None and self.share is not None and result.share_ok:
                 self._bridge_to_folder(result)
             state.save(self.store)
@@ -308,6 +312,8 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         """seq -> (op id, hash) of the local ops of a console among seqs."""
         if not seqs:
             return {}
+        if self._lookup is not None and self._lookup.covers(console, seqs):
+            return self._lookup.local_ids(console, seqs)
         rows = self.store.rows(
             "SELECT seq, id, hash FROM ops WHERE console_id = ? AND seq BETWEEN ? AND ?",
             console,

@@ -258,9 +258,7 @@ class FolderPass(SyncHost):
             by_console.setdefault(console, []).extend((op, rel, size) for op in ops)
         for console in set(self._bad_records) - set(by_console):
             by_console[console] = []
-        with self.store.snapshot():  # the checks' reads share one read transaction
-            for console, items in by_console.items():
-                self._admit(console, items, state, result)
+        self._admit_all(by_console, state, result)
         self._merge_admitted(state, result)
         for console, _ops, rel, size in pending:
             if rel not in self._held:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from command_console.data.sync.hub import HubLink
     from command_console.data.sync.hub_pass import HubState
     from command_console.data.sync.keys import Signer
+    from command_console.data.sync.lookup import Lookup
     from command_console.data.sync.peers import Peer
     from command_console.data.sync.state import SyncState
 
@@ -41,6 +42,7 @@ class SyncHost:
         _held: set[str]
         _peer_keys: dict[str, str]
         _admitted: dict[str, Op]  # op id -> op checked this pass, not merged yet
+        _lookup: Lookup | None  # what is held about the ops being admitted (Incoming._admit_all)
         _key_marks: dict[str, tuple[object, float]]
         _peers_now: dict[str, Peer] | None
         _bad_records: dict[str, list[tuple[Any, ...]]]
@@ -78,6 +80,9 @@ class SyncHost:
             self, console: str, items: list[Located], state: SyncState, result: SyncResult
         ) -> None: ...
         def _merge_admitted(self, state: SyncState, result: SyncResult) -> list[Op]: ...
+        def _admit_all(
+            self, batches: dict[str, list[Located]], state: SyncState, result: SyncResult
+        ) -> None: ...
         def _carried(self, op_ids: list[str]) -> dict[str, str]: ...
         def _decode_file(
             self, path: Path, rel: str, size: int, state: SyncState, result: SyncResult

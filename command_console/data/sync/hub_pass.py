@@ -93,16 +93,18 @@ def _json(text):
 class HubPass(SyncHost):
     hub: HubLink | None
 
-    def _hub_pass(self, state: SyncState, result: SyncResult) -> None:
+    def _hub_pass(self, state: SyncState, result: SyncResult, reads: bool = True) -> None:
         result.hub_state = "ok"
         hub_state = HubState(self.store, self._hub_link().url)
         self._hub_now = hub_state
         try:
-            self._hub_pass_with(hub_state, state, result)
+            self._hub_pass_with(hub_state, state, result, reads)
         finally:
             self._hub_now = None
 
-    def _hub_pass_with(self, hub_state: HubState, state: SyncState, result: SyncResult) -> None:
+    def _hub_pass_with(
+        self, hub_state: HubState, state: SyncState, result: SyncResult, reads: bool
+    ) -> None:
         if time.monotonic() < self._hub_retry_at:
             result.hub_ok = False
             result.hub_state = (self._last.hub_state if self._last else None) or _(
@@ -112,9 +114,12 @@ class HubPass(SyncHost):
             return
         try:
             self._hub_link().listen()
-            heads = {head.console_id: head for head in self._hub_link().heads()}
-            self._hub_publish(hub_state, heads, result)
-            self._hub_pull(hub_state, heads, state, result)
+            if reads:
+                heads = {head.console_id: head for head in self._hub_link().heads()}
+                self._hub_publish(hub_state, heads, result)
+                self._hub_pull(hub_state, heads, state, result)
+            else:  # this console's new entries only (pacing.py)
+                self._hub_publish_own(hub_state, result)
             self._hub_failures = 0
         except HubError as exc:
             self._hub_failures += 1
@@ -140,6 +145,12 @@ class HubPass(SyncHost):
             return
         self._hub_republish_lost(hub_state, heads, result)
         self._hub_publish_new(hub_state, result)
+
+    def _hub_publish_own(self, hub_state: HubState, result: SyncResult) -> None:
+        if self.signer is not None and self._hub_registered(
+            self.console_id, self.signer.public_key, result
+        ):
+            self._hub_publish_new(hub_state, result)
 
     def _hub_publish_new(self, hub_state: HubState, result: SyncResult) -> None:
         """Everything committed here since the rowid watermark: this console's ops (a bridge:
@@ -316,10 +327,15 @@ class HubPass(SyncHost):
     ) -> dict[str, list[int]]:
         """Every console's rows through the door, then one merge; console -> the seqs held
         back (stamped in our future), which its watermark must not pass."""
-        with self.store.snapshot():  # the checks' reads share one read transaction
-            for console in sorted(rows):
-                items = [self._hub_item(console, seq, record) for seq, record in rows[console]]
-                self._admit(console, [i for i in items if i is not None], state, result)
+        batches = {
+            console: [
+                item
+                for seq, record in rows[console]
+                if (item := self._hub_item(console, seq, record)) is not None
+            ]
+            for console in rows
+        }
+        self._admit_all(batches, state, result)
         self._merge_admitted(state, result)
         held: dict[str, list[int]] = {}
         for where in self._held:

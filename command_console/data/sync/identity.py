@@ -30,7 +30,7 @@ from command_console.core.incidents import new_console_id
 from command_console.core.op_schema import REISSUE
 from command_console.core.ops import Op, original_of
 from command_console.data.store import RETIRED_KEY, Store, op_from_row
-from command_console.data.sync import admit, keys, peers
+from command_console.data.sync import admit, keys, lookup, peers
 from command_console.data.sync import segments as seg
 from command_console.data.sync.host import SyncHost
 from command_console.data.sync.state import ProcessLock, SyncState
@@ -62,16 +62,10 @@ class Reissues(SyncHost):
         for op in self._admitted.values():
             if op.kind == REISSUE and (original := original_of(op)).id in wanted:
                 found[original.id] = original.hash
-        if not op_ids or self.store.scalar("SELECT 1 FROM reissued LIMIT 1") is None:
-            return found
-        for start in range(0, len(op_ids), 500):
-            chunk = op_ids[start : start + 500]
-            found.update(
-                self.store.rows(
-                    f"SELECT op_id, hash FROM reissued WHERE op_id IN ({','.join('?' * len(chunk))})",  # noqa: S608 - only ? placeholders are interpolated; values are bound
-                    *chunk,
-                )
-            )
+        if self._lookup is not None and self._lookup.ids.issuperset(op_ids):
+            found.update((i, self._lookup.carried[i]) for i in op_ids if i in self._lookup.carried)
+        else:
+            found.update(lookup.carried(self.store, op_ids))
         return found
 
     def _original_problem(self, op: Op) -> tuple[str | None, bool]:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from command_console.core.clock import to_ms
 from command_console.core.op_schema import REISSUE
 from command_console.core.ops import GENESIS_HASH, Op, original_of
-from command_console.data.sync import admit, keys, peers
+from command_console.data.sync import admit, keys, lookup, peers
 from command_console.data.sync.host import Located, SyncHost
+from command_console.data.sync.lookup import Lookup
 from command_console.i18n import _
 
 if TYPE_CHECKING:
@@ -156,6 +157,21 @@ class Incoming(SyncHost):
         self._quarantine(console, refused, result)
         self._admitted.update((op.id, op) for op, _ in taken.values())
 
+    def _admit_all(
+        self, batches: dict[str, list[Located]], state: SyncState, result: SyncResult
+    ) -> None:
+        """`_admit` for several consoles, in one read transaction, with what is held here
+        about all their ops read in a few statements (lookup.py)."""
+        with self.store.snapshot():
+            self._lookup = Lookup.read(
+                self.store, {c: [op for op, _, _ in items] for c, items in batches.items()}
+            )
+            try:
+                for console in sorted(batches):
+                    self._admit(console, batches[console], state, result)
+            finally:
+                self._lookup = None
+
     def _merge_admitted(self, state: SyncState, result: SyncResult) -> list[Op]:
         """Merge every op admitted since the last merge; returns those that were new here."""
         admitted, self._admitted = list(self._admitted.values()), {}
@@ -187,15 +203,14 @@ class Incoming(SyncHost):
                     "op id {id} is already held as console {console} seq {seq} (a copied id)"
                 ).format(id=op_id, console=other.console_id, seq=other.seq)
         ids = list(first_seq)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            for op_id, console, seq in self.store.rows(
-                f"SELECT id, console_id, seq FROM ops WHERE id IN ({','.join('?' * len(chunk))})",  # noqa: S608 - only ? placeholders are interpolated; values are bound
-                *chunk,
-            ):
-                found[first_seq[op_id]] = _(
-                    "op id {id} is already held as console {console} seq {seq} (a copied id)"
-                ).format(id=op_id, console=console, seq=seq)
+        if self._lookup is not None and self._lookup.ids.issuperset(ids):
+            held = {i: self._lookup.placed[i] for i in ids if i in self._lookup.placed}
+        else:
+            held = lookup.placed(self.store, ids)
+        for op_id, (console, seq) in held.items():
+            found[first_seq[op_id]] = _(
+                "op id {id} is already held as console {console} seq {seq} (a copied id)"
+            ).format(id=op_id, console=console, seq=seq)
         return found
 
     def _signed(self, console: str, op: Op) -> bool:

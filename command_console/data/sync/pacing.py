@@ -10,8 +10,13 @@ signature per console) are shared by more operations. Otherwise a pass runs ever
 `every_s` seconds, for shares whose folder times are coarse or cached; a console that syncs
 only with a hub and is listening to it runs that timed pass every QUIET_HUB_EVERY_S.
 
+A console that syncs only with a hub publishes its own entries in a pass of their own,
+which reads nothing (`sync_once(paced=True)` between two reading passes): with fifty
+consoles writing, a pass per own entry that also read every console's head cost more CPU
+than the entries themselves. A reading pass publishes too.
+
 A mixin of Syncer (sync/__init__.py), like OwnFolder: callers poll `due()` about every
-0.2 s and sleep with `wait()`.
+0.2 s, run `sync_once(paced=True)` when it says so, and sleep with `wait()`.
 """
 
 from __future__ import annotations
@@ -28,23 +33,34 @@ QUIET_HUB_EVERY_S = 5.0  # the timed pass of a hub-only console whose notificati
 
 
 class Pacing(SyncHost):
-    _pass_began: float = 0.0  # monotonic
+    _pass_began: float = 0.0  # monotonic, of the last pass that read other consoles' ops
     _pass_ended: float = 0.0
     _pass_seconds: float = 0.0
+    _every_s: float = 1.0  # the timed pass's interval, as the caller of due() asked
     _own_mark: int = 0  # ops rowid when the last pass began
     _share_marks: list[object] | None = None  # other consoles' folders when it began
     _others_waiting: bool = False
 
     def due(self, every_s: float = 1.0) -> bool:
         """Whether to run a pass now. Cheap: a few stats and one indexed read."""
-        now = time.monotonic()
+        self._every_s = every_s
         if self._own_writes_since(self._own_mark):
             return True
         if not self._others_waiting and self._others_published():
             self._others_waiting = True
+        return self._reading_due()
+
+    def _reading_due(self) -> bool:
+        now = time.monotonic()
         if self._others_waiting and now - self._pass_ended >= self._gap():
             return True
-        return now - self._pass_began >= self._every(every_s)
+        return now - self._pass_began >= self._every(self._every_s)
+
+    def _pass_reads(self, paced: bool) -> bool:
+        """Whether the pass about to run reads other consoles' ops: always, unless a paced
+        caller runs it for this console's own entries before a reading pass is due (only
+        with a hub alone: a folder pass reads the share as it writes to it)."""
+        return not paced or self.hub is None or self.share is not None or self._reading_due()
 
     def wait(self, timeout: float) -> None:
         """Sleep up to timeout; with a hub, wake as soon as another console publishes (unless
@@ -54,18 +70,21 @@ class Pacing(SyncHost):
         else:
             time.sleep(timeout)
 
-    def _pass_begins(self) -> None:
+    def _pass_begins(self, reads: bool) -> None:
         """What the pass about to run covers: later changes make the next one due."""
-        self._pass_began = time.monotonic()
         self._own_mark = self.store.head()
+        if not reads:
+            return
+        self._pass_began = time.monotonic()
         self._share_marks = self._other_folders()
         self._others_waiting = False
         if self.hub is not None:
             self.hub.woken()  # notifications so far: this pass reads their rows
 
-    def _pass_ends(self) -> None:
-        self._pass_ended = time.monotonic()
-        self._pass_seconds = self._pass_ended - self._pass_began
+    def _pass_ends(self, reads: bool) -> None:
+        if reads:
+            self._pass_ended = time.monotonic()
+            self._pass_seconds = self._pass_ended - self._pass_began
 
     def _every(self, every_s: float) -> float:
         """A hub-only console whose listening connection is up hears of every new row and of
