@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from command_console.data import actions
 from command_console.data.sync import pacing
 from command_console.data.sync.own import COMPACT_KEEP
@@ -143,3 +145,20 @@ def test_the_gap_grows_with_a_long_pass_up_to_its_cap(consoles):
     for seconds, gap in ((0.01, pacing.PASS_GAP_S), (0.6, 0.6), (30.0, pacing.PASS_GAP_MAX_S)):
         sa._pass_seconds = seconds
         assert sa._gap() == gap
+
+
+def test_the_gap_grows_with_the_consoles_a_pass_merged_from(consoles):
+    """Fifty consoles that all write: each console waits a second between the passes that
+    read them, instead of a pass every 0.2 s that reads a few and pays the fixed costs."""
+    writers = [consoles(name) for name in ("a", "b", "c")]
+    (_d, sd) = consoles("d")
+    for workspace, syncer in writers:
+        actions.open_incident(workspace.store, workspace.plan("power"))
+        syncer.sync_once()
+    sd.sync_once()
+    assert sd._pass_consoles == 3
+    sd._pass_seconds = 0.01
+    for merged_from, gap in ((3, pacing.PASS_GAP_S), (25, 0.5), (50, pacing.PASS_GAP_MAX_S)):
+        sd._pass_consoles = merged_from
+        assert sd._gap() == pytest.approx(gap)
+    assert not sd.sync_once().applied_from and sd._pass_consoles == 0

@@ -55,6 +55,7 @@ class SyncResult:
     when: datetime
     published: int = 0
     applied: int = 0
+    applied_from: set[str] = field(default_factory=set)  # consoles whose ops were applied
     unpublished: int = 0
     problems: list[str] = field(default_factory=list)  # new this pass, one line each
     share_ok: bool = True
@@ -131,6 +132,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
             return replace(self._last or SyncResult(when=self.clock.now()), busy=True, problems=[])
         started = self._started = time.monotonic()
         reads = self._pass_reads(paced)
+        result: SyncResult | None = None
         try:
             self._pass_begins(reads)
             with self.store.gate.priority():  # its writes go ahead of a writer's next one
@@ -145,7 +147,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
                 unpublished=self._last.unpublished if self._last else 0,
             )
         finally:
-            self._pass_ends(reads)
+            self._pass_ends(reads, len(result.applied_from) if result else 0)
             self._started = None
             self._lock.release()
         result.seconds = time.monotonic() - started

@@ -76,7 +76,10 @@ class HubState:
         current = self._values()
         if current == self._saved:
             return
-        with store.transaction() as conn:
+        # Not flushed to disk (a flush each pass was a fifth of a busy watcher's time): the
+        # WAL keeps commits in order, so a power cut that loses these marks loses the merges
+        # they follow too, and the next pass reads and publishes again (both idempotent).
+        with store.transaction(durable=False) as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", current.items()
             )

@@ -180,6 +180,7 @@ class Incoming(SyncHost):
         new = self._merge_in_slices(admitted, lambda: self._publish_during(state, result))
         self._note_reissues(new)
         result.applied += len(new)
+        result.applied_from.update(op.console_id for op in new)
         return new
 
     def _reused_ids(self, taken: dict[int, tuple[Op, str]]) -> dict[int, str]:

@@ -3,10 +3,11 @@
 Its own new entries go out at once: a pass is due as soon as this console committed an
 operation since the last pass began. Other consoles' new operations (a file in the share,
 a notification from the hub) are read once the last pass has been over for PASS_GAP_S, or
-as long as it lasted if that is longer (at most PASS_GAP_MAX_S): on a busy machine, or with
-many consoles publishing, a console runs fewer and larger passes instead of one per
-notification, and a pass's fixed costs (reading every console's head, checking a
-signature per console) are shared by more operations. Otherwise a pass runs every
+as long as it lasted if that is longer, or PASS_GAP_PER_CONSOLE_S for each console whose
+operations it merged (at most PASS_GAP_MAX_S): on a busy machine, or with many consoles
+publishing, a console runs fewer and larger passes instead of one per notification, and a
+pass's fixed costs (reading every console's head, checking a signature per console) are
+shared by more operations. Fifty consoles that all write wait a second between passes. Otherwise a pass runs every
 `every_s` seconds, for shares whose folder times are coarse or cached; a console that syncs
 only with a hub and is listening to it runs that timed pass every QUIET_HUB_EVERY_S.
 
@@ -29,6 +30,7 @@ from command_console.data.sync.host import SyncHost
 
 PASS_GAP_S = 0.2
 PASS_GAP_MAX_S = 1.0
+PASS_GAP_PER_CONSOLE_S = 0.02
 QUIET_HUB_EVERY_S = 5.0  # the timed pass of a hub-only console whose notifications are live
 
 
@@ -36,6 +38,7 @@ class Pacing(SyncHost):
     _pass_began: float = 0.0  # monotonic, of the last pass that read other consoles' ops
     _pass_ended: float = 0.0
     _pass_seconds: float = 0.0
+    _pass_consoles: int = 0  # consoles whose operations it merged
     _every_s: float = 1.0  # the timed pass's interval, as the caller of due() asked
     _own_mark: int = 0  # ops rowid when the last pass began
     _share_marks: list[object] | None = None  # other consoles' folders when it began
@@ -81,10 +84,11 @@ class Pacing(SyncHost):
         if self.hub is not None:
             self.hub.woken()  # notifications so far: this pass reads their rows
 
-    def _pass_ends(self, reads: bool) -> None:
+    def _pass_ends(self, reads: bool, consoles: int) -> None:
         if reads:
             self._pass_ended = time.monotonic()
             self._pass_seconds = self._pass_ended - self._pass_began
+            self._pass_consoles = consoles
 
     def _every(self, every_s: float) -> float:
         """A hub-only console whose listening connection is up hears of every new row and of
@@ -95,7 +99,8 @@ class Pacing(SyncHost):
         return every_s
 
     def _gap(self) -> float:
-        return min(PASS_GAP_MAX_S, max(PASS_GAP_S, self._pass_seconds))
+        by_consoles = PASS_GAP_PER_CONSOLE_S * self._pass_consoles
+        return min(PASS_GAP_MAX_S, max(PASS_GAP_S, self._pass_seconds, by_consoles))
 
     def _others_published(self) -> bool:
         if self.hub is not None and self.hub.woken():
