@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from command_console.data import actions
+from command_console.data import actions, queries
 from tests.hub.hubtools import new_console, open_console, prepare_hub
 
 
@@ -59,6 +59,7 @@ def test_a_paced_pass_for_own_entries_only_publishes_until_reading_is_due(hub_db
         assert sa.sync_once(wait=True).published > 0
         assert _due_within(sb, 5.0)  # a's news
         sb.sync_once(wait=True, paced=True)  # reads it: its gap had passed
+        sb._pass_consoles = 50  # as if it had read fifty consoles: its gap is a second
         actions.log(wa.store, incident_a, "news from a")
         sa.sync_once(wait=True)
         time.sleep(0.3)  # the notification arrives
@@ -66,11 +67,37 @@ def test_a_paced_pass_for_own_entries_only_publishes_until_reading_is_due(hub_db
         assert sb.due(3600)  # its own entry: at once ...
         paced = sb.sync_once(wait=True, paced=True)
         assert paced.hub_ok and paced.published > 0 and paced.applied == 0  # ... read nothing
-        assert _due_within(sb, 5.0)  # a's news is still waiting, then read
+        assert _due_within(sb, 5.0)  # a's news waits for the gap, then is read
         assert sb.sync_once(wait=True, paced=True).applied == 1
         actions.log(wa.store, incident_a, "more from a")
         sa.sync_once(wait=True)
         assert sb.sync_once(wait=True).applied == 1  # not paced: reads at once
+    finally:
+        for workspace, syncer in opened:
+            syncer.close()
+            workspace.close()
+
+
+def test_a_console_writing_all_the_time_still_reads_the_others(hub_db, tmp_path):
+    """Its own entries make every poll due; the news of the others must still be read
+    once its gap has passed, not only at the timed pass."""
+    prepare_hub(hub_db)
+    (wa, sa), (wb, sb) = opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
+    try:
+        for syncer in (sa, sb, sa, sb):
+            assert syncer.sync_once(wait=True).hub_ok
+        incident_a = actions.open_incident(wa.store, wa.plan("fire"))
+        incident_b = actions.open_incident(wb.store, wb.plan("power"))
+        sa.sync_once(wait=True)
+        read = 0
+        deadline = time.monotonic() + 5.0
+        while not read and time.monotonic() < deadline:
+            actions.log(wb.store, incident_b, "busy")
+            assert sb.due(3600)
+            read += sb.sync_once(wait=True, paced=True).applied
+            time.sleep(0.05)
+        assert read == 2  # a's incident.open and incident.extra, long before the timed pass
+        assert incident_a in {i.id for i in queries.list_incidents(wb.store)}
     finally:
         for workspace, syncer in opened:
             syncer.close()

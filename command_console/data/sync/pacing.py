@@ -47,11 +47,9 @@ class Pacing(SyncHost):
     def due(self, every_s: float = 1.0) -> bool:
         """Whether to run a pass now. Cheap: a few stats and one indexed read."""
         self._every_s = every_s
-        if self._own_writes_since(self._own_mark):
-            return True
         if not self._others_waiting and self._others_published():
-            self._others_waiting = True
-        return self._reading_due()
+            self._others_waiting = True  # first: a console writing all the time reads too
+        return self._own_writes_since(self._own_mark) or self._reading_due()
 
     def _reading_due(self) -> bool:
         now = time.monotonic()
