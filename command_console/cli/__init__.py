@@ -194,6 +194,7 @@ def main() -> None:
 
 
 # The command modules register themselves on `app` and its sub-apps.
-from command_console.cli import commands, report, export, sync, settings, peers, duties, hub  # noqa: E402,F401,I001
+from command_console.cli import commands, report, export, sync, settings  # noqa: E402,F401,I001
+from command_console.cli import peers, duties, review, routines, hub  # noqa: E402, F401
 from command_console.cli import library  # noqa: E402, F401
 from command_console.cli import board  # noqa: E402, F401

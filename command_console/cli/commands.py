@@ -26,6 +26,13 @@ def _store():
     return State.workspace().store
 
 
+def _local(instant, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An instant in the site's time zone, for a line of output."""
+    from command_console.core.when import local
+
+    return local(instant, State.workspace().config.zone, fmt)
+
+
 SyncOpt = Annotated[
     bool,
     typer.Option(
