@@ -4,17 +4,29 @@ publishes, not at its next poll; with nothing published it stays asleep."""
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 
 from command_console.data import actions, queries
 from tests.hub.hubtools import new_console, open_console, prepare_hub
 
 
-def test_a_publish_wakes_the_waiting_console_at_once(hub_db, tmp_path):
+@contextmanager
+def two_consoles(hub_db, tmp_path):
+    """Consoles a and b on a fresh hub, registered and listening (two passes each)."""
     prepare_hub(hub_db)
-    (wa, sa), (_wb, sb) = opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
+    opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
     try:
-        for syncer in (sa, sb, sa, sb):
+        for _workspace, syncer in opened + opened:
             assert syncer.sync_once(wait=True).hub_ok  # listening from the first pass
+        yield opened
+    finally:
+        for workspace, syncer in opened:
+            syncer.close()
+            workspace.close()
+
+
+def test_a_publish_wakes_the_waiting_console_at_once(hub_db, tmp_path):
+    with two_consoles(hub_db, tmp_path) as ((wa, sa), (_wb, sb)):
         sb.sync_once(wait=True)  # covers what the passes above published
         started = time.monotonic()
         sb.wait(0.5)
@@ -31,10 +43,6 @@ def test_a_publish_wakes_the_waiting_console_at_once(hub_db, tmp_path):
         assert _due_within(sb, 5.0)  # once its gap after the last pass has passed
         assert sb.sync_once(wait=True).applied > 0
         assert not sb.due(3600)
-    finally:
-        for workspace, syncer in opened:
-            syncer.close()
-            workspace.close()
 
 
 def _due_within(syncer, limit_s: float) -> bool:
@@ -50,11 +58,7 @@ def test_a_paced_pass_for_own_entries_only_publishes_until_reading_is_due(hub_db
     """Fifty consoles writing: a pass per own entry that also read every console's head cost
     more than the entries. A paced pass for own entries publishes and reads nothing; the
     news waits for its gap, and a pass not paced (the CLI's `sync`) always reads."""
-    prepare_hub(hub_db)
-    (wa, sa), (wb, sb) = opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
-    try:
-        for syncer in (sa, sb, sa, sb):
-            assert syncer.sync_once(wait=True).hub_ok
+    with two_consoles(hub_db, tmp_path) as ((wa, sa), (wb, sb)):
         incident_a = actions.open_incident(wa.store, wa.plan("fire"))
         assert sa.sync_once(wait=True).published > 0
         assert _due_within(sb, 5.0)  # a's news
@@ -72,20 +76,12 @@ def test_a_paced_pass_for_own_entries_only_publishes_until_reading_is_due(hub_db
         actions.log(wa.store, incident_a, "more from a")
         sa.sync_once(wait=True)
         assert sb.sync_once(wait=True).applied == 1  # not paced: reads at once
-    finally:
-        for workspace, syncer in opened:
-            syncer.close()
-            workspace.close()
 
 
 def test_a_console_writing_all_the_time_still_reads_the_others(hub_db, tmp_path):
     """Its own entries make every poll due; the news of the others must still be read
     once its gap has passed, not only at the timed pass."""
-    prepare_hub(hub_db)
-    (wa, sa), (wb, sb) = opened = [open_console(new_console(hub_db, tmp_path, n)) for n in "ab"]
-    try:
-        for syncer in (sa, sb, sa, sb):
-            assert syncer.sync_once(wait=True).hub_ok
+    with two_consoles(hub_db, tmp_path) as ((wa, sa), (wb, sb)):
         incident_a = actions.open_incident(wa.store, wa.plan("fire"))
         incident_b = actions.open_incident(wb.store, wb.plan("power"))
         sa.sync_once(wait=True)
@@ -98,7 +94,3 @@ def test_a_console_writing_all_the_time_still_reads_the_others(hub_db, tmp_path)
             time.sleep(0.05)
         assert read == 2  # a's incident.open and incident.extra, long before the timed pass
         assert incident_a in {i.id for i in queries.list_incidents(wb.store)}
-    finally:
-        for workspace, syncer in opened:
-            syncer.close()
-            workspace.close()
