@@ -7,9 +7,10 @@ as long as it lasted if that is longer, or PASS_GAP_PER_CONSOLE_S for each conso
 operations it merged (at most PASS_GAP_MAX_S): on a busy machine, or with many consoles
 publishing, a console runs fewer and larger passes instead of one per notification, and a
 pass's fixed costs (reading every console's head, checking a signature per console) are
-shared by more operations. Fifty consoles that all write wait a second between passes. Otherwise a pass runs every
-`every_s` seconds, for shares whose folder times are coarse or cached; a console that syncs
-only with a hub and is listening to it runs that timed pass every QUIET_HUB_EVERY_S.
+shared by more operations (fifty consoles that all write wait a second between passes).
+Otherwise a pass runs every `every_s` seconds, for shares whose folder times are coarse or
+cached; a console that syncs only with a hub and is listening to it runs that timed pass
+every QUIET_HUB_EVERY_S.
 
 A console that syncs only with a hub publishes its own entries in a pass of their own,
 which reads nothing (`sync_once(paced=True)` between two reading passes): with fifty
