@@ -14,11 +14,11 @@ from pathlib import Path
 from command_console.core.errors import StoreError, WriteError
 from command_console.i18n import _
 
-# Bump when a readable table changes (migration = refold) or the ops table changes
-# (add an explicit step to OPS_MIGRATIONS).
+# Bump when a readable table changes (migration = refold) or the ops table changes (a new
+# column: add a step to OPS_MIGRATIONS; a new index is created by _migrate).
 SCHEMA_VERSION = (
-    6  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines);
-    # 6: entry_amendments (corrections and retractions of log entries)
+    7  # 4: the reissued table; 5: the duty tables (drills, upward reports, review, routines);
+    # 6: entry_amendments (corrections and retractions of log entries); 7: ix_ops_console_rowid
 )
 APP_MARK = "command-console"
 BUSY_TIMEOUT_MS = 10_000
@@ -239,6 +239,8 @@ def _migrate(conn, version: int) -> None:
             present = {row[1] for row in conn.exec_driver_sql(f"PRAGMA table_info({table})")}
             if column not in present:
                 conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+    for index in schema.OpRow.__table__.indexes:  # type: ignore[attr-defined]  # as below
+        index.create(conn, checkfirst=True)  # create_all skips the indexes of existing tables
     for model in schema.FOLDED_TABLES:
         model.__table__.drop(conn)  # type: ignore[attr-defined]  # SQLModel sets __table__ on table models
     SQLModel.metadata.create_all(conn)

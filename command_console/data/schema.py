@@ -33,6 +33,10 @@ class OpRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("console_id", "seq"),
         Index("ix_ops_entity_hlc", "entity", "hlc"),
+        # SQLite keys every index entry by rowid too, so this one answers "this console's
+        # ops committed since rowid N" with a seek (sync's polls and publishing), where the
+        # (console_id, seq) index had to walk every op of the console.
+        Index("ix_ops_console_rowid", "console_id"),
     )
     id: str = Field(primary_key=True)
     console_id: str

@@ -124,6 +124,7 @@ def test_older_schema_migrates_by_refolding(workspace, clock):
     with sqlite3.connect(path) as conn:  # an older file: version 0, a readable table missing
         conn.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
         conn.execute("DROP TABLE report_fields")
+        conn.execute("DROP INDEX ix_ops_console_rowid")  # added in version 7
     store = Store(path, "abcd", "lead", clock)
     assert store.table_digest() == expected
     assert queries.get_report(store, iid).value("site") == "Hall A"
@@ -131,7 +132,22 @@ def test_older_schema_migrates_by_refolding(workspace, clock):
         assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (
             str(SCHEMA_VERSION),
         )
+        indexes = {
+            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")
+        }
+    assert "ix_ops_console_rowid" in indexes
     store.close()
+
+
+def test_own_ops_since_a_rowid_are_found_by_a_seek(workspace):
+    """Sync asks this several times a second; walking every op of the console instead grew
+    an idle console's CPU with its history."""
+    plan = workspace.store.rows(
+        "EXPLAIN QUERY PLAN SELECT 1 FROM ops WHERE rowid > ? AND console_id = ? LIMIT 1",
+        0,
+        "abcd",
+    )
+    assert any("ix_ops_console_rowid (console_id=? AND rowid>?)" in row.detail for row in plan)
 
 
 def test_newer_schema_is_refused(workspace):

@@ -36,3 +36,21 @@ def test_hub_rows_an_older_release_refused_are_pulled_again_after_the_upgrade(
             syncer.close()
         for workspace, _syncer in opened[:2]:
             workspace.close()
+
+
+def test_the_sweep_finds_the_lowest_seq_missing_here(workspace):
+    """What the once-a-minute sweep reads again from the hub (a quick count when nothing is
+    missing, which is nearly always)."""
+    store, console = workspace.store, workspace.config.console_id
+    syncer = Syncer(workspace)
+    assert syncer._first_hole("zz99") == 1  # nothing held of that console
+    actions.open_incident(store, workspace.plan("power"))
+    top = store.scalar("SELECT max(seq) FROM ops WHERE console_id = ?", console)
+    assert top > 5 and syncer._first_hole(console) == top + 1
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM ops WHERE console_id = ? AND seq IN (?, ?)", (console, 3, 5))
+    assert syncer._first_hole(console) == 3
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM ops WHERE console_id = ? AND seq = 1", (console,))
+    assert syncer._first_hole(console) == 1
+    syncer.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime, timedelta
 
+from command_console.core.clock import FakeClock
 from command_console.data import actions
 from command_console.data.sync import keys, peers
 from tests.sync.conftest import entry_texts, sync_all
@@ -57,3 +59,18 @@ def test_group_shared_mode_makes_share_files_group_readable(consoles, share):
     folder = share / a.config.console_id
     assert stat.S_IMODE(folder.stat().st_mode) & 0o050 == 0o050
     assert all(stat.S_IMODE(p.stat().st_mode) & 0o040 for p in folder.glob("*.seg"))
+
+
+def test_last_seen_is_written_once_a_minute_at_the_end_of_a_pass(consoles, share):
+    clock = FakeClock(datetime.now(UTC))  # near the real one: segment mtimes are real
+    (a, sa), (b, sb) = consoles("a"), consoles("b", clock)
+    incident = actions.open_incident(a.store, a.plan("power"))
+    sync_all([sa, sb])
+    first = peers.get(b.store, a.config.console_id).last_seen
+    assert first is not None and abs((first - clock.now()).total_seconds()) < 1
+    for advance, written in ((30, False), (31, True)):
+        clock.advance(advance)
+        actions.log(a.store, incident, f"{advance} s later")
+        sync_all([sa, sb], rounds=1)
+        seen = peers.get(b.store, a.config.console_id).last_seen
+        assert (seen > first + timedelta(seconds=50)) is written, (advance, seen)

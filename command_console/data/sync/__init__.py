@@ -108,6 +108,7 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self._key_marks: dict[str, tuple[object, float]] = {}  # console -> key file, checked at
         self._door_checked = False  # recheck.py: refused ops are checked again after an upgrade
         self._peers_now: dict[str, peers.Peer] | None = None  # peer rows, read once a pass
+        self._seen_now: set[str] = set()  # peers whose last_seen the pass writes at its end
         self._held: set[str] = set()  # files holding ops stamped in our future: read again later
         self._bad_records: dict[str, list[tuple]] = {}  # console -> records that are not operations
         self._held_seqs: dict[str, list[int]] = {}  # console -> seqs held here, read once a pass
@@ -257,6 +258,8 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
             if self.hub is not None and self.share is not None and result.share_ok:
                 self._bridge_to_folder(result)
             state.save(self.store)
+            peers.mark_seen(self.store, self._seen_now, self.clock.now())
+            self._seen_now.clear()
             if self._doomed:  # compacted away, now that the bookkeeping no longer names them
                 for name in self._doomed:
                     _unlink(self._folder() / self.console_id / name)

@@ -308,6 +308,7 @@ class FolderPass(SyncHost):
             self.clock.now(),
             self.require_approval,
             self._peers_now.get(console),
+            self._seen_now,
         )
         self._peers_now[console] = peer
         if peer.key_mismatch:

@@ -45,6 +45,7 @@ class SyncHost:
         _lookup: Lookup | None  # what is held about the ops being admitted (Incoming._admit_all)
         _key_marks: dict[str, tuple[object, float]]
         _peers_now: dict[str, Peer] | None
+        _seen_now: set[str]
         _bad_records: dict[str, list[tuple[Any, ...]]]
         _reread: set[str]
         _hub_keys: dict[str, bool]

@@ -377,6 +377,11 @@ class HubPass(SyncHost):
 
     def _first_hole(self, console: str) -> int:
         """The lowest seq of a console not held here (1 when none is held)."""
+        held, top = self.store.rows(
+            "SELECT count(*), max(seq) FROM ops WHERE console_id = ?", console
+        )[0]
+        if held == (top or 0):  # seqs are unique and from 1: all of 1..top are here
+            return (top or 0) + 1
         row = self.store.scalar(
             "SELECT min(o.seq) + 1 FROM ops o WHERE o.console_id = ? AND NOT EXISTS "
             "(SELECT 1 FROM ops p WHERE p.console_id = o.console_id AND p.seq = o.seq + 1)",

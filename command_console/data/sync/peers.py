@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -112,14 +112,20 @@ def pin(
     now: datetime,
     require_approval: bool,
     known: Peer | None = None,
+    seen_later: set[str] | None = None,
 ) -> Peer:
     """The pinned peer for a console, pinning this key when the console is new. Written
     only when something changed, or last seen more than LAST_SEEN_EVERY_S ago: a pass
     reads every console, and a write per console per pass cost a durable commit each.
-    `known`: the console's row as the caller read it this pass (else it is read here)."""
+    `known`: the console's row as the caller read it this pass (else it is read here).
+    `seen_later`: where only last_seen is due, the console is added to it instead, for
+    the caller to write with the others' in one commit (`mark_seen`)."""
     known = known or get(store, console_id)
     if known is not None and _unchanged(known, public_key, now):
         return known
+    if known is not None and seen_later is not None and _unchanged(known, public_key, None):
+        seen_later.add(console_id)
+        return replace(known, last_seen=now)
     status = PENDING if require_approval else APPROVED
     with store.transaction() as conn:
         conn.execute(
@@ -139,13 +145,25 @@ def pin(
     return peer
 
 
-def _unchanged(peer: Peer, public_key: str, now: datetime) -> bool:
+def _unchanged(peer: Peer, public_key: str, now: datetime | None) -> bool:
+    """Whether the row says all there is to say; with now, its last_seen too."""
     mismatch = "" if peer.public_key == public_key else public_key
-    return (
-        peer.key_mismatch == mismatch
-        and peer.last_seen is not None
+    if peer.key_mismatch != mismatch:
+        return False
+    return now is None or (
+        peer.last_seen is not None
         and 0 <= (now - peer.last_seen).total_seconds() < LAST_SEEN_EVERY_S
     )
+
+
+def mark_seen(store: Store, console_ids: set[str], now: datetime) -> None:
+    """last_seen of several peers, in one commit (no disk flush: a lost one is harmless)."""
+    if console_ids:
+        with store.transaction(durable=False) as conn:
+            conn.executemany(
+                "UPDATE peers SET last_seen = ? WHERE console_id = ?",
+                [(to_iso(now), console) for console in sorted(console_ids)],
+            )
 
 
 def set_status(store: Store, console_id: str, status: str) -> bool:
