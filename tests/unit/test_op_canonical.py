@@ -33,16 +33,19 @@ def _dumped_whole(op: Op) -> bytes:
     kind=awkward_text,
     entity=awkward_text,
     prev_hash=awkward_text,
+    console_id=awkward_text,
+    op_id=awkward_text,
     version=st.sampled_from([1, 2]),
     hlc=st.integers(min_value=0, max_value=2**63 - 1),
+    seq=st.integers(min_value=-(2**70), max_value=2**70),
 )
 def test_canonical_bytes_equal_the_whole_record_dumped(
-    payload, author, kind, entity, prev_hash, version, hlc
+    payload, author, kind, entity, prev_hash, console_id, op_id, version, hlc, seq
 ):
     op = Op(
-        id="a" * 32,
-        console_id="k7qa",
-        seq=3,
+        id=op_id,
+        console_id=console_id,
+        seq=seq,
         hlc=hlc,
         kind=kind,
         entity=entity,
@@ -53,6 +56,21 @@ def test_canonical_bytes_equal_the_whole_record_dumped(
         wall=1_700_000_000_000,
     )
     assert op.canonical() == _dumped_whole(op)
+
+
+@given(
+    odd=st.sampled_from(
+        [("hlc", True), ("seq", 2.0), ("wall", None), ("v", False), ("author", None), ("kind", 7)]
+    )
+)
+def test_fields_of_other_types_are_hashed_as_dumped_too(odd):
+    """A record from another console may carry anything; the envelope refuses it, and its
+    hash is still the definition's."""
+    from dataclasses import replace
+
+    good = Op("a" * 32, "k7qa", 1, 1, "entry.add", "incident:1-k7qa", "lead", {"t": 1}, "0" * 64)
+    op = replace(good, **{odd[0]: odd[1]})
+    assert op.canonical() == op.canonical_by_dumps() == _dumped_whole(op)
 
 
 def test_the_payload_text_is_not_carried_over_by_replace():

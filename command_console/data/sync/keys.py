@@ -99,6 +99,16 @@ def fingerprint(public_key: str) -> str:
 
 def parse_public_key(text: str) -> str | None:
     """A published key file's content as a base64 Ed25519 key, or None when it is not one."""
+    # The hub hands every console's key to every pass: the same few texts, parsed once.
+    return _parsed_key(text) if len(text) <= 128 else _parse_key(text)
+
+
+@lru_cache(maxsize=1024)
+def _parsed_key(text: str) -> str | None:
+    return _parse_key(text)
+
+
+def _parse_key(text: str) -> str | None:
     value = text.strip()
     try:
         raw = base64.b64decode(value, validate=True)
