@@ -230,6 +230,8 @@ def _many(
     incidents = [queries.list_incidents(w.store)[0].id for w in opened]  # held by all
     pids = [p.pid for p in running]
     cpu_before = cpu_seconds(pids)
+    server = server_pids(hub.cluster) if hub else []  # the watchers' connections stay open
+    server_before = cpu_seconds(server)
     start = time.time()
     waits: list[float] = []
     threads = [
@@ -249,6 +251,7 @@ def _many(
         workspace.close()
     converged = wait_converged(dirs, expected, last_write)
     busy = cpu_seconds(pids) - cpu_before
+    server_busy = cpu_seconds(server) - server_before
     shown = f"{converged:.2f} s" if converged is not None else "NOT within 600 s"
     write_s = last_write - start
     print(
@@ -266,6 +269,7 @@ def _many(
         f"          watchers' CPU while writing and converging: {busy:.1f} s "
         f"({100 * busy / (time.time() - start):.0f} % of one core), "
         f"{1e6 * busy / (consoles * each * (consoles - 1)):.0f} us per op merged"
+        + (f"; server CPU {100 * server_busy / (time.time() - start):.0f} %" if hub else "")
     )
     time.sleep(IDLE_AFTER_S)
     pids = [p.pid for p in running]
