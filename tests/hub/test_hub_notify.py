@@ -94,3 +94,29 @@ def test_a_console_writing_all_the_time_still_reads_the_others(hub_db, tmp_path)
             time.sleep(0.05)
         assert read == 2  # a's incident.open and incident.extra, long before the timed pass
         assert incident_a in {i.id for i in queries.list_incidents(wb.store)}
+
+
+def _channels(syncer) -> list[str]:
+    """The channels its listening connection listens to, as the server says."""
+    return [row[0] for row in syncer.hub._listener.execute("SELECT pg_listening_channels()")]
+
+
+def test_a_console_that_knows_of_news_stops_listening_until_its_pass(hub_db, tmp_path):
+    """With fifty consoles publishing, every insert woke every console's server process.
+    A console that already knows of news needs no more until its pass; the pass listens
+    again before it reads, so what comes after is heard."""
+    with two_consoles(hub_db, tmp_path) as ((wa, sa), (wb, sb)):
+        assert _channels(sb) == ["command_console_ops"]
+        incident = actions.open_incident(wa.store, wa.plan("fire"))
+        assert sa.sync_once(wait=True).published > 0
+        assert _due_within(sb, 5.0)
+        assert _channels(sb) == []  # muted: it knows
+        assert sb.sync_once(wait=True, paced=True).applied > 0
+        assert _channels(sb) == ["command_console_ops"]
+        assert not sb.due(3600)
+        actions.log(wa.store, incident, "after the pass")
+        sa.sync_once(wait=True)
+        sb.wait(10.0)
+        assert _due_within(sb, 5.0)  # heard again
+        assert sb.sync_once(wait=True).applied == 1
+        assert "after the pass" in [e.text for e in queries.timeline(wb.store, incident)]

@@ -195,6 +195,7 @@ class HubLink:
         self._conn: psycopg.Connection[tuple[Any, ...]] | None = None
         self._listener: psycopg.Connection[tuple[Any, ...]] | None = None
         self._pending = False  # a notification arrived while waiting
+        self._muted = False  # LISTEN withdrawn until the next pass (mute)
 
     # -- connections ---------------------------------------------------------------
 
@@ -316,7 +317,7 @@ class HubLink:
         connection (hub down, not yet connected) it says True: the caller's pass finds out."""
         import psycopg
 
-        if self._listener is None or self._pending:
+        if self._listener is None or self._pending or self._muted:
             self._pending = False
             return True
         try:
@@ -355,11 +356,33 @@ class HubLink:
         """Whether a connection is listening: news and a lost hub then wake the console."""
         return self._listener is not None and not self._listener.closed
 
+    def mute(self) -> None:
+        """Stop hearing of new rows until the next `listen()`: the caller knows there is news
+        and waits for its pass. With fifty consoles publishing, every insert otherwise woke
+        every console's server process and queued a message for it (~2,500 a second)."""
+        import psycopg
+
+        if self._muted or self._listener is None or self._listener.closed:
+            return
+        try:
+            self._listener.execute(f"UNLISTEN {CHANNEL}")
+            self._muted = True
+        except (psycopg.Error, OSError):
+            self._drop_listener()
+
     def listen(self) -> None:
-        """(Re)open the listening connection; quietly leaves it closed when the hub is down."""
+        """(Re)open the listening connection, or listen again after `mute()`, before a pass
+        reads: what is committed after it returns is notified. Quietly leaves the
+        connection closed when the hub is down."""
         import psycopg
 
         if self._listener is not None and not self._listener.closed:
+            if self._muted:
+                try:
+                    self._listener.execute(f"LISTEN {CHANNEL}")
+                    self._muted = False
+                except (psycopg.Error, OSError):
+                    self._drop_listener()
             return
         try:
             self._listener = psycopg.connect(
@@ -372,6 +395,7 @@ class HubLink:
     def _drop_listener(self) -> None:
         _close_quietly(self._listener)
         self._listener = None
+        self._muted = False
 
 
 def _close_quietly(conn: Any) -> None:

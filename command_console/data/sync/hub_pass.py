@@ -116,8 +116,8 @@ class HubPass(SyncHost):
             result.hub_unpublished = self._hub_unpublished(hub_state)
             return
         try:
-            self._hub_link().listen()
-            if reads:
+            if reads:  # listening again (pacing.py mutes it) before the heads are read
+                self._hub_link().listen()
                 heads = {head.console_id: head for head in self._hub_link().heads()}
                 self._hub_publish(hub_state, heads, result)
                 self._hub_pull(hub_state, heads, state, result)

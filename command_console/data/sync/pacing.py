@@ -17,6 +17,10 @@ which reads nothing (`sync_once(paced=True)` between two reading passes): with f
 consoles writing, a pass per own entry that also read every console's head cost more CPU
 than the entries themselves. A reading pass publishes too.
 
+A console that has heard of news from the hub stops listening (`HubLink.mute`) until its
+reading pass, which listens again before it reads: with fifty consoles publishing, each
+insert otherwise woke fifty server processes, for news each console already knew of.
+
 A mixin of Syncer (sync/__init__.py), like OwnFolder: callers poll `due()` about every
 0.2 s, run `sync_once(paced=True)` when it says so, and sleep with `wait()`.
 """
@@ -50,6 +54,8 @@ class Pacing(SyncHost):
         self._every_s = every_s
         if not self._others_waiting and self._others_published():
             self._others_waiting = True  # first: a console writing all the time reads too
+            if self.hub is not None:
+                self.hub.mute()  # until the pass, which listens again before it reads
         return self._own_writes_since(self._own_mark) or self._reading_due()
 
     def _reading_due(self) -> bool:
