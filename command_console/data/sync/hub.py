@@ -370,19 +370,25 @@ class HubLink:
         except (psycopg.Error, OSError):
             self._drop_listener()
 
+    def unmute(self) -> None:
+        """Listen again after `mute()` (a pass is about to read): what is committed after it
+        returns is notified. Opens no connection."""
+        import psycopg
+
+        if not self._muted or self._listener is None or self._listener.closed:
+            return
+        try:
+            self._listener.execute(f"LISTEN {CHANNEL}")
+            self._muted = False
+        except (psycopg.Error, OSError):
+            self._drop_listener()
+
     def listen(self) -> None:
-        """(Re)open the listening connection, or listen again after `mute()`, before a pass
-        reads: what is committed after it returns is notified. Quietly leaves the
-        connection closed when the hub is down."""
+        """(Re)open the listening connection; quietly leaves it closed when the hub is down."""
         import psycopg
 
         if self._listener is not None and not self._listener.closed:
-            if self._muted:
-                try:
-                    self._listener.execute(f"LISTEN {CHANNEL}")
-                    self._muted = False
-                except (psycopg.Error, OSError):
-                    self._drop_listener()
+            self.unmute()
             return
         try:
             self._listener = psycopg.connect(

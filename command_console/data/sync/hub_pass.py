@@ -116,7 +116,7 @@ class HubPass(SyncHost):
             result.hub_unpublished = self._hub_unpublished(hub_state)
             return
         try:
-            if reads:  # listening again (pacing.py mutes it) before the heads are read
+            if reads:  # (re)connected before the heads are read (pacing.py unmutes it)
                 self._hub_link().listen()
                 heads = {head.console_id: head for head in self._hub_link().heads()}
                 self._hub_publish(hub_state, heads, result)

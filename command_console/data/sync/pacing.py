@@ -88,6 +88,7 @@ class Pacing(SyncHost):
         self._others_waiting = False
         if self.hub is not None:
             self.hub.woken()  # notifications so far: this pass reads their rows
+            self.hub.unmute()  # and later ones are heard, even if this pass is skipped
 
     def _pass_ends(self, reads: bool, consoles: int) -> None:
         if reads:
