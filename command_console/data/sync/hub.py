@@ -357,29 +357,26 @@ class HubLink:
         return self._listener is not None and not self._listener.closed
 
     def mute(self) -> None:
-        """Stop hearing of new rows until the next `listen()`: the caller knows there is news
-        and waits for its pass. With fifty consoles publishing, every insert otherwise woke
+        """Stop hearing of new rows until `unmute()`: the caller knows there is news and
+        waits for its pass. With fifty consoles publishing, every insert otherwise woke
         every console's server process and queued a message for it (~2,500 a second)."""
-        import psycopg
-
-        if self._muted or self._listener is None or self._listener.closed:
-            return
-        try:
-            self._listener.execute(f"UNLISTEN {CHANNEL}")
-            self._muted = True
-        except (psycopg.Error, OSError):
-            self._drop_listener()
+        if not self._muted:
+            self._set_listening(False)
 
     def unmute(self) -> None:
         """Listen again after `mute()` (a pass is about to read): what is committed after it
         returns is notified. Opens no connection."""
+        if self._muted:
+            self._set_listening(True)
+
+    def _set_listening(self, on: bool) -> None:
         import psycopg
 
-        if not self._muted or self._listener is None or self._listener.closed:
+        if self._listener is None or self._listener.closed:
             return
         try:
-            self._listener.execute(f"LISTEN {CHANNEL}")
-            self._muted = False
+            self._listener.execute(f"{'LISTEN' if on else 'UNLISTEN'} {CHANNEL}")
+            self._muted = not on
         except (psycopg.Error, OSError):
             self._drop_listener()
 
