@@ -40,7 +40,7 @@ from bench import let_children_be_interrupted
 from bench.sync_bench import count_ops
 from command_console.data import actions, queries
 from command_console.data.sync import Syncer
-from command_console.data.sync.hub import hub_grant, hub_init
+from command_console.data.sync.hub_admin import hub_grant, hub_init
 from command_console.data.sync.hub_pass import HubState
 from command_console.workspace import Workspace
 from tests.hub.pg_server import PgCluster

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,12 @@ from command_console.i18n import set_language
 from command_console.workspace import Workspace
 
 T0 = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+
+# `pytest &` from a non-interactive shell inherits SIGINT ignored, and so would the
+# `sync --watch` children the tests stop with SIGINT (they then ran on until a timeout).
+# A handler set here is reset to the default in each child (as bench/__init__.py does).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Tests that take far longer than the rest (real processes, fault loops, the screen fuzz
 # corpus). Under `pytest -n auto` (xdist's worksteal scheduler, pytest_cmdline_main) each

@@ -43,7 +43,7 @@ def _checked(url: str) -> str:
 @guarded
 def hub_init(url: UrlArg) -> None:
     from command_console.data.sync.hub import HubError
-    from command_console.data.sync.hub import hub_init as run_init
+    from command_console.data.sync.hub_admin import hub_init as run_init
 
     try:
         typer.echo(run_init(_checked(url)))
@@ -67,7 +67,7 @@ def hub_grant(
     ],
 ) -> None:
     from command_console.data.sync.hub import HubError
-    from command_console.data.sync.hub import hub_grant as run_grant
+    from command_console.data.sync.hub_admin import hub_grant as run_grant
     from command_console.data.sync.segments import CONSOLE_DIR_RE
 
     bad = [c for c in consoles if c != "*" and not CONSOLE_DIR_RE.match(c)]

@@ -14,7 +14,7 @@ import psycopg
 
 from command_console.core.clock import SystemClock
 from command_console.data.sync import Syncer
-from command_console.data.sync.hub import hub_grant, hub_init
+from command_console.data.sync.hub_admin import hub_grant, hub_init
 from command_console.data.sync.verify import verify
 from command_console.workspace import Workspace
 from tests.sync.conftest import CLI, entry_texts, run_cli

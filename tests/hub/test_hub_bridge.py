@@ -6,7 +6,7 @@ from __future__ import annotations
 from command_console.core.clock import SystemClock
 from command_console.data import actions
 from command_console.data.sync import Syncer
-from command_console.data.sync.hub import hub_grant
+from command_console.data.sync.hub_admin import hub_grant
 from command_console.data.sync.relay import RELAY_DIR
 from command_console.workspace import Workspace
 from tests.hub.hubtools import entries_once, hub_counts, local_counts, prepare_hub

@@ -12,7 +12,7 @@ import pytest
 from psycopg import errors
 
 from command_console.data import actions
-from command_console.data.sync.hub import hub_grant
+from command_console.data.sync.hub_admin import hub_grant
 from tests.hub.conftest import PASSWORD, new_hub_db
 from tests.hub.hubtools import new_console, open_console, prepare_hub
 
