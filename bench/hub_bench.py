@@ -116,10 +116,15 @@ def stop(procs: list[subprocess.Popen]) -> None:
 
 
 def wait_converged(dirs: list[Path], expected: int, last_write: float, limit_s: float = 600):
-    """Seconds from the last write until every console holds `expected` ops (None: not within limit_s)."""
-    dbs = [d / "console.db" for d in dirs]
+    """Seconds from the last write until every console holds `expected` ops (None: not within limit_s).
+
+    A console that holds them all is not counted again (it cannot lose them): counting all
+    fifty databases of 50,000 ops each round cost ~30 ms of CPU every 20 ms, taken from the
+    watchers on the same cores exactly while the figure is measured."""
+    waiting = [d / "console.db" for d in dirs]
     while True:
-        if all(count_ops(db) == expected for db in dbs):
+        waiting = [db for db in waiting if count_ops(db) != expected]
+        if not waiting:
             return time.time() - last_write
         if time.time() - last_write > limit_s:
             return None
