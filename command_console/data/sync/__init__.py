@@ -22,6 +22,7 @@ local database, which also heals a hole left by a damaged or deleted file.
 from __future__ import annotations
 
 import bisect
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -143,8 +144,8 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
             result = SyncResult(
                 when=self.clock.now(),
                 share_ok=False,
-                share_state="sync error",
-                problems=[f"sync error: {type(exc).__name__}: {exc}"],
+                share_state=_("sync error"),
+                problems=[_("sync error: {why}").format(why=pass_error(exc))],
                 unpublished=self._last.unpublished if self._last else 0,
             )
         finally:
@@ -167,20 +168,29 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
     def status_text(self) -> str:
         """One line for the status bar, e.g. 'sync 12:03:04 · 0 unpublished'."""
         if self.share is None and self.hub is None:
-            return "sync off"
+            return _("sync off")
         last, started = self._last, self._started
         unpublished = last.unpublished if last else 0
         if started is not None and time.monotonic() - started > self.slow_after_s:
-            return f"share slow · syncing {time.monotonic() - started:.0f} s · {unpublished} unpublished"
+            return _("share slow · syncing {seconds} s · {n} unpublished").format(
+                seconds=f"{time.monotonic() - started:.0f}", n=unpublished
+            )
         if last is None:
-            return "sync starting"
-        parts = ["DUPLICATE CONSOLE ID"] if last.duplicate_console else []
+            return _("sync starting")
+        parts = [_("DUPLICATE CONSOLE ID")] if last.duplicate_console else []
         when = last.when.astimezone(self.workspace.config.zone).strftime("%H:%M:%S")
         if self.share is not None:
             if last.share_ok:
-                parts += ["sync " + when, f"{unpublished} unpublished"]
+                parts += [
+                    _("sync {time}").format(time=when),
+                    _("{n} unpublished").format(n=unpublished),
+                ]
             else:
-                parts += [last.share_state, f"{unpublished} unpublished", "retrying"]
+                parts += [
+                    last.share_state,
+                    _("{n} unpublished").format(n=unpublished),
+                    _("retrying"),
+                ]
         if self.hub is not None:
             parts += self._hub_status(last, when)
         for console, count in sorted(last.rejected_total.items()):
@@ -194,9 +204,11 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
                 )
             )
         if last.bad_files:
-            parts.append(f"{last.bad_files} bad file{'s' if last.bad_files != 1 else ''}")
+            parts.append(
+                ngettext("{n} bad file", "{n} bad files", last.bad_files).format(n=last.bad_files)
+            )
         if last.skew:
-            parts.append("clock skew")
+            parts.append(_("clock skew"))
         return " · ".join(parts)
 
     @staticmethod
@@ -226,13 +238,13 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
         self._admitted.clear()
         self._peers_now = None
         if self.share is None and self.hub is None:
-            result.share_ok, result.share_state = False, "sync off"
+            result.share_ok, result.share_state = False, _("sync off")
             result.unpublished = self._max_own_seq()
             return result
         with ProcessLock(self.lock_path, wait) as locked:
             if not locked:
                 result.busy = True
-                result.problems.append("another process is syncing this data directory; skipped")
+                result.problems.append(_("another process is syncing this data directory; skipped"))
                 result.unpublished = self._max_own_seq() - SyncState.load(self.store).published
                 return result
             unfinished = self._identity_unfinished()
@@ -341,3 +353,11 @@ class Syncer(Pacing, FolderPass, OwnFolder, Incoming, Reissues, HubPass, Relay):
                 )
             ]
         return bisect.bisect_right(held, last) - bisect.bisect_left(held, first) == last - first + 1
+
+
+def pass_error(exc: Exception) -> str:
+    """One line for what stopped a pass. A database another process keeps locked past the
+    busy timeout is said plainly (the next pass retries); anything else names its type."""
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        return _("the local database is busy (another process is writing to it); retrying")
+    return f"{type(exc).__name__}: {exc}"

@@ -21,7 +21,8 @@ from command_console.data.sync.host import SyncHost
 from command_console.data.sync.own import SKEW_LIMIT_MS
 from command_console.data.sync.own import list_files as _list
 from command_console.data.sync.own import skew_text as _skew_text
-from command_console.data.sync.state import SyncState, share_error
+from command_console.data.sync.state import NOT_WRITABLE, UNAVAILABLE, SyncState, share_error
+from command_console.i18n import _
 
 if TYPE_CHECKING:
     from command_console.data.sync import SyncResult
@@ -49,7 +50,7 @@ class FolderPass(SyncHost):
                 raise FileNotFoundError(2, "No such folder", str(self.share))
             os.listdir(self.share)
         except OSError as exc:
-            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            result.share_ok, result.share_state = False, share_error(exc, UNAVAILABLE)
             return
         if self._share_is_ours(state, result):
             self._own_folder(state, result)
@@ -67,7 +68,7 @@ class FolderPass(SyncHost):
             state.share_path = str(self.share)
             return True
         if state.share_path == str(self.share) and (state.own or state.seen):
-            result.share_ok, result.share_state = False, "share unavailable"
+            result.share_ok, result.share_state = False, _("share unavailable")
             result.problems.append(
                 f"{marker}: missing from a shared folder this console used (not mounted, or emptied); nothing written. "
                 f"If it was emptied on purpose, run `command-console sync --republish`"
@@ -90,7 +91,7 @@ class FolderPass(SyncHost):
                     if seg.CONSOLE_DIR_RE.match(e.name) and e.is_dir(follow_symlinks=False)
                 )
         except OSError as exc:
-            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            result.share_ok, result.share_state = False, share_error(exc, UNAVAILABLE)
             return
         state.forget_consoles_except(set(consoles) | {self.console_id})
         listings: dict[str, dict[str, tuple[int, float]]] = {}
@@ -189,7 +190,7 @@ class FolderPass(SyncHost):
         try:
             self._relay_out(self._console_folders(), result)
         except OSError as exc:
-            result.share_ok, result.share_state = False, share_error(exc, "not writable")
+            result.share_ok, result.share_state = False, share_error(exc, NOT_WRITABLE)
 
     def _console_folders(self) -> set[str]:
         try:
@@ -237,7 +238,7 @@ class FolderPass(SyncHost):
                 )
             state.answered[f"{console}/"] = int(time.time())
         except OSError as exc:
-            result.share_ok, result.share_state = False, share_error(exc, "not writable")
+            result.share_ok, result.share_state = False, share_error(exc, NOT_WRITABLE)
 
     def _request(self, console: str, first: int, last: int) -> None:
         """Ask the owner of a damaged segment to publish its range again (a few requests

@@ -17,7 +17,7 @@ from command_console.core.ops import Op
 from command_console.data.sync import peers
 from command_console.data.sync import segments as seg
 from command_console.data.sync.host import SyncHost
-from command_console.data.sync.state import SyncState, share_error
+from command_console.data.sync.state import NOT_WRITABLE, UNAVAILABLE, SyncState, share_error
 from command_console.i18n import _
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class OwnFolder(SyncHost):
         try:
             folder.mkdir(mode=0o750 if self.share_group else 0o700, exist_ok=True)
             if folder.is_symlink() or not folder.is_dir():
-                result.share_ok, result.share_state = False, "own folder refused"
+                result.share_ok, result.share_state = False, _("own folder refused")
                 result.problems.append(
                     f"{folder}: this console's folder in the share is a link or not a folder; "
                     "nothing written (remove it; the next sync recreates it)"
@@ -50,7 +50,7 @@ class OwnFolder(SyncHost):
                 peers.publish_public_key(folder, self.signer.public_key)
             listing = list_files(folder)
         except OSError as exc:
-            result.share_ok, result.share_state = False, share_error(exc, "unavailable")
+            result.share_ok, result.share_state = False, share_error(exc, UNAVAILABLE)
             return
         state.prune(self.console_id, listing)
         repair: list[tuple[int, int]] = []
@@ -85,7 +85,7 @@ class OwnFolder(SyncHost):
             if self._compaction_due(state):
                 self._compact(folder, state, self._doomed)
         except OSError as exc:
-            result.share_ok, result.share_state = False, share_error(exc, "not writable")
+            result.share_ok, result.share_state = False, share_error(exc, NOT_WRITABLE)
 
     def _publish(
         self, folder: Path, state: SyncState, result: SyncResult, repair: list[tuple[int, int]]

@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from command_console.i18n import N_, _
+
 try:
     import fcntl
 except ImportError:  # Windows: one process per data directory is assumed
@@ -188,8 +190,13 @@ class ProcessLock:
             self.fd = None
 
 
-def share_error(exc: OSError, default: str) -> str:
-    """A short status for a failing share: unavailable, read-only, full or another error."""
+UNAVAILABLE = N_("share unavailable ({why})")  # share_error's fallbacks, translated when said
+NOT_WRITABLE = N_("share not writable ({why})")
+
+
+def share_error(exc: OSError, fallback: str) -> str:
+    """A short status for a failing share: unavailable, read-only, full, not responding, or
+    `fallback` (UNAVAILABLE or NOT_WRITABLE) naming the error."""
     code = exc.errno
     if code in (
         errno.ENOENT,
@@ -199,11 +206,11 @@ def share_error(exc: OSError, default: str) -> str:
         errno.EHOSTDOWN,
         errno.ENODEV,
     ):
-        return "share unavailable"
+        return _("share unavailable")
     if code in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "share read-only"
+        return _("share read-only")
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return "share full"
+        return _("share full")
     if code in (errno.ETIMEDOUT, errno.EIO):
-        return "share not responding"
-    return f"share {default} ({exc.strerror or exc})"
+        return _("share not responding")
+    return _(fallback).format(why=exc.strerror or exc)
