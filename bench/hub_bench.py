@@ -115,15 +115,25 @@ def stop(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
-def wait_converged(dirs: list[Path], expected: int, last_write: float, limit_s: float = 600):
-    """Seconds from the last write until every console holds `expected` ops (None: not within limit_s).
+def wait_converged(
+    dirs: list[Path],
+    expected: int,
+    last_write: float,
+    limit_s: float = 600,
+    each: list[float] | None = None,
+):
+    """Seconds from the last write until every console holds `expected` ops (None: not within
+    limit_s); `each` gets every console's own time, in the order they got there.
 
     A console that holds them all is not counted again (it cannot lose them): counting all
     fifty databases of 50,000 ops each round cost ~30 ms of CPU every 20 ms, taken from the
     watchers on the same cores exactly while the figure is measured."""
     waiting = [d / "console.db" for d in dirs]
     while True:
-        waiting = [db for db in waiting if count_ops(db) != expected]
+        still = [db for db in waiting if count_ops(db) != expected]
+        if each is not None:
+            each += [time.time() - last_write] * (len(waiting) - len(still))
+        waiting = still
         if not waiting:
             return time.time() - last_write
         if time.time() - last_write > limit_s:
@@ -254,7 +264,8 @@ def _many(
     )
     for workspace in opened:
         workspace.close()
-    converged = wait_converged(dirs, expected, last_write)
+    times: list[float] = []
+    converged = wait_converged(dirs, expected, last_write, each=times)
     busy = cpu_seconds(pids) - cpu_before
     server_busy = cpu_seconds(server) - server_before
     shown = f"{converged:.2f} s" if converged is not None else "NOT within 600 s"
@@ -264,6 +275,12 @@ def _many(
         f"({consoles * each / write_s:.0f} ops/s in all, asked {rate:g}/s per console); "
         f"all consoles hold all {expected} {shown} after the last write"
     )
+    if converged is not None:
+        print(
+            f"          each console held all: first {times[0]:.2f} s, median "
+            f"{statistics.median(times):.2f} s, 90th {times[int(len(times) * 0.9) - 1]:.2f} s, "
+            f"last {times[-1]:.2f} s after the last write"
+        )
     waits.sort()
     print(
         f"          a write (durable append) took p50 {1000 * statistics.median(waits):.1f} ms, "
