@@ -87,8 +87,8 @@ class Pacing(SyncHost):
         self._share_marks = self._other_folders()
         self._others_waiting = False
         if self.hub is not None:
-            self.hub.woken()  # notifications so far: this pass reads their rows
-            self.hub.unmute()  # and later ones are heard, even if this pass is skipped
+            self.hub.unmute()  # later news is heard, even if this pass is skipped
+            self.hub.woken()  # news so far (some queued before it muted): this pass reads it
 
     def _pass_ends(self, reads: bool, consoles: int) -> None:
         if reads:
